@@ -1,0 +1,144 @@
+// Package redact is the single place where secrets are scrubbed from text.
+//
+// Every credential the server loads, and every value derived from one (a
+// request signature, a signed URL token, an Authorization header), is added to
+// a Set. Tool results, log lines, errors and progress messages all pass through
+// the same Set before they leave the process, so a secret that slipped into a
+// provider's error body or a wrapped error is still replaced by a mask.
+package redact
+
+import (
+	"encoding/base64"
+	"net/url"
+	"sort"
+	"strings"
+	"sync"
+)
+
+// Mask replaces a redacted value.
+const Mask = "[REDACTED]"
+
+// minLen is the shortest value worth scrubbing: anything shorter would mask
+// ordinary words and numbers and is no secret worth the name.
+const minLen = 6
+
+// Set holds the secret values to scrub. The zero value is ready to use and a
+// Set is safe for concurrent use.
+type Set struct {
+	mu       sync.RWMutex
+	values   map[string]struct{}
+	replacer *strings.Replacer
+}
+
+// Add registers secrets (and their common encodings: URL query escaping,
+// standard and URL-safe base64) for scrubbing. Values shorter than six bytes
+// are ignored.
+func (s *Set) Add(secrets ...string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.values == nil {
+		s.values = map[string]struct{}{}
+	}
+	changed := false
+	for _, v := range secrets {
+		for _, form := range forms(v) {
+			if len(form) < minLen {
+				continue
+			}
+			if _, ok := s.values[form]; !ok {
+				s.values[form] = struct{}{}
+				changed = true
+			}
+		}
+	}
+	if changed {
+		s.replacer = nil
+	}
+}
+
+func forms(v string) []string {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return nil
+	}
+	return []string{
+		v,
+		url.QueryEscape(v),
+		base64.StdEncoding.EncodeToString([]byte(v)),
+		base64.URLEncoding.EncodeToString([]byte(v)),
+		base64.RawURLEncoding.EncodeToString([]byte(v)),
+	}
+}
+
+func (s *Set) rep() *strings.Replacer {
+	s.mu.RLock()
+	r := s.replacer
+	n := len(s.values)
+	s.mu.RUnlock()
+	if r != nil || n == 0 {
+		return r
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.replacer == nil {
+		vals := make([]string, 0, len(s.values))
+		for v := range s.values {
+			vals = append(vals, v)
+		}
+		// Longest first, so a secret that contains another is masked whole.
+		sort.Slice(vals, func(i, j int) bool { return len(vals[i]) > len(vals[j]) })
+		pairs := make([]string, 0, 2*len(vals))
+		for _, v := range vals {
+			pairs = append(pairs, v, Mask)
+		}
+		s.replacer = strings.NewReplacer(pairs...)
+	}
+	return s.replacer
+}
+
+// String returns text with every registered secret replaced by Mask.
+func (s *Set) String(text string) string {
+	if s == nil || text == "" {
+		return text
+	}
+	r := s.rep()
+	if r == nil {
+		return text
+	}
+	return r.Replace(text)
+}
+
+// Bytes is String for byte slices.
+func (s *Set) Bytes(b []byte) []byte {
+	if s == nil || len(b) == 0 {
+		return b
+	}
+	r := s.rep()
+	if r == nil {
+		return b
+	}
+	return []byte(r.Replace(string(b)))
+}
+
+// Contains reports whether text holds any registered secret. Tests use it to
+// prove that nothing leaked.
+func (s *Set) Contains(text string) bool {
+	return s.String(text) != text
+}
+
+// Error wraps err so that its message is scrubbed; errors.Is/As still see the
+// original chain.
+func (s *Set) Error(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &scrubbed{err: err, msg: s.String(err.Error())}
+}
+
+type scrubbed struct {
+	err error
+	msg string
+}
+
+func (e *scrubbed) Error() string { return e.msg }
+func (e *scrubbed) Unwrap() error { return e.err }

@@ -1,0 +1,104 @@
+package toolkit
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"sort"
+	"sync"
+
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
+
+	"github.com/mcp-media/mcp-media/internal/credentials"
+	"github.com/mcp-media/mcp-media/internal/redact"
+)
+
+// Env is what every tool handler may use: credentials, the redaction set,
+// the environment (endpoint overrides), the HTTP client and a state dir.
+type Env struct {
+	Creds    *credentials.Store
+	Redact   *redact.Set
+	Getenv   func(string) string
+	HTTP     *http.Client // nil: the httpx default
+	StateDir string       // per-user state (upload resume files)
+	Sandbox  bool         // true when the providers are the built-in fakes
+	Log      *slog.Logger // already scrubbing (see redact.Handler)
+
+	// ProgressSink, when set, receives progress instead of MCP notifications
+	// (the `call` command prints them).
+	ProgressSink func(progress, total float64, message string)
+}
+
+// Call is one tool invocation.
+type Call struct {
+	ctx    context.Context
+	env    *Env
+	token  mcp.ProgressToken
+	redact *redact.Set
+	mu     sync.Mutex
+}
+
+func (e *Env) newCall(ctx context.Context, token mcp.ProgressToken) *Call {
+	return &Call{ctx: ctx, env: e, token: token, redact: e.Redact}
+}
+
+// NewCall builds a Call outside an MCP request (tests, the CLI).
+func (e *Env) NewCall(ctx context.Context, token any) *Call { return e.newCall(ctx, token) }
+
+// Env returns the tool environment.
+func (c *Call) Env() *Env { return c.env }
+
+// HasProgress reports whether the client asked for progress notifications.
+func (c *Call) HasProgress() bool { return c.token != nil || c.env.ProgressSink != nil }
+
+// Progress sends one progress notification (scrubbed). It is a no-op when
+// the request carried no progress token.
+func (c *Call) Progress(progress, total float64, message string) {
+	message = c.redact.String(message)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.env.ProgressSink != nil {
+		c.env.ProgressSink(progress, total, message)
+		return
+	}
+	if c.token == nil {
+		return
+	}
+	srv := server.ServerFromContext(c.ctx)
+	if srv == nil {
+		return
+	}
+	params := map[string]any{"progressToken": c.token, "progress": progress, "message": message}
+	if total > 0 {
+		params["total"] = total
+	}
+	_ = srv.SendNotificationToClient(c.ctx, "notifications/progress", params)
+}
+
+// Logf logs at info level to the client (when it asked for logs) and the
+// server log; text is scrubbed.
+func (c *Call) Logf(level mcp.LoggingLevel, msg string) {
+	msg = c.redact.String(msg)
+	if c.env.Log != nil {
+		c.env.Log.Info(msg)
+	}
+	if srv := server.ServerFromContext(c.ctx); srv != nil {
+		_ = srv.SendLogMessageToClient(c.ctx, mcp.NewLoggingMessageNotification(level, "mcp-media", msg))
+	}
+}
+
+func (c *Call) errorResult(err error) *mcp.CallToolResult {
+	msg := err.Error()
+	var nc *credentials.NotConfiguredError
+	if errors.As(err, &nc) {
+		msg = nc.Error()
+	}
+	if c.env.Log != nil {
+		c.env.Log.Warn("tool error", "error", msg)
+	}
+	return mcp.NewToolResultError(c.redact.String(msg))
+}
+
+func sortStrings(s []string) { sort.Strings(s) }

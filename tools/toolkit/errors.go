@@ -1,0 +1,94 @@
+package toolkit
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	sjs "github.com/santhosh-tekuri/jsonschema/v6"
+	"github.com/santhosh-tekuri/jsonschema/v6/kind"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+)
+
+// ArgError is a bad tool argument: which one, what is wrong, how to fix it.
+type ArgError struct {
+	Arg     string
+	Problem string
+	Fix     string
+}
+
+func (e *ArgError) Error() string {
+	msg := fmt.Sprintf("invalid argument `%s`: %s", e.Arg, e.Problem)
+	if e.Fix != "" {
+		msg += ". Fix: " + e.Fix
+	}
+	return msg
+}
+
+// BadArg is shorthand for a handler's own argument checks.
+func BadArg(arg, problem, fix string) error { return &ArgError{Arg: arg, Problem: problem, Fix: fix} }
+
+// fromValidation turns the first leaf schema violation into an ArgError
+// that names the argument in the user's terms.
+func fromValidation(ve *sjs.ValidationError, schema json.RawMessage) error {
+	leaf := ve
+	for len(leaf.Causes) > 0 {
+		leaf = leaf.Causes[0]
+	}
+	arg := strings.Join(leaf.InstanceLocation, ".")
+	p := message.NewPrinter(language.English)
+	switch k := leaf.ErrorKind.(type) {
+	case *kind.Required:
+		name := strings.Join(k.Missing, "`, `")
+		if arg != "" {
+			name = arg + "." + name
+		}
+		return &ArgError{Arg: name, Problem: "is required", Fix: "add it (see the tool's input schema)"}
+	case *kind.AdditionalProperties:
+		return &ArgError{Arg: strings.Join(k.Properties, "`, `"), Problem: "is not an argument of this tool",
+			Fix: "remove it; valid arguments: " + strings.Join(propertyNames(schema), ", ")}
+	case *kind.Type:
+		return &ArgError{Arg: orArgs(arg), Problem: fmt.Sprintf("must be %s, got %s", strings.Join(k.Want, " or "), k.Got)}
+	case *kind.Enum:
+		want := make([]string, len(k.Want))
+		for i, w := range k.Want {
+			b, _ := json.Marshal(w)
+			want[i] = string(b)
+		}
+		got, _ := json.Marshal(k.Got)
+		return &ArgError{Arg: orArgs(arg), Problem: fmt.Sprintf("%s is not allowed", got), Fix: "use one of " + strings.Join(want, ", ")}
+	case *kind.Minimum:
+		return &ArgError{Arg: orArgs(arg), Problem: fmt.Sprintf("must be at least %s, got %s", k.Want.RatString(), ratOrAny(k.Got))}
+	case *kind.Maximum:
+		return &ArgError{Arg: orArgs(arg), Problem: fmt.Sprintf("must be at most %s, got %s", k.Want.RatString(), ratOrAny(k.Got))}
+	}
+	return &ArgError{Arg: orArgs(arg), Problem: leaf.ErrorKind.LocalizedString(p)}
+}
+
+func ratOrAny(v any) string {
+	if s, ok := v.(interface{ RatString() string }); ok {
+		return s.RatString()
+	}
+	return fmt.Sprint(v)
+}
+
+func orArgs(a string) string {
+	if a == "" {
+		return "arguments"
+	}
+	return a
+}
+
+func propertyNames(schema json.RawMessage) []string {
+	var s struct {
+		Properties map[string]json.RawMessage `json:"properties"`
+	}
+	_ = json.Unmarshal(schema, &s)
+	names := make([]string, 0, len(s.Properties))
+	for n := range s.Properties {
+		names = append(names, n)
+	}
+	sortStrings(names)
+	return names
+}

@@ -1,0 +1,263 @@
+// Package toolkit is the one way every mcp-media tool is declared: a Go input
+// struct and output struct whose JSON schemas are generated with
+// invopop/jsonschema, truthful annotations, a handler that receives decoded,
+// validated arguments, and a result that carries structuredContent plus the
+// text an agent relays. Every result, error and progress message passes
+// through the shared redact.Set before it leaves the server.
+package toolkit
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"reflect"
+	"strings"
+
+	"github.com/invopop/jsonschema"
+	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
+	sjs "github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/mcp-media/mcp-media/internal/redact"
+)
+
+// Annotations are the MCP tool hints; set every one truthfully.
+type Annotations struct {
+	ReadOnly    bool // does not change remote or local state
+	Destructive bool // may delete or overwrite user data
+	Idempotent  bool // repeating the call with the same arguments has no further effect
+	OpenWorld   bool // talks to a provider outside this process
+}
+
+// Spec is what a tool author writes besides the handler.
+type Spec struct {
+	Name        string
+	Title       string
+	Description string
+	Toolset     string
+	// Provider is the provider id the tool needs credentials for ("" for
+	// provider-independent tools such as media_providers).
+	Provider    string
+	Annotations Annotations
+}
+
+// Tool is a declared tool: its MCP definition and its handler.
+type Tool struct {
+	Spec
+	InputSchema  json.RawMessage
+	OutputSchema json.RawMessage
+	validator    *sjs.Schema
+	handle       func(ctx context.Context, c *Call, args json.RawMessage) (any, string, error)
+}
+
+// Handler is the typed body of a tool. It returns the structured result and
+// the text for the agent; an empty text means "the structured result as
+// indented JSON".
+type Handler[In, Out any] func(ctx context.Context, c *Call, in In) (Out, string, error)
+
+// New declares a tool. It panics on a schema that cannot be generated or
+// compiled: that is a programming error caught by the snapshot test.
+func New[In, Out any](spec Spec, h Handler[In, Out]) Tool {
+	in := SchemaFor[In](true)
+	out := SchemaFor[Out](false)
+	v, err := compile(spec.Name, in)
+	if err != nil {
+		panic(fmt.Sprintf("tool %s: input schema: %v", spec.Name, err))
+	}
+	return Tool{
+		Spec:         spec,
+		InputSchema:  in,
+		OutputSchema: out,
+		validator:    v,
+		handle: func(ctx context.Context, c *Call, raw json.RawMessage) (any, string, error) {
+			var input In
+			if err := decodeArgs(raw, &input); err != nil {
+				return nil, "", err
+			}
+			return h(ctx, c, input)
+		},
+	}
+}
+
+// SchemaFor generates the JSON schema of T. Input schemas take "required"
+// only from `jsonschema:"required"` tags and refuse unknown properties.
+func SchemaFor[T any](input bool) json.RawMessage {
+	r := &jsonschema.Reflector{
+		DoNotReference:             true,
+		ExpandedStruct:             true,
+		RequiredFromJSONSchemaTags: input,
+		AllowAdditionalProperties:  !input,
+		Anonymous:                  true,
+	}
+	var zero T
+	s := r.Reflect(&zero)
+	s.Version = ""
+	s.ID = ""
+	if s.Type == "" {
+		s.Type = "object"
+	}
+	if s.Properties == nil || s.Properties.Len() == 0 {
+		// An empty struct: MCP still wants an object schema with properties.
+		b, _ := json.Marshal(map[string]any{"type": "object", "properties": map[string]any{}, "additionalProperties": !input})
+		return b
+	}
+	b, err := json.Marshal(s)
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
+func compile(name string, schema json.RawMessage) (*sjs.Schema, error) {
+	doc, err := sjs.UnmarshalJSON(bytes.NewReader(schema))
+	if err != nil {
+		return nil, err
+	}
+	c := sjs.NewCompiler()
+	url := "mem:///" + name + ".json"
+	if err := c.AddResource(url, doc); err != nil {
+		return nil, err
+	}
+	return c.Compile(url)
+}
+
+// MCP returns the tool definition for tools/list. It is built with
+// NewToolWithRawSchema: mcp-go refuses a tool that has both a structured and
+// a raw input schema.
+func (t Tool) MCP() mcp.Tool {
+	tool := mcp.NewToolWithRawSchema(t.Name, t.Description, t.InputSchema)
+	tool.RawOutputSchema = t.OutputSchema
+	tool.Annotations = mcp.ToolAnnotation{
+		Title:           t.Title,
+		ReadOnlyHint:    mcp.ToBoolPtr(t.Annotations.ReadOnly),
+		DestructiveHint: mcp.ToBoolPtr(t.Annotations.Destructive),
+		IdempotentHint:  mcp.ToBoolPtr(t.Annotations.Idempotent),
+		OpenWorldHint:   mcp.ToBoolPtr(t.Annotations.OpenWorld),
+	}
+	return tool
+}
+
+// Run validates raw arguments, calls the handler and turns the outcome into
+// a CallToolResult. Errors become results with isError set; nothing a
+// handler returns, not even a panic, escapes unscrubbed.
+func (t Tool) Run(ctx context.Context, c *Call, raw json.RawMessage) (res *mcp.CallToolResult) {
+	defer func() {
+		if p := recover(); p != nil {
+			res = c.errorResult(fmt.Errorf("internal error in %s: %v; the server keeps running, please report this", t.Name, p))
+		}
+	}()
+	if len(bytes.TrimSpace(raw)) == 0 || string(bytes.TrimSpace(raw)) == "null" {
+		raw = json.RawMessage("{}")
+	}
+	if err := t.validate(raw); err != nil {
+		return c.errorResult(err)
+	}
+	out, text, err := t.handle(ctx, c, raw)
+	if err != nil {
+		return c.errorResult(err)
+	}
+	structured, err := json.Marshal(out)
+	if err != nil {
+		return c.errorResult(fmt.Errorf("encoding result: %w", err))
+	}
+	structured = c.redact.Bytes(structured)
+	if text == "" {
+		var buf bytes.Buffer
+		_ = json.Indent(&buf, structured, "", "  ")
+		text = buf.String()
+	}
+	var sc any
+	_ = json.Unmarshal(structured, &sc)
+	return &mcp.CallToolResult{
+		Content:           []mcp.Content{mcp.NewTextContent(c.redact.String(text))},
+		StructuredContent: sc,
+	}
+}
+
+// Handler returns the mcp-go handler for this tool.
+func (t Tool) Handler(env *Env) server.ToolHandlerFunc {
+	return func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+		raw, err := json.Marshal(req.GetRawArguments())
+		if err != nil {
+			raw = json.RawMessage("{}")
+		}
+		var token mcp.ProgressToken
+		if req.Params.Meta != nil {
+			token = req.Params.Meta.ProgressToken
+		}
+		return t.Run(ctx, env.newCall(ctx, token), raw), nil
+	}
+}
+
+func (t Tool) validate(raw json.RawMessage) error {
+	inst, err := sjs.UnmarshalJSON(bytes.NewReader(raw))
+	if err != nil {
+		return &ArgError{Arg: "arguments", Problem: "are not valid JSON: " + err.Error(), Fix: "send a JSON object"}
+	}
+	if _, ok := inst.(map[string]any); !ok {
+		return &ArgError{Arg: "arguments", Problem: "must be a JSON object", Fix: "send an object such as {\"media_id\": \"...\"}"}
+	}
+	err = t.validator.Validate(inst)
+	if err == nil {
+		return nil
+	}
+	var ve *sjs.ValidationError
+	if errors.As(err, &ve) {
+		return fromValidation(ve, t.InputSchema)
+	}
+	return &ArgError{Arg: "arguments", Problem: err.Error()}
+}
+
+// decodeArgs decodes validated arguments. Unknown fields were already refused
+// by the schema; type errors name the argument.
+func decodeArgs(raw json.RawMessage, into any) error {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(into); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			return &ArgError{Arg: te.Field, Problem: fmt.Sprintf("must be %s, got %s", jsonKind(te.Type), te.Value)}
+		}
+		if strings.HasPrefix(err.Error(), "json: unknown field ") {
+			f := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+			return &ArgError{Arg: f, Problem: "is not an argument of this tool", Fix: "remove it; see the tool's input schema"}
+		}
+		return &ArgError{Arg: "arguments", Problem: err.Error()}
+	}
+	return nil
+}
+
+func jsonKind(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "an integer"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	}
+	return "an object"
+}
+
+// ErrorText is the text of an error result, for tests and the CLI.
+func ErrorText(res *mcp.CallToolResult) string {
+	if res == nil {
+		return ""
+	}
+	var b strings.Builder
+	for _, c := range res.Content {
+		if tc, ok := c.(mcp.TextContent); ok {
+			b.WriteString(tc.Text)
+		}
+	}
+	return b.String()
+}
+
+var _ = redact.Mask
