@@ -1,0 +1,62 @@
+package templates
+
+// Chunk statuses of the upload progress table (seed 001: ✅ completed,
+// ⏳ current, ❌ failed).
+const (
+	ChunkDone      = "✅ Done"
+	ChunkUploading = "⏳ Uploading"
+	ChunkFailed    = "❌ Failed"
+	ChunkPending   = "⬜ Pending"
+	MD5Valid       = "✅ Valid"
+	MD5Pending     = "⏳ Hashing"
+)
+
+// UploadProgress fills aioz/upload_progress.
+type UploadProgress struct {
+	Title   string
+	Bar     string
+	Percent int
+	Done    int
+	Total   int
+	Rows    []ChunkRow
+}
+
+// ChunkRow is one row of the chunk table.
+type ChunkRow struct {
+	Index  int
+	Size   string // "50 MB"
+	MD5    string
+	Status string
+}
+
+// MediaEvent fills upload_complete and the five webhook event templates.
+type MediaEvent struct {
+	MediaID   string
+	Title     string
+	Type      string
+	Timestamp string
+	HasMP4    bool // audio has no MP4 rendition (seed 001)
+}
+
+// AIOZ template names.
+const (
+	AIOZUploadProgress   = "aioz/upload_progress"
+	AIOZUploadComplete   = "aioz/upload_complete"
+	AIOZFileReceived     = "aioz/file_received"
+	AIOZEncodingStarted  = "aioz/encoding_started"
+	AIOZPartialFinished  = "aioz/partial_finished"
+	AIOZEncodingFinished = "aioz/encoding_finished"
+	AIOZEncodingFailed   = "aioz/encoding_failed"
+)
+
+// AIOZEventTemplate maps a webhook event name to its template.
+var AIOZEventTemplate = map[string]string{
+	"file_received":     AIOZFileReceived,
+	"encoding_started":  AIOZEncodingStarted,
+	"partial_finished":  AIOZPartialFinished,
+	"encoding_finished": AIOZEncodingFinished,
+	"encoding_failed":   AIOZEncodingFailed,
+}
+
+// InsufficientBalance is seed 001's verbatim text for is_enough: false.
+const InsufficientBalance = "> ⚠️ Your account balance is insufficient to transcode with the requested quality presets. Please top up your AIOZ wallet before proceeding."
