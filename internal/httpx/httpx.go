@@ -149,6 +149,9 @@ func DefaultHTTPClient() *http.Client {
 	tr.TLSHandshakeTimeout = 10 * time.Second
 	tr.ResponseHeaderTimeout = 90 * time.Second
 	tr.MaxIdleConnsPerHost = 8
+	// Large buffers keep chunk uploads near disk and hashing speed.
+	tr.WriteBufferSize = 256 << 10
+	tr.ReadBufferSize = 64 << 10
 	return &http.Client{Transport: tr}
 }
 
