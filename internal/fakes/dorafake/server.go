@@ -1,0 +1,857 @@
+// Package dorafake is an in-memory fake of Qiniu Dora (智能多媒体服务), built
+// from shared/specs/qiniu-dora.md for tests, `--sandbox` and the demo.
+//
+// It serves, on one http.Handler, every Dora cloud API of the spec: short ASR
+// (POST /v2/asr), realtime ASR (WebSocket upgrade on GET /v2/asr), long ASR
+// (/v4/lasr), the Shumei censors (/anti_fraud/...), the smart audio stream
+// censor, the Yitu live voice censor (/v1/antispam/...) and document
+// translation (/translate/v1/document/...). In reality these live on four
+// hosts; here they share one listener and are told apart by path only.
+//
+// Authentication is checked on every HTTP request with the QiniuToken
+// algorithm of spec §3.1 (p056), re-implemented here from the spec text.
+// A failure is HTTP 401 with the family's envelope:
+//
+//	Yitu (/v2/asr, /v4/lasr…, /v1/antispam/…): {"rtn":4304,"message":"SAAS_ANTISPAM_PERMISSION_DENIED_ERROR","requestId":…}
+//	Shumei (/anti_fraud/…):                    {"code":9101,"message":"无权限操作"}
+//	Translation (/translate/…):                {"code":401,"msg":"鉴权失败"}
+//
+// Business errors use the documented rtn/code tables and HTTP 200 (every
+// example in the seed is 200 OK; error statuses are not in the seed).
+//
+// Sandbox marker: every piece of text the fake makes up (transcripts, OCR
+// text, descriptions, segment texts) begins with "[sandbox] ", generated URLs
+// live under http://sandbox.dora.invalid/ and translated file keys under
+// "sandbox/". Results are derived from the input only, never random.
+//
+// Risk convention for the censors: a media URL containing "reject" is judged
+// REJECT (Yitu: block), one containing "review" REVIEW, anything else PASS.
+//
+// Time: with Options.Step == 0 the fake is deterministic. Long tasks advance
+// one state per query (the query reports the current state, then advances)
+// and stream censors push one segment per Server.Advance call. With Step > 0
+// a background ticker calls Advance every Step (and queries do not advance).
+// Call Close when done.
+package dorafake
+
+import (
+	"bytes"
+	"context"
+	"crypto/hmac"
+	"crypto/sha1"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gorilla/websocket"
+)
+
+// Options configures a Server.
+type Options struct {
+	// AccessKey and SecretKey are the only credentials the fake accepts.
+	AccessKey, SecretKey string
+	// Step is the time between long-task states and between stream-censor
+	// segments. 0 means: advance on each query / on each Advance call.
+	Step time.Duration
+	// Now is the clock (default time.Now). It stamps results and drives the
+	// realtime-ASR pacing check.
+	Now func() time.Time
+	// HTTPClient delivers callbacks and fetches loopback media URLs
+	// (default: a client with a 10 s timeout).
+	HTTPClient *http.Client
+}
+
+// Request is one HTTP request the fake received (WebSocket handshakes too).
+type Request struct {
+	Time     time.Time
+	Method   string
+	Path     string
+	RawQuery string
+	Host     string
+	Header   http.Header
+	Body     []byte
+	Status   int    // HTTP status the fake answered
+	Response []byte // body the fake answered (nil for a WebSocket upgrade)
+	Error    string // why the fake rejected the request; "" if it was accepted
+}
+
+// Callback is one callback delivery attempt made by the fake.
+type Callback struct {
+	Time    time.Time
+	Kind    string // lasr, audiostream, audio, videostream.img, videostream.audio, streamscan, translate
+	ID      string // taskId / entryId / requestId the callback is about
+	URL     string
+	Body    []byte
+	Attempt int    // 1-based; only the audio stream censor retries (up to 12 pushes)
+	Status  int    // HTTP status returned by the receiver; 0 on transport error
+	Err     string // transport error, if any
+}
+
+// Server is the fake. It is an http.Handler and safe for concurrent use.
+type Server struct {
+	opts     Options
+	now      func() time.Time
+	client   *http.Client
+	upgrader websocket.Upgrader
+
+	mu        sync.Mutex
+	idle      *sync.Cond // signalled when pending drops to 0
+	pending   int        // callback deliveries in flight
+	closed    bool
+	done      chan struct{}
+	requests  []Request
+	callbacks []Callback
+	lasr      map[string]*lasrTask
+	audios    map[string]*audioTask
+	streams   map[string]stream
+	trans     map[string]*transTask
+	order     []asyncTask // creation order, for Advance
+	sessions  []*rtSession
+}
+
+// asyncTask is anything Advance moves forward.
+type asyncTask interface {
+	// advance is called with s.mu held and returns the callbacks to deliver.
+	advance(s *Server) []pendingCallback
+}
+
+type pendingCallback struct {
+	kind, id, url string
+	body          any
+	attempts      int
+}
+
+// New returns a fake Dora server.
+func New(opts Options) *Server {
+	s := &Server{
+		opts:    opts,
+		now:     opts.Now,
+		client:  opts.HTTPClient,
+		done:    make(chan struct{}),
+		lasr:    map[string]*lasrTask{},
+		audios:  map[string]*audioTask{},
+		streams: map[string]stream{},
+		trans:   map[string]*transTask{},
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.client == nil {
+		s.client = &http.Client{Timeout: 10 * time.Second}
+	}
+	s.idle = sync.NewCond(&s.mu)
+	s.upgrader = websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }}
+	if opts.Step > 0 {
+		go s.ticker(opts.Step)
+	}
+	return s
+}
+
+func (s *Server) ticker(step time.Duration) {
+	t := time.NewTicker(step)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.done:
+			return
+		case <-t.C:
+			s.Advance()
+		}
+	}
+}
+
+// Advance moves every unfinished long task (long ASR, translation) one state
+// forward and makes every open stream censor push its next segment. Callbacks
+// due are delivered asynchronously; use Flush to wait for them.
+func (s *Server) Advance() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, t := range s.order {
+		s.deliverLocked(t.advance(s))
+	}
+}
+
+// Flush waits until every callback delivery started so far (retries
+// included) has finished.
+func (s *Server) Flush() {
+	s.mu.Lock()
+	for s.pending > 0 {
+		s.idle.Wait()
+	}
+	s.mu.Unlock()
+}
+
+// Close stops the Step ticker, stops callback retries and waits for
+// deliveries in flight. The handler keeps answering requests.
+func (s *Server) Close() {
+	s.mu.Lock()
+	if !s.closed {
+		s.closed = true
+		close(s.done)
+	}
+	s.mu.Unlock()
+	s.Flush()
+}
+
+// Requests returns a copy of the requests received so far, oldest first.
+func (s *Server) Requests() []Request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Request(nil), s.requests...)
+}
+
+// Callbacks returns a copy of the callback delivery attempts so far.
+func (s *Server) Callbacks() []Callback {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Callback(nil), s.callbacks...)
+}
+
+// WebSocketHandler returns the realtime ASR handler alone. ServeHTTP also
+// routes GET /v2/asr to it, so mounting it separately is optional.
+func (s *Server) WebSocketHandler() http.Handler { return http.HandlerFunc(s.serveRealtime) }
+
+// ---------------------------------------------------------------------------
+// Routing
+
+type family int
+
+const (
+	famYitu family = iota
+	famShumei
+	famTranslate
+)
+
+type handlerFunc func(s *Server, r *http.Request, body []byte) reply
+
+type route struct {
+	method string
+	fam    family
+	h      handlerFunc
+}
+
+// reply is what a handler answers.
+type reply struct {
+	status int
+	body   any
+	reason string // recorded as Request.Error when the request is rejected
+}
+
+func okReply(body any) reply { return reply{status: http.StatusOK, body: body} }
+
+// maxBody bounds every request body: short ASR's 20 MB of audio as base64
+// plus JSON framing.
+const maxBody = 32 << 20
+
+func lookup(path string) (route, bool) {
+	switch path {
+	case "/v2/asr":
+		return route{http.MethodPost, famYitu, (*Server).shortASR}, true
+	case "/v4/lasr", "/v4/lasr/start": // quirk 29: the example says v4/lasr/start
+		return route{http.MethodPost, famYitu, (*Server).lasrSubmit}, true
+	case "/v1/antispam/streamscan":
+		return route{http.MethodPost, famYitu, (*Server).streamScan}, true
+	case "/v1/antispam/streamclose":
+		return route{http.MethodPost, famYitu, (*Server).streamClose}, true
+	case "/anti_fraud/v2/audiostream":
+		return route{http.MethodPost, famShumei, (*Server).audioStreamSubmit}, true
+	case "/anti_fraud/v2/finish_audiostream":
+		return route{http.MethodPost, famShumei, (*Server).audioStreamFinish}, true
+	case "/anti_fraud/v2/img":
+		return route{http.MethodPost, famShumei, (*Server).imageCensor}, true
+	case "/anti_fraud/v2/audio":
+		return route{http.MethodPost, famShumei, (*Server).audioSubmit}, true
+	case "/anti_fraud/v2/query_audio":
+		return route{http.MethodPost, famShumei, (*Server).audioQuery}, true
+	case "/anti_fraud/v3/videostream":
+		return route{http.MethodPost, famShumei, (*Server).videoStreamSubmit}, true
+	case "/anti_fraud/v3/finish_videostream":
+		return route{http.MethodPost, famShumei, (*Server).videoStreamFinish}, true
+	case "/translate/v1/document/translate":
+		return route{http.MethodPost, famTranslate, (*Server).translateSubmit}, true
+	case "/translate/v1/document/query":
+		return route{http.MethodGet, famTranslate, (*Server).translateQuery}, true
+	}
+	if id, ok := strings.CutPrefix(path, "/v4/lasr/"); ok && id != "" && !strings.Contains(id, "/") {
+		return route{http.MethodGet, famYitu, (*Server).lasrQuery}, true
+	}
+	return route{}, false
+}
+
+// ServeHTTP serves every Dora API. See the package documentation.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == "/v2/asr" && r.Method == http.MethodGet {
+		s.serveRealtime(w, r)
+		return
+	}
+	body, readErr := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+	rep := s.handle(r, body, readErr)
+	out, err := json.Marshal(rep.body)
+	if err != nil { // cannot happen with the types used here
+		rep = reply{status: http.StatusInternalServerError, reason: err.Error()}
+		out = []byte(`{"error":"internal error"}`)
+	}
+	s.record(r, body, rep.status, out, rep.reason)
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(rep.status)
+	_, _ = w.Write(out)
+}
+
+func (s *Server) handle(r *http.Request, body []byte, readErr error) reply {
+	rt, ok := lookup(r.URL.Path)
+	if !ok {
+		return reply{status: http.StatusNotFound, body: map[string]string{"error": "no such API: " + r.URL.Path}, reason: "unknown path"}
+	}
+	if r.Method != rt.method {
+		return reply{status: http.StatusMethodNotAllowed, body: map[string]string{"error": "method not allowed, use " + rt.method}, reason: "method not allowed"}
+	}
+	if readErr != nil {
+		return badRequest(rt.fam, false, "reading body: "+readErr.Error())
+	}
+	if len(body) > maxBody {
+		rep := badRequest(rt.fam, false, "body larger than 32 MB")
+		if rt.fam == famYitu {
+			rep = yituErr(4210, "SAAS_SPEECH_AUDIO_LENGTH_TOO_LONG_ERROR", "body larger than 32 MB")
+		}
+		rep.status = http.StatusRequestEntityTooLarge
+		return rep
+	}
+	if reason := s.checkAuth(r, body); reason != "" {
+		return unauthorized(rt.fam, reason)
+	}
+	if rt.method == http.MethodPost {
+		mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+		if err != nil || mt != "application/json" {
+			return badRequest(rt.fam, true, "Content-Type must be application/json")
+		}
+	}
+	return rt.h(s, r, body)
+}
+
+func (s *Server) record(r *http.Request, body []byte, status int, resp []byte, reason string) {
+	req := Request{
+		Time:     s.now(),
+		Method:   r.Method,
+		Path:     r.URL.Path,
+		RawQuery: r.URL.RawQuery,
+		Host:     r.Host,
+		Header:   r.Header.Clone(),
+		Body:     body,
+		Status:   status,
+		Response: resp,
+		Error:    reason,
+	}
+	s.mu.Lock()
+	s.requests = append(s.requests, req)
+	s.mu.Unlock()
+}
+
+// ---------------------------------------------------------------------------
+// Error envelopes
+
+func yituErr(rtn int, message, reason string) reply {
+	return reply{status: http.StatusOK, body: yituEnvelope{Rtn: rtn, Message: message, RequestID: newRequestID()}, reason: reason}
+}
+
+type yituEnvelope struct {
+	Rtn       int    `json:"rtn"`
+	Message   string `json:"message"`
+	RequestID string `json:"requestId"`
+}
+
+var shumeiMessages = map[int]string{
+	1100: "成功",
+	1901: "QPS受限",
+	1902: "参数不合法",
+	1903: "服务失败",
+	1911: "下载超时",
+	9100: "余额不足",
+	9101: "无权限操作",
+}
+
+type shumeiEnvelope struct {
+	Code    int    `json:"code"`
+	Message string `json:"message"`
+}
+
+func shumeiErr(code int, reason string) reply {
+	return reply{status: http.StatusOK, body: shumeiEnvelope{Code: code, Message: shumeiMessages[code]}, reason: reason}
+}
+
+type transEnvelope struct {
+	Code int    `json:"code"`
+	Msg  string `json:"msg"`
+}
+
+func transErr(reason string) reply {
+	return reply{status: http.StatusOK, body: transEnvelope{Code: 400, Msg: "参数错误"}, reason: reason}
+}
+
+// badRequest is the family's answer to an unparseable body (syntax=true) or
+// an invalid field. Yitu pages (p000) say 1101 for JSON that does not parse
+// and 1102 for a wrong field; Shumei says 1902; translation says 400.
+func badRequest(f family, syntax bool, reason string) reply {
+	switch f {
+	case famYitu:
+		if syntax {
+			return yituErr(1101, "SAAS_JSON_CONFIG_HELPER_READ_ERROR", reason)
+		}
+		return yituErr(1102, "SAAS_INVALID_PARAMETER_ERROR", reason)
+	case famShumei:
+		return shumeiErr(1902, reason)
+	default:
+		return transErr(reason)
+	}
+}
+
+func unauthorized(f family, reason string) reply {
+	var body any
+	switch f {
+	case famYitu:
+		body = yituEnvelope{Rtn: 4304, Message: "SAAS_ANTISPAM_PERMISSION_DENIED_ERROR", RequestID: newRequestID()}
+	case famShumei:
+		body = shumeiEnvelope{Code: 9101, Message: shumeiMessages[9101]}
+	default:
+		body = transEnvelope{Code: 401, Msg: "鉴权失败"}
+	}
+	return reply{status: http.StatusUnauthorized, body: body, reason: reason}
+}
+
+// ---------------------------------------------------------------------------
+// QiniuToken verification (spec §3.1, p056)
+
+// signingString builds p056's data string:
+//
+//	<Method> <Path>[?<RawQuery>]\nHost: <Host>[\nContent-Type: <ct>][X-Qiniu lines]\n\n[<body>]
+//
+// The body is appended only when Content-Length is present, the body is not
+// empty and Content-Type is present and not application/octet-stream.
+// withXQiniu adds the sorted X-Qiniu-* header lines the official SDKs send
+// (spec §3.1.2 note); p056 itself has none.
+func signingString(r *http.Request, body []byte, withXQiniu bool) string {
+	var b strings.Builder
+	b.WriteString(r.Method)
+	b.WriteString(" ")
+	b.WriteString(r.URL.EscapedPath())
+	if r.URL.RawQuery != "" {
+		b.WriteString("?")
+		b.WriteString(r.URL.RawQuery)
+	}
+	b.WriteString("\nHost: ")
+	b.WriteString(r.Host)
+	ct := r.Header.Get("Content-Type")
+	if ct != "" {
+		b.WriteString("\nContent-Type: ")
+		b.WriteString(ct)
+	}
+	if withXQiniu {
+		for _, name := range xQiniuHeaders(r.Header) {
+			b.WriteString("\n")
+			b.WriteString(name)
+			b.WriteString(": ")
+			b.WriteString(strings.Join(r.Header.Values(name), ","))
+		}
+	}
+	b.WriteString("\n\n")
+	if r.ContentLength > 0 && len(body) > 0 && ct != "" && ct != "application/octet-stream" {
+		b.Write(body)
+	}
+	return b.String()
+}
+
+func xQiniuHeaders(h http.Header) []string {
+	var names []string
+	for name := range h {
+		if strings.HasPrefix(name, "X-Qiniu-") && len(name) > len("X-Qiniu-") {
+			names = append(names, name)
+		}
+	}
+	sort.Strings(names)
+	return names
+}
+
+// sign returns urlsafe_base64_encode(hmac_sha1(data, sk)), padded.
+func sign(data, sk string) string {
+	m := hmac.New(sha1.New, []byte(sk))
+	m.Write([]byte(data))
+	return base64.URLEncoding.EncodeToString(m.Sum(nil))
+}
+
+// checkAuth returns "" when the Authorization header is valid, else why not.
+func (s *Server) checkAuth(r *http.Request, body []byte) string {
+	h := r.Header.Get("Authorization")
+	if h == "" {
+		return "missing Authorization header"
+	}
+	rest, ok := strings.CutPrefix(h, "Qiniu")
+	if !ok {
+		return "Authorization scheme is not Qiniu"
+	}
+	rest = strings.TrimPrefix(rest, " ") // quirk 2: p003 writes Qiniu<AK>:<Sign>
+	i := strings.LastIndexByte(rest, ':')
+	if i <= 0 {
+		return "Authorization is not Qiniu <AccessKey>:<Sign>"
+	}
+	ak, sig := rest[:i], rest[i+1:]
+	if ak != s.opts.AccessKey {
+		return "unknown AccessKey"
+	}
+	got, err := base64.URLEncoding.DecodeString(sig)
+	if err != nil {
+		if got, err = base64.RawURLEncoding.DecodeString(sig); err != nil {
+			return "signature is not URL-safe base64"
+		}
+	}
+	variants := []bool{false}
+	if len(xQiniuHeaders(r.Header)) > 0 {
+		variants = append(variants, true)
+	}
+	for _, x := range variants {
+		m := hmac.New(sha1.New, []byte(s.opts.SecretKey))
+		m.Write([]byte(signingString(r, body, x)))
+		if hmac.Equal(got, m.Sum(nil)) {
+			return ""
+		}
+	}
+	return "signature mismatch"
+}
+
+// ---------------------------------------------------------------------------
+// Callbacks
+
+// deliverLocked starts delivering every callback in due; s.mu must be held,
+// so that Flush cannot miss a delivery that a state change made due.
+func (s *Server) deliverLocked(due []pendingCallback) {
+	for _, c := range due {
+		s.startDelivery(c)
+	}
+}
+
+// startDelivery POSTs c.body as JSON to c.url in the background, retrying
+// up to c.attempts times until the receiver answers 200. s.mu must be held.
+func (s *Server) startDelivery(c pendingCallback) {
+	if c.url == "" || s.closed {
+		return
+	}
+	payload, err := json.Marshal(c.body)
+	if err != nil {
+		return
+	}
+	if c.attempts < 1 {
+		c.attempts = 1
+	}
+	s.pending++
+	go func() {
+		defer func() {
+			s.mu.Lock()
+			s.pending--
+			if s.pending == 0 {
+				s.idle.Broadcast()
+			}
+			s.mu.Unlock()
+		}()
+		for attempt := 1; attempt <= c.attempts; attempt++ {
+			status, err := s.post(c.url, payload)
+			rec := Callback{Time: s.now(), Kind: c.kind, ID: c.id, URL: c.url, Body: payload, Attempt: attempt, Status: status}
+			if err != nil {
+				rec.Err = err.Error()
+			}
+			s.mu.Lock()
+			s.callbacks = append(s.callbacks, rec)
+			s.mu.Unlock()
+			if status == http.StatusOK || attempt == c.attempts {
+				return
+			}
+			if s.opts.Step > 0 {
+				select {
+				case <-s.done:
+					return
+				case <-time.After(s.opts.Step):
+				}
+			} else {
+				select {
+				case <-s.done:
+					return
+				default:
+				}
+			}
+		}
+	}()
+}
+
+// callbackTimeout is the suggested callback timeout of p008/p009.
+const callbackTimeout = 5 * time.Second
+
+func (s *Server) post(u string, payload []byte) (int, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), callbackTimeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, bytes.NewReader(payload))
+	if err != nil {
+		return 0, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := s.client.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
+	return resp.StatusCode, nil
+}
+
+// ---------------------------------------------------------------------------
+// IDs and small helpers
+
+var idSeq struct {
+	sync.Mutex
+	n uint64
+}
+
+// newHex returns a deterministic-looking, unique 32-hex-digit id.
+func newHex(kind string) string {
+	idSeq.Lock()
+	idSeq.n++
+	n := idSeq.n
+	idSeq.Unlock()
+	sum := sha1.Sum([]byte(kind + "/" + strconv.FormatUint(n, 10)))
+	return hex.EncodeToString(sum[:16])
+}
+
+func newRequestID() string { return newHex("request") }
+
+// newUUID formats a fresh id like the long-ASR taskId example.
+func newUUID() string {
+	h := newHex("task")
+	return h[0:8] + "-" + h[8:12] + "-4" + h[13:16] + "-a" + h[17:20] + "-" + h[20:32]
+}
+
+var cst = time.FixedZone("CST", 8*3600)
+
+// absTime formats t like the seed's absolute times ("2021-08-24 10:46:48"),
+// in China Standard Time.
+func absTime(t time.Time) string { return t.In(cst).Format("2006-01-02 15:04:05") }
+
+func isHTTPURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
+}
+
+var errNotObject = errors.New("body is not a JSON object")
+
+// ---------------------------------------------------------------------------
+// JSON field checking
+
+// obj is a decoded JSON object; numbers are json.Number.
+type obj map[string]any
+
+func parseObject(body []byte) (obj, error) {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, errors.New("trailing data after the JSON value")
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil, errNotObject
+	}
+	return obj(m), nil
+}
+
+// fieldErr says which field is missing or invalid.
+type fieldErr struct {
+	missing bool
+	field   string
+	why     string
+}
+
+func (e *fieldErr) Error() string {
+	if e.missing {
+		return "missing required field " + e.field
+	}
+	return "invalid field " + e.field + ": " + e.why
+}
+
+// checker reads fields from objects and keeps the first problem found.
+type checker struct{ err *fieldErr }
+
+func (c *checker) ok() bool { return c.err == nil }
+
+func (c *checker) fail(missing bool, field, why string) {
+	if c.err == nil {
+		c.err = &fieldErr{missing: missing, field: field, why: why}
+	}
+}
+
+func (c *checker) get(o obj, key string) (any, bool) {
+	if c.err != nil || o == nil {
+		return nil, false
+	}
+	v, ok := o[key]
+	if !ok || v == nil {
+		return nil, false
+	}
+	return v, true
+}
+
+func (c *checker) str(o obj, key, field string, required bool) string {
+	v, ok := c.get(o, key)
+	if !ok {
+		if required {
+			c.fail(true, field, "")
+		}
+		return ""
+	}
+	s, isStr := v.(string)
+	if !isStr {
+		c.fail(false, field, "must be a string")
+		return ""
+	}
+	if s == "" && required {
+		c.fail(true, field, "")
+	}
+	return s
+}
+
+func (c *checker) boolean(o obj, key, field string) (val, present bool) {
+	v, ok := c.get(o, key)
+	if !ok {
+		return false, false
+	}
+	b, isBool := v.(bool)
+	if !isBool {
+		c.fail(false, field, "must be a boolean")
+		return false, false
+	}
+	return b, true
+}
+
+func (c *checker) integer(o obj, key, field string, required bool) (int64, bool) {
+	v, ok := c.get(o, key)
+	if !ok {
+		if required {
+			c.fail(true, field, "")
+		}
+		return 0, false
+	}
+	n, isNum := v.(json.Number)
+	if !isNum {
+		c.fail(false, field, "must be an integer")
+		return 0, false
+	}
+	i, err := n.Int64()
+	if err != nil {
+		c.fail(false, field, "must be an integer")
+		return 0, false
+	}
+	return i, true
+}
+
+// flexInt accepts a number or a numeric string (quirk 32).
+func (c *checker) flexInt(o obj, key, field string) (int64, bool) {
+	v, ok := c.get(o, key)
+	if !ok {
+		return 0, false
+	}
+	var text string
+	switch t := v.(type) {
+	case json.Number:
+		text = t.String()
+	case string:
+		text = t
+	default:
+		c.fail(false, field, "must be an integer or a numeric string")
+		return 0, false
+	}
+	i, err := strconv.ParseInt(strings.TrimSpace(text), 10, 64)
+	if err != nil {
+		c.fail(false, field, "must be an integer or a numeric string")
+		return 0, false
+	}
+	return i, true
+}
+
+func (c *checker) number(o obj, key, field string) (float64, bool) {
+	v, ok := c.get(o, key)
+	if !ok {
+		return 0, false
+	}
+	n, isNum := v.(json.Number)
+	if !isNum {
+		c.fail(false, field, "must be a number")
+		return 0, false
+	}
+	f, err := n.Float64()
+	if err != nil {
+		c.fail(false, field, "must be a number")
+		return 0, false
+	}
+	return f, true
+}
+
+func (c *checker) object(o obj, key, field string, required bool) (obj, bool) {
+	v, ok := c.get(o, key)
+	if !ok {
+		if required {
+			c.fail(true, field, "")
+		}
+		return nil, false
+	}
+	m, isObj := v.(map[string]any)
+	if !isObj {
+		c.fail(false, field, "must be a JSON object")
+		return nil, false
+	}
+	return obj(m), true
+}
+
+func (c *checker) array(o obj, key, field string) ([]any, bool) {
+	v, ok := c.get(o, key)
+	if !ok {
+		return nil, false
+	}
+	a, isArr := v.([]any)
+	if !isArr {
+		c.fail(false, field, "must be a JSON array")
+		return nil, false
+	}
+	return a, true
+}
+
+func (c *checker) strings(o obj, key, field string) []string {
+	a, ok := c.array(o, key, field)
+	if !ok {
+		return nil
+	}
+	out := make([]string, 0, len(a))
+	for i, v := range a {
+		s, isStr := v.(string)
+		if !isStr {
+			c.fail(false, fmt.Sprintf("%s[%d]", field, i), "must be a string")
+			return nil
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// jsonSize is the size of v re-encoded, for the documented "data at most
+// 1MB/10MB" limits.
+func jsonSize(v any) int {
+	b, _ := json.Marshal(v)
+	return len(b)
+}
