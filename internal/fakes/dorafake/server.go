@@ -106,8 +106,9 @@ type Server struct {
 	upgrader websocket.Upgrader
 
 	mu        sync.Mutex
-	idle      *sync.Cond // signalled when pending drops to 0
-	pending   int        // callback deliveries in flight
+	idle      *sync.Cond               // signalled when pending drops to 0
+	pending   int                      // callback deliveries in flight
+	chains    map[string]chan struct{} // last delivery per kind/id, to keep order
 	closed    bool
 	done      chan struct{}
 	requests  []Request
@@ -143,6 +144,7 @@ func New(opts Options) *Server {
 		audios:  map[string]*audioTask{},
 		streams: map[string]stream{},
 		trans:   map[string]*transTask{},
+		chains:  map[string]chan struct{}{},
 	}
 	if s.now == nil {
 		s.now = time.Now
@@ -539,7 +541,9 @@ func (s *Server) deliverLocked(due []pendingCallback) {
 }
 
 // startDelivery POSTs c.body as JSON to c.url in the background, retrying
-// up to c.attempts times until the receiver answers 200. s.mu must be held.
+// up to c.attempts times until the receiver answers 200. Deliveries about the
+// same task (kind and id) are made one after the other, in the order they
+// became due. s.mu must be held.
 func (s *Server) startDelivery(c pendingCallback) {
 	if c.url == "" || s.closed {
 		return
@@ -552,15 +556,26 @@ func (s *Server) startDelivery(c pendingCallback) {
 		c.attempts = 1
 	}
 	s.pending++
+	key := c.kind + "/" + c.id
+	prev := s.chains[key]
+	mine := make(chan struct{})
+	s.chains[key] = mine
 	go func() {
 		defer func() {
+			close(mine)
 			s.mu.Lock()
+			if s.chains[key] == mine {
+				delete(s.chains, key)
+			}
 			s.pending--
 			if s.pending == 0 {
 				s.idle.Broadcast()
 			}
 			s.mu.Unlock()
 		}()
+		if prev != nil { // callbacks about one task arrive in order
+			<-prev
+		}
 		for attempt := 1; attempt <= c.attempts; attempt++ {
 			status, err := s.post(c.url, payload)
 			rec := Callback{Time: s.now(), Kind: c.kind, ID: c.id, URL: c.url, Body: payload, Attempt: attempt, Status: status}
