@@ -97,3 +97,12 @@ func Bar(done, total int) string {
 	}
 	return strings.Repeat("█", filled) + strings.Repeat("░", 10-filled)
 }
+
+// Source returns a template's text.
+func Source(name string) (string, error) {
+	b, err := files.ReadFile(name + ".md.tmpl")
+	if err != nil {
+		return "", fmt.Errorf("no template %q", name)
+	}
+	return string(b), nil
+}

@@ -8,7 +8,9 @@
 package redact
 
 import (
+	"context"
 	"encoding/base64"
+	"log/slog"
 	"net/url"
 	"sort"
 	"strings"
@@ -142,3 +144,57 @@ type scrubbed struct {
 
 func (e *scrubbed) Error() string { return e.msg }
 func (e *scrubbed) Unwrap() error { return e.err }
+
+// Handler is a slog.Handler that scrubs the message and every string
+// attribute before passing the record on: the redaction point for logs.
+type Handler struct {
+	set   *Set
+	inner slog.Handler
+}
+
+// NewHandler wraps inner.
+func NewHandler(set *Set, inner slog.Handler) *Handler { return &Handler{set: set, inner: inner} }
+
+func (h *Handler) Enabled(ctx context.Context, l slog.Level) bool { return h.inner.Enabled(ctx, l) }
+
+func (h *Handler) Handle(ctx context.Context, r slog.Record) error {
+	out := slog.NewRecord(r.Time, r.Level, h.set.String(r.Message), r.PC)
+	r.Attrs(func(a slog.Attr) bool {
+		out.AddAttrs(h.attr(a))
+		return true
+	})
+	return h.inner.Handle(ctx, out)
+}
+
+func (h *Handler) attr(a slog.Attr) slog.Attr {
+	v := a.Value.Resolve()
+	switch v.Kind() {
+	case slog.KindString:
+		return slog.String(a.Key, h.set.String(v.String()))
+	case slog.KindGroup:
+		attrs := v.Group()
+		out := make([]any, len(attrs))
+		for i, g := range attrs {
+			out[i] = h.attr(g)
+		}
+		return slog.Group(a.Key, out...)
+	case slog.KindAny:
+		if err, ok := v.Any().(error); ok {
+			return slog.String(a.Key, h.set.String(err.Error()))
+		}
+		return slog.String(a.Key, h.set.String(v.String()))
+	}
+	return a
+}
+
+func (h *Handler) WithAttrs(attrs []slog.Attr) slog.Handler {
+	clean := make([]slog.Attr, len(attrs))
+	for i, a := range attrs {
+		clean[i] = h.attr(a)
+	}
+	return &Handler{set: h.set, inner: h.inner.WithAttrs(clean)}
+}
+
+func (h *Handler) WithGroup(name string) slog.Handler {
+	return &Handler{set: h.set, inner: h.inner.WithGroup(name)}
+}

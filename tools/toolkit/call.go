@@ -96,7 +96,7 @@ func (c *Call) errorResult(err error) *mcp.CallToolResult {
 		msg = nc.Error()
 	}
 	if c.env.Log != nil {
-		c.env.Log.Warn("tool error", "error", msg)
+		c.env.Log.Info("tool error", "error", msg)
 	}
 	return mcp.NewToolResultError(c.redact.String(msg))
 }

@@ -168,6 +168,9 @@ func (t Tool) Run(ctx context.Context, c *Call, raw json.RawMessage) (res *mcp.C
 		_ = json.Indent(&buf, structured, "", "  ")
 		text = buf.String()
 	}
+	if c.env.Sandbox {
+		text += "\n\n_Sandbox result: built-in fake provider, no real account was touched._"
+	}
 	var sc any
 	_ = json.Unmarshal(structured, &sc)
 	return &mcp.CallToolResult{
@@ -246,8 +249,8 @@ func jsonKind(t reflect.Type) string {
 	return "an object"
 }
 
-// ErrorText is the text of an error result, for tests and the CLI.
-func ErrorText(res *mcp.CallToolResult) string {
+// ResultText is the text content of a result, for tests and the CLI.
+func ResultText(res *mcp.CallToolResult) string {
 	if res == nil {
 		return ""
 	}

@@ -1,0 +1,169 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/mark3labs/mcp-go/client"
+	"github.com/mark3labs/mcp-go/mcp"
+
+	"github.com/mcp-media/mcp-media/internal/mcpserver"
+	"github.com/mcp-media/mcp-media/tools/toolkit"
+)
+
+func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	sizeMiB := fs.Int("size-mib", 120, "size of the generated demo video (50 MiB chunks)")
+	fs.Usage = func() {
+		fmt.Fprint(stderr, "Usage: mcp-media demo [--size-mib N]\n\nStarts the server on the built-in sandbox (fake providers, no account) and walks an MCP\nclient through the main flows, printing what the agent sees.\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return &exitError{code: 2}
+	}
+	env, cleanup, err := newEnv(true, stderr)
+	if err != nil {
+		return err
+	}
+	defer cleanup()
+	s, sel, err := mcpserver.Build(mcpserver.Options{Toolsets: []string{"all"}, Env: env})
+	if err != nil {
+		return err
+	}
+	c, err := client.NewInProcessClient(s)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	c.OnNotification(func(n mcp.JSONRPCNotification) {
+		if n.Method == "notifications/progress" {
+			if msg, ok := n.Params.AdditionalFields["message"].(string); ok {
+				fmt.Fprintf(stdout, "  ⟳ progress notification:\n%s\n\n", indent(msg))
+			}
+		}
+	})
+	if err := c.Start(ctx); err != nil {
+		return err
+	}
+	init := mcp.InitializeRequest{}
+	init.Params.ProtocolVersion = mcp.LATEST_PROTOCOL_VERSION
+	init.Params.ClientInfo = mcp.Implementation{Name: "mcp-media demo", Version: version()}
+	if _, err := c.Initialize(ctx, init); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "mcp-media demo — sandbox with fake providers; %d tools available. Nothing reaches a real account.\n\n", len(sel))
+
+	dir, err := os.MkdirTemp("", "mcp-media-demo-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	video := filepath.Join(dir, "launch-teaser.mp4")
+	if err := writeDemoVideo(video, int64(*sizeMiB)<<20); err != nil {
+		return err
+	}
+
+	call := func(name string, args map[string]any) (*mcp.CallToolResult, error) {
+		b, _ := json.Marshal(args)
+		fmt.Fprintf(stdout, "▶ agent calls %s %s\n\n", name, b)
+		req := mcp.CallToolRequest{}
+		req.Params.Name = name
+		req.Params.Arguments = args
+		req.Params.Meta = &mcp.Meta{ProgressToken: name}
+		res, err := c.CallTool(ctx, req)
+		if err != nil {
+			return nil, err
+		}
+		mark := ""
+		if res.IsError {
+			mark = " (tool error)"
+		}
+		fmt.Fprintf(stdout, "◀ agent sees%s:\n%s\n\n", mark, indent(toolkit.ResultText(res)))
+		return res, nil
+	}
+	structured := func(res *mcp.CallToolResult, key string) string {
+		if m, ok := res.StructuredContent.(map[string]any); ok {
+			if v, ok := m[key].(string); ok {
+				return v
+			}
+		}
+		return ""
+	}
+
+	steps := []func() error{
+		func() error { _, err := call("media_providers", map[string]any{}); return err },
+		func() error {
+			res, err := call("aioz_upload_media", map[string]any{"file_path": video, "title": "Launch teaser", "chunk_size_mib": 50})
+			if err != nil {
+				return err
+			}
+			if res.IsError {
+				return fmt.Errorf("upload failed")
+			}
+			id := structured(res, "media_id")
+			if _, err := call("aioz_wait_for_media", map[string]any{"media_id": id, "timeout_seconds": 60}); err != nil {
+				return err
+			}
+			if _, err := call("aioz_get_media", map[string]any{"media_id": id}); err != nil {
+				return err
+			}
+			if _, err := call("aioz_list_media", map[string]any{"limit": 10}); err != nil {
+				return err
+			}
+			if _, err := call("aioz_list_media", map[string]any{"search": "teaser"}); err != nil {
+				return err
+			}
+			vtt := "WEBVTT\n\n00:00:00.000 --> 00:00:30.000\nIntro\n\n00:00:30.000 --> 00:01:30.000\nThe product\n\n00:01:30.000 --> 00:02:00.000\nWhere to buy\n"
+			if _, err := call("aioz_add_chapter", map[string]any{"media_id": id, "language": "en", "vtt_text": vtt}); err != nil {
+				return err
+			}
+			if _, err := call("aioz_list_chapters", map[string]any{"media_id": id}); err != nil {
+				return err
+			}
+			_, err = call("aioz_analytics_report", map[string]any{"type": "video", "from": "last 7 days"})
+			return err
+		},
+		func() error {
+			fmt.Fprintln(stdout, "A bad argument comes back as a tool error naming it; the server keeps serving:")
+			_, err := call("aioz_upload_media", map[string]any{"file_path": video, "chunk_size_mib": 10})
+			return err
+		},
+	}
+	start := time.Now()
+	for _, step := range steps {
+		if err := step(); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(stdout, "Demo finished in %s. Next: `mcp-media auth set aioz` with your keys, then `mcp-media serve`.\n", time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// writeDemoVideo writes an MP4-shaped file (an ftyp box, then noise) so the
+// upload's content sniffing accepts it.
+func writeDemoVideo(path string, size int64) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	head := []byte("\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomiso2")
+	if _, err := f.Write(head); err != nil {
+		return err
+	}
+	_, err = io.CopyN(f, rand.Reader, size-int64(len(head)))
+	return err
+}
+
+func indent(s string) string {
+	return "    " + strings.ReplaceAll(strings.TrimRight(s, "\n"), "\n", "\n    ")
+}

@@ -1,0 +1,76 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/mcp-media/mcp-media/internal/mcpserver"
+)
+
+type listFlag []string
+
+func (l *listFlag) String() string { return strings.Join(*l, ",") }
+func (l *listFlag) Set(v string) error {
+	for _, p := range strings.Split(v, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			*l = append(*l, p)
+		}
+	}
+	return nil
+}
+
+func cmdServe(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	transport := fs.String("transport", "stdio", "stdio (desktop assistants), sse or http (streamable HTTP, for hosted agents)")
+	addr := fs.String("addr", "127.0.0.1:8765", "listen address for sse/http; any non-loopback address needs MCP_MEDIA_HTTP_TOKEN")
+	var toolsets, origins listFlag
+	fs.Var(&toolsets, "toolsets", "comma-separated toolsets, or all (default: the default toolsets of configured providers; see `mcp-media tools`)")
+	readOnly := fs.Bool("read-only", false, "expose only tools that change nothing")
+	sandboxed := fs.Bool("sandbox", false, "use the built-in fake providers (no account needed; nothing reaches a real cloud)")
+	fs.Var(&origins, "allow-origin", "extra Origin allowed on sse/http besides loopback ones (repeatable)")
+	fs.Usage = func() {
+		fmt.Fprint(stderr, "Usage: mcp-media serve [flags]\n\nServes the MCP tools. stdio is for Claude Desktop/Code and IDEs; sse and http listen on --addr\n(streamable HTTP at /mcp, SSE at /sse + /message).\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return &exitError{code: 2}
+	}
+	env, cleanup, err := newEnv(*sandboxed, stderr)
+	if err != nil {
+		return err
+	}
+	defer cleanup()
+	s, sel, err := mcpserver.Build(mcpserver.Options{Toolsets: toolsets, ReadOnly: *readOnly, Env: env})
+	if err != nil {
+		return &exitError{code: 2, msg: err.Error()}
+	}
+	switch *transport {
+	case "stdio":
+		env.Log.Info("serving on stdio", "tools", len(sel), "sandbox", *sandboxed)
+		return mcpserver.ServeStdio(ctx, s, stdin, stdout, env.Log)
+	case "sse", "http":
+		return mcpserver.ServeHTTP(ctx, s, *transport, mcpserver.HTTPOptions{
+			Addr: *addr, Token: os.Getenv("MCP_MEDIA_HTTP_TOKEN"), AllowedOrigins: origins, Log: env.Log,
+		}, func(bound string) {
+			path := mcpserver.PathStreamable
+			if *transport == "sse" {
+				path = mcpserver.PathSSE
+			}
+			fmt.Fprintf(stderr, "mcp-media: serving %d tools over %s at http://%s%s%s\n", len(sel), *transport, bound, path, sandboxNote(*sandboxed))
+		})
+	default:
+		return &exitError{code: 2, msg: fmt.Sprintf("--transport %q: use stdio, sse or http", *transport)}
+	}
+}
+
+func sandboxNote(on bool) string {
+	if on {
+		return " (sandbox: fake providers)"
+	}
+	return ""
+}

@@ -1,0 +1,168 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/mark3labs/mcp-go/client"
+	"github.com/mark3labs/mcp-go/mcp"
+
+	"github.com/mcp-media/mcp-media/internal/mcpserver"
+	"github.com/mcp-media/mcp-media/tools"
+	"github.com/mcp-media/mcp-media/tools/toolkit"
+)
+
+func cmdTools(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("tools", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var toolsets listFlag
+	fs.Var(&toolsets, "toolsets", "comma-separated toolsets, or all")
+	readOnly := fs.Bool("read-only", false, "only tools that change nothing")
+	asJSON := fs.Bool("json", false, "print the tools/list payload")
+	sandboxed := fs.Bool("sandbox", false, "as with serve --sandbox (every provider configured)")
+	if err := fs.Parse(args); err != nil {
+		return &exitError{code: 2}
+	}
+	env, cleanup, err := newEnv(*sandboxed, stderr)
+	if err != nil {
+		return err
+	}
+	defer cleanup()
+	sel, err := mcpserver.Select(mcpserver.Options{Toolsets: toolsets, ReadOnly: *readOnly, Env: env})
+	if err != nil {
+		return &exitError{code: 2, msg: err.Error()}
+	}
+	if *asJSON {
+		list := make([]mcp.Tool, len(sel))
+		for i, t := range sel {
+			list[i] = t.MCP()
+		}
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(map[string]any{"tools": list})
+	}
+	var cur string
+	for _, t := range sel {
+		ro := ""
+		if t.Annotations.ReadOnly {
+			ro = " (read-only)"
+		}
+		if t.Toolset != cur {
+			cur = t.Toolset
+		}
+		fmt.Fprintf(stdout, "%-28s %-15s %s%s\n", t.Name, t.Toolset, firstSentence(t.Description), ro)
+	}
+	fmt.Fprintf(stdout, "\n%d tools. Toolsets: %s (or all). Unconfigured providers' default toolsets are hidden: see `mcp-media auth status`.\n",
+		len(sel), strings.Join(toolsetNames(env), ", "))
+	return nil
+}
+
+func toolsetNames(env *toolkit.Env) []string {
+	inv := tools.Inventory(env)
+	var out []string
+	for _, ts := range inv.Toolsets {
+		n := ts.Name
+		if ts.Default {
+			n += "*"
+		}
+		out = append(out, n)
+	}
+	return out
+}
+
+func firstSentence(s string) string {
+	if i := strings.Index(s, ". "); i > 0 {
+		return s[:i+1]
+	}
+	return s
+}
+
+func cmdCall(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("call", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	argsJSON := fs.String("args", "{}", "tool arguments as a JSON object")
+	asJSON := fs.Bool("json", false, "also print the structured result as JSON")
+	sandboxed := fs.Bool("sandbox", false, "call the built-in fake providers")
+	var toolsets listFlag
+	fs.Var(&toolsets, "toolsets", "toolsets to load (default: all)")
+	fs.Usage = func() {
+		fmt.Fprint(stderr, "Usage: mcp-media call TOOL --args '{\"media_id\":\"…\"}' [--json] [--sandbox]\n\nRuns one tool through the same server code an agent uses and prints the text it gets\n(progress on stderr). Exit status 1 when the tool returns an error.\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
+	name, rest := splitID(args)
+	if err := fs.Parse(rest); err != nil {
+		return &exitError{code: 2}
+	}
+	if name == "" && fs.NArg() > 0 {
+		name = fs.Arg(0)
+	}
+	if name == "" {
+		fs.Usage()
+		return &exitError{code: 2}
+	}
+	var arguments map[string]any
+	if err := json.Unmarshal([]byte(*argsJSON), &arguments); err != nil {
+		return &exitError{code: 2, msg: fmt.Sprintf("--args is not a JSON object: %v", err)}
+	}
+	if len(toolsets) == 0 {
+		toolsets = listFlag{"all"}
+	}
+	env, cleanup, err := newEnv(*sandboxed, stderr)
+	if err != nil {
+		return err
+	}
+	defer cleanup()
+	s, sel, err := mcpserver.Build(mcpserver.Options{Toolsets: toolsets, Env: env})
+	if err != nil {
+		return &exitError{code: 2, msg: err.Error()}
+	}
+	found := false
+	for _, t := range sel {
+		found = found || t.Name == name
+	}
+	if !found {
+		return &exitError{code: 2, msg: fmt.Sprintf("no tool %q in toolsets %s; list them with `mcp-media tools --toolsets all`", name, strings.Join(toolsets, ","))}
+	}
+	c, err := client.NewInProcessClient(s)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	c.OnNotification(func(n mcp.JSONRPCNotification) {
+		if n.Method == "notifications/progress" {
+			if msg, ok := n.Params.AdditionalFields["message"].(string); ok {
+				fmt.Fprintf(stderr, "%s\n\n", msg)
+			}
+		}
+	})
+	if err := c.Start(ctx); err != nil {
+		return err
+	}
+	init := mcp.InitializeRequest{}
+	init.Params.ProtocolVersion = mcp.LATEST_PROTOCOL_VERSION
+	init.Params.ClientInfo = mcp.Implementation{Name: "mcp-media call", Version: version()}
+	if _, err := c.Initialize(ctx, init); err != nil {
+		return err
+	}
+	req := mcp.CallToolRequest{}
+	req.Params.Name = name
+	req.Params.Arguments = arguments
+	req.Params.Meta = &mcp.Meta{ProgressToken: "call"}
+	res, err := c.CallTool(ctx, req)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, toolkit.ResultText(res))
+	if *asJSON && res.StructuredContent != nil {
+		b, _ := json.MarshalIndent(res.StructuredContent, "", "  ")
+		fmt.Fprintf(stdout, "\n%s\n", b)
+	}
+	if res.IsError {
+		return &exitError{code: 1}
+	}
+	return nil
+}

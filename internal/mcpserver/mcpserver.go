@@ -1,0 +1,76 @@
+// Package mcpserver builds the MCP server from the tool inventory and serves
+// it over stdio, SSE or streamable HTTP. HTTP listeners bind 127.0.0.1 by
+// default, check Origin, and demand a bearer token before binding anything
+// else; the token is then required on every request.
+package mcpserver
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/mark3labs/mcp-go/server"
+
+	"github.com/mcp-media/mcp-media/prompts"
+	"github.com/mcp-media/mcp-media/resources"
+	"github.com/mcp-media/mcp-media/tools"
+	"github.com/mcp-media/mcp-media/tools/toolkit"
+)
+
+// Version is the server version reported to clients.
+var Version = "0.1.0"
+
+// Options choose what the server exposes.
+type Options struct {
+	Toolsets []string // empty: defaults
+	ReadOnly bool
+	Env      *toolkit.Env
+}
+
+// Build returns the MCP server and the tools it exposes.
+func Build(opts Options) (*server.MCPServer, []toolkit.Tool, error) {
+	sel, err := Select(opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	instructions := "mcp-media operates media clouds (AIOZ Stream, Qiniu, Alibaba Cloud ICE, VOD). Keys are never passed as arguments: " +
+		"when a tool says a provider is not configured, tell the user to run the `mcp-media auth set` command it names. " +
+		"Relay the tools' markdown cards as they are."
+	if opts.Env.Sandbox {
+		instructions += " SANDBOX MODE: every provider is a built-in fake; results are not from a real account."
+	}
+	s := server.NewMCPServer("mcp-media", Version,
+		server.WithToolCapabilities(false),
+		server.WithResourceCapabilities(true, false),
+		server.WithPromptCapabilities(false),
+		server.WithLogging(),
+		server.WithRecovery(),
+		server.WithInstructions(instructions),
+	)
+	for _, t := range sel {
+		s.AddTool(t.MCP(), t.Handler(opts.Env))
+	}
+	resources.Register(s, opts.Env)
+	prompts.Register(s)
+	return s, sel, nil
+}
+
+// Select resolves the toolset selection to tools.
+func Select(opts Options) ([]toolkit.Tool, error) {
+	inv := tools.Inventory(opts.Env)
+	names := opts.Toolsets
+	if len(names) == 1 && strings.Contains(names[0], ",") {
+		names = strings.Split(names[0], ",")
+	}
+	sel, err := inv.Select(toolkit.Selection{
+		Names:    names,
+		ReadOnly: opts.ReadOnly,
+		Configured: func(provider string) bool {
+			_, err := opts.Env.Creds.Load(provider)
+			return err == nil
+		},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("--toolsets: %w", err)
+	}
+	return sel, nil
+}

@@ -1,0 +1,94 @@
+// Package sandbox starts the built-in fake providers on 127.0.0.1 and hands
+// out the endpoints and keys that point mcp-media at them, so `--sandbox`
+// and `demo` work with no account. Keys are random per run and registered
+// for redaction like real ones. Only the command and tests import it.
+package sandbox
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/mcp-media/mcp-media/internal/fakes/aiozfake"
+)
+
+// Sandbox is a set of running fakes.
+type Sandbox struct {
+	// Creds are the fake keys per provider, for credentials.Store.Sandbox.
+	Creds map[string]map[string]string
+	// Env overrides the endpoint variables (MCP_MEDIA_AIOZ_URL, ...).
+	Env map[string]string
+
+	AIOZ *aiozfake.Server
+
+	servers []*http.Server
+}
+
+// Options tune the fakes.
+type Options struct {
+	// Step is the fakes' pace for long work (transcoding); default 1s.
+	Step time.Duration
+}
+
+// Start runs every fake on its own loopback port.
+func Start(opts Options) (*Sandbox, error) {
+	if opts.Step == 0 {
+		opts.Step = time.Second
+	}
+	sb := &Sandbox{Creds: map[string]map[string]string{}, Env: map[string]string{}}
+	pub, sec := "sbx-pub-"+token(), "sbx-sec-"+token()
+	sb.AIOZ = aiozfake.New(aiozfake.Options{PublicKey: pub, SecretKey: sec, Step: opts.Step})
+	sb.AIOZ.SeedMedia(
+		aiozfake.MediaSeed{Title: "Product launch keynote", Tags: []string{"launch"}, Duration: 1820, View: 5400, CreatedAt: time.Now().Add(-30 * 24 * time.Hour)},
+		aiozfake.MediaSeed{Title: "Behind the scenes", Duration: 312, View: 870, CreatedAt: time.Now().Add(-12 * 24 * time.Hour)},
+		aiozfake.MediaSeed{Title: "Weekly podcast #12", Type: "audio", Duration: 2710, View: 1320, CreatedAt: time.Now().Add(-5 * 24 * time.Hour)},
+	)
+	url, err := sb.serve(sb.AIOZ)
+	if err != nil {
+		return nil, err
+	}
+	sb.Creds["aioz"] = map[string]string{"public_key": pub, "secret_key": sec}
+	sb.Env["MCP_MEDIA_AIOZ_URL"] = url + "/api"
+	return sb, nil
+}
+
+func (sb *Sandbox) serve(h http.Handler) (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		sb.Close()
+		return "", err
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	sb.servers = append(sb.servers, srv)
+	go func() { _ = srv.Serve(ln) }()
+	return "http://" + ln.Addr().String(), nil
+}
+
+// Getenv returns the sandbox endpoints first, then the process environment
+// for everything else (never the real providers' keys: those come from
+// Creds).
+func (sb *Sandbox) Getenv(name string) string {
+	if v, ok := sb.Env[name]; ok {
+		return v
+	}
+	return os.Getenv(name)
+}
+
+// Close stops every fake.
+func (sb *Sandbox) Close() {
+	for _, s := range sb.servers {
+		_ = s.Close()
+	}
+	if sb.AIOZ != nil {
+		sb.AIOZ.Close()
+	}
+}
+
+func token() string {
+	b := make([]byte, 12)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}

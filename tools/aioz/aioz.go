@@ -1,0 +1,87 @@
+// Package aioz declares the AIOZ Stream tools: media (upload, create, list,
+// manage, wait), chapters and analytics. Each tool builds a client from the
+// configured keys at call time, so `mcp-media auth set aioz` takes effect
+// without a restart.
+package aioz
+
+import (
+	"time"
+
+	aiozapi "github.com/mcp-media/mcp-media/internal/clients/aioz"
+	"github.com/mcp-media/mcp-media/internal/providers"
+	"github.com/mcp-media/mcp-media/templates"
+	"github.com/mcp-media/mcp-media/tools/toolkit"
+)
+
+// Toolset names.
+const (
+	ToolsetMedia     = "aioz_media"
+	ToolsetCaptions  = "aioz_captions"
+	ToolsetAnalytics = "aioz_analytics"
+)
+
+// Toolsets returns the AIOZ toolsets.
+func Toolsets(env *toolkit.Env) []toolkit.Toolset {
+	t := &tools{env: env, now: time.Now, pollEvery: 5 * time.Second}
+	if env.Sandbox {
+		t.pollEvery = 500 * time.Millisecond
+	}
+	return []toolkit.Toolset{
+		{Name: ToolsetMedia, Provider: "aioz", Default: true, Description: "AIOZ Stream: upload, list, search and manage media",
+			Tools: t.mediaTools()},
+		{Name: ToolsetCaptions, Provider: "aioz", Default: true, Description: "AIOZ Stream: chapters (WebVTT per language)",
+			Tools: t.chapterTools()},
+		{Name: ToolsetAnalytics, Provider: "aioz", Default: true, Description: "AIOZ Stream: metrics, breakdowns, time series, usage and reports",
+			Tools: t.analyticsTools()},
+	}
+}
+
+type tools struct {
+	env       *toolkit.Env
+	now       func() time.Time
+	pollEvery time.Duration
+}
+
+// client builds an API client from the configured keys.
+func (t *tools) client() (*aiozapi.Client, string, error) {
+	cr, err := t.env.Creds.Load("aioz")
+	if err != nil {
+		return nil, "", err
+	}
+	p, _ := providers.ByID("aioz")
+	base := p.Endpoint("api", t.env.Getenv)
+	return aiozapi.New(aiozapi.Config{
+		BaseURL: base, PublicKey: cr.Get("public_key"), SecretKey: cr.Get("secret_key"),
+		HTTP: t.env.HTTP, Redact: t.env.Redact, Log: t.env.Log,
+	}), base, nil
+}
+
+func spec(name, title, toolset, desc string, a toolkit.Annotations) toolkit.Spec {
+	a.OpenWorld = true
+	return toolkit.Spec{Name: name, Title: title, Toolset: toolset, Provider: "aioz", Description: desc, Annotations: a}
+}
+
+// event renders one of the seed-001 media event templates.
+func event(name string, m aiozapi.Media, at time.Time) string {
+	typ := m.Type
+	if typ == "" {
+		typ = "video"
+	}
+	out, err := templates.Render(name, templates.MediaEvent{
+		MediaID: m.ID, Title: m.Title, Type: typ, Timestamp: templates.Timestamp(at), HasMP4: typ != "audio",
+	})
+	if err != nil {
+		return err.Error()
+	}
+	return out
+}
+
+// eventTime is when the media last changed, or now.
+func eventTime(m aiozapi.Media, now time.Time) time.Time {
+	for _, s := range []string{m.UpdatedAt, m.CreatedAt} {
+		if t, err := time.Parse(time.RFC3339, s); err == nil {
+			return t
+		}
+	}
+	return now
+}

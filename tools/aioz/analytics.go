@@ -1,0 +1,317 @@
+package aioz
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	aiozapi "github.com/mcp-media/mcp-media/internal/clients/aioz"
+	"github.com/mcp-media/mcp-media/internal/timerange"
+	"github.com/mcp-media/mcp-media/tools/toolkit"
+)
+
+func (t *tools) analyticsTools() []toolkit.Tool {
+	ro := toolkit.Annotations{ReadOnly: true, Idempotent: true}
+	return []toolkit.Tool{
+		toolkit.New(spec("aioz_get_metric", "Aggregated metric", ToolsetAnalytics,
+			"One number for a metric over a time range (e.g. view count, watch_time sum), with optional filters.", ro), t.metric),
+		toolkit.New(spec("aioz_get_metric_breakdown", "Metric breakdown", ToolsetAnalytics,
+			"A metric per country, device type, OS, browser, continent, media or media type.", ro), t.breakdown),
+		toolkit.New(spec("aioz_get_metric_timeseries", "Metric time series", ToolsetAnalytics,
+			"A metric per hour or day over a time range.", ro), t.timeseries),
+		toolkit.New(spec("aioz_get_usage_data", "Delivery usage", ToolsetAnalytics,
+			"Hourly data delivery (legacy /analytics/data) over a time range.", ro), t.usage),
+		toolkit.New(spec("aioz_analytics_report", "Analytics report", ToolsetAnalytics,
+			"Watch time sum and view count plus the device type, OS, country and browser breakdowns, in one call.", ro), t.report),
+	}
+}
+
+// When is the time range every analytics tool takes.
+type When struct {
+	From string `json:"from" jsonschema:"required,description=dd/mm/yyyy, yyyy-mm-dd, ISO 8601, UNIX seconds, or a range like 'last 7 days' (then omit to)"`
+	To   string `json:"to,omitempty" jsonschema:"description=End (same forms; default: end of from's day, or now for ranges)"`
+}
+
+// Filter narrows analytics.
+type Filter struct {
+	MediaIDs    []string `json:"media_ids,omitempty"`
+	MediaType   string   `json:"media_type,omitempty" jsonschema:"enum=video,enum=audio"`
+	Continents  []string `json:"continents,omitempty" jsonschema:"description=e.g. AS, EU"`
+	Countries   []string `json:"countries,omitempty" jsonschema:"description=ISO codes, e.g. VN, US"`
+	DeviceTypes []string `json:"device_types,omitempty" jsonschema:"description=e.g. computer, phone"`
+	OS          []string `json:"os,omitempty"`
+	Browsers    []string `json:"browsers,omitempty"`
+	Tags        []string `json:"tags,omitempty"`
+}
+
+func (f *Filter) api() *aiozapi.MetricFilter {
+	if f == nil {
+		return nil
+	}
+	return &aiozapi.MetricFilter{MediaIDs: f.MediaIDs, MediaType: f.MediaType, Continents: f.Continents, Countries: f.Countries,
+		DeviceTypes: f.DeviceTypes, OS: f.OS, Browsers: f.Browsers, Tags: f.Tags}
+}
+
+// TimeRange reports how the dates were understood.
+type TimeRange struct {
+	From       string `json:"from"`
+	To         string `json:"to"`
+	FromUnix   int64  `json:"from_unix"`
+	ToUnix     int64  `json:"to_unix"`
+	Conversion string `json:"conversion"`
+}
+
+func (t *tools) when(w When) (TimeRange, error) {
+	r, err := timerange.Parse(w.From, w.To, t.now(), time.UTC)
+	if err != nil {
+		var te *timerange.Error
+		if errors.As(err, &te) {
+			return TimeRange{}, toolkit.BadArg(te.Arg, strings.TrimPrefix(err.Error(), "invalid argument `"+te.Arg+"`: "), "")
+		}
+		return TimeRange{}, toolkit.BadArg("from", err.Error(), "")
+	}
+	return TimeRange{From: r.From.UTC().Format(time.RFC3339), To: r.To.UTC().Format(time.RFC3339),
+		FromUnix: r.FromUnix, ToUnix: r.ToUnix, Conversion: r.Note}, nil
+}
+
+// MetricInput are aioz_get_metric's arguments.
+type MetricInput struct {
+	When
+	Metric      string  `json:"metric" jsonschema:"required,enum=play,enum=start,enum=end,enum=impression,enum=watch_time,enum=view"`
+	Aggregation string  `json:"aggregation" jsonschema:"required,enum=count,enum=rate,enum=total,enum=average,enum=sum,description=rate only with play"`
+	Filter      *Filter `json:"filter,omitempty"`
+}
+
+// MetricOutput is one number.
+type MetricOutput struct {
+	Metric      string    `json:"metric"`
+	Aggregation string    `json:"aggregation"`
+	Value       float64   `json:"value"`
+	TimeRange   TimeRange `json:"time_range"`
+}
+
+func (t *tools) metric(ctx context.Context, c *toolkit.Call, in MetricInput) (MetricOutput, string, error) {
+	if in.Aggregation == "rate" && in.Metric != "play" {
+		return MetricOutput{}, "", toolkit.BadArg("aggregation", "rate is only defined for metric play", "use count, total, average or sum")
+	}
+	tr, err := t.when(in.When)
+	if err != nil {
+		return MetricOutput{}, "", err
+	}
+	client, _, err := t.client()
+	if err != nil {
+		return MetricOutput{}, "", err
+	}
+	agg, err := client.Metric(ctx, in.Metric, in.Aggregation, aiozapi.MetricQuery{From: tr.FromUnix, To: tr.ToUnix, FilterBy: in.Filter.api()})
+	if err != nil {
+		return MetricOutput{}, "", err
+	}
+	out := MetricOutput{Metric: in.Metric, Aggregation: in.Aggregation, Value: agg.Data, TimeRange: tr}
+	return out, fmt.Sprintf("%s %s: %v\n\n(%s)", in.Metric, in.Aggregation, agg.Data, tr.Conversion), nil
+}
+
+// BreakdownInput are aioz_get_metric_breakdown's arguments.
+type BreakdownInput struct {
+	When
+	Metric    string  `json:"metric" jsonschema:"required,enum=play,enum=play_rate,enum=start,enum=end,enum=impression,enum=watch_time,enum=retention,enum=view"`
+	Breakdown string  `json:"breakdown" jsonschema:"required,enum=media-id,enum=media-type,enum=continent,enum=country,enum=device-type,enum=operating-system,enum=browser"`
+	Filter    *Filter `json:"filter,omitempty"`
+	Limit     int     `json:"limit,omitempty" jsonschema:"minimum=1,maximum=100,default=25"`
+	Offset    int     `json:"offset,omitempty" jsonschema:"minimum=0"`
+	OrderBy   string  `json:"order_by,omitempty" jsonschema:"enum=asc,enum=desc,default=desc"`
+}
+
+// BucketsOutput is a breakdown or a time series.
+type BucketsOutput struct {
+	Metric    string               `json:"metric"`
+	By        string               `json:"by"`
+	Items     []aiozapi.MetricItem `json:"items"`
+	Total     int                  `json:"total"`
+	TimeRange TimeRange            `json:"time_range"`
+}
+
+func (t *tools) breakdown(ctx context.Context, c *toolkit.Call, in BreakdownInput) (BucketsOutput, string, error) {
+	tr, err := t.when(in.When)
+	if err != nil {
+		return BucketsOutput{}, "", err
+	}
+	client, _, err := t.client()
+	if err != nil {
+		return BucketsOutput{}, "", err
+	}
+	q := aiozapi.MetricQuery{From: tr.FromUnix, To: tr.ToUnix, FilterBy: in.Filter.api(), Limit: orDefault(in.Limit, 25), Offset: in.Offset,
+		SortBy: "metric_value", OrderBy: orString(in.OrderBy, "desc")}
+	b, err := client.Breakdown(ctx, in.Metric, in.Breakdown, q)
+	if err != nil {
+		return BucketsOutput{}, "", err
+	}
+	out := BucketsOutput{Metric: in.Metric, By: in.Breakdown, Items: nonNil(b.Data), Total: b.Total, TimeRange: tr}
+	return out, bucketTable(in.Metric+" by "+in.Breakdown, in.Breakdown, out.Items, false) + "\n(" + tr.Conversion + ")", nil
+}
+
+// TimeseriesInput are aioz_get_metric_timeseries' arguments.
+type TimeseriesInput struct {
+	When
+	Metric   string  `json:"metric" jsonschema:"required,enum=play,enum=play_rate,enum=start,enum=end,enum=impression,enum=watch_time,enum=retention,enum=view"`
+	Interval string  `json:"interval" jsonschema:"required,enum=hour,enum=day"`
+	Filter   *Filter `json:"filter,omitempty"`
+	Limit    int     `json:"limit,omitempty" jsonschema:"minimum=1,maximum=100,default=100"`
+	Offset   int     `json:"offset,omitempty" jsonschema:"minimum=0"`
+}
+
+func (t *tools) timeseries(ctx context.Context, c *toolkit.Call, in TimeseriesInput) (BucketsOutput, string, error) {
+	tr, err := t.when(in.When)
+	if err != nil {
+		return BucketsOutput{}, "", err
+	}
+	client, _, err := t.client()
+	if err != nil {
+		return BucketsOutput{}, "", err
+	}
+	b, err := client.Timeseries(ctx, in.Metric, in.Interval, aiozapi.MetricQuery{From: tr.FromUnix, To: tr.ToUnix, FilterBy: in.Filter.api(),
+		Limit: orDefault(in.Limit, 100), Offset: in.Offset})
+	if err != nil {
+		return BucketsOutput{}, "", err
+	}
+	out := BucketsOutput{Metric: in.Metric, By: in.Interval, Items: nonNil(b.Data), Total: b.Total, TimeRange: tr}
+	return out, bucketTable(in.Metric+" per "+in.Interval, in.Interval, out.Items, true) + "\n(" + tr.Conversion + ")", nil
+}
+
+// UsageInput are aioz_get_usage_data's arguments.
+type UsageInput struct {
+	When
+	Interval string `json:"interval,omitempty" jsonschema:"default=hour,description=Seed 000 always uses hour"`
+	Limit    int    `json:"limit,omitempty" jsonschema:"minimum=1,maximum=100,default=25"`
+	Offset   int    `json:"offset,omitempty" jsonschema:"minimum=0"`
+}
+
+// UsageOutput is delivery usage.
+type UsageOutput struct {
+	Rows      []aiozapi.DataUsage `json:"rows"`
+	Total     int                 `json:"total"`
+	TimeRange TimeRange           `json:"time_range"`
+}
+
+func (t *tools) usage(ctx context.Context, c *toolkit.Call, in UsageInput) (UsageOutput, string, error) {
+	tr, err := t.when(in.When)
+	if err != nil {
+		return UsageOutput{}, "", err
+	}
+	client, _, err := t.client()
+	if err != nil {
+		return UsageOutput{}, "", err
+	}
+	u, err := client.UsageData(ctx, tr.FromUnix, tr.ToUnix, orString(in.Interval, "hour"), in.Offset, orDefault(in.Limit, 25))
+	if err != nil {
+		return UsageOutput{}, "", err
+	}
+	out := UsageOutput{Rows: u.Data, Total: u.Total, TimeRange: tr}
+	if out.Rows == nil {
+		out.Rows = []aiozapi.DataUsage{}
+	}
+	raw, _ := json.MarshalIndent(map[string]any{"data": out.Rows, "total": out.Total}, "", "  ")
+	return out, string(raw) + "\n\n(" + tr.Conversion + ")", nil
+}
+
+// ReportInput are aioz_analytics_report's arguments.
+type ReportInput struct {
+	When
+	Type string `json:"type" jsonschema:"required,enum=video,enum=audio"`
+}
+
+// ReportOutput is seed 000's combined report.
+type ReportOutput struct {
+	WatchTimeSum float64                  `json:"watch_time_sum"`
+	ViewCount    float64                  `json:"view_count"`
+	Breakdowns   map[string]BreakdownData `json:"breakdowns" jsonschema:"description=Keyed device_type, operator_system, country, browser"`
+	TimeRange    TimeRange                `json:"time_range"`
+}
+
+// BreakdownData is one breakdown block ("total count and data array").
+type BreakdownData struct {
+	Data  []aiozapi.MetricItem `json:"data"`
+	Total int                  `json:"total"`
+}
+
+// reportBreakdowns are seed 000's four labelled blocks, in its order.
+var reportBreakdowns = []struct{ label, breakdown string }{
+	{"device_type", "device-type"}, {"operator_system", "operating-system"}, {"country", "country"}, {"browser", "browser"},
+}
+
+func (t *tools) report(ctx context.Context, c *toolkit.Call, in ReportInput) (ReportOutput, string, error) {
+	tr, err := t.when(in.When)
+	if err != nil {
+		return ReportOutput{}, "", err
+	}
+	client, _, err := t.client()
+	if err != nil {
+		return ReportOutput{}, "", err
+	}
+	q := aiozapi.MetricQuery{From: tr.FromUnix, To: tr.ToUnix, FilterBy: &aiozapi.MetricFilter{MediaType: in.Type}}
+	wt, err := client.Metric(ctx, "watch_time", "sum", q)
+	if err != nil {
+		return ReportOutput{}, "", fmt.Errorf("watch time sum: %w", err)
+	}
+	views, err := client.Metric(ctx, "view", "count", q)
+	if err != nil {
+		return ReportOutput{}, "", fmt.Errorf("view count: %w", err)
+	}
+	out := ReportOutput{WatchTimeSum: wt.Data, ViewCount: views.Data, Breakdowns: map[string]BreakdownData{}, TimeRange: tr}
+	var b strings.Builder
+	fmt.Fprintf(&b, "Watch Time Sum: %v\nView Count: %v\n", wt.Data, views.Data)
+	bq := q
+	bq.Limit, bq.SortBy, bq.OrderBy = 100, "metric_value", "desc"
+	for i, rb := range reportBreakdowns {
+		c.Progress(float64(i), float64(len(reportBreakdowns)), "breakdown by "+rb.breakdown)
+		res, err := client.Breakdown(ctx, "view", rb.breakdown, bq)
+		if err != nil {
+			return ReportOutput{}, "", fmt.Errorf("%s breakdown: %w", rb.label, err)
+		}
+		d := BreakdownData{Data: nonNil(res.Data), Total: res.Total}
+		out.Breakdowns[rb.label] = d
+		raw, _ := json.MarshalIndent(d, "", "  ")
+		fmt.Fprintf(&b, "=== %s ===\n%s\n", rb.label, raw)
+	}
+	fmt.Fprintf(&b, "\n(%s)", tr.Conversion)
+	return out, b.String(), nil
+}
+
+func bucketTable(title, dim string, items []aiozapi.MetricItem, timed bool) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "## 📊 %s\n\n| %s | Value |\n|---|---|\n", title, dim)
+	for _, it := range items {
+		k := it.DimensionValue
+		if timed {
+			k = it.EmittedAt
+		}
+		fmt.Fprintf(&b, "| %s | %v |\n", k, it.MetricValue)
+	}
+	if len(items) == 0 {
+		b.WriteString("| (no data) | |\n")
+	}
+	return b.String()
+}
+
+func nonNil(items []aiozapi.MetricItem) []aiozapi.MetricItem {
+	if items == nil {
+		return []aiozapi.MetricItem{}
+	}
+	return items
+}
+
+func orDefault(v, d int) int {
+	if v == 0 {
+		return d
+	}
+	return v
+}
+
+func orString(v, d string) string {
+	if v == "" {
+		return d
+	}
+	return v
+}

@@ -1,0 +1,157 @@
+package aioz
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+
+	aiozapi "github.com/mcp-media/mcp-media/internal/clients/aioz"
+	"github.com/mcp-media/mcp-media/internal/httpx"
+	"github.com/mcp-media/mcp-media/internal/webvtt"
+	"github.com/mcp-media/mcp-media/tools/toolkit"
+)
+
+func (t *tools) chapterTools() []toolkit.Tool {
+	return []toolkit.Tool{
+		toolkit.New(spec("aioz_add_chapter", "Add chapters", ToolsetCaptions,
+			"Attach a WebVTT chapter file to a media for one language (BCP 47 tag). Give vtt_path or vtt_text. One chapter file per language.",
+			toolkit.Annotations{}), t.addChapter),
+		toolkit.New(spec("aioz_list_chapters", "List chapters", ToolsetCaptions,
+			"Chapter files of a media, per language.",
+			toolkit.Annotations{ReadOnly: true, Idempotent: true}), t.listChapters),
+		toolkit.New(spec("aioz_delete_chapter", "Delete chapters", ToolsetCaptions,
+			"Remove a media's chapter file for one language.",
+			toolkit.Annotations{Destructive: true, Idempotent: true}), t.deleteChapter),
+	}
+}
+
+// AddChapterInput are aioz_add_chapter's arguments.
+type AddChapterInput struct {
+	MediaID  string `json:"media_id" jsonschema:"required,minLength=1"`
+	Language string `json:"language" jsonschema:"required,description=BCP 47 tag: en, vi, en-US, fr-CA"`
+	VTTPath  string `json:"vtt_path,omitempty" jsonschema:"description=Local .vtt file"`
+	VTTText  string `json:"vtt_text,omitempty" jsonschema:"description=WebVTT text (instead of vtt_path)"`
+}
+
+// ChapterOutput is the stored chapter.
+type ChapterOutput struct {
+	MediaID string          `json:"media_id"`
+	Chapter aiozapi.Chapter `json:"chapter"`
+	Cues    int             `json:"cues"`
+}
+
+func (t *tools) addChapter(ctx context.Context, c *toolkit.Call, in AddChapterInput) (ChapterOutput, string, error) {
+	if err := webvtt.ValidLanguage(in.Language); err != nil {
+		return ChapterOutput{}, "", toolkit.BadArg("language", err.Error(), "")
+	}
+	var text string
+	arg := "vtt_text"
+	switch {
+	case in.VTTPath != "" && in.VTTText != "":
+		return ChapterOutput{}, "", toolkit.BadArg("vtt_path", "and vtt_text are both given", "give only one of them")
+	case in.VTTPath != "":
+		arg = "vtt_path"
+		if !strings.HasSuffix(strings.ToLower(in.VTTPath), ".vtt") {
+			return ChapterOutput{}, "", toolkit.BadArg("vtt_path", fmt.Sprintf("%q is not a .vtt file", in.VTTPath), "give a WebVTT file ending in .vtt")
+		}
+		b, err := os.ReadFile(in.VTTPath)
+		if err != nil {
+			return ChapterOutput{}, "", toolkit.BadArg("vtt_path", err.Error(), "give a readable local .vtt file")
+		}
+		text = string(b)
+	case in.VTTText != "":
+		text = in.VTTText
+	default:
+		return ChapterOutput{}, "", toolkit.BadArg("vtt_path", "or vtt_text is required", "give a .vtt file path or the WebVTT text")
+	}
+	cues, err := webvtt.Parse(text)
+	if err != nil {
+		return ChapterOutput{}, "", toolkit.BadArg(arg, err.Error(), "")
+	}
+	client, _, err := t.client()
+	if err != nil {
+		return ChapterOutput{}, "", err
+	}
+	ch, err := client.AddChapter(ctx, in.MediaID, in.Language, []byte(text))
+	if err != nil {
+		if httpx.StatusOf(err) == 400 {
+			if list, lerr := client.ListChapters(ctx, in.MediaID, 0, 100); lerr == nil {
+				for _, existing := range list.Chapters {
+					if strings.EqualFold(existing.Language, in.Language) {
+						return ChapterOutput{}, "", fmt.Errorf("media %s already has a %s chapter file (one per language). Delete it first with aioz_delete_chapter, then add again: %w", in.MediaID, in.Language, err)
+					}
+				}
+			}
+		}
+		return ChapterOutput{}, "", err
+	}
+	if ch.Language == "" {
+		ch.Language = in.Language
+	}
+	return ChapterOutput{MediaID: in.MediaID, Chapter: ch, Cues: len(cues)},
+		fmt.Sprintf("Added %d chapters (%s) to media `%s`.", len(cues), in.Language, in.MediaID), nil
+}
+
+// ListChaptersInput are aioz_list_chapters' arguments.
+type ListChaptersInput struct {
+	MediaID string `json:"media_id" jsonschema:"required,minLength=1"`
+	Limit   int    `json:"limit,omitempty" jsonschema:"minimum=1,maximum=100,default=25"`
+	Offset  int    `json:"offset,omitempty" jsonschema:"minimum=0"`
+}
+
+// ChapterListOutput is a page of chapters.
+type ChapterListOutput struct {
+	MediaID  string            `json:"media_id"`
+	Chapters []aiozapi.Chapter `json:"chapters"`
+	Total    int               `json:"total"`
+}
+
+func (t *tools) listChapters(ctx context.Context, c *toolkit.Call, in ListChaptersInput) (ChapterListOutput, string, error) {
+	client, _, err := t.client()
+	if err != nil {
+		return ChapterListOutput{}, "", err
+	}
+	list, err := client.ListChapters(ctx, in.MediaID, in.Offset, in.Limit)
+	if err != nil {
+		return ChapterListOutput{}, "", err
+	}
+	out := ChapterListOutput{MediaID: in.MediaID, Chapters: list.Chapters, Total: list.Total}
+	if out.Chapters == nil {
+		out.Chapters = []aiozapi.Chapter{}
+	}
+	if len(out.Chapters) == 0 {
+		return out, fmt.Sprintf("Media `%s` has no chapters.", in.MediaID), nil
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "Chapters of media `%s`:\n\n| Language | File |\n|---|---|\n", in.MediaID)
+	for _, ch := range out.Chapters {
+		fmt.Fprintf(&b, "| %s | %s |\n", ch.Language, ch.URL)
+	}
+	return out, b.String(), nil
+}
+
+// DeleteChapterInput are aioz_delete_chapter's arguments.
+type DeleteChapterInput struct {
+	MediaID  string `json:"media_id" jsonschema:"required,minLength=1"`
+	Language string `json:"language" jsonschema:"required,minLength=1"`
+}
+
+// DeleteChapterOutput confirms a deletion.
+type DeleteChapterOutput struct {
+	MediaID  string `json:"media_id"`
+	Language string `json:"language"`
+	Deleted  bool   `json:"deleted"`
+}
+
+func (t *tools) deleteChapter(ctx context.Context, c *toolkit.Call, in DeleteChapterInput) (DeleteChapterOutput, string, error) {
+	client, _, err := t.client()
+	if err != nil {
+		return DeleteChapterOutput{}, "", err
+	}
+	if err := client.DeleteChapter(ctx, in.MediaID, in.Language); err != nil {
+		return DeleteChapterOutput{}, "", err
+	}
+	return DeleteChapterOutput{MediaID: in.MediaID, Language: in.Language, Deleted: true},
+		fmt.Sprintf("Deleted the %s chapters of media `%s`.", in.Language, in.MediaID), nil
+}

@@ -1,0 +1,502 @@
+package aioz
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	aiozapi "github.com/mcp-media/mcp-media/internal/clients/aioz"
+	"github.com/mcp-media/mcp-media/internal/httpx"
+	"github.com/mcp-media/mcp-media/templates"
+	"github.com/mcp-media/mcp-media/tools/toolkit"
+)
+
+func (t *tools) mediaTools() []toolkit.Tool {
+	return []toolkit.Tool{
+		t.uploadTool(),
+		toolkit.New(spec("aioz_create_media", "Create a media object", ToolsetMedia,
+			"Create an empty media object (then upload parts). Custom qualities are priced first with /media/cost and blocked when the balance is insufficient; h265+mpegts is warned about.",
+			toolkit.Annotations{}), t.createMedia),
+		toolkit.New(spec("aioz_get_transcode_cost", "Transcode cost", ToolsetMedia,
+			"Price of transcoding a media of the given length into the given qualities, and whether the balance covers it.",
+			toolkit.Annotations{ReadOnly: true, Idempotent: true}), t.transcodeCost),
+		toolkit.New(spec("aioz_list_media", "List or search media", ToolsetMedia,
+			"List media with filters and paging; `search` matches titles (find a video by name).",
+			toolkit.Annotations{ReadOnly: true, Idempotent: true}), t.listMedia),
+		toolkit.New(spec("aioz_get_media", "Get media", ToolsetMedia,
+			"One media object: status, renditions and streaming links (HLS/DASH/MP4/thumbnail/embed).",
+			toolkit.Annotations{ReadOnly: true, Idempotent: true}), t.getMedia),
+		toolkit.New(spec("aioz_update_media", "Update media", ToolsetMedia,
+			"Change title, description, visibility, tags, metadata or player theme; omitted fields stay unchanged.",
+			toolkit.Annotations{Idempotent: true}), t.updateMedia),
+		toolkit.New(spec("aioz_delete_media", "Delete media", ToolsetMedia,
+			"Delete a media object and its renditions. Cannot be undone.",
+			toolkit.Annotations{Destructive: true, Idempotent: true}), t.deleteMedia),
+		toolkit.New(spec("aioz_set_media_thumbnail", "Set media thumbnail", ToolsetMedia,
+			"Upload a local .png or .jpg as the media's thumbnail.",
+			toolkit.Annotations{Destructive: true, Idempotent: true}), t.setThumbnail),
+		toolkit.New(spec("aioz_wait_for_media", "Wait for transcoding", ToolsetMedia,
+			"Poll a media until transcoding is done or failed (progress on each change) and render the matching encoding event card with links.",
+			toolkit.Annotations{ReadOnly: true, Idempotent: true}), t.waitForMedia),
+	}
+}
+
+// QualityInput is one requested rendition.
+type QualityInput struct {
+	Resolution    string `json:"resolution" jsonschema:"required,enum=144p,enum=240p,enum=360p,enum=480p,enum=720p,enum=1080p,enum=1440p,enum=2160p,enum=4320p,enum=standard,enum=good,enum=highest,enum=lossless,description=Video resolution or audio preset"`
+	Type          string `json:"type,omitempty" jsonschema:"enum=hls,enum=dash,default=hls"`
+	ContainerType string `json:"container_type,omitempty" jsonschema:"enum=mpegts,enum=fmp4,enum=mp4,description=Default: mpegts for hls and fmp4 for dash"`
+	VideoCodec    string `json:"video_codec,omitempty" jsonschema:"enum=h264,enum=h265,description=h264 up to 2160p; h265 up to 4320p"`
+	VideoBitrate  int64  `json:"video_bitrate,omitempty" jsonschema:"minimum=0"`
+	AudioBitrate  int64  `json:"audio_bitrate,omitempty" jsonschema:"minimum=0"`
+}
+
+var audioPresets = map[string]bool{"standard": true, "good": true, "highest": true, "lossless": true}
+
+// singleSource lists resolutions that only one source document confirms.
+var singleSource = map[string]string{"480p": "seed 001", "4320p": "seed 001", "144p": "the OpenAPI file"}
+
+// qualityConfigs checks renditions for the media type and returns the API
+// form plus the warnings of seed 001's table (h265 + mpegts) and spec Q6.
+func qualityConfigs(mediaType string, in []QualityInput) ([]aiozapi.QualityConfig, []string, error) {
+	var out []aiozapi.QualityConfig
+	var warnings []string
+	for i, q := range in {
+		arg := fmt.Sprintf("qualities.%d", i)
+		audio := audioPresets[q.Resolution]
+		if mediaType == "audio" && !audio {
+			return nil, nil, toolkit.BadArg(arg+".resolution", fmt.Sprintf("%q is a video resolution but the media is audio", q.Resolution), "use standard, good, highest or lossless")
+		}
+		if mediaType != "audio" && audio {
+			return nil, nil, toolkit.BadArg(arg+".resolution", fmt.Sprintf("%q is an audio preset but the media is video", q.Resolution), "use a resolution such as 720p or 1080p")
+		}
+		typ := q.Type
+		if typ == "" {
+			typ = "hls"
+		}
+		container := q.ContainerType
+		if container == "" {
+			container = map[string]string{"hls": "mpegts", "dash": "fmp4"}[typ]
+		}
+		cfg := aiozapi.QualityConfig{Resolution: q.Resolution, Type: typ, ContainerType: container,
+			AudioConfig: &aiozapi.AudioConfig{Codec: "aac", Bitrate: q.AudioBitrate, Channels: "2", SampleRate: 48000}}
+		if !audio {
+			codec := q.VideoCodec
+			if codec == "" {
+				codec = "h264"
+			}
+			if codec == "h264" && (q.Resolution == "4320p") {
+				return nil, nil, toolkit.BadArg(arg+".video_codec", "h264 is limited to 4K (2160p)", "use video_codec h265 for 4320p")
+			}
+			cfg.VideoConfig = &aiozapi.VideoConfig{Codec: codec, Bitrate: q.VideoBitrate}
+			if codec == "h265" && container == "mpegts" {
+				warnings = append(warnings, fmt.Sprintf("%s: h265 in an mpegts container will NOT play on Safari/iOS; use container_type \"fmp4\" for Apple devices", arg))
+			}
+			if src, ok := singleSource[q.Resolution]; ok {
+				warnings = append(warnings, fmt.Sprintf("%s: %s is listed only by %s; AIOZ may refuse it", arg, q.Resolution, src))
+			}
+		}
+		if container == "mp4" {
+			warnings = append(warnings, fmt.Sprintf("%s: container mp4 is named only by seed 000; mpegts or fmp4 are the documented values", arg))
+		}
+		out = append(out, cfg)
+	}
+	return out, warnings, nil
+}
+
+// checkCost is rule A3/B2: price custom qualities first and block when the
+// balance does not cover them.
+func (t *tools) checkCost(ctx context.Context, client *aiozapi.Client, typ string, duration float64, q []aiozapi.QualityConfig) error {
+	if duration <= 0 {
+		return toolkit.BadArg("duration_seconds", "is required with custom qualities (AIOZ prices transcoding by length)", "give the media length in seconds")
+	}
+	names := make([]string, len(q))
+	for i, c := range q {
+		names[i] = c.Resolution
+	}
+	cost, err := client.TranscodeCost(ctx, typ, duration, names)
+	if err != nil {
+		return fmt.Errorf("checking the transcode cost before creating the media: %w", err)
+	}
+	if !cost.IsEnough {
+		return fmt.Errorf("%s\n\nTranscoding %s for %.0f s would cost %v. Nothing was created", templates.InsufficientBalance, strings.Join(names, ", "), duration, cost.Price)
+	}
+	return nil
+}
+
+// CreateInput are aioz_create_media's arguments.
+type CreateInput struct {
+	Title           string             `json:"title" jsonschema:"required,minLength=1"`
+	Type            string             `json:"type,omitempty" jsonschema:"enum=video,enum=audio,default=video"`
+	Description     string             `json:"description,omitempty"`
+	IsPublic        *bool              `json:"is_public,omitempty"`
+	Tags            []string           `json:"tags,omitempty" jsonschema:"maxItems=50"`
+	Metadata        []aiozapi.Metadata `json:"metadata,omitempty" jsonschema:"maxItems=50"`
+	Qualities       []QualityInput     `json:"qualities,omitempty" jsonschema:"description=Custom renditions (default: 1080p/720p/360p for video)"`
+	DurationSeconds float64            `json:"duration_seconds,omitempty" jsonschema:"minimum=0,description=Required with qualities (cost check)"`
+}
+
+// MediaOutput wraps one media object.
+type MediaOutput struct {
+	Media    MediaView `json:"media"`
+	Warnings []string  `json:"warnings,omitempty"`
+}
+
+// MediaView is a media object as agents see it: the fields they act on,
+// with links as a flat map (hls_url, mp4_url, …) to keep schemas small.
+type MediaView struct {
+	ID          string            `json:"id"`
+	Title       string            `json:"title"`
+	Type        string            `json:"type,omitempty"`
+	Status      string            `json:"status" jsonschema:"description=new, transcoding, done, fail or deleted"`
+	Description string            `json:"description,omitempty"`
+	IsPublic    bool              `json:"is_public"`
+	Duration    float64           `json:"duration,omitempty"`
+	Tags        []string          `json:"tags,omitempty"`
+	Renditions  map[string]string `json:"renditions,omitempty" jsonschema:"description=Rendition name to its status"`
+	Links       map[string]string `json:"links,omitempty" jsonschema:"description=hls_url, hls_player_url, hls_iframe, dash_url, dash_player_url, dash_iframe, mp4_url, source_url, thumbnail_url (when ready)"`
+	CreatedAt   string            `json:"created_at,omitempty"`
+}
+
+func view(m aiozapi.Media) MediaView {
+	v := MediaView{ID: m.ID, Title: m.Title, Type: m.Type, Status: m.Status, Description: m.Description, IsPublic: m.IsPublic,
+		Duration: m.Duration, Tags: m.Tags, CreatedAt: m.CreatedAt, Links: links(m.Assets)}
+	for _, q := range m.Qualities {
+		if v.Renditions == nil {
+			v.Renditions = map[string]string{}
+		}
+		v.Renditions[q.Name] = q.Status
+	}
+	return v
+}
+
+func links(a aiozapi.Assets) map[string]string {
+	out := map[string]string{}
+	for k, val := range map[string]string{"hls_url": a.HLSURL, "hls_player_url": a.HLSPlayerURL, "hls_iframe": a.HLSIframe,
+		"dash_url": a.DASHURL, "dash_player_url": a.DASHPlayerURL, "dash_iframe": a.DASHIframe, "mp4_url": a.MP4URL,
+		"source_url": a.SourceURL, "thumbnail_url": a.ThumbnailURL} {
+		if val != "" {
+			out[k] = val
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
+func (t *tools) createMedia(ctx context.Context, c *toolkit.Call, in CreateInput) (MediaOutput, string, error) {
+	typ := in.Type
+	if typ == "" {
+		typ = "video"
+	}
+	q, warnings, err := qualityConfigs(typ, in.Qualities)
+	if err != nil {
+		return MediaOutput{}, "", err
+	}
+	client, _, err := t.client()
+	if err != nil {
+		return MediaOutput{}, "", err
+	}
+	if len(q) > 0 {
+		if err := t.checkCost(ctx, client, typ, in.DurationSeconds, q); err != nil {
+			return MediaOutput{}, "", err
+		}
+	}
+	m, err := client.CreateMedia(ctx, aiozapi.CreateMediaRequest{Title: in.Title, Type: typ, Description: in.Description,
+		IsPublic: in.IsPublic, Tags: in.Tags, Metadata: in.Metadata, Qualities: q})
+	if err != nil {
+		return MediaOutput{}, "", err
+	}
+	text := fmt.Sprintf("Created %s media **%s** (`%s`), status `%s`. Upload its file with aioz_upload_media, or parts then /complete.", typ, m.Title, m.ID, m.Status)
+	for _, w := range warnings {
+		text += "\n> ⚠️ " + w
+	}
+	return MediaOutput{Media: view(m), Warnings: warnings}, text, nil
+}
+
+// CostInput are aioz_get_transcode_cost's arguments.
+type CostInput struct {
+	Type            string   `json:"type" jsonschema:"required,enum=video,enum=audio"`
+	DurationSeconds float64  `json:"duration_seconds" jsonschema:"required,exclusiveMinimum=0"`
+	Qualities       []string `json:"qualities" jsonschema:"required,minItems=1,description=Resolutions (360p, 1080p) or audio presets (highest)"`
+}
+
+// CostOutput is the price.
+type CostOutput struct {
+	Price    float64 `json:"price"`
+	IsEnough bool    `json:"is_enough"`
+}
+
+func (t *tools) transcodeCost(ctx context.Context, c *toolkit.Call, in CostInput) (CostOutput, string, error) {
+	client, _, err := t.client()
+	if err != nil {
+		return CostOutput{}, "", err
+	}
+	cost, err := client.TranscodeCost(ctx, in.Type, in.DurationSeconds, in.Qualities)
+	if err != nil {
+		return CostOutput{}, "", err
+	}
+	text := fmt.Sprintf("Transcoding %s (%s, %.0f s) costs %v. Balance sufficient: %v.", strings.Join(in.Qualities, ", "), in.Type, in.DurationSeconds, cost.Price, cost.IsEnough)
+	if !cost.IsEnough {
+		text += "\n\n" + templates.InsufficientBalance
+	}
+	return CostOutput{Price: cost.Price, IsEnough: cost.IsEnough}, text, nil
+}
+
+// ListInput are aioz_list_media's arguments.
+type ListInput struct {
+	Search  string   `json:"search,omitempty" jsonschema:"description=Match titles (case-insensitive)"`
+	Type    string   `json:"type,omitempty" jsonschema:"enum=video,enum=audio"`
+	Status  []string `json:"status,omitempty" jsonschema:"description=Any of new, transcoding, done, fail, deleted"`
+	Tags    []string `json:"tags,omitempty"`
+	SortBy  string   `json:"sort_by,omitempty" jsonschema:"enum=created_at,enum=name,default=created_at"`
+	OrderBy string   `json:"order_by,omitempty" jsonschema:"enum=asc,enum=desc,default=desc"`
+	Limit   int      `json:"limit,omitempty" jsonschema:"minimum=1,maximum=100,default=25"`
+	Offset  int      `json:"offset,omitempty" jsonschema:"minimum=0"`
+}
+
+// ListOutput is a page of media.
+type ListOutput struct {
+	Media      []MediaSummary `json:"media"`
+	Total      int            `json:"total"`
+	Offset     int            `json:"offset"`
+	NextOffset int            `json:"next_offset,omitempty" jsonschema:"description=Offset of the next page; absent on the last page"`
+}
+
+// MediaSummary is a media object trimmed for listings (small context cost).
+type MediaSummary struct {
+	ID        string  `json:"id"`
+	Title     string  `json:"title"`
+	Type      string  `json:"type,omitempty"`
+	Status    string  `json:"status"`
+	Duration  float64 `json:"duration,omitempty"`
+	HLSURL    string  `json:"hls_url,omitempty"`
+	CreatedAt string  `json:"created_at,omitempty"`
+}
+
+var validStatus = map[string]bool{"new": true, "transcoding": true, "done": true, "fail": true, "deleted": true}
+
+func (t *tools) listMedia(ctx context.Context, c *toolkit.Call, in ListInput) (ListOutput, string, error) {
+	for i, s := range in.Status {
+		if !validStatus[s] {
+			return ListOutput{}, "", toolkit.BadArg(fmt.Sprintf("status.%d", i), fmt.Sprintf("%q is not a media status", s), "use new, transcoding, done, fail or deleted")
+		}
+	}
+	client, _, err := t.client()
+	if err != nil {
+		return ListOutput{}, "", err
+	}
+	limit := in.Limit
+	if limit == 0 {
+		limit = 25
+	}
+	order := in.OrderBy
+	if order == "" {
+		order = "desc"
+	}
+	list, err := client.ListMedia(ctx, aiozapi.ListMediaRequest{Type: in.Type, Search: in.Search, Status: in.Status, Tags: in.Tags,
+		SortBy: in.SortBy, OrderBy: order, Offset: in.Offset, Limit: limit})
+	if err != nil {
+		return ListOutput{}, "", err
+	}
+	out := ListOutput{Total: list.Total, Offset: in.Offset, Media: []MediaSummary{}}
+	for _, m := range list.Media {
+		out.Media = append(out.Media, MediaSummary{ID: m.ID, Title: m.Title, Type: m.Type, Status: m.Status, Duration: m.Duration, HLSURL: m.Assets.HLSURL, CreatedAt: m.CreatedAt})
+	}
+	if next := in.Offset + len(list.Media); next < list.Total && len(list.Media) > 0 {
+		out.NextOffset = next
+	}
+	text, err := templates.Render("aioz/media_list", struct {
+		ListOutput
+		Search string
+	}{out, in.Search})
+	return out, text, err
+}
+
+// MediaIDInput names one media.
+type MediaIDInput struct {
+	MediaID string `json:"media_id" jsonschema:"required,minLength=1,description=Media id (find it with aioz_list_media)"`
+}
+
+func (t *tools) getMedia(ctx context.Context, c *toolkit.Call, in MediaIDInput) (MediaOutput, string, error) {
+	client, _, err := t.client()
+	if err != nil {
+		return MediaOutput{}, "", err
+	}
+	m, err := client.GetMedia(ctx, in.MediaID)
+	if err != nil {
+		return MediaOutput{}, "", err
+	}
+	text, err := templates.Render("aioz/media_card", m)
+	return MediaOutput{Media: view(m)}, text, err
+}
+
+// UpdateInput are aioz_update_media's arguments.
+type UpdateInput struct {
+	MediaID       string             `json:"media_id" jsonschema:"required,minLength=1"`
+	Title         *string            `json:"title,omitempty" jsonschema:"minLength=1"`
+	Description   *string            `json:"description,omitempty"`
+	IsPublic      *bool              `json:"is_public,omitempty"`
+	Tags          []string           `json:"tags,omitempty" jsonschema:"maxItems=50,description=Replaces all tags"`
+	Metadata      []aiozapi.Metadata `json:"metadata,omitempty" jsonschema:"maxItems=50,description=Replaces all metadata"`
+	PlayerThemeID string             `json:"player_theme_id,omitempty"`
+}
+
+func (t *tools) updateMedia(ctx context.Context, c *toolkit.Call, in UpdateInput) (MediaOutput, string, error) {
+	if in.Title == nil && in.Description == nil && in.IsPublic == nil && in.Tags == nil && in.Metadata == nil && in.PlayerThemeID == "" {
+		return MediaOutput{}, "", toolkit.BadArg("arguments", "nothing to change", "give at least one of title, description, is_public, tags, metadata, player_theme_id")
+	}
+	client, _, err := t.client()
+	if err != nil {
+		return MediaOutput{}, "", err
+	}
+	if err := client.UpdateMedia(ctx, in.MediaID, aiozapi.UpdateMediaRequest{Title: in.Title, Description: in.Description,
+		IsPublic: in.IsPublic, Tags: in.Tags, Metadata: in.Metadata, PlayerID: in.PlayerThemeID}); err != nil {
+		return MediaOutput{}, "", err
+	}
+	m, err := client.GetMedia(ctx, in.MediaID)
+	if err != nil {
+		return MediaOutput{}, "", fmt.Errorf("the update succeeded but reading the media back failed: %w", err)
+	}
+	return MediaOutput{Media: view(m)}, fmt.Sprintf("Updated media `%s` (**%s**).", m.ID, m.Title), nil
+}
+
+// DeleteOutput confirms a deletion.
+type DeleteOutput struct {
+	MediaID string `json:"media_id"`
+	Deleted bool   `json:"deleted"`
+}
+
+func (t *tools) deleteMedia(ctx context.Context, c *toolkit.Call, in MediaIDInput) (DeleteOutput, string, error) {
+	client, _, err := t.client()
+	if err != nil {
+		return DeleteOutput{}, "", err
+	}
+	if err := client.DeleteMedia(ctx, in.MediaID); err != nil {
+		return DeleteOutput{}, "", err
+	}
+	return DeleteOutput{MediaID: in.MediaID, Deleted: true}, fmt.Sprintf("Deleted media `%s`.", in.MediaID), nil
+}
+
+// ThumbnailInput are aioz_set_media_thumbnail's arguments.
+type ThumbnailInput struct {
+	MediaID   string `json:"media_id" jsonschema:"required,minLength=1"`
+	ImagePath string `json:"image_path" jsonschema:"required,description=Local .png or .jpg file"`
+}
+
+func (t *tools) setThumbnail(ctx context.Context, c *toolkit.Call, in ThumbnailInput) (MediaOutput, string, error) {
+	ext := strings.ToLower(filepath.Ext(in.ImagePath))
+	if ext != ".png" && ext != ".jpg" && ext != ".jpeg" {
+		return MediaOutput{}, "", toolkit.BadArg("image_path", fmt.Sprintf("%q is not a .png or .jpg file", in.ImagePath), "convert the image to PNG or JPEG")
+	}
+	head := make([]byte, 8)
+	f, err := os.Open(in.ImagePath)
+	if err != nil {
+		return MediaOutput{}, "", toolkit.BadArg("image_path", err.Error(), "give a readable local image")
+	}
+	n, _ := f.Read(head)
+	f.Close()
+	head = head[:n]
+	isPNG := strings.HasPrefix(string(head), "\x89PNG\r\n\x1a\n")
+	isJPEG := len(head) >= 3 && head[0] == 0xFF && head[1] == 0xD8 && head[2] == 0xFF
+	if !isPNG && !isJPEG {
+		return MediaOutput{}, "", toolkit.BadArg("image_path", "the file's content is neither PNG nor JPEG", "export the image as PNG or JPEG")
+	}
+	client, _, err := t.client()
+	if err != nil {
+		return MediaOutput{}, "", err
+	}
+	if err := client.SetThumbnail(ctx, in.MediaID, in.ImagePath); err != nil {
+		return MediaOutput{}, "", err
+	}
+	m, err := client.GetMedia(ctx, in.MediaID)
+	if err != nil {
+		return MediaOutput{}, "", fmt.Errorf("the thumbnail was uploaded but reading the media back failed: %w", err)
+	}
+	return MediaOutput{Media: view(m)}, fmt.Sprintf("Thumbnail of `%s` set from %s.", in.MediaID, filepath.Base(in.ImagePath)), nil
+}
+
+// WaitInput are aioz_wait_for_media's arguments.
+type WaitInput struct {
+	MediaID        string `json:"media_id" jsonschema:"required,minLength=1"`
+	TimeoutSeconds int    `json:"timeout_seconds,omitempty" jsonschema:"minimum=1,maximum=3600,default=600"`
+}
+
+// WaitOutput is where the media ended.
+type WaitOutput struct {
+	Media    MediaView `json:"media"`
+	Event    string    `json:"event,omitempty" jsonschema:"description=encoding_finished or encoding_failed; empty when the wait timed out"`
+	TimedOut bool      `json:"timed_out"`
+}
+
+func (t *tools) waitForMedia(ctx context.Context, c *toolkit.Call, in WaitInput) (WaitOutput, string, error) {
+	client, _, err := t.client()
+	if err != nil {
+		return WaitOutput{}, "", err
+	}
+	timeout := time.Duration(in.TimeoutSeconds) * time.Second
+	if timeout == 0 {
+		timeout = 10 * time.Minute
+	}
+	deadline := t.now().Add(timeout)
+	var last aiozapi.Media
+	lastStatus, lastReady := "", -1
+	for {
+		m, err := client.GetMedia(ctx, in.MediaID)
+		if err != nil {
+			if httpx.StatusOf(err) == 0 && errors.Is(ctx.Err(), context.Canceled) {
+				return WaitOutput{Media: view(last)}, "", fmt.Errorf("stopped waiting (cancelled); media %s was `%s`", in.MediaID, last.Status)
+			}
+			return WaitOutput{Media: view(last)}, "", err
+		}
+		last = m
+		ready := readyRenditions(m)
+		switch m.Status {
+		case "done":
+			return WaitOutput{Media: view(m), Event: "encoding_finished"}, event(templates.AIOZEncodingFinished, m, eventTime(m, t.now())), nil
+		case "fail":
+			return WaitOutput{Media: view(m), Event: "encoding_failed"}, event(templates.AIOZEncodingFailed, m, eventTime(m, t.now())), nil
+		}
+		if m.Status != lastStatus || ready != lastReady {
+			msg := fmt.Sprintf("media %s is `%s`", m.ID, m.Status)
+			switch {
+			case m.Status == "transcoding" && ready > 0 && ready != lastReady:
+				msg = event(templates.AIOZPartialFinished, m, t.now())
+			case m.Status == "transcoding" && lastStatus != "transcoding":
+				msg = event(templates.AIOZEncodingStarted, m, t.now())
+			}
+			c.Progress(float64(ready), float64(max(len(m.Qualities), 1)), msg)
+			lastStatus, lastReady = m.Status, ready
+		}
+		if t.now().After(deadline) {
+			break
+		}
+		timer := time.NewTimer(t.pollEvery)
+		select {
+		case <-ctx.Done():
+			timer.Stop()
+			return WaitOutput{Media: view(last)}, "", fmt.Errorf("stopped waiting (cancelled); media %s is `%s`", in.MediaID, last.Status)
+		case <-timer.C:
+		}
+	}
+	text := fmt.Sprintf("Media `%s` is still `%s` after %s (%d of %d renditions ready). Call aioz_wait_for_media again later.", last.ID, last.Status, timeout, readyRenditions(last), len(last.Qualities))
+	if last.Status == "new" {
+		text += " It is `new`: its file was never completed — upload it with aioz_upload_media."
+	}
+	return WaitOutput{Media: view(last), TimedOut: true}, text, nil
+}
+
+func readyRenditions(m aiozapi.Media) int {
+	n := 0
+	for _, q := range m.Qualities {
+		if q.Status == "done" {
+			n++
+		}
+	}
+	return n
+}

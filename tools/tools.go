@@ -1,0 +1,17 @@
+// Package tools assembles every provider's toolsets into one inventory.
+// Adding a provider means adding its Toolsets call here.
+package tools
+
+import (
+	"github.com/mcp-media/mcp-media/tools/aioz"
+	"github.com/mcp-media/mcp-media/tools/media"
+	"github.com/mcp-media/mcp-media/tools/toolkit"
+)
+
+// Inventory returns every toolset the binary knows, bound to env.
+func Inventory(env *toolkit.Env) toolkit.Inventory {
+	var sets []toolkit.Toolset
+	sets = append(sets, media.Toolset(env))
+	sets = append(sets, aioz.Toolsets(env)...)
+	return toolkit.Inventory{Toolsets: sets}
+}

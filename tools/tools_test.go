@@ -1,0 +1,164 @@
+package tools
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"testing"
+
+	"github.com/mcp-media/mcp-media/internal/credentials"
+	"github.com/mcp-media/mcp-media/internal/redact"
+	"github.com/mcp-media/mcp-media/tools/toolkit"
+)
+
+// testEnv has every provider configured (sandbox credentials) and no network.
+func testEnv() *toolkit.Env {
+	set := &redact.Set{}
+	return &toolkit.Env{
+		Creds: &credentials.Store{Redact: set, Sandbox: map[string]map[string]string{
+			"aioz":   {"public_key": "p", "secret_key": "s"},
+			"qiniu":  {"access_key": "a", "secret_key": "s"},
+			"aliyun": {"access_key_id": "a", "access_key_secret": "s"},
+			"vod":    {"token": "t"},
+		}},
+		Redact: set,
+		Getenv: func(string) string { return "" },
+	}
+}
+
+// TestToolSchemaSnapshots keeps a JSON snapshot of every tool's definition in
+// tools/__snapshots__, so a schema change shows up as a reviewed diff. Run
+// with UPDATE_SNAPSHOTS=1 to accept a change.
+func TestToolSchemaSnapshots(t *testing.T) {
+	inv := Inventory(testEnv())
+	dir := "__snapshots__"
+	update := os.Getenv("UPDATE_SNAPSHOTS") == "1"
+	seen := map[string]bool{}
+	for _, ts := range inv.Toolsets {
+		for _, tool := range ts.Tools {
+			seen[tool.Name+".json"] = true
+			got, err := json.MarshalIndent(tool.MCP(), "", "  ")
+			if err != nil {
+				t.Fatalf("%s: tools/list serialisation fails: %v", tool.Name, err)
+			}
+			got = append(got, '\n')
+			path := filepath.Join(dir, tool.Name+".json")
+			if update {
+				if err := os.MkdirAll(dir, 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(path, got, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				continue
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Errorf("%s has no snapshot; run UPDATE_SNAPSHOTS=1 go test ./tools/ and review the new file", tool.Name)
+				continue
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("%s schema changed; review and run UPDATE_SNAPSHOTS=1 go test ./tools/\n--- got\n%s", tool.Name, got)
+			}
+		}
+	}
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if !seen[e.Name()] {
+			if update {
+				os.Remove(filepath.Join(dir, e.Name()))
+				continue
+			}
+			t.Errorf("snapshot %s belongs to no tool; delete it", e.Name())
+		}
+	}
+}
+
+var toolName = regexp.MustCompile(`^((aioz|qiniu|aliyun|vod)_[a-z0-9]+(_[a-z0-9]+)+|media_[a-z0-9_]+)$`)
+
+func TestToolConventions(t *testing.T) {
+	inv := Inventory(testEnv())
+	names := map[string]bool{}
+	for _, ts := range inv.Toolsets {
+		for _, tool := range ts.Tools {
+			if names[tool.Name] {
+				t.Errorf("%s is declared twice", tool.Name)
+			}
+			names[tool.Name] = true
+			if !toolName.MatchString(tool.Name) {
+				t.Errorf("%s does not follow <provider>_<verb>_<object>", tool.Name)
+			}
+			if tool.Toolset != ts.Name {
+				t.Errorf("%s says toolset %q but is in %q", tool.Name, tool.Toolset, ts.Name)
+			}
+			if tool.Description == "" || tool.Title == "" {
+				t.Errorf("%s needs a title and a description", tool.Name)
+			}
+			if tool.Annotations.ReadOnly && tool.Annotations.Destructive {
+				t.Errorf("%s cannot be both read-only and destructive", tool.Name)
+			}
+			if ts.Provider != "" && !tool.Annotations.OpenWorld {
+				t.Errorf("%s talks to %s but is not marked openWorld", tool.Name, ts.Provider)
+			}
+		}
+	}
+}
+
+// TestDefaultToolBudget keeps the default tools/list within what agents with
+// tool caps accept (PRODUCT.md §6: about 40 tools with every provider
+// configured).
+func TestDefaultToolBudget(t *testing.T) {
+	inv := Inventory(testEnv())
+	env := testEnv()
+	sel, err := inv.Select(toolkit.Selection{Configured: func(p string) bool { _, err := env.Creds.Load(p); return err == nil }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sel) > 40 {
+		var n []string
+		for _, s := range sel {
+			n = append(n, s.Name)
+		}
+		sort.Strings(n)
+		t.Errorf("default toolsets expose %d tools (> 40): %v", len(sel), n)
+	}
+}
+
+func TestReadOnlyFilter(t *testing.T) {
+	inv := Inventory(testEnv())
+	sel, err := inv.Select(toolkit.Selection{Names: []string{"all"}, ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sel) == 0 {
+		t.Fatal("read-only selection is empty")
+	}
+	for _, s := range sel {
+		if !s.Annotations.ReadOnly {
+			t.Errorf("%s is not read-only but passed --read-only", s.Name)
+		}
+	}
+	if _, err := inv.Select(toolkit.Selection{Names: []string{"nope"}}); err == nil {
+		t.Error("an unknown toolset must be an error")
+	}
+}
+
+func TestUnconfiguredProvidersHiddenByDefault(t *testing.T) {
+	inv := Inventory(testEnv())
+	sel, err := inv.Select(toolkit.Selection{Configured: func(p string) bool { return false }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range sel {
+		if s.Provider != "" {
+			t.Errorf("%s needs %s, which is not configured, yet is in the default list", s.Name, s.Provider)
+		}
+	}
+	all, _ := inv.Select(toolkit.Selection{Names: []string{"aioz_media"}, Configured: func(string) bool { return false }})
+	if len(all) == 0 {
+		t.Error("a toolset named explicitly must be exposed even when its provider is not configured")
+	}
+}
