@@ -246,6 +246,17 @@ func TestVideoStreamCensor(t *testing.T) {
 		t.Error("PASS frames pushed without returnAllImg")
 	}
 
+	// DEFAULT combined with other image types is ignored (p009)
+	if m := call(t, s, "POST", "/anti_fraud/v3/videostream", map[string]any{"imgType": "DEFAULT_PORN", "audioType": "NONE", "imgCallback": img.URL,
+		"data": map[string]any{"tokenId": "t", "url": "rtmp://live.test/reject"}}); num(m, "code") != 1100 {
+		t.Fatalf("DEFAULT_PORN: %v", m)
+	}
+	s.Advance()
+	s.Flush()
+	if gi := img.got(); len(gi) != 3 || num(gi[2]["detail"].(map[string]any), "riskType") != 200 {
+		t.Errorf("DEFAULT_PORN frame: %v", gi)
+	}
+
 	base := func() map[string]any {
 		return map[string]any{"imgType": "DEFAULT", "audioType": "DEFAULT", "imgCallback": img.URL, "audioCallback": aud.URL,
 			"data": map[string]any{"tokenId": "t", "url": "rtmp://live.test/z"}}

@@ -27,6 +27,10 @@
 // Risk convention for the censors: a media URL containing "reject" is judged
 // REJECT (Yitu: block), one containing "review" REVIEW, anything else PASS.
 //
+// Realtime ASR is a WebSocket on GET /v2/asr: ServeHTTP routes an upgrade
+// there, and WebSocketHandler returns the same handler for separate
+// mounting. Protocol and pacing rule: see realtime.go.
+//
 // Time: with Options.Step == 0 the fake is deterministic. Long tasks advance
 // one state per query (the query reports the current state, then advances)
 // and stream censors push one segment per Server.Advance call. With Step > 0
@@ -65,7 +69,7 @@ type Options struct {
 	// segments. 0 means: advance on each query / on each Advance call.
 	Step time.Duration
 	// Now is the clock (default time.Now). It stamps results and drives the
-	// realtime-ASR pacing check.
+	// realtime-ASR pacing check. It must be safe for concurrent use.
 	Now func() time.Time
 	// HTTPClient delivers callbacks and fetches loopback media URLs
 	// (default: a client with a 10 s timeout).
@@ -80,7 +84,7 @@ type Request struct {
 	RawQuery string
 	Host     string
 	Header   http.Header
-	Body     []byte
+	Body     []byte // at most the first 1 MB
 	Status   int    // HTTP status the fake answered
 	Response []byte // body the fake answered (nil for a WebSocket upgrade)
 	Error    string // why the fake rejected the request; "" if it was accepted
@@ -206,14 +210,16 @@ func (s *Server) Close() {
 	s.Flush()
 }
 
-// Requests returns a copy of the requests received so far, oldest first.
+// Requests returns a copy of the requests received so far (the newest
+// 10000), oldest first.
 func (s *Server) Requests() []Request {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return append([]Request(nil), s.requests...)
 }
 
-// Callbacks returns a copy of the callback delivery attempts so far.
+// Callbacks returns a copy of the callback delivery attempts so far (the
+// newest 10000), oldest first.
 func (s *Server) Callbacks() []Callback {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -341,7 +347,25 @@ func (s *Server) handle(r *http.Request, body []byte, readErr error) reply {
 	return rt.h(s, r, body)
 }
 
+// Recording limits, so that a long-running sandbox does not grow without
+// bound: the newest maxRecorded requests and callbacks are kept, and a
+// recorded request body is cut at maxRecordedBody bytes.
+const (
+	maxRecorded     = 10000
+	maxRecordedBody = 1 << 20
+)
+
+func appendBounded[T any](list []T, v T) []T {
+	if len(list) >= maxRecorded {
+		list = append(list[:0:0], list[len(list)-maxRecorded+1:]...)
+	}
+	return append(list, v)
+}
+
 func (s *Server) record(r *http.Request, body []byte, status int, resp []byte, reason string) {
+	if len(body) > maxRecordedBody {
+		body = body[:maxRecordedBody]
+	}
 	req := Request{
 		Time:     s.now(),
 		Method:   r.Method,
@@ -349,13 +373,13 @@ func (s *Server) record(r *http.Request, body []byte, status int, resp []byte, r
 		RawQuery: r.URL.RawQuery,
 		Host:     r.Host,
 		Header:   r.Header.Clone(),
-		Body:     body,
+		Body:     bytes.Clone(body),
 		Status:   status,
 		Response: resp,
 		Error:    reason,
 	}
 	s.mu.Lock()
-	s.requests = append(s.requests, req)
+	s.requests = appendBounded(s.requests, req)
 	s.mu.Unlock()
 }
 
@@ -583,7 +607,7 @@ func (s *Server) startDelivery(c pendingCallback) {
 				rec.Err = err.Error()
 			}
 			s.mu.Lock()
-			s.callbacks = append(s.callbacks, rec)
+			s.callbacks = appendBounded(s.callbacks, rec)
 			s.mu.Unlock()
 			if status == http.StatusOK || attempt == c.attempts {
 				return
