@@ -314,7 +314,7 @@ func (c *Client) once(ctx context.Context, req Request, body []byte, ctype strin
 			e.Message = http.StatusText(resp.StatusCode)
 		}
 	}
-	return nil, e, retryAfter(resp.Header)
+	return nil, e, retryAfter(resp.StatusCode, resp.Header)
 }
 
 // url joins the base URL and the request path. Path segments that carry
@@ -370,10 +370,16 @@ func backoff(p RetryPolicy, attempt int) time.Duration {
 	return d/2 + time.Duration(rand.Int64N(int64(d/2)+1))
 }
 
-// retryAfter honours Retry-After and AIOZ's X-RateLimit-Retry-After (seconds),
-// capped at 30 s so a misbehaving server cannot park a tool call.
-func retryAfter(h http.Header) time.Duration {
-	for _, k := range []string{"Retry-After", "X-RateLimit-Retry-After"} {
+// retryAfter honours Retry-After, and AIOZ's X-RateLimit-Retry-After only
+// when the answer is a rate limit (429 or no requests left) — AIOZ sends it
+// on every response as the time until the window resets. Capped at 30 s so
+// a misbehaving server cannot park a tool call.
+func retryAfter(status int, h http.Header) time.Duration {
+	keys := []string{"Retry-After"}
+	if status == http.StatusTooManyRequests || strings.TrimSpace(h.Get("X-RateLimit-Remaining")) == "0" {
+		keys = append(keys, "X-RateLimit-Retry-After")
+	}
+	for _, k := range keys {
 		if v := h.Get(k); v != "" {
 			if n, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && n >= 0 {
 				d := time.Duration(n) * time.Second

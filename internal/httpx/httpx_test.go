@@ -1,0 +1,144 @@
+package httpx
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/mcp-media/mcp-media/internal/redact"
+)
+
+func testClient(url string) *Client {
+	return &Client{Provider: "test", BaseURL: url + "/api", Redact: &redact.Set{},
+		Retry: RetryPolicy{Attempts: 3, Base: time.Millisecond, Max: 2 * time.Millisecond}}
+}
+
+func TestRetriesOnlyIdempotentRequests(t *testing.T) {
+	cases := []struct {
+		method     string
+		idempotent bool
+		status     int
+		wantCalls  int32
+	}{
+		{"GET", false, 503, 3},
+		{"DELETE", false, 500, 3},
+		{"POST", false, 503, 1},
+		{"POST", true, 503, 3},
+		{"GET", false, 400, 1},
+		{"GET", false, 401, 1},
+		{"GET", false, 429, 3},
+	}
+	for _, c := range cases {
+		var calls atomic.Int32
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			calls.Add(1)
+			w.WriteHeader(c.status)
+		}))
+		_, err := testClient(srv.URL).Do(context.Background(), Request{Method: c.method, Path: "/x", Idempotent: c.idempotent}, nil)
+		srv.Close()
+		if err == nil || StatusOf(err) != c.status {
+			t.Errorf("%s %d: err %v", c.method, c.status, err)
+		}
+		if calls.Load() != c.wantCalls {
+			t.Errorf("%s idempotent=%v status %d: %d calls, want %d", c.method, c.idempotent, c.status, calls.Load(), c.wantCalls)
+		}
+	}
+}
+
+func TestRetrySucceedsAndResendsStreamBody(t *testing.T) {
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		if string(b) != "payload" {
+			t.Errorf("attempt %d got body %q", calls.Load(), b)
+		}
+		if calls.Add(1) == 1 {
+			w.WriteHeader(502)
+			return
+		}
+		w.Write([]byte(`{"ok":true}`))
+	}))
+	defer srv.Close()
+	var out struct{ OK bool }
+	_, err := testClient(srv.URL).Do(context.Background(), Request{Method: "POST", Path: "/x", Idempotent: true, ContentLength: 7,
+		Stream: func() (io.ReadCloser, error) { return io.NopCloser(strings.NewReader("payload")), nil }}, &out)
+	if err != nil || !out.OK || calls.Load() != 2 {
+		t.Fatalf("err=%v ok=%v calls=%d", err, out.OK, calls.Load())
+	}
+}
+
+func TestErrorsAreScrubbedAndHinted(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// A provider that echoes the key it was sent.
+		w.WriteHeader(401)
+		w.Write([]byte(`{"message":"bad key ` + r.Header.Get("X-Key") + `"}`))
+	}))
+	defer srv.Close()
+	c := testClient(srv.URL)
+	c.Authorize = func(req *http.Request, _ []byte) ([]string, error) {
+		req.Header.Set("X-Key", "derived-signature-123")
+		return []string{"derived-signature-123"}, nil
+	}
+	c.Hint = func(e *APIError) string { return "run mcp-media auth set test" }
+	_, err := c.Do(context.Background(), Request{Method: "GET", Path: "/x"}, nil)
+	if err == nil {
+		t.Fatal("want error")
+	}
+	msg := err.Error()
+	if strings.Contains(msg, "derived-signature-123") {
+		t.Errorf("derived secret leaked: %s", msg)
+	}
+	for _, want := range []string{"HTTP 401", redact.Mask, "run mcp-media auth set test", "GET /x"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("%q lacks %q", msg, want)
+		}
+	}
+	var ae *APIError
+	if !errors.As(err, &ae) || ae.Status != 401 {
+		t.Error("the APIError must stay reachable with errors.As")
+	}
+}
+
+func TestRateLimitHeaderHonouredOnlyOn429(t *testing.T) {
+	h := http.Header{}
+	h.Set("X-RateLimit-Retry-After", "45")
+	h.Set("X-RateLimit-Remaining", "12")
+	if d := retryAfter(500, h); d != 0 {
+		t.Errorf("500 with requests left waited %s", d)
+	}
+	if d := retryAfter(429, h); d != 30*time.Second {
+		t.Errorf("429 waited %s, want the 30s cap", d)
+	}
+	h.Set("Retry-After", "2")
+	if d := retryAfter(503, h); d != 2*time.Second {
+		t.Errorf("Retry-After ignored: %s", d)
+	}
+}
+
+func TestCancellationStopsRetries(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(503) }))
+	defer srv.Close()
+	c := testClient(srv.URL)
+	c.Retry = RetryPolicy{Attempts: 10, Base: time.Second, Max: time.Second}
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() { time.Sleep(50 * time.Millisecond); cancel() }()
+	start := time.Now()
+	_, err := c.Do(ctx, Request{Method: "GET", Path: "/x"}, nil)
+	if err == nil || time.Since(start) > 900*time.Millisecond {
+		t.Errorf("cancel did not stop the retry loop: %v after %s", err, time.Since(start))
+	}
+}
+
+func TestTransportFailureNamesHost(t *testing.T) {
+	c := testClient("http://127.0.0.1:1")
+	_, err := c.Do(context.Background(), Request{Method: "POST", Path: "/x"}, nil)
+	if err == nil || !strings.Contains(err.Error(), "cannot reach 127.0.0.1:1") {
+		t.Errorf("got %v", err)
+	}
+}
