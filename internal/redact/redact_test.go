@@ -28,7 +28,7 @@ func TestStringMasksSecretsAndEncodings(t *testing.T) {
 	if got := s.String("a short word"); got != "a short word" {
 		t.Errorf("values under six bytes must not be masked: %q", got)
 	}
-	if !s.Contains("x" + secret) || s.Contains("nothing here") {
+	if !s.Contains("x"+secret) || s.Contains("nothing here") {
 		t.Error("Contains is wrong")
 	}
 }
