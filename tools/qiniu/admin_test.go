@@ -1,0 +1,202 @@
+package qiniu
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/mcp-media/mcp-media/tools/toolkit"
+)
+
+func TestAdminTools(t *testing.T) {
+	h := newHarness(t)
+	if r := h.ok("qiniu_list_hubs", M{}); r.str("hubs") != `["backup","live1"]` || !strings.Contains(r.text, "Default hub") {
+		t.Fatalf("hubs: %s", r.text)
+	}
+	if r := h.ok("qiniu_get_hub", M{}); r.str("hubName") != hubName || !strings.Contains(r.text, "🏠 Hub: live1") {
+		t.Fatalf("hub: %s", r.text)
+	}
+	if r := h.ok("qiniu_set_hub_security", M{"scheme": "expiry_sk"}); r.str("publishSecurity") != "expiry_sk" {
+		t.Fatalf("security: %s", r.text)
+	}
+	h.fails("qiniu_set_hub_security", M{"scheme": "static"}, "`scheme`")
+	if r := h.ok("qiniu_set_hub_hls_plus", M{"enabled": true}); r.str("hlsPlus") != "true" {
+		t.Fatalf("hlsplus: %s", r.text)
+	}
+	if r := h.ok("qiniu_set_hub_storage", M{"bucket": "recs", "expire_days": 90}); r.str("storageBucket") != "recs" {
+		t.Fatalf("storage: %s", r.text)
+	}
+	h.fails("qiniu_set_hub_storage", M{"bucket": "recs", "expire_days": 30}, "`expire_days`", "60")
+	if r := h.ok("qiniu_set_hub_cover", M{"interval_seconds": -1}); !strings.Contains(r.text, "Cover interval** | off") {
+		t.Fatalf("cover: %s", r.text)
+	}
+	h.fails("qiniu_set_hub_cover", M{"interval_seconds": 0}, "`interval_seconds`")
+	if r := h.ok("qiniu_list_domains", M{}); !strings.Contains(r.text, "pili-publish.live1.cloudvdn.com") {
+		t.Fatalf("domains: %s", r.text)
+	}
+	if r := h.ok("qiniu_bind_domain", M{"domain": "play.example.com", "type": "liveHdl"}); !strings.Contains(r.text, "play.example.com") {
+		t.Fatalf("bind: %s", r.text)
+	}
+	if r := h.ok("qiniu_set_domain_cert", M{"domain": "play.example.com", "cert_name": "mycert"}); !strings.Contains(r.text, "mycert") {
+		t.Fatalf("cert: %s", r.text)
+	}
+	r := h.ok("qiniu_set_domain_url_rewrite", M{"domain": "play.example.com", "rules": []M{{"pattern": "(.+)/live/(.+)", "replace": "${1}/live1/${2}"}}})
+	if !strings.Contains(r.text, "1 rules") {
+		t.Fatalf("rewrite: %s", r.text)
+	}
+	if r := h.ok("qiniu_get_domain", M{"domain": "play.example.com"}); r.str("domain", "type") != "liveHdl" {
+		t.Fatalf("get domain: %s", r.text)
+	}
+	if r := h.ok("qiniu_unbind_domain", M{"domain": "play.example.com"}); strings.Contains(r.text, "`play.example.com`") {
+		t.Fatalf("unbind: %s", r.text)
+	}
+	if r := h.ok("qiniu_bind_vod_domain", M{"domain": "vod.example.com"}); r.str("vodDomain") != "vod.example.com" {
+		t.Fatalf("vod: %s", r.text)
+	}
+	h.ok("qiniu_create_stream", M{"stream": "nrop1"})
+	if r := h.ok("qiniu_set_stream_nrop", M{"stream": "nrop1", "enabled": true}); r.str("nrop_enable") != "true" {
+		t.Fatalf("nrop: %s", r.text)
+	}
+}
+
+func TestUsageTool(t *testing.T) {
+	h := newHarness(t)
+	r := h.ok("qiniu_get_live_usage", M{"metric": "upflow", "from": "01/03/2026", "to": "03/03/2026", "filters": M{"hub": []string{"live1"}, "area": []string{"!cn"}}})
+	if rows := r.str("rows"); strings.Count(rows, `"time"`) != 3 {
+		t.Fatalf("rows: %s", r.text)
+	}
+	q := h.fake.Requests()[len(h.fake.Requests())-1].RawQuery
+	for _, want := range []string{"begin=20260301000000", "end=20260304000000", "g=day", "select=flow", "%24area=%21cn", "%24hub=live1"} {
+		if !strings.Contains(q, want) {
+			t.Errorf("query %s lacks %s", q, want)
+		}
+	}
+	r = h.ok("qiniu_get_live_usage", M{"metric": "caster", "from": "yesterday", "granularity": "hour", "group": "resolution", "select": []string{"duration"}})
+	if !strings.Contains(r.text, "| Time | resolution | duration |") || r.str("units", "duration") != "s" {
+		t.Fatalf("caster: %s", r.text)
+	}
+	h.fails("qiniu_get_live_usage", M{"metric": "codec", "group": "area"}, "`group`")
+	h.fails("qiniu_get_live_usage", M{"metric": "codec", "filters": M{"area": []string{"cn"}}}, "`filters.area`")
+	h.fails("qiniu_get_live_usage", M{"metric": "pub", "select": []string{"flow"}}, "`select.0`")
+	h.fails("qiniu_get_live_usage", M{"metric": "nope"}, "`metric`")
+}
+
+func TestCasterTools(t *testing.T) {
+	h := newHarness(t)
+	r := h.ok("qiniu_create_caster", M{"name": "show1", "canvas": M{"resolution": "1080p", "width": 1920, "height": 1080}})
+	id := r.str("id")
+	if id == "" || r.str("static_key_set") != "true" || r.str("status") != "running" {
+		t.Fatalf("create: %s", r.text)
+	}
+	h.fails("qiniu_create_caster", M{"name": "Show-1"}, "`name`")
+	r = h.ok("qiniu_update_caster", M{"id": id, "pgm_output": M{"publish": "rtmp://example.com/app/out"}, "monitors": M{"0": M{"url": "rtmp://src/a", "vol": 100, "muted": false}}})
+	if !strings.Contains(r.text, "rtmp://example.com/app/out") || !strings.Contains(r.text, "1 of 8") {
+		t.Fatalf("update: %s", r.text)
+	}
+	h.fails("qiniu_update_caster", M{"id": id}, "nothing to update")
+	if r = h.ok("qiniu_stop_caster", M{"id": id}); r.str("caster", "status") != "stopped" {
+		t.Fatalf("stop: %s", r.text)
+	}
+	if r = h.ok("qiniu_start_caster", M{"id": id, "hours": 2}); r.str("caster", "status") != "running" {
+		t.Fatalf("start: %s", r.text)
+	}
+	if r = h.ok("qiniu_list_casters", M{"name_prefix": "sh"}); !strings.Contains(r.text, id) {
+		t.Fatalf("list: %s", r.text)
+	}
+	if r = h.ok("qiniu_get_caster", M{"id": id}); r.str("name") != "show1" {
+		t.Fatalf("get: %s", r.text)
+	}
+	// The static key is never in a result (and never needed masking).
+	if r = h.ok("qiniu_get_caster", M{"id": id}); strings.Contains(r.str(), "staticKey") || strings.Contains(r.str(), "static_key\"") {
+		t.Errorf("static key field in result: %s", r.str())
+	}
+	h.ok("qiniu_delete_caster", M{"id": id})
+	h.fails("qiniu_get_caster", M{"id": id}, "404")
+}
+
+// Names, annotations and the size of the default toolset's tools/list.
+func TestToolsetsDeclaration(t *testing.T) {
+	h := newHarness(t)
+	sets := h.tools.toolsets()
+	want := map[string][]string{
+		ToolsetLive: {"qiniu_create_stream", "qiniu_list_streams", "qiniu_get_stream", "qiniu_disable_stream", "qiniu_enable_stream",
+			"qiniu_get_live_status", "qiniu_get_stream_history", "qiniu_get_stream_stats", "qiniu_record_stream",
+			"qiniu_snapshot_stream", "qiniu_set_stream_converts", "qiniu_stream_urls"},
+	}
+	for _, ts := range sets {
+		if ts.Default != (ts.Name == ToolsetLive) {
+			t.Errorf("%s Default = %v", ts.Name, ts.Default)
+		}
+		var names []string
+		for _, tl := range ts.Tools {
+			names = append(names, tl.Name)
+			if tl.Toolset != ts.Name || tl.Provider != "qiniu" || !tl.Annotations.OpenWorld {
+				t.Errorf("%s: toolset %q provider %q openWorld %v", tl.Name, tl.Toolset, tl.Provider, tl.Annotations.OpenWorld)
+			}
+			if tl.Annotations.ReadOnly && tl.Annotations.Destructive {
+				t.Errorf("%s is read-only and destructive", tl.Name)
+			}
+			if !strings.HasPrefix(tl.Name, "qiniu_") {
+				t.Errorf("bad name %s", tl.Name)
+			}
+		}
+		if w, ok := want[ts.Name]; ok && strings.Join(w, ",") != strings.Join(names, ",") {
+			t.Errorf("%s tools = %v", ts.Name, names)
+		}
+	}
+	ann := map[string]toolkit.Annotations{}
+	for _, ts := range sets {
+		for _, tl := range ts.Tools {
+			ann[tl.Name] = tl.Annotations
+		}
+	}
+	if a := ann["qiniu_disable_stream"]; !a.Destructive || !a.Idempotent || a.ReadOnly {
+		t.Errorf("disable annotations %+v", a)
+	}
+	for _, n := range []string{"qiniu_get_stream", "qiniu_list_streams", "qiniu_get_live_status", "qiniu_stream_urls", "qiniu_get_live_usage", "qiniu_get_caster"} {
+		if !ann[n].ReadOnly {
+			t.Errorf("%s should be read-only", n)
+		}
+	}
+	size := 0
+	for _, tl := range sets[0].Tools {
+		b, err := json.Marshal(tl.MCP())
+		if err != nil {
+			t.Fatal(err)
+		}
+		size += len(b)
+		if len(tl.Description) > 160 {
+			t.Errorf("%s description is %d bytes; keep it to one short sentence", tl.Name, len(tl.Description))
+		}
+	}
+	t.Logf("qiniu_live tools/list JSON: %d bytes for %d tools", size, len(sets[0].Tools))
+	if size > 20000 {
+		t.Errorf("qiniu_live tools/list is %d bytes", size)
+	}
+}
+
+// The input schemas carry the embedded hub/stream arguments.
+func TestSchemas(t *testing.T) {
+	h := newHarness(t)
+	tl := h.byName["qiniu_disable_stream"]
+	var s struct {
+		Properties map[string]struct {
+			Description string `json:"description"`
+		} `json:"properties"`
+		Required []string `json:"required"`
+	}
+	if err := json.Unmarshal(tl.InputSchema, &s); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"hub", "stream", "duration", "until", "permanent"} {
+		if _, ok := s.Properties[p]; !ok {
+			t.Errorf("missing property %s in %s", p, tl.InputSchema)
+		}
+	}
+	if strings.Join(s.Required, ",") != "stream" {
+		t.Errorf("required = %v", s.Required)
+	}
+	if d := h.byName["qiniu_get_stream_history"]; !strings.Contains(string(d.InputSchema), "yyyy-mm-dd, ISO 8601, UNIX s, or 'last 2 hours'") {
+		t.Errorf("description truncated at a comma: %s", d.InputSchema)
+	}
+}

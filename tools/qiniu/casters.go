@@ -1,0 +1,305 @@
+package qiniu
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/mcp-media/mcp-media/internal/clients/qiniu/pili"
+	"github.com/mcp-media/mcp-media/templates"
+	"github.com/mcp-media/mcp-media/tools/toolkit"
+)
+
+var casterNameRE = regexp.MustCompile(`^[a-z0-9]{1,18}$`)
+
+func (t *tools) casterTools() []toolkit.Tool {
+	C := ToolsetCaster
+	return []toolkit.Tool{
+		tool(t, spec("qiniu_create_caster", "Create cloud director", C,
+			"Create a cloud director (8 inputs, PVW/PGM, layouts); Qiniu starts it for 1 hour right away, billed by run time.", additive), t.createCaster),
+		tool(t, spec("qiniu_update_caster", "Update cloud director", C,
+			"Update a director's monitors, outputs, layouts or storage; each object given replaces the old one whole.", replaces), t.updateCaster),
+		tool(t, spec("qiniu_delete_caster", "Delete cloud director", C, "Delete a director. Cannot be undone.",
+			toolkit.Annotations{Destructive: true, Idempotent: true}), t.deleteCaster),
+		tool(t, spec("qiniu_start_caster", "Start cloud director", C,
+			"Start a director now or at a time for N hours; on a running director the hours extend it (billed).", additive), t.startCaster),
+		tool(t, spec("qiniu_stop_caster", "Stop cloud director", C, "Stop a director: its PGM output stops.",
+			toolkit.Annotations{Destructive: true, Idempotent: true}), t.stopCaster),
+		tool(t, spec("qiniu_list_casters", "List cloud directors", C, "List directors by name prefix with marker paging.", ro), t.listCasters),
+		tool(t, spec("qiniu_get_caster", "Get cloud director", C, "A director's status, run window, inputs and outputs (static key never shown).", ro), t.getCaster),
+	}
+}
+
+// CasterObjects are a director's nested settings, passed to Qiniu as given
+// (their reference page is not in the docs).
+type CasterObjects struct {
+	Monitors  map[string]any `json:"monitors,omitempty" jsonschema_description:"Input channels \"0\"-\"7\": {url, vol, muted}"`
+	PvwOutput map[string]any `json:"pvw_output,omitempty" jsonschema_description:"{play, channel, layout}"`
+	PgmOutput map[string]any `json:"pgm_output,omitempty" jsonschema_description:"{publish (RTMP URL), ab, vb, channel, delay, closed, emergencyMode, emergencyChannel}"`
+	Layouts   map[string]any `json:"layouts,omitempty" jsonschema_description:"Layouts \"0\"-\"7\": {title, overlay, text}"`
+	Storage   map[string]any `json:"storage,omitempty" jsonschema_description:"{bucket, domain}"`
+}
+
+// CasterCreateInput are qiniu_create_caster's arguments.
+type CasterCreateInput struct {
+	Name   string         `json:"name" jsonschema:"required" jsonschema_description:"1-18 lower-case letters and digits"`
+	Canvas map[string]any `json:"canvas,omitempty" jsonschema_description:"{resolution: 480p|720p|1080p, width, height}; cannot be changed later"`
+	CasterObjects
+}
+
+// CasterUpdateInput are qiniu_update_caster's arguments.
+type CasterUpdateInput struct {
+	ID string `json:"id" jsonschema:"required"`
+	CasterObjects
+}
+
+// CasterID names a director.
+type CasterID struct {
+	ID string `json:"id" jsonschema:"required"`
+}
+
+// CasterView is a director; its static key is never included.
+type CasterView struct {
+	ID           string         `json:"id"`
+	Name         string         `json:"name"`
+	Status       string         `json:"status"`
+	Stage        int            `json:"stage"`
+	RunStart     string         `json:"run_start,omitempty"`
+	RunStop      string         `json:"run_stop,omitempty"`
+	Canvas       map[string]any `json:"canvas,omitempty"`
+	Monitors     map[string]any `json:"monitors,omitempty"`
+	PvwOutput    map[string]any `json:"pvw_output,omitempty"`
+	PgmOutput    map[string]any `json:"pgm_output,omitempty"`
+	Layouts      map[string]any `json:"layouts,omitempty"`
+	Storage      map[string]any `json:"storage,omitempty"`
+	CreatedAt    string         `json:"created_at,omitempty"`
+	UpdatedAt    string         `json:"updated_at,omitempty"`
+	StaticKeySet bool           `json:"static_key_set"`
+}
+
+func obj(raw json.RawMessage) map[string]any {
+	if len(raw) == 0 {
+		return nil
+	}
+	var m map[string]any
+	if json.Unmarshal(raw, &m) != nil {
+		return nil
+	}
+	return m
+}
+
+func raw(m map[string]any) json.RawMessage {
+	if m == nil {
+		return nil
+	}
+	b, _ := json.Marshal(m)
+	return b
+}
+
+func (t *tools) casterView(c pili.Caster) CasterView {
+	t.secret(c.StaticKey)
+	return CasterView{ID: c.ID, Name: c.Name, Status: c.Status, Stage: c.Stage,
+		RunStart: fmtTime(c.TimeSwitch.Start), RunStop: fmtTime(c.TimeSwitch.Stop),
+		Canvas: obj(c.Canvas), Monitors: obj(c.Monitors), PvwOutput: obj(c.PvwOutput), PgmOutput: obj(c.PgmOutput),
+		Layouts: obj(c.Layouts), Storage: obj(c.Storage), CreatedAt: fmtTime(c.CreateAt), UpdatedAt: fmtTime(c.UpdateAt),
+		StaticKeySet: c.StaticKey != ""}
+}
+
+func casterCard(heading string, v CasterView, note string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "## %s: %s\n\n| Field | Value |\n|--------------|------------------------|\n", heading, templates.Cell(v.Name))
+	fmt.Fprintf(&b, "| **Caster ID** | `%s` |\n| **Status** | `%s` |\n", v.ID, templates.Cell(v.Status))
+	if v.RunStart != "" {
+		fmt.Fprintf(&b, "| **Run window** | %s → %s |\n", v.RunStart, v.RunStop)
+	}
+	if r, ok := v.Canvas["resolution"]; ok {
+		fmt.Fprintf(&b, "| **Canvas** | %v |\n", r)
+	}
+	if p, ok := v.PgmOutput["publish"].(string); ok && p != "" {
+		fmt.Fprintf(&b, "| **PGM output** | `%s` |\n", p)
+	}
+	if p, ok := v.PvwOutput["play"].(string); ok && p != "" {
+		fmt.Fprintf(&b, "| **PVW preview** | `%s` |\n", p)
+	}
+	inputs := 0
+	for _, m := range v.Monitors {
+		if mm, ok := m.(map[string]any); ok {
+			if u, _ := mm["url"].(string); u != "" {
+				inputs++
+			}
+		}
+	}
+	fmt.Fprintf(&b, "| **Inputs set** | %d of 8 |\n", inputs)
+	if v.StaticKeySet {
+		b.WriteString("| **Static key** | set (never shown; it is the console login password) |\n")
+	}
+	if note != "" {
+		b.WriteString("\n> " + note + "\n")
+	}
+	return b.String()
+}
+
+func (t *tools) casterClient(id string) (*pili.Client, string, error) {
+	id = strings.TrimSpace(id)
+	if id == "" {
+		return nil, "", toolkit.BadArg("id", "is empty", "give the caster id (qiniu_list_casters lists them)")
+	}
+	c, err := t.client()
+	return c, id, err
+}
+
+func (t *tools) createCaster(ctx context.Context, _ *toolkit.Call, in CasterCreateInput) (CasterView, string, error) {
+	if !casterNameRE.MatchString(in.Name) {
+		return CasterView{}, "", toolkit.BadArg("name", fmt.Sprintf("%q is not a valid caster name", in.Name), "use 1-18 lower-case letters and digits")
+	}
+	c, err := t.client()
+	if err != nil {
+		return CasterView{}, "", err
+	}
+	o := in.CasterObjects
+	res, err := c.CreateCaster(ctx, pili.CasterSpec{Name: in.Name, Canvas: raw(in.Canvas), Monitors: raw(o.Monitors),
+		PvwOutput: raw(o.PvwOutput), PgmOutput: raw(o.PgmOutput), Layouts: raw(o.Layouts), Storage: raw(o.Storage)})
+	if err != nil {
+		return CasterView{}, "", err
+	}
+	v := t.casterView(res)
+	return v, casterCard("🎬 Cloud director created", v, "It is running (and billed) for 1 hour; stop it with qiniu_stop_caster or extend it with qiniu_start_caster. Console: https://studio.cloudvdn.com"), nil
+}
+
+func (t *tools) updateCaster(ctx context.Context, _ *toolkit.Call, in CasterUpdateInput) (CasterView, string, error) {
+	o := in.CasterObjects
+	if o.Monitors == nil && o.PvwOutput == nil && o.PgmOutput == nil && o.Layouts == nil && o.Storage == nil {
+		return CasterView{}, "", toolkit.BadArg("monitors", "nothing to update", "give at least one of monitors, pvw_output, pgm_output, layouts or storage")
+	}
+	c, id, err := t.casterClient(in.ID)
+	if err != nil {
+		return CasterView{}, "", err
+	}
+	res, err := c.UpdateCaster(ctx, id, pili.CasterSpec{Monitors: raw(o.Monitors), PvwOutput: raw(o.PvwOutput), PgmOutput: raw(o.PgmOutput),
+		Layouts: raw(o.Layouts), Storage: raw(o.Storage)})
+	if err != nil {
+		return CasterView{}, "", err
+	}
+	v := t.casterView(res)
+	return v, casterCard("🎬 Cloud director updated", v, ""), nil
+}
+
+// CasterDone reports a director action.
+type CasterDone struct {
+	ID     string      `json:"id"`
+	Done   string      `json:"done"`
+	Caster *CasterView `json:"caster,omitempty"`
+}
+
+func (t *tools) deleteCaster(ctx context.Context, _ *toolkit.Call, in CasterID) (CasterDone, string, error) {
+	c, id, err := t.casterClient(in.ID)
+	if err != nil {
+		return CasterDone{}, "", err
+	}
+	if err := c.DeleteCaster(ctx, id); err != nil {
+		return CasterDone{}, "", err
+	}
+	return CasterDone{ID: id, Done: "deleted"}, fmt.Sprintf("## 🗑️ Cloud director deleted\n\nCaster `%s` was deleted.\n", id), nil
+}
+
+// CasterStartInput are qiniu_start_caster's arguments.
+type CasterStartInput struct {
+	ID    string `json:"id" jsonschema:"required"`
+	Hours int    `json:"hours,omitempty" jsonschema:"minimum=1,default=1"`
+	At    string `json:"at,omitempty" jsonschema_description:"Start time (default now; not allowed while running)"`
+}
+
+func (t *tools) startCaster(ctx context.Context, _ *toolkit.Call, in CasterStartInput) (CasterDone, string, error) {
+	var at int64
+	if strings.TrimSpace(in.At) != "" {
+		u, err := t.instant("at", in.At, false)
+		if err != nil {
+			return CasterDone{}, "", err
+		}
+		at = u.Unix()
+	}
+	c, id, err := t.casterClient(in.ID)
+	if err != nil {
+		return CasterDone{}, "", err
+	}
+	if err := c.StartCaster(ctx, id, at, in.Hours); err != nil {
+		return CasterDone{}, "", err
+	}
+	return t.casterAfter(ctx, c, id, "started", "▶️ Cloud director started")
+}
+
+func (t *tools) stopCaster(ctx context.Context, _ *toolkit.Call, in CasterID) (CasterDone, string, error) {
+	c, id, err := t.casterClient(in.ID)
+	if err != nil {
+		return CasterDone{}, "", err
+	}
+	if err := c.StopCaster(ctx, id); err != nil {
+		return CasterDone{}, "", err
+	}
+	return t.casterAfter(ctx, c, id, "stopped", "⏹️ Cloud director stopped")
+}
+
+func (t *tools) casterAfter(ctx context.Context, c *pili.Client, id, done, heading string) (CasterDone, string, error) {
+	res, err := c.GetCaster(ctx, id)
+	if err != nil {
+		return CasterDone{ID: id, Done: done}, fmt.Sprintf("## %s\n\nCaster `%s`: %s (reading it back failed: %v).\n", heading, id, done, err), nil
+	}
+	v := t.casterView(res)
+	return CasterDone{ID: id, Done: done, Caster: &v}, casterCard(heading, v, ""), nil
+}
+
+// CasterListInput are qiniu_list_casters' arguments.
+type CasterListInput struct {
+	NamePrefix string `json:"name_prefix,omitempty"`
+	Marker     string `json:"marker,omitempty"`
+	Limit      int    `json:"limit,omitempty" jsonschema:"minimum=1,default=50"`
+}
+
+// CasterListOutput is one page of directors.
+type CasterListOutput struct {
+	Casters []CasterView `json:"casters"`
+	Marker  string       `json:"marker,omitempty"`
+}
+
+func (t *tools) listCasters(ctx context.Context, _ *toolkit.Call, in CasterListInput) (CasterListOutput, string, error) {
+	c, err := t.client()
+	if err != nil {
+		return CasterListOutput{}, "", err
+	}
+	l, err := c.ListCasters(ctx, in.NamePrefix, in.Marker, in.Limit)
+	if err != nil {
+		return CasterListOutput{}, "", err
+	}
+	out := CasterListOutput{Casters: []CasterView{}, Marker: l.Marker}
+	var b strings.Builder
+	b.WriteString("## 🎬 Cloud directors\n\n")
+	if len(l.Items) == 0 {
+		b.WriteString("No cloud directors.\n")
+	} else {
+		b.WriteString("| Name | Caster ID | Status | Run window |\n|------|-----------|--------|------------|\n")
+	}
+	for _, it := range l.Items {
+		v := t.casterView(it)
+		out.Casters = append(out.Casters, v)
+		fmt.Fprintf(&b, "| %s | `%s` | `%s` | %s → %s |\n", templates.Cell(v.Name), v.ID, templates.Cell(v.Status), v.RunStart, v.RunStop)
+	}
+	if l.Marker != "" {
+		fmt.Fprintf(&b, "\nMore: call again with marker `%s`.\n", l.Marker)
+	}
+	return out, b.String(), nil
+}
+
+func (t *tools) getCaster(ctx context.Context, _ *toolkit.Call, in CasterID) (CasterView, string, error) {
+	c, id, err := t.casterClient(in.ID)
+	if err != nil {
+		return CasterView{}, "", err
+	}
+	res, err := c.GetCaster(ctx, id)
+	if err != nil {
+		return CasterView{}, "", err
+	}
+	v := t.casterView(res)
+	return v, casterCard("🎬 Cloud director", v, ""), nil
+}
