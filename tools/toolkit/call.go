@@ -12,6 +12,7 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/mcp-media/mcp-media/internal/credentials"
+	"github.com/mcp-media/mcp-media/internal/inbox"
 	"github.com/mcp-media/mcp-media/internal/redact"
 )
 
@@ -25,6 +26,9 @@ type Env struct {
 	StateDir string       // per-user state (upload resume files)
 	Sandbox  bool         // true when the providers are the built-in fakes
 	Log      *slog.Logger // already scrubbing (see redact.Handler)
+	// Inbox receives provider callbacks; Inbox.Enabled() is false when no
+	// --public-url was given (tools then poll where the API allows it).
+	Inbox *inbox.Inbox
 
 	// ProgressSink, when set, receives progress instead of MCP notifications
 	// (the `call` command prints them).
