@@ -84,12 +84,19 @@ func (t *tools) hubAfter(ctx context.Context, c *pili.Client, hub, heading strin
 	if err != nil {
 		return pili.Hub{}, "", fmt.Errorf("the change was made but reading the hub back failed: %w", err)
 	}
-	h.Domains, h.DefaultDomains = nonNil(h.Domains), nonNil(h.DefaultDomains)
+	h = cleanHub(h)
 	text := t.hubCard(heading, h)
 	if note != "" {
 		text += "\n> " + note + "\n"
 	}
 	return h, text, nil
+}
+
+// cleanHub turns absent lists into empty ones, as the output schema wants.
+func cleanHub(h pili.Hub) pili.Hub {
+	h.Domains, h.DefaultDomains = nonNil(h.Domains), nonNil(h.DefaultDomains)
+	h.PassiveCodecProfiles, h.Converts = nonNil(h.PassiveCodecProfiles), nonNil(h.Converts)
+	return h
 }
 
 func (t *tools) hubClient(h string) (*pili.Client, string, error) {
@@ -110,7 +117,7 @@ func (t *tools) getHub(ctx context.Context, _ *toolkit.Call, in HubArg) (pili.Hu
 	if err != nil {
 		return pili.Hub{}, "", err
 	}
-	h.Domains, h.DefaultDomains = nonNil(h.Domains), nonNil(h.DefaultDomains)
+	h = cleanHub(h)
 	return h, t.hubCard("🏠 Hub", h), nil
 }
 

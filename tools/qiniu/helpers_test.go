@@ -1,6 +1,7 @@
 package qiniu
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/mark3labs/mcp-go/mcp"
+	sjs "github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/mcp-media/mcp-media/internal/credentials"
 	"github.com/mcp-media/mcp-media/internal/fakes/pilifake"
@@ -157,6 +159,9 @@ func (h *harness) call(name string, args any) result {
 	if m, ok := res.StructuredContent.(map[string]any); ok {
 		r.data = m
 	}
+	if !res.IsError {
+		h.checkOutput(tl, res.StructuredContent)
+	}
 	if strings.Contains(r.text, redact.Mask) || strings.Contains(r.str(), redact.Mask) {
 		h.t.Errorf("%s produced a value that had to be masked (a secret reached the result): %s", name, r.text)
 	}
@@ -194,3 +199,26 @@ func (h *harness) fails(name string, args any, want ...string) result {
 }
 
 type M = map[string]any
+
+// checkOutput validates structuredContent against the declared output
+// schema, as a strict MCP client would.
+func (h *harness) checkOutput(tl toolkit.Tool, sc any) {
+	h.t.Helper()
+	doc, err := sjs.UnmarshalJSON(bytes.NewReader(tl.OutputSchema))
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	c := sjs.NewCompiler()
+	if err := c.AddResource("mem:///out.json", doc); err != nil {
+		h.t.Fatal(err)
+	}
+	schema, err := c.Compile("mem:///out.json")
+	if err != nil {
+		h.t.Fatalf("%s output schema: %v", tl.Name, err)
+	}
+	b, _ := json.Marshal(sc)
+	inst, _ := sjs.UnmarshalJSON(bytes.NewReader(b))
+	if err := schema.Validate(inst); err != nil {
+		h.t.Errorf("%s: structuredContent does not match its output schema: %v\n%s", tl.Name, err, b)
+	}
+}

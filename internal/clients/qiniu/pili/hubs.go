@@ -178,7 +178,7 @@ type Callback struct {
 	Type          string            `json:"type"`
 	URL           string            `json:"url"`
 	Timeout       int64             `json:"timeout"`
-	Vars          map[string]string `json:"vars"`
+	Vars          map[string]string `json:"vars,omitempty"`
 	RetryTimes    int               `json:"retryTimes"`
 	RetryInterval int               `json:"retryInterval"`
 	SuccessCode   int               `json:"successCode"`
@@ -195,8 +195,8 @@ type IPLimit struct {
 // and Key2 are secrets.
 type PlaySecurity struct {
 	Type        string `json:"type"`
-	Key1        string `json:"key1"`
-	Key2        string `json:"key2"`
+	Key1        string `json:"key1,omitempty"`
+	Key2        string `json:"key2,omitempty"`
 	Range       int    `json:"range"`
 	Rule        string `json:"rule"`
 	Rule2       string `json:"rule2"`

@@ -162,7 +162,7 @@ func (c *Client) GetUsage(ctx context.Context, q UsageQuery) ([]UsageRow, error)
 		sort.Strings(groups)
 		for _, g := range groups {
 			var vals map[string]float64
-			if json.Unmarshal(p.Values[g], &vals) != nil {
+			if json.Unmarshal(p.Values[g], &vals) != nil || vals == nil {
 				continue
 			}
 			rows = append(rows, UsageRow{Time: p.Time, Group: g, Values: vals})
