@@ -9,12 +9,16 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
 
+	"github.com/mcp-media/mcp-media/internal/inbox"
 	"github.com/mcp-media/mcp-media/templates"
 	"github.com/mcp-media/mcp-media/tools/toolkit"
 )
 
-// ProvidersURI is the provider status resource.
-const ProvidersURI = "mcp-media://providers"
+// Resource URIs.
+const (
+	ProvidersURI = "mcp-media://providers"
+	EventsURI    = "mcp-media://events"
+)
 
 // Register adds the resources to s.
 func Register(s *server.MCPServer, env *toolkit.Env) {
@@ -28,6 +32,19 @@ func Register(s *server.MCPServer, env *toolkit.Env) {
 		}
 		return []mcp.ResourceContents{mcp.TextResourceContents{URI: ProvidersURI, MIMEType: "application/json", Text: env.Redact.String(string(b))}}, nil
 	})
+	if env.Inbox != nil {
+		s.AddResource(mcp.NewResource(EventsURI, "Callback inbox",
+			mcp.WithResourceDescription("The latest results providers delivered by callback; updated notifications are sent when one arrives"),
+			mcp.WithMIMEType("application/json"),
+		), func(ctx context.Context, req mcp.ReadResourceRequest) ([]mcp.ResourceContents, error) {
+			evs, _ := env.Inbox.List(inbox.Filter{Limit: 100, AfterSeq: latestFloor(env.Inbox)})
+			b, err := json.MarshalIndent(map[string]any{"callbacks_enabled": env.Inbox.Enabled(), "events": evs}, "", "  ")
+			if err != nil {
+				return nil, err
+			}
+			return []mcp.ResourceContents{mcp.TextResourceContents{URI: EventsURI, MIMEType: "application/json", Text: env.Redact.String(string(b))}}, nil
+		})
+	}
 	for _, name := range templates.Names() {
 		uri := "mcp-media://templates/" + name
 		s.AddResource(mcp.NewResource(uri, "Template "+name,
@@ -41,4 +58,13 @@ func Register(s *server.MCPServer, env *toolkit.Env) {
 			return []mcp.ResourceContents{mcp.TextResourceContents{URI: uri, MIMEType: "text/markdown", Text: src}}, nil
 		})
 	}
+}
+
+// latestFloor is the seq below the newest 100 events.
+func latestFloor(b *inbox.Inbox) int64 {
+	all, _ := b.List(inbox.Filter{Limit: 1 << 30})
+	if len(all) <= 100 {
+		return 0
+	}
+	return all[len(all)-101].Seq
 }

@@ -5,6 +5,7 @@ package tools
 import (
 	"github.com/mcp-media/mcp-media/tools/aioz"
 	"github.com/mcp-media/mcp-media/tools/media"
+	"github.com/mcp-media/mcp-media/tools/qiniu"
 	"github.com/mcp-media/mcp-media/tools/toolkit"
 )
 
@@ -13,5 +14,6 @@ func Inventory(env *toolkit.Env) toolkit.Inventory {
 	var sets []toolkit.Toolset
 	sets = append(sets, media.Toolset(env))
 	sets = append(sets, aioz.Toolsets(env)...)
+	sets = append(sets, qiniu.Toolsets(env)...)
 	return toolkit.Inventory{Toolsets: sets}
 }

@@ -30,7 +30,7 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := fs.Parse(args); err != nil {
 		return &exitError{code: 2}
 	}
-	env, cleanup, err := newEnv(true, stderr)
+	env, cleanup, err := newEnv(envOptions{sandbox: true}, stderr)
 	if err != nil {
 		return err
 	}

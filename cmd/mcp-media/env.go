@@ -4,11 +4,15 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/mcp-media/mcp-media/internal/credentials"
+	"github.com/mcp-media/mcp-media/internal/inbox"
 	"github.com/mcp-media/mcp-media/internal/mcpserver"
 	"github.com/mcp-media/mcp-media/internal/redact"
 	"github.com/mcp-media/mcp-media/internal/sandbox"
@@ -17,9 +21,21 @@ import (
 
 func version() string { return mcpserver.Version }
 
+// envOptions are the parts of newEnv's result a command chooses.
+type envOptions struct {
+	sandbox bool
+	// publicURL is where providers reach the callback inbox (--public-url).
+	publicURL string
+	// callbackAddr starts a callback receiver on its own listener.
+	callbackAddr string
+}
+
 // newEnv builds the tool environment: keyring+env credentials, or the
-// sandbox's fakes; a scrubbing logger on stderr; the state dir.
-func newEnv(sandboxed bool, stderr io.Writer) (*toolkit.Env, func(), error) {
+// sandbox's fakes; a scrubbing logger on stderr; the state dir; the
+// callback inbox (with a receiver when asked, and always in the sandbox,
+// whose fakes call back on loopback).
+func newEnv(o envOptions, stderr io.Writer) (*toolkit.Env, func(), error) {
+	sandboxed := o.sandbox
 	set := &redact.Set{}
 	level := slog.LevelWarn
 	switch strings.ToLower(os.Getenv("MCP_MEDIA_LOG_LEVEL")) {
@@ -66,7 +82,50 @@ func newEnv(sandboxed bool, stderr io.Writer) (*toolkit.Env, func(), error) {
 			}
 		}
 	}
+	if sandboxed && o.callbackAddr == "" {
+		o.callbackAddr = "127.0.0.1:0"
+	}
+	var recv *http.Server
+	if o.callbackAddr != "" {
+		ln, err := net.Listen("tcp", o.callbackAddr)
+		if err != nil {
+			cleanup()
+			return nil, nil, fmt.Errorf("--callback-addr %s: %w", o.callbackAddr, err)
+		}
+		if o.publicURL == "" {
+			o.publicURL = "http://" + ln.Addr().String()
+		}
+		recv = &http.Server{Handler: callbackMux(env), ReadHeaderTimeout: 10 * time.Second}
+		go func() { _ = recv.Serve(ln) }()
+	}
+	ib, err := inbox.New(inbox.Options{PublicURL: o.publicURL, File: filepath.Join(env.StateDir, "inbox.jsonl")})
+	if err != nil {
+		cleanup()
+		return nil, nil, err
+	}
+	env.Inbox = ib
+	prev := cleanup
+	cleanup = func() {
+		if recv != nil {
+			_ = recv.Close()
+		}
+		prev()
+	}
 	return env, cleanup, nil
+}
+
+// callbackMux serves the inbox at /callbacks/ (env.Inbox is read per request,
+// since it is created after the listener).
+func callbackMux(env *toolkit.Env) http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc(inbox.PathPrefix, func(w http.ResponseWriter, r *http.Request) {
+		if env.Inbox == nil {
+			http.Error(w, "starting", http.StatusServiceUnavailable)
+			return
+		}
+		env.Inbox.ServeHTTP(w, r)
+	})
+	return mux
 }
 
 // stateDir is where resumable upload state lives: $MCP_MEDIA_STATE_DIR, or

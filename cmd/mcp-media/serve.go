@@ -5,10 +5,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"strings"
 
+	"github.com/mcp-media/mcp-media/internal/inbox"
 	"github.com/mcp-media/mcp-media/internal/mcpserver"
+	"github.com/mcp-media/mcp-media/tools/toolkit"
 )
 
 type listFlag []string
@@ -32,6 +35,8 @@ func cmdServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	fs.Var(&toolsets, "toolsets", "comma-separated toolsets, or all (default: the default toolsets of configured providers; see `mcp-media tools`)")
 	readOnly := fs.Bool("read-only", false, "expose only tools that change nothing")
 	sandboxed := fs.Bool("sandbox", false, "use the built-in fake providers (no account needed; nothing reaches a real cloud)")
+	callbackAddr := fs.String("callback-addr", "", "listen address of the callback receiver (POST /callbacks/<token>); default: the --addr listener for sse/http, none for stdio")
+	publicURL := fs.String("public-url", "", "base URL providers use to reach the callback receiver (e.g. https://hooks.example.com); without it, results that only come by callback cannot arrive and tools poll instead")
 	fs.Var(&origins, "allow-origin", "extra Origin allowed on sse/http besides loopback ones (repeatable)")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, "Usage: mcp-media serve [flags]\n\nServes the MCP tools. stdio is for Claude Desktop/Code and IDEs; sse and http listen on --addr\n(streamable HTTP at /mcp, SSE at /sse + /message).\n\nFlags:\n")
@@ -40,7 +45,14 @@ func cmdServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	if err := fs.Parse(args); err != nil {
 		return &exitError{code: 2}
 	}
-	env, cleanup, err := newEnv(*sandboxed, stderr)
+	// On sse/http the callback receiver shares the MCP listener unless
+	// --callback-addr names its own.
+	shared := *transport != "stdio" && *callbackAddr == ""
+	opts := envOptions{sandbox: *sandboxed, publicURL: *publicURL, callbackAddr: *callbackAddr}
+	if shared && *sandboxed {
+		opts.callbackAddr = "127.0.0.1:0" // the fakes call back on loopback
+	}
+	env, cleanup, err := newEnv(opts, stderr)
 	if err != nil {
 		return err
 	}
@@ -56,6 +68,7 @@ func cmdServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	case "sse", "http":
 		return mcpserver.ServeHTTP(ctx, s, *transport, mcpserver.HTTPOptions{
 			Addr: *addr, Token: os.Getenv("MCP_MEDIA_HTTP_TOKEN"), AllowedOrigins: origins, Log: env.Log,
+			Extra: extra(shared && !*sandboxed, env),
 		}, func(bound string) {
 			path := mcpserver.PathStreamable
 			if *transport == "sse" {
@@ -73,4 +86,14 @@ func sandboxNote(on bool) string {
 		return " (sandbox: fake providers)"
 	}
 	return ""
+}
+
+// extra mounts the callback receiver on the MCP listener. Providers cannot
+// send the bearer token, so the guard lets /callbacks/ through: each path
+// holds an unguessable per-task token instead.
+func extra(on bool, env *toolkit.Env) map[string]http.Handler {
+	if !on {
+		return nil
+	}
+	return map[string]http.Handler{inbox.PathPrefix: env.Inbox}
 }

@@ -248,12 +248,12 @@ func (s *Store) Delete(id string) error {
 
 // Status is what `auth status` and media_providers show: never a value.
 type Status struct {
-	Provider   string   `json:"provider" jsonschema:"description=Provider id"`
-	Name       string   `json:"name" jsonschema:"description=Provider name"`
+	Provider   string   `json:"provider" jsonschema_description:"Provider id"`
+	Name       string   `json:"name" jsonschema_description:"Provider name"`
 	Configured bool     `json:"configured"`
-	Source     Source   `json:"source,omitempty" jsonschema:"description=Where the keys come from: keyring, environment or sandbox"`
-	Missing    []string `json:"missing,omitempty" jsonschema:"description=Secret fields still missing"`
-	Note       string   `json:"note,omitempty" jsonschema:"description=How to configure it, or why the keyring was not read"`
+	Source     Source   `json:"source,omitempty" jsonschema_description:"Where the keys come from: keyring, environment or sandbox"`
+	Missing    []string `json:"missing,omitempty" jsonschema_description:"Secret fields still missing"`
+	Note       string   `json:"note,omitempty" jsonschema_description:"How to configure it, or why the keyring was not read"`
 }
 
 // StatusAll reports every provider.

@@ -348,7 +348,8 @@ func transient(e *APIError) bool {
 		return true
 	case e.Status == http.StatusTooManyRequests, e.Status == http.StatusRequestTimeout:
 		return true
-	case e.Status >= 500:
+	case e.Status >= 500 && e.Status < 600:
+		// Qiniu uses 6xx for its own errors (612, 614): never transient.
 		return e.Status != http.StatusNotImplemented
 	}
 	return false

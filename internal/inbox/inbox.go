@@ -29,7 +29,7 @@ const PathPrefix = "/callbacks/"
 type Event struct {
 	Seq        int64           `json:"seq"`
 	Provider   string          `json:"provider"`
-	Kind       string          `json:"kind" jsonschema:"description=e.g. asr_long, censor_audio, censor_audio_stream, censor_video_stream, censor_voice, translate"`
+	Kind       string          `json:"kind" jsonschema_description:"e.g. asr_long, censor_audio, censor_audio_stream, censor_video_stream, censor_voice, translate"`
 	TaskID     string          `json:"task_id,omitempty"`
 	ReceivedAt time.Time       `json:"received_at"`
 	Payload    json.RawMessage `json:"payload"`

@@ -10,6 +10,7 @@ import (
 
 	"github.com/mark3labs/mcp-go/server"
 
+	"github.com/mcp-media/mcp-media/internal/inbox"
 	"github.com/mcp-media/mcp-media/prompts"
 	"github.com/mcp-media/mcp-media/resources"
 	"github.com/mcp-media/mcp-media/tools"
@@ -50,6 +51,15 @@ func Build(opts Options) (*server.MCPServer, []toolkit.Tool, error) {
 		s.AddTool(t.MCP(), t.Handler(opts.Env))
 	}
 	resources.Register(s, opts.Env)
+	if opts.Env.Inbox != nil {
+		// Announce every callback to connected clients: the events resource
+		// changed, and a log line says what arrived.
+		opts.Env.Inbox.Subscribe(func(ev inbox.Event) {
+			s.SendNotificationToAllClients("notifications/resources/updated", map[string]any{"uri": resources.EventsURI})
+			msg := fmt.Sprintf("callback received: %s %s task %s: %s", ev.Provider, ev.Kind, ev.TaskID, ev.Summary)
+			s.SendNotificationToAllClients("notifications/message", map[string]any{"level": "info", "logger": "mcp-media/inbox", "data": opts.Env.Redact.String(msg)})
+		})
+	}
 	prompts.Register(s)
 	return s, sel, nil
 }

@@ -127,7 +127,7 @@ func guard(next http.Handler, opts HTTPOptions) http.Handler {
 			http.Error(w, "Forbidden: Origin "+origin+" is not allowed (only loopback origins, or those given with --allow-origin)", http.StatusForbidden)
 			return
 		}
-		if opts.Token != "" && r.URL.Path != "/healthz" {
+		if opts.Token != "" && r.URL.Path != "/healthz" && !strings.HasPrefix(r.URL.Path, "/callbacks/") {
 			got := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
 			if subtle.ConstantTimeCompare([]byte(got), []byte(opts.Token)) != 1 {
 				w.Header().Set("WWW-Authenticate", `Bearer realm="mcp-media"`)

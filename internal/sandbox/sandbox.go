@@ -13,7 +13,11 @@ import (
 	"time"
 
 	"github.com/mcp-media/mcp-media/internal/fakes/aiozfake"
+	"github.com/mcp-media/mcp-media/internal/fakes/pilifake"
 )
+
+// SandboxHub is the Pili hub the sandbox creates.
+const SandboxHub = "sandbox-hub"
 
 // Sandbox is a set of running fakes.
 type Sandbox struct {
@@ -23,6 +27,7 @@ type Sandbox struct {
 	Env map[string]string
 
 	AIOZ *aiozfake.Server
+	Pili *pilifake.Server
 
 	servers []*http.Server
 }
@@ -52,6 +57,16 @@ func Start(opts Options) (*Sandbox, error) {
 	}
 	sb.Creds["aioz"] = map[string]string{"public_key": pub, "secret_key": sec}
 	sb.Env["MCP_MEDIA_AIOZ_URL"] = url + "/api"
+
+	ak, sk := "sbx-ak-"+token(), "sbx-sk-"+token()
+	sb.Pili = pilifake.New(pilifake.Options{AccessKey: ak, SecretKey: sk, Hubs: []string{SandboxHub}})
+	if url, err = sb.serve(sb.Pili); err != nil {
+		return nil, err
+	}
+	sb.Creds["qiniu"] = map[string]string{"access_key": ak, "secret_key": sk}
+	sb.Env["MCP_MEDIA_QINIU_PILI_URL"] = url
+	sb.Env["MCP_MEDIA_QINIU_CASTER_URL"] = url
+	sb.Env["MCP_MEDIA_QINIU_HUB"] = SandboxHub
 	return sb, nil
 }
 

@@ -31,17 +31,17 @@ func (t *tools) analyticsTools() []toolkit.Tool {
 
 // When is the time range every analytics tool takes.
 type When struct {
-	From string `json:"from" jsonschema:"required,description=dd/mm/yyyy, yyyy-mm-dd, ISO 8601, UNIX seconds, or a range like 'last 7 days' (then omit to)"`
-	To   string `json:"to,omitempty" jsonschema:"description=End (same forms; default: end of from's day, or now for ranges)"`
+	From string `json:"from" jsonschema:"required" jsonschema_description:"dd/mm/yyyy, yyyy-mm-dd, ISO 8601, UNIX seconds, or a range like 'last 7 days' (then omit to)"`
+	To   string `json:"to,omitempty" jsonschema_description:"End (same forms; default: end of from's day, or now for ranges)"`
 }
 
 // Filter narrows analytics.
 type Filter struct {
 	MediaIDs    []string `json:"media_ids,omitempty"`
 	MediaType   string   `json:"media_type,omitempty" jsonschema:"enum=video,enum=audio"`
-	Continents  []string `json:"continents,omitempty" jsonschema:"description=e.g. AS, EU"`
-	Countries   []string `json:"countries,omitempty" jsonschema:"description=ISO codes, e.g. VN, US"`
-	DeviceTypes []string `json:"device_types,omitempty" jsonschema:"description=e.g. computer, phone"`
+	Continents  []string `json:"continents,omitempty" jsonschema_description:"e.g. AS, EU"`
+	Countries   []string `json:"countries,omitempty" jsonschema_description:"ISO codes, e.g. VN, US"`
+	DeviceTypes []string `json:"device_types,omitempty" jsonschema_description:"e.g. computer, phone"`
 	OS          []string `json:"os,omitempty"`
 	Browsers    []string `json:"browsers,omitempty"`
 	Tags        []string `json:"tags,omitempty"`
@@ -81,7 +81,7 @@ func (t *tools) when(w When) (TimeRange, error) {
 type MetricInput struct {
 	When
 	Metric      string  `json:"metric" jsonschema:"required,enum=play,enum=start,enum=end,enum=impression,enum=watch_time,enum=view"`
-	Aggregation string  `json:"aggregation" jsonschema:"required,enum=count,enum=rate,enum=total,enum=average,enum=sum,description=rate only with play"`
+	Aggregation string  `json:"aggregation" jsonschema:"required,enum=count,enum=rate,enum=total,enum=average,enum=sum" jsonschema_description:"rate only with play"`
 	Filter      *Filter `json:"filter,omitempty"`
 }
 
@@ -183,7 +183,7 @@ func (t *tools) timeseries(ctx context.Context, c *toolkit.Call, in TimeseriesIn
 // UsageInput are aioz_get_usage_data's arguments.
 type UsageInput struct {
 	When
-	Interval string `json:"interval,omitempty" jsonschema:"default=hour,description=Seed 000 always uses hour"`
+	Interval string `json:"interval,omitempty" jsonschema:"default=hour" jsonschema_description:"Seed 000 always uses hour"`
 	Limit    int    `json:"limit,omitempty" jsonschema:"minimum=1,maximum=100,default=25"`
 	Offset   int    `json:"offset,omitempty" jsonschema:"minimum=0"`
 }
@@ -226,7 +226,7 @@ type ReportInput struct {
 type ReportOutput struct {
 	WatchTimeSum float64                  `json:"watch_time_sum"`
 	ViewCount    float64                  `json:"view_count"`
-	Breakdowns   map[string]BreakdownData `json:"breakdowns" jsonschema:"description=Keyed device_type, operator_system, country, browser"`
+	Breakdowns   map[string]BreakdownData `json:"breakdowns" jsonschema_description:"Keyed device_type, operator_system, country, browser"`
 	TimeRange    TimeRange                `json:"time_range"`
 }
 

@@ -29,9 +29,9 @@ func (t *tools) chapterTools() []toolkit.Tool {
 // AddChapterInput are aioz_add_chapter's arguments.
 type AddChapterInput struct {
 	MediaID  string `json:"media_id" jsonschema:"required,minLength=1"`
-	Language string `json:"language" jsonschema:"required,description=BCP 47 tag: en, vi, en-US, fr-CA"`
-	VTTPath  string `json:"vtt_path,omitempty" jsonschema:"description=Local .vtt file"`
-	VTTText  string `json:"vtt_text,omitempty" jsonschema:"description=WebVTT text (instead of vtt_path)"`
+	Language string `json:"language" jsonschema:"required" jsonschema_description:"BCP 47 tag: en, vi, en-US, fr-CA"`
+	VTTPath  string `json:"vtt_path,omitempty" jsonschema_description:"Local .vtt file"`
+	VTTText  string `json:"vtt_text,omitempty" jsonschema_description:"WebVTT text (instead of vtt_path)"`
 }
 
 // ChapterOutput is the stored chapter.

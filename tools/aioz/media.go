@@ -47,10 +47,10 @@ func (t *tools) mediaTools() []toolkit.Tool {
 
 // QualityInput is one requested rendition.
 type QualityInput struct {
-	Resolution    string `json:"resolution" jsonschema:"required,enum=144p,enum=240p,enum=360p,enum=480p,enum=720p,enum=1080p,enum=1440p,enum=2160p,enum=4320p,enum=standard,enum=good,enum=highest,enum=lossless,description=Video resolution or audio preset"`
+	Resolution    string `json:"resolution" jsonschema:"required,enum=144p,enum=240p,enum=360p,enum=480p,enum=720p,enum=1080p,enum=1440p,enum=2160p,enum=4320p,enum=standard,enum=good,enum=highest,enum=lossless" jsonschema_description:"Video resolution or audio preset"`
 	Type          string `json:"type,omitempty" jsonschema:"enum=hls,enum=dash,default=hls"`
-	ContainerType string `json:"container_type,omitempty" jsonschema:"enum=mpegts,enum=fmp4,enum=mp4,description=Default: mpegts for hls and fmp4 for dash"`
-	VideoCodec    string `json:"video_codec,omitempty" jsonschema:"enum=h264,enum=h265,description=h264 up to 2160p; h265 up to 4320p"`
+	ContainerType string `json:"container_type,omitempty" jsonschema:"enum=mpegts,enum=fmp4,enum=mp4" jsonschema_description:"Default: mpegts for hls and fmp4 for dash"`
+	VideoCodec    string `json:"video_codec,omitempty" jsonschema:"enum=h264,enum=h265" jsonschema_description:"h264 up to 2160p; h265 up to 4320p"`
 	VideoBitrate  int64  `json:"video_bitrate,omitempty" jsonschema:"minimum=0"`
 	AudioBitrate  int64  `json:"audio_bitrate,omitempty" jsonschema:"minimum=0"`
 }
@@ -136,8 +136,8 @@ type CreateInput struct {
 	IsPublic        *bool              `json:"is_public,omitempty"`
 	Tags            []string           `json:"tags,omitempty" jsonschema:"maxItems=50"`
 	Metadata        []aiozapi.Metadata `json:"metadata,omitempty" jsonschema:"maxItems=50"`
-	Qualities       []QualityInput     `json:"qualities,omitempty" jsonschema:"description=Custom renditions (default: 1080p/720p/360p for video)"`
-	DurationSeconds float64            `json:"duration_seconds,omitempty" jsonschema:"minimum=0,description=Required with qualities (cost check)"`
+	Qualities       []QualityInput     `json:"qualities,omitempty" jsonschema_description:"Custom renditions (default: 1080p/720p/360p for video)"`
+	DurationSeconds float64            `json:"duration_seconds,omitempty" jsonschema:"minimum=0" jsonschema_description:"Required with qualities (cost check)"`
 }
 
 // MediaOutput wraps one media object.
@@ -152,13 +152,13 @@ type MediaView struct {
 	ID          string            `json:"id"`
 	Title       string            `json:"title"`
 	Type        string            `json:"type,omitempty"`
-	Status      string            `json:"status" jsonschema:"description=new, transcoding, done, fail or deleted"`
+	Status      string            `json:"status" jsonschema_description:"new, transcoding, done, fail or deleted"`
 	Description string            `json:"description,omitempty"`
 	IsPublic    bool              `json:"is_public"`
 	Duration    float64           `json:"duration,omitempty"`
 	Tags        []string          `json:"tags,omitempty"`
-	Renditions  map[string]string `json:"renditions,omitempty" jsonschema:"description=Rendition name to its status"`
-	Links       map[string]string `json:"links,omitempty" jsonschema:"description=hls_url, hls_player_url, hls_iframe, dash_url, dash_player_url, dash_iframe, mp4_url, source_url, thumbnail_url (when ready)"`
+	Renditions  map[string]string `json:"renditions,omitempty" jsonschema_description:"Rendition name to its status"`
+	Links       map[string]string `json:"links,omitempty" jsonschema_description:"hls_url, hls_player_url, hls_iframe, dash_url, dash_player_url, dash_iframe, mp4_url, source_url, thumbnail_url (when ready)"`
 	CreatedAt   string            `json:"created_at,omitempty"`
 }
 
@@ -223,7 +223,7 @@ func (t *tools) createMedia(ctx context.Context, c *toolkit.Call, in CreateInput
 type CostInput struct {
 	Type            string   `json:"type" jsonschema:"required,enum=video,enum=audio"`
 	DurationSeconds float64  `json:"duration_seconds" jsonschema:"required,exclusiveMinimum=0"`
-	Qualities       []string `json:"qualities" jsonschema:"required,minItems=1,description=Resolutions (360p, 1080p) or audio presets (highest)"`
+	Qualities       []string `json:"qualities" jsonschema:"required,minItems=1" jsonschema_description:"Resolutions (360p, 1080p) or audio presets (highest)"`
 }
 
 // CostOutput is the price.
@@ -250,9 +250,9 @@ func (t *tools) transcodeCost(ctx context.Context, c *toolkit.Call, in CostInput
 
 // ListInput are aioz_list_media's arguments.
 type ListInput struct {
-	Search  string   `json:"search,omitempty" jsonschema:"description=Match titles (case-insensitive)"`
+	Search  string   `json:"search,omitempty" jsonschema_description:"Match titles (case-insensitive)"`
 	Type    string   `json:"type,omitempty" jsonschema:"enum=video,enum=audio"`
-	Status  []string `json:"status,omitempty" jsonschema:"description=Any of new, transcoding, done, fail, deleted"`
+	Status  []string `json:"status,omitempty" jsonschema_description:"Any of new, transcoding, done, fail, deleted"`
 	Tags    []string `json:"tags,omitempty"`
 	SortBy  string   `json:"sort_by,omitempty" jsonschema:"enum=created_at,enum=name,default=created_at"`
 	OrderBy string   `json:"order_by,omitempty" jsonschema:"enum=asc,enum=desc,default=desc"`
@@ -265,7 +265,7 @@ type ListOutput struct {
 	Media      []MediaSummary `json:"media"`
 	Total      int            `json:"total"`
 	Offset     int            `json:"offset"`
-	NextOffset int            `json:"next_offset,omitempty" jsonschema:"description=Offset of the next page; absent on the last page"`
+	NextOffset int            `json:"next_offset,omitempty" jsonschema_description:"Offset of the next page; absent on the last page"`
 }
 
 // MediaSummary is a media object trimmed for listings (small context cost).
@@ -320,7 +320,7 @@ func (t *tools) listMedia(ctx context.Context, c *toolkit.Call, in ListInput) (L
 
 // MediaIDInput names one media.
 type MediaIDInput struct {
-	MediaID string `json:"media_id" jsonschema:"required,minLength=1,description=Media id (find it with aioz_list_media)"`
+	MediaID string `json:"media_id" jsonschema:"required,minLength=1" jsonschema_description:"Media id (find it with aioz_list_media)"`
 }
 
 func (t *tools) getMedia(ctx context.Context, c *toolkit.Call, in MediaIDInput) (MediaOutput, string, error) {
@@ -342,8 +342,8 @@ type UpdateInput struct {
 	Title         *string            `json:"title,omitempty" jsonschema:"minLength=1"`
 	Description   *string            `json:"description,omitempty"`
 	IsPublic      *bool              `json:"is_public,omitempty"`
-	Tags          []string           `json:"tags,omitempty" jsonschema:"maxItems=50,description=Replaces all tags"`
-	Metadata      []aiozapi.Metadata `json:"metadata,omitempty" jsonschema:"maxItems=50,description=Replaces all metadata"`
+	Tags          []string           `json:"tags,omitempty" jsonschema:"maxItems=50" jsonschema_description:"Replaces all tags"`
+	Metadata      []aiozapi.Metadata `json:"metadata,omitempty" jsonschema:"maxItems=50" jsonschema_description:"Replaces all metadata"`
 	PlayerThemeID string             `json:"player_theme_id,omitempty"`
 }
 
@@ -386,7 +386,7 @@ func (t *tools) deleteMedia(ctx context.Context, c *toolkit.Call, in MediaIDInpu
 // ThumbnailInput are aioz_set_media_thumbnail's arguments.
 type ThumbnailInput struct {
 	MediaID   string `json:"media_id" jsonschema:"required,minLength=1"`
-	ImagePath string `json:"image_path" jsonschema:"required,description=Local .png or .jpg file"`
+	ImagePath string `json:"image_path" jsonschema:"required" jsonschema_description:"Local .png or .jpg file"`
 }
 
 func (t *tools) setThumbnail(ctx context.Context, c *toolkit.Call, in ThumbnailInput) (MediaOutput, string, error) {
@@ -430,7 +430,7 @@ type WaitInput struct {
 // WaitOutput is where the media ended.
 type WaitOutput struct {
 	Media    MediaView `json:"media"`
-	Event    string    `json:"event,omitempty" jsonschema:"description=encoding_finished or encoding_failed; empty when the wait timed out"`
+	Event    string    `json:"event,omitempty" jsonschema_description:"encoding_finished or encoding_failed; empty when the wait timed out"`
 	TimedOut bool      `json:"timed_out"`
 }
 

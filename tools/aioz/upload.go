@@ -17,15 +17,15 @@ import (
 
 // UploadInput are aioz_upload_media's arguments.
 type UploadInput struct {
-	FilePath        string             `json:"file_path" jsonschema:"required,description=Absolute path of a local video or audio file"`
-	Title           string             `json:"title,omitempty" jsonschema:"description=Media title (default: file name without extension)"`
-	Type            string             `json:"type,omitempty" jsonschema:"enum=video,enum=audio,description=Default: detected from the file"`
+	FilePath        string             `json:"file_path" jsonschema:"required" jsonschema_description:"Absolute path of a local video or audio file"`
+	Title           string             `json:"title,omitempty" jsonschema_description:"Media title (default: file name without extension)"`
+	Type            string             `json:"type,omitempty" jsonschema:"enum=video,enum=audio" jsonschema_description:"Default: detected from the file"`
 	Description     string             `json:"description,omitempty"`
 	IsPublic        *bool              `json:"is_public,omitempty"`
 	Tags            []string           `json:"tags,omitempty" jsonschema:"maxItems=50"`
-	ChunkSizeMiB    int                `json:"chunk_size_mib,omitempty" jsonschema:"minimum=50,maximum=200,default=50,description=Chunk size in MiB (50-200)"`
-	Qualities       []QualityInput     `json:"qualities,omitempty" jsonschema:"description=Custom renditions; triggers the transcode cost check first"`
-	DurationSeconds float64            `json:"duration_seconds,omitempty" jsonschema:"minimum=0,description=Media length; required with qualities (for the cost check)"`
+	ChunkSizeMiB    int                `json:"chunk_size_mib,omitempty" jsonschema:"minimum=50,maximum=200,default=50" jsonschema_description:"Chunk size in MiB (50-200)"`
+	Qualities       []QualityInput     `json:"qualities,omitempty" jsonschema_description:"Custom renditions; triggers the transcode cost check first"`
+	DurationSeconds float64            `json:"duration_seconds,omitempty" jsonschema:"minimum=0" jsonschema_description:"Media length; required with qualities (for the cost check)"`
 	Metadata        []aiozapi.Metadata `json:"metadata,omitempty" jsonschema:"maxItems=50"`
 }
 
@@ -34,13 +34,13 @@ type UploadOutput struct {
 	MediaID    string            `json:"media_id"`
 	Title      string            `json:"title"`
 	Type       string            `json:"type"`
-	Status     string            `json:"status" jsonschema:"description=Status right after /complete (normally transcoding)"`
+	Status     string            `json:"status" jsonschema_description:"Status right after /complete (normally transcoding)"`
 	SizeBytes  int64             `json:"size_bytes"`
 	ChunkBytes int64             `json:"chunk_bytes"`
 	Chunks     []ChunkOutput     `json:"chunks"`
-	Resumed    bool              `json:"resumed" jsonschema:"description=An interrupted earlier upload of this file was continued"`
+	Resumed    bool              `json:"resumed" jsonschema_description:"An interrupted earlier upload of this file was continued"`
 	UploadedAt string            `json:"uploaded_at"`
-	Links      map[string]string `json:"links,omitempty" jsonschema:"description=Streaming links; empty until transcoding finishes (use aioz_wait_for_media)"`
+	Links      map[string]string `json:"links,omitempty" jsonschema_description:"Streaming links; empty until transcoding finishes (use aioz_wait_for_media)"`
 	Warnings   []string          `json:"warnings,omitempty"`
 	Note       string            `json:"note,omitempty"`
 }
@@ -50,7 +50,7 @@ type ChunkOutput struct {
 	Index        int    `json:"index"`
 	ContentRange string `json:"content_range"`
 	MD5          string `json:"md5"`
-	Sent         bool   `json:"sent" jsonschema:"description=Sent in this call (false: already uploaded by an interrupted earlier call)"`
+	Sent         bool   `json:"sent" jsonschema_description:"Sent in this call (false: already uploaded by an interrupted earlier call)"`
 }
 
 func (t *tools) uploadTool() toolkit.Tool {

@@ -1,5 +1,5 @@
 // Package media holds the provider-independent tools: which providers are
-// configured and how to configure the others.
+// configured and how to configure the others, and the callback inbox.
 package media
 
 import (
@@ -17,7 +17,7 @@ type ProvidersInput struct{}
 // ProvidersOutput lists every provider's status; never a key.
 type ProvidersOutput struct {
 	Providers []credentials.Status `json:"providers"`
-	Sandbox   bool                 `json:"sandbox" jsonschema:"description=True when the providers are the built-in fakes"`
+	Sandbox   bool                 `json:"sandbox" jsonschema_description:"True when the providers are the built-in fakes"`
 }
 
 // Toolset returns the media toolset.
@@ -54,6 +54,7 @@ func Toolset(env *toolkit.Env) toolkit.Toolset {
 				}
 				return ProvidersOutput{Providers: st, Sandbox: env.Sandbox}, b.String(), nil
 			}),
+			eventsTool(env),
 		},
 	}
 }

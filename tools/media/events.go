@@ -1,0 +1,53 @@
+package media
+
+import (
+	"context"
+	"errors"
+
+	"github.com/mcp-media/mcp-media/internal/inbox"
+	"github.com/mcp-media/mcp-media/templates"
+	"github.com/mcp-media/mcp-media/tools/toolkit"
+)
+
+// EventsInput filters the callback inbox.
+type EventsInput struct {
+	TaskID   string `json:"task_id,omitempty" jsonschema_description:"Only events of this task"`
+	Provider string `json:"provider,omitempty" jsonschema:"enum=aioz,enum=qiniu,enum=aliyun,enum=vod"`
+	Kind     string `json:"kind,omitempty" jsonschema_description:"e.g. asr_long, censor_audio, translate"`
+	AfterSeq int64  `json:"after_seq,omitempty" jsonschema:"minimum=0" jsonschema_description:"Only events after this sequence number (paging)"`
+	Limit    int    `json:"limit,omitempty" jsonschema:"minimum=1,maximum=100,default=20"`
+}
+
+// EventsOutput is a page of events.
+type EventsOutput struct {
+	Events  []inbox.Event `json:"events"`
+	More    bool          `json:"more"`
+	NextSeq int64         `json:"next_seq,omitempty" jsonschema_description:"Pass as after_seq for the next page"`
+	Enabled bool          `json:"callbacks_enabled" jsonschema_description:"False when no --public-url is set"`
+}
+
+func eventsTool(env *toolkit.Env) toolkit.Tool {
+	return toolkit.New(toolkit.Spec{
+		Name: "media_events", Title: "Callback inbox", Toolset: "media",
+		Description: "Results providers delivered by callback (long ASR, censors, translation), filtered by task, provider or kind; survives restarts.",
+		Annotations: toolkit.Annotations{ReadOnly: true, Idempotent: true},
+	}, func(ctx context.Context, c *toolkit.Call, in EventsInput) (EventsOutput, string, error) {
+		if env.Inbox == nil {
+			return EventsOutput{}, "", errors.New("the callback inbox is not running in this process")
+		}
+		evs, more := env.Inbox.List(inbox.Filter{TaskID: in.TaskID, Provider: in.Provider, Kind: in.Kind, AfterSeq: in.AfterSeq, Limit: in.Limit})
+		out := EventsOutput{Events: evs, More: more, Enabled: env.Inbox.Enabled()}
+		if out.Events == nil {
+			out.Events = []inbox.Event{}
+		}
+		if more && len(evs) > 0 {
+			out.NextSeq = evs[len(evs)-1].Seq
+		}
+		text, err := templates.Render("media/events", struct {
+			EventsOutput
+			TaskID string
+			Next   int64
+		}{out, in.TaskID, out.NextSeq})
+		return out, text, err
+	})
+}
