@@ -16,6 +16,7 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/mcp-media/mcp-media/internal/mcpserver"
+	"github.com/mcp-media/mcp-media/internal/sandbox"
 	"github.com/mcp-media/mcp-media/tools/toolkit"
 )
 
@@ -30,7 +31,7 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := fs.Parse(args); err != nil {
 		return &exitError{code: 2}
 	}
-	env, cleanup, err := newEnv(envOptions{sandbox: true}, stderr)
+	env, sb, cleanup, err := newEnv(envOptions{sandbox: true}, stderr)
 	if err != nil {
 		return err
 	}
@@ -131,6 +132,43 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			}
 			_, err = call("aioz_analytics_report", map[string]any{"type": "video", "from": "last 7 days"})
 			return err
+		},
+		func() error {
+			fmt.Fprintln(stdout, "── A live event on Qiniu Pili ──")
+			fmt.Fprintln(stdout)
+			stream := "launchlive"
+			for _, st := range []struct {
+				name string
+				args map[string]any
+			}{
+				{"qiniu_create_stream", map[string]any{"stream": stream}},
+				{"qiniu_stream_urls", map[string]any{"stream": stream, "expires_in": "2h"}},
+			} {
+				if _, err := call(st.name, st.args); err != nil {
+					return err
+				}
+			}
+			fmt.Fprintln(stdout, "(the encoder starts pushing to the RTMP URL)")
+			fmt.Fprintln(stdout)
+			sb.Pili.StartPush(sandbox.SandboxHub, stream)
+			for _, st := range []struct {
+				name string
+				args map[string]any
+			}{
+				{"qiniu_get_live_status", map[string]any{"streams": []string{stream}}},
+				{"qiniu_disable_stream", map[string]any{"stream": stream, "duration": "30m"}},
+				{"qiniu_get_stream", map[string]any{"stream": stream}},
+				{"qiniu_enable_stream", map[string]any{"stream": stream}},
+				{"qiniu_record_stream", map[string]any{"stream": stream, "from": "last 2 hours", "format": "mp4"}},
+			} {
+				if _, err := call(st.name, st.args); err != nil {
+					return err
+				}
+				if st.name == "qiniu_enable_stream" {
+					sb.Pili.StartPush(sandbox.SandboxHub, stream)
+				}
+			}
+			return nil
 		},
 		func() error {
 			fmt.Fprintln(stdout, "A bad argument comes back as a tool error naming it; the server keeps serving:")

@@ -34,7 +34,7 @@ type envOptions struct {
 // sandbox's fakes; a scrubbing logger on stderr; the state dir; the
 // callback inbox (with a receiver when asked, and always in the sandbox,
 // whose fakes call back on loopback).
-func newEnv(o envOptions, stderr io.Writer) (*toolkit.Env, func(), error) {
+func newEnv(o envOptions, stderr io.Writer) (*toolkit.Env, *sandbox.Sandbox, func(), error) {
 	sandboxed := o.sandbox
 	set := &redact.Set{}
 	level := slog.LevelWarn
@@ -58,10 +58,12 @@ func newEnv(o envOptions, stderr io.Writer) (*toolkit.Env, func(), error) {
 		set.Add(tok)
 	}
 	cleanup := func() {}
+	var sb *sandbox.Sandbox
 	if sandboxed {
-		sb, err := sandbox.Start(sandbox.Options{})
+		var err error
+		sb, err = sandbox.Start(sandbox.Options{})
 		if err != nil {
-			return nil, nil, fmt.Errorf("starting the sandbox fakes: %w", err)
+			return nil, nil, nil, fmt.Errorf("starting the sandbox fakes: %w", err)
 		}
 		env.Sandbox = true
 		env.Getenv = sb.Getenv
@@ -90,7 +92,7 @@ func newEnv(o envOptions, stderr io.Writer) (*toolkit.Env, func(), error) {
 		ln, err := net.Listen("tcp", o.callbackAddr)
 		if err != nil {
 			cleanup()
-			return nil, nil, fmt.Errorf("--callback-addr %s: %w", o.callbackAddr, err)
+			return nil, nil, nil, fmt.Errorf("--callback-addr %s: %w", o.callbackAddr, err)
 		}
 		if o.publicURL == "" {
 			o.publicURL = "http://" + ln.Addr().String()
@@ -101,7 +103,7 @@ func newEnv(o envOptions, stderr io.Writer) (*toolkit.Env, func(), error) {
 	ib, err := inbox.New(inbox.Options{PublicURL: o.publicURL, File: filepath.Join(env.StateDir, "inbox.jsonl")})
 	if err != nil {
 		cleanup()
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	env.Inbox = ib
 	prev := cleanup
@@ -111,7 +113,7 @@ func newEnv(o envOptions, stderr io.Writer) (*toolkit.Env, func(), error) {
 		}
 		prev()
 	}
-	return env, cleanup, nil
+	return env, sb, cleanup, nil
 }
 
 // callbackMux serves the inbox at /callbacks/ (env.Inbox is read per request,

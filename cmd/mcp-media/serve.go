@@ -52,7 +52,7 @@ func cmdServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	if shared && *sandboxed {
 		opts.callbackAddr = "127.0.0.1:0" // the fakes call back on loopback
 	}
-	env, cleanup, err := newEnv(opts, stderr)
+	env, _, cleanup, err := newEnv(opts, stderr)
 	if err != nil {
 		return err
 	}

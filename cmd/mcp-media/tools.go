@@ -27,7 +27,7 @@ func cmdTools(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := fs.Parse(args); err != nil {
 		return &exitError{code: 2}
 	}
-	env, cleanup, err := newEnv(envOptions{sandbox: *sandboxed}, stderr)
+	env, _, cleanup, err := newEnv(envOptions{sandbox: *sandboxed}, stderr)
 	if err != nil {
 		return err
 	}
@@ -111,7 +111,7 @@ func cmdCall(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if len(toolsets) == 0 {
 		toolsets = listFlag{"all"}
 	}
-	env, cleanup, err := newEnv(envOptions{sandbox: *sandboxed}, stderr)
+	env, _, cleanup, err := newEnv(envOptions{sandbox: *sandboxed}, stderr)
 	if err != nil {
 		return err
 	}

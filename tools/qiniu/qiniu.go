@@ -14,7 +14,6 @@
 package qiniu
 
 import (
-	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -172,16 +171,9 @@ var (
 	durationRE = regexp.MustCompile(`^(\d+(?:\.\d+)?)\s*([a-z]*)$`)
 )
 
-// tool declares a tool whose text is prefixed with a sandbox notice when the
-// providers are the built-in fakes.
-func tool[In, Out any](t *tools, s toolkit.Spec, h toolkit.Handler[In, Out]) toolkit.Tool {
-	return toolkit.New(s, func(ctx context.Context, c *toolkit.Call, in In) (Out, string, error) {
-		out, text, err := h(ctx, c, in)
-		if err == nil && t.env.Sandbox && text != "" {
-			text = "> 🧪 Sandbox: a built-in fake of Qiniu Pili answered, not a real account.\n\n" + text
-		}
-		return out, text, err
-	})
+// tool declares a tool; toolkit adds the sandbox notice in one place.
+func tool[In, Out any](_ *tools, s toolkit.Spec, h toolkit.Handler[In, Out]) toolkit.Tool {
+	return toolkit.New(s, h)
 }
 
 // ---- times ----

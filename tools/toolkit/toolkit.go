@@ -169,7 +169,7 @@ func (t Tool) Run(ctx context.Context, c *Call, raw json.RawMessage) (res *mcp.C
 		text = buf.String()
 	}
 	if c.env.Sandbox {
-		text += "\n\n_Sandbox result: built-in fake provider, no real account was touched._"
+		text = strings.TrimRight(text, "\n") + "\n\n_Sandbox result: built-in fake provider, no real account was touched._"
 	}
 	var sc any
 	_ = json.Unmarshal(structured, &sc)
