@@ -1,6 +1,7 @@
 package aiozfake
 
 import (
+	"bufio"
 	"bytes"
 	"crypto/md5"
 	"encoding/hex"
@@ -1062,6 +1063,12 @@ func (s *Server) handlePart(w http.ResponseWriter, r *http.Request, p params, re
 
 	start, end, total, crErr := parseContentRange(r.Header.Get("Content-Range"))
 
+	// A large read buffer under the multipart reader (which peeks 4 KiB at
+	// a time) keeps a 200 MiB part from costing 50,000 read syscalls.
+	r.Body = struct {
+		io.Reader
+		io.Closer
+	}{bufio.NewReaderSize(r.Body, 1<<20), r.Body}
 	mr, mpErr := r.MultipartReader()
 	if mpErr != nil {
 		drain(r)
