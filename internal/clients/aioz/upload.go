@@ -87,13 +87,13 @@ func (c *Client) UploadPart(ctx context.Context, mediaID string, r io.ReaderAt, 
 	return body.sum(), nil
 }
 
-// partBody is a multipart form (index, file, hash) whose hash is computed
+// partBody is a multipart form (file, index, hash) whose hash is computed
 // while the file streams.
 type partBody struct {
 	r           io.ReaderAt
 	ch          Chunk
-	prefix      []byte // index field and the file part's header
-	suffix      []byte // the hash field (with a placeholder) and the closing boundary
+	prefix      []byte // the file part's header
+	suffix      []byte // the index and hash fields (hash as a placeholder) and the closing boundary
 	hashAt      int    // offset of the 32-character placeholder in suffix
 	length      int64
 	contentType string
@@ -108,13 +108,15 @@ func newPartBody(r io.ReaderAt, ch Chunk, filename string) (*partBody, error) {
 	var pre, suf bytes.Buffer
 	sw := &switchWriter{w: &pre}
 	mw := multipart.NewWriter(sw)
-	if err := mw.WriteField("index", strconv.Itoa(ch.Index)); err != nil {
-		return nil, err
-	}
+	// Field order as in seed 001's curl: file, index, hash. The hash comes
+	// last, so it can be computed while the file streams.
 	if _, err := mw.CreateFormFile("file", filename); err != nil {
 		return nil, err
 	}
 	sw.w = &suf
+	if err := mw.WriteField("index", strconv.Itoa(ch.Index)); err != nil {
+		return nil, err
+	}
 	placeholder := bytes.Repeat([]byte{'0'}, 32)
 	if err := mw.WriteField("hash", string(placeholder)); err != nil {
 		return nil, err

@@ -1,0 +1,82 @@
+package aioz
+
+import (
+	"bytes"
+	"crypto/md5"
+	"encoding/hex"
+	"io"
+	"mime"
+	"mime/multipart"
+	"testing"
+)
+
+func TestPlan(t *testing.T) {
+	cases := []struct {
+		size, chunk int64
+		want        []Chunk
+	}{
+		{120 * MiB, 50 * MiB, []Chunk{{0, 0, 52428799}, {1, 52428800, 104857599}, {2, 104857600, 125829119}}},
+		{104857600, 52428800, []Chunk{{0, 0, 52428799}, {1, 52428800, 104857599}}}, // seed 001's example
+		{10, 50 * MiB, []Chunk{{0, 0, 9}}},
+		{0, 50 * MiB, nil},
+	}
+	for _, c := range cases {
+		got := Plan(c.size, c.chunk)
+		if len(got) != len(c.want) {
+			t.Fatalf("Plan(%d,%d) = %v", c.size, c.chunk, got)
+		}
+		for i := range got {
+			if got[i] != c.want[i] {
+				t.Errorf("Plan(%d,%d)[%d] = %+v, want %+v", c.size, c.chunk, i, got[i], c.want[i])
+			}
+		}
+	}
+	if cr := (Chunk{0, 0, 52428799}).ContentRange(104857600); cr != "bytes 0-52428799/104857600" {
+		t.Errorf("Content-Range %q", cr)
+	}
+}
+
+// The part body is a valid multipart form in seed 001's field order (file,
+// index, hash), its declared length is exact, and the hash is the chunk's MD5
+// — on every attempt (a retry re-reads the chunk).
+func TestPartBody(t *testing.T) {
+	data := bytes.Repeat([]byte("0123456789abcdef"), 5000)
+	ch := Chunk{Index: 3, Start: 1000, End: 60999}
+	b, err := newPartBody(bytes.NewReader(data), ch, "clip.mp4")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := md5.Sum(data[1000:61000])
+	for attempt := 0; attempt < 2; attempt++ {
+		rc, _ := b.open()
+		raw, _ := io.ReadAll(rc)
+		if int64(len(raw)) != b.length {
+			t.Fatalf("declared %d bytes, sent %d", b.length, len(raw))
+		}
+		_, params, _ := mime.ParseMediaType(b.contentType)
+		mr := multipart.NewReader(bytes.NewReader(raw), params["boundary"])
+		var order []string
+		fields := map[string]string{}
+		for {
+			p, err := mr.NextPart()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			v, _ := io.ReadAll(p)
+			order = append(order, p.FormName())
+			fields[p.FormName()] = string(v)
+		}
+		if got := order; len(got) != 3 || got[0] != "file" || got[1] != "index" || got[2] != "hash" {
+			t.Errorf("field order %v", got)
+		}
+		if fields["file"] != string(data[1000:61000]) || fields["index"] != "3" || fields["hash"] != hex.EncodeToString(sum[:]) {
+			t.Errorf("attempt %d: index %q hash %q", attempt, fields["index"], fields["hash"])
+		}
+		if b.sum() != hex.EncodeToString(sum[:]) {
+			t.Errorf("sum() = %s", b.sum())
+		}
+	}
+}
