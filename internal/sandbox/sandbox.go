@@ -10,9 +10,11 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/mcp-media/mcp-media/internal/fakes/aiozfake"
+	"github.com/mcp-media/mcp-media/internal/fakes/dorafake"
 	"github.com/mcp-media/mcp-media/internal/fakes/pilifake"
 )
 
@@ -28,6 +30,7 @@ type Sandbox struct {
 
 	AIOZ *aiozfake.Server
 	Pili *pilifake.Server
+	Dora *dorafake.Server
 
 	servers []*http.Server
 }
@@ -67,6 +70,17 @@ func Start(opts Options) (*Sandbox, error) {
 	sb.Env["MCP_MEDIA_QINIU_PILI_URL"] = url
 	sb.Env["MCP_MEDIA_QINIU_CASTER_URL"] = url
 	sb.Env["MCP_MEDIA_QINIU_HUB"] = SandboxHub
+
+	// Dora (ASR, censors, translation) shares the Qiniu keys; every Dora
+	// endpoint is the one fake, WebSocket included.
+	sb.Dora = dorafake.New(dorafake.Options{AccessKey: ak, SecretKey: sk, Step: opts.Step})
+	if url, err = sb.serve(sb.Dora); err != nil {
+		return nil, err
+	}
+	for _, name := range []string{"MCP_MEDIA_QINIU_ASR_URL", "MCP_MEDIA_QINIU_CENSOR_URL", "MCP_MEDIA_QINIU_TRANSLATE_URL"} {
+		sb.Env[name] = url
+	}
+	sb.Env["MCP_MEDIA_QINIU_ASR_WS_URL"] = "ws" + strings.TrimPrefix(url, "http")
 	return sb, nil
 }
 
@@ -99,6 +113,9 @@ func (sb *Sandbox) Close() {
 	}
 	if sb.AIOZ != nil {
 		sb.AIOZ.Close()
+	}
+	if sb.Dora != nil {
+		sb.Dora.Close()
 	}
 }
 
