@@ -1,0 +1,599 @@
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"os/exec"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/mcp-media/mcp-media/internal/fakes/dorafake"
+	"github.com/mcp-media/mcp-media/internal/fakes/pilifake"
+	"github.com/mcp-media/mcp-media/internal/providers"
+	"github.com/mcp-media/mcp-media/internal/sandbox"
+)
+
+// authRecorder keeps every credential-bearing value the fakes received:
+// headers and query parameters whose names say key, secret, token, sign,
+// auth or credential.
+type authRecorder struct {
+	mu     sync.Mutex
+	values map[string]bool
+}
+
+var credName = regexp.MustCompile(`(?i)auth|key|secret|token|sign|credential`)
+
+func (a *authRecorder) record(r *http.Request) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.values == nil {
+		a.values = map[string]bool{}
+	}
+	for name, vs := range r.Header {
+		if credName.MatchString(name) {
+			for _, v := range vs {
+				a.add(v)
+			}
+		}
+	}
+	for name, vs := range r.URL.Query() {
+		if credName.MatchString(name) {
+			for _, v := range vs {
+				a.add(v)
+			}
+		}
+	}
+}
+
+// add stores v and, for "Scheme token" and "AK:signature" forms, the parts.
+func (a *authRecorder) add(v string) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return
+	}
+	a.values[v] = true
+	if _, tok, ok := strings.Cut(v, " "); ok {
+		a.values[strings.TrimSpace(tok)] = true
+		v = strings.TrimSpace(tok)
+	}
+	for _, p := range strings.Split(v, ":") {
+		a.values[p] = true
+	}
+}
+
+func (a *authRecorder) list() []string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	var out []string
+	for v := range a.values {
+		out = append(out, v)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// secretField names JSON body fields that carry a secret (a publish key, a
+// director's static key, play-auth keys, tokens, signatures).
+var secretField = regexp.MustCompile(`(?i)^(publishkey|statickey|key1|key2|password|signature|sign|.*secret.*|.*token|accesskey.*)$`)
+
+// recordJSON records secretField values anywhere in a JSON document.
+func (a *authRecorder) recordJSON(b []byte) {
+	var doc any
+	if json.Unmarshal(b, &doc) != nil {
+		return
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.values == nil {
+		a.values = map[string]bool{}
+	}
+	var walk func(v any)
+	walk = func(v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			for k, e := range x {
+				if s, ok := e.(string); ok && secretField.MatchString(k) {
+					a.add(s)
+				}
+				walk(e)
+			}
+		case []any:
+			for _, e := range x {
+				walk(e)
+			}
+		}
+	}
+	walk(doc)
+}
+
+// recordingProxy forwards to target (http:// or ws://, with a base path)
+// and records credential values from request headers, query parameters and
+// JSON bodies both ways; it returns the proxy's URL with the same scheme
+// and path. The Host header is passed through unchanged so that signatures
+// over the host still verify.
+func recordingProxy(t *testing.T, target string, rec *authRecorder) string {
+	t.Helper()
+	tu, err := url.Parse(target)
+	if err != nil {
+		t.Fatalf("endpoint %q: %v", target, err)
+	}
+	scheme := tu.Scheme
+	isJSON := func(h http.Header) bool { return strings.Contains(h.Get("Content-Type"), "json") }
+	rp := &httputil.ReverseProxy{
+		Director: func(r *http.Request) {
+			r.URL.Scheme = "http"
+			if scheme == "https" || scheme == "wss" {
+				r.URL.Scheme = "https"
+			}
+			r.URL.Host = tu.Host
+		},
+		ModifyResponse: func(resp *http.Response) error {
+			if isJSON(resp.Header) && resp.Body != nil {
+				b, err := io.ReadAll(io.LimitReader(resp.Body, 8<<20))
+				resp.Body.Close()
+				if err != nil {
+					return err
+				}
+				rec.recordJSON(b)
+				resp.Body = io.NopCloser(bytes.NewReader(b))
+			}
+			return nil
+		},
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec.record(r)
+		if isJSON(r.Header) && r.Body != nil && r.ContentLength <= 8<<20 {
+			b, err := io.ReadAll(r.Body)
+			if err != nil {
+				http.Error(w, err.Error(), http.StatusBadGateway)
+				return
+			}
+			rec.recordJSON(b)
+			r.Body = io.NopCloser(bytes.NewReader(b))
+		}
+		rp.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	pu, _ := url.Parse(srv.URL)
+	pu.Scheme = scheme
+	pu.Path = tu.Path
+	return pu.String()
+}
+
+// secretForms are the secret and what could be derived from it by
+// encoding, each with a name for the failure message.
+func secretForms(s string) map[string]string {
+	f := map[string]string{
+		"raw":            s,
+		"base64":         base64.StdEncoding.EncodeToString([]byte(s)),
+		"base64url":      base64.URLEncoding.EncodeToString([]byte(s)),
+		"base64 (raw)":   base64.RawStdEncoding.EncodeToString([]byte(s)),
+		"base64url(raw)": base64.RawURLEncoding.EncodeToString([]byte(s)),
+		"query-escaped":  url.QueryEscape(s),
+		"path-escaped":   url.PathEscape(s),
+		"hex":            hex.EncodeToString([]byte(s)),
+	}
+	if b, err := json.Marshal(s); err == nil {
+		f["json"] = strings.Trim(string(b), `"`)
+	}
+	// Any 16-character stretch of a long secret (a partial print); masks
+	// show at most a few characters.
+	if len(s) >= 24 {
+		for i := 0; i+16 <= len(s); i += 4 {
+			f[fmt.Sprintf("chars %d-%d", i, i+16)] = s[i : i+16]
+		}
+	}
+	return f
+}
+
+type corpusItem struct{ where, text string }
+
+// findLeaks lists every place in corpus that contains a form of a secret.
+func findLeaks(corpus []corpusItem, secrets map[string]string) []string {
+	var found []string
+	for name, s := range secrets {
+		if len(s) < 8 {
+			continue // too short to search for without false alarms
+		}
+		for form, v := range secretForms(s) {
+			for _, c := range corpus {
+				if strings.Contains(c.text, v) {
+					found = append(found, fmt.Sprintf("%s contains %s (%s form)", c.where, name, form))
+				}
+			}
+		}
+	}
+	sort.Strings(found)
+	return found
+}
+
+// scan fails t for every leak.
+func scan(t *testing.T, corpus []corpusItem, secrets map[string]string) {
+	t.Helper()
+	found := findLeaks(corpus, secrets)
+	for i, f := range found {
+		if i == 20 {
+			t.Errorf("… %d leaks in all", len(found))
+			break
+		}
+		t.Errorf("LEAK: %s", f)
+	}
+}
+
+// TestLeakScanner checks the scanner itself: it must see a secret in its
+// encoded and partial forms, and nothing in clean text.
+func TestLeakScanner(t *testing.T) {
+	secret := "e2e-secret-" + randHex(16)
+	secrets := map[string]string{"s": secret}
+	for _, text := range []string{
+		"key: " + secret,
+		"Authorization: Basic " + base64.StdEncoding.EncodeToString([]byte(secret)),
+		"?k=" + url.QueryEscape(secret+"/+"),
+		"masked badly: " + secret[4:24] + "…",
+	} {
+		if len(findLeaks([]corpusItem{{"probe", text}}, secrets)) == 0 {
+			t.Errorf("scanner missed the secret in %q", text)
+		}
+	}
+	if f := findLeaks([]corpusItem{{"clean", "key: " + secret[:6] + "…" + secret[len(secret)-4:]}}, secrets); len(f) != 0 {
+		t.Errorf("scanner flags a short mask: %v", f)
+	}
+}
+
+// leakEnv is the fake set-up: the sandbox's fakes with its keys; for
+// configured providers whose endpoints the sandbox does not serve, a
+// pilifake or dorafake with the same keys, or a local fake that answers 502;
+// every endpoint behind a recording proxy.
+type leakEnv struct {
+	creds     map[string]map[string]string // provider → field → value
+	extra     map[string]string            // other secrets set in the environment
+	endpoints map[string]string            // MCP_MEDIA_* → value (URLs through proxies)
+	rec       *authRecorder
+	sb        *sandbox.Sandbox
+}
+
+func newLeakEnv(t *testing.T) *leakEnv {
+	t.Helper()
+	sb, err := sandbox.Start(sandbox.Options{Step: 100 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(sb.Close)
+	le := &leakEnv{
+		creds: map[string]map[string]string{}, endpoints: map[string]string{}, rec: &authRecorder{}, sb: sb,
+		// The hub push key mcp-media signs push URLs with is a secret too.
+		extra: map[string]string{"MCP_MEDIA_QINIU_PUBLISH_KEY": "e2e-publish-key-" + randHex(12)},
+	}
+	for p, f := range sb.Creds {
+		le.creds[p] = map[string]string{}
+		for k, v := range f {
+			le.creds[p][k] = v
+		}
+	}
+	direct := map[string]string{}
+	for k, v := range sb.Env {
+		direct[k] = v
+	}
+	missing := func(keys ...string) bool {
+		for _, k := range keys {
+			if direct[k] == "" {
+				return true
+			}
+		}
+		return false
+	}
+	setMissing := func(url string, keys ...string) {
+		for _, k := range keys {
+			if direct[k] == "" {
+				direct[k] = url
+			}
+		}
+	}
+	if _, ok := le.creds["qiniu"]; !ok {
+		le.creds["qiniu"] = map[string]string{"access_key": "e2e-qiniu-ak-" + randHex(12), "secret_key": "e2e-qiniu-sk-" + randHex(16)}
+	}
+	q := le.creds["qiniu"]
+	if keys := []string{"MCP_MEDIA_QINIU_PILI_URL", "MCP_MEDIA_QINIU_CASTER_URL"}; missing(keys...) {
+		pili := httptest.NewServer(pilifake.New(pilifake.Options{AccessKey: q["access_key"], SecretKey: q["secret_key"], Hubs: []string{"e2e-hub"}}))
+		t.Cleanup(pili.Close)
+		setMissing(pili.URL, keys...)
+		if direct["MCP_MEDIA_QINIU_HUB"] == "" {
+			direct["MCP_MEDIA_QINIU_HUB"] = "e2e-hub"
+		}
+	}
+	if keys := []string{"MCP_MEDIA_QINIU_ASR_URL", "MCP_MEDIA_QINIU_CENSOR_URL", "MCP_MEDIA_QINIU_TRANSLATE_URL", "MCP_MEDIA_QINIU_ASR_WS_URL"}; missing(keys...) {
+		df := dorafake.New(dorafake.Options{AccessKey: q["access_key"], SecretKey: q["secret_key"], Step: 50 * time.Millisecond})
+		dora := httptest.NewServer(df)
+		t.Cleanup(func() { dora.Close(); df.Close() })
+		if direct["MCP_MEDIA_QINIU_ASR_WS_URL"] == "" {
+			direct["MCP_MEDIA_QINIU_ASR_WS_URL"] = "ws" + strings.TrimPrefix(dora.URL, "http")
+		}
+		setMissing(dora.URL, keys...)
+	}
+	// Any other endpoint of a configured provider: a local dead end.
+	var deadEnd *httptest.Server
+	for _, p := range providers.All {
+		if _, ok := le.creds[p.ID]; !ok {
+			continue
+		}
+		for _, e := range p.Endpoints {
+			if direct[e.Env] == "" {
+				if deadEnd == nil {
+					deadEnd = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+						http.Error(w, "no fake for this endpoint in the e2e leak test", http.StatusBadGateway)
+					}))
+					t.Cleanup(deadEnd.Close)
+				}
+				direct[e.Env] = deadEnd.URL
+			}
+		}
+	}
+	for k, v := range direct {
+		if strings.HasSuffix(k, "_URL") && (strings.HasPrefix(v, "http") || strings.HasPrefix(v, "ws")) {
+			le.endpoints[k] = recordingProxy(t, v, le.rec)
+		} else {
+			le.endpoints[k] = v
+		}
+	}
+	// Never send configured keys anywhere but a local fake.
+	for _, p := range providers.All {
+		if _, ok := le.creds[p.ID]; !ok {
+			continue
+		}
+		for _, e := range p.Endpoints {
+			u, err := url.Parse(le.endpoints[e.Env])
+			if err != nil || (u.Hostname() != "127.0.0.1" && u.Hostname() != "localhost") {
+				t.Fatalf("provider %s has keys configured but %s=%q is not a local fake: refusing to run", p.ID, e.Env, le.endpoints[e.Env])
+			}
+		}
+	}
+	return le
+}
+
+// env returns the server environment with creds (field → first env name).
+func (le *leakEnv) env(t *testing.T, creds map[string]map[string]string) []string {
+	extra := []string{"MCP_MEDIA_LOG_LEVEL=debug", "MCP_MEDIA_STATE_DIR=" + t.TempDir()}
+	for k, v := range le.endpoints {
+		extra = append(extra, k+"="+v)
+	}
+	for k, v := range le.extra {
+		extra = append(extra, k+"="+v)
+	}
+	for _, p := range providers.All {
+		f, ok := creds[p.ID]
+		if !ok {
+			continue
+		}
+		for _, field := range p.Fields {
+			if v, ok := f[field.Name]; ok && len(field.Env) > 0 {
+				extra = append(extra, field.Env[0]+"="+v)
+			}
+		}
+	}
+	return cleanEnv(extra...)
+}
+
+func (le *leakEnv) secrets(creds map[string]map[string]string, label string) map[string]string {
+	out := map[string]string{}
+	for _, p := range providers.All {
+		secret := map[string]bool{}
+		for _, f := range p.SecretFields() {
+			secret[f] = true
+		}
+		for k, v := range creds[p.ID] {
+			if secret[k] {
+				out[fmt.Sprintf("%s %s.%s", label, p.ID, k)] = v
+			}
+		}
+	}
+	return out
+}
+
+// session runs one stdio server with env over mcp.CommandTransport,
+// replays calls.json and returns the outcomes, the notifications and the
+// server's stderr (complete: the server has exited).
+func stdioSession(t *testing.T, env []string, cf callsFile, vars map[string]any, opt replayOptions) ([]outcome, []string, string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	cmd := exec.Command(binPath, "serve", "--toolsets", "all")
+	cmd.Env = env
+	stderr := &lockedBuffer{}
+	cmd.Stderr = stderr
+	n := &notes{}
+	c := mcp.NewClient(&mcp.Implementation{Name: "mcp-media-leak-test", Version: "1"}, n.options())
+	cs, err := c.Connect(ctx, &mcp.CommandTransport{Command: cmd}, nil)
+	if err != nil {
+		t.Fatalf("stdio initialize: %v\nstderr:\n%s", err, stderr.String())
+	}
+	if err := cs.SetLoggingLevel(ctx, &mcp.SetLoggingLevelParams{Level: "debug"}); err != nil {
+		t.Errorf("logging/setLevel debug: %v", err)
+	}
+	list, err := cs.ListTools(ctx, nil)
+	if err != nil {
+		t.Fatalf("tools/list: %v", err)
+	}
+	if opt.Schemas == nil && !opt.Lenient {
+		opt.Schemas = outputSchemas(t, list.Tools)
+	}
+	listed := map[string]bool{}
+	for _, tl := range list.Tools {
+		listed[tl.Name] = true
+	}
+	if opt.Only == nil {
+		opt.Only = listed
+	}
+	outs := replay(ctx, cs, cf, vars, opt)
+	cs.Close()
+	return outs, n.all(), stderr.String()
+}
+
+// TestNoSecretLeaks configures known keys in the environment, points every
+// provider at an in-process fake that accepts them, and calls every entry
+// of calls.json (valid and invalid) over stdio with debug logging; then
+// again with wrong keys (→ 401 from the fakes). No tool result, progress or
+// log notification, stderr line, `auth status` or `tools --json` output may
+// contain a secret, an encoding of one, or any credential value the fakes
+// received.
+func TestNoSecretLeaks(t *testing.T) {
+	cf := loadCalls(t)
+	le := newLeakEnv(t)
+	var corpus []corpusItem
+	add := func(where, text string) { corpus = append(corpus, corpusItem{where, text}) }
+	collect := func(run string, outs []outcome, notes []string, stderr string) {
+		for _, o := range outs {
+			b, _ := json.Marshal(o.Structured)
+			add(run+" "+o.label()+" text", o.Text)
+			add(run+" "+o.label()+" structuredContent", string(b))
+			if o.Err != nil {
+				add(run+" "+o.label()+" protocol error", o.Err.Error())
+			}
+		}
+		for i, n := range notes {
+			add(fmt.Sprintf("%s notification %d", run, i), n)
+		}
+		add(run+" server stderr", stderr)
+	}
+
+	// 1. Right keys: every call behaves as in the sandbox.
+	env := le.env(t, le.creds)
+	vars := makeFixtures(t, t.TempDir(), cf.Files)
+	outs, notes, stderr := stdioSession(t, env, cf, vars, replayOptions{})
+	report(t, outs)
+	collect("right-keys", outs, notes, stderr)
+	if len(notes) == 0 {
+		t.Error("no progress or log notification was received: the leak check of notifications is vacuous")
+	}
+	if !strings.Contains(stderr, "level=") {
+		t.Errorf("MCP_MEDIA_LOG_LEVEL=debug produced no log lines on stderr:\n%.500s", stderr)
+	}
+	for _, args := range [][]string{
+		{"auth", "status", "--json"},
+		{"auth", "status"},
+		{"tools", "--toolsets", "all", "--json"},
+		{"call", "media_providers", "--json"},
+		{"call", "aioz_list_media", "--args", `{"limit":5}`, "--json"},
+	} {
+		o, e, err := runBin(t, env, nil, args...)
+		if err != nil {
+			t.Errorf("mcp-media %s: %v\n%s", strings.Join(args, " "), err, e)
+		}
+		add("right-keys `mcp-media "+strings.Join(args, " ")+"` stdout", string(o))
+		add("right-keys `mcp-media "+strings.Join(args, " ")+"` stderr", string(e))
+		if args[0] == "auth" && args[len(args)-1] == "--json" {
+			var st []struct {
+				Provider, Source string
+				Configured       bool
+			}
+			if err := json.Unmarshal(o, &st); err != nil {
+				t.Errorf("auth status --json: %v", err)
+			}
+			for _, s := range st {
+				if _, ok := le.creds[s.Provider]; ok && (!s.Configured || s.Source != "environment") {
+					t.Errorf("auth status: %s configured=%v source=%q, want configured from the environment", s.Provider, s.Configured, s.Source)
+				}
+			}
+		}
+	}
+
+	// 2. Wrong keys: the fakes answer 401; the errors say so, without keys.
+	wrong := map[string]map[string]string{}
+	for p, f := range le.creds {
+		wrong[p] = map[string]string{}
+		for k, v := range f {
+			wrong[p][k] = v
+		}
+		for _, k := range mustProvider(t, p).SecretFields() {
+			wrong[p][k] = "wrong-" + p + "-" + k + "-" + randHex(12)
+		}
+	}
+	wenv := le.env(t, wrong)
+	wvars := makeFixtures(t, t.TempDir(), cf.Files)
+	wouts, wnotes, wstderr := stdioSession(t, wenv, cf, wvars, replayOptions{Lenient: true})
+	collect("wrong-keys", wouts, wnotes, wstderr)
+	rejected := map[string]int{}
+	for _, o := range wouts {
+		if o.Spec.Error != "" || o.Spec.Tool == "media_providers" {
+			continue
+		}
+		p, _, _ := strings.Cut(o.Spec.Tool, "_")
+		if o.IsError && (strings.Contains(o.Text, "rejected") || strings.Contains(o.Text, "401")) {
+			rejected[p]++
+		}
+		if p == "aioz" && !o.IsError {
+			t.Errorf("wrong keys: %s succeeded: %.200s", o.label(), o.Text)
+		}
+	}
+	tested := map[string]bool{}
+	for _, o := range wouts {
+		if p, _, _ := strings.Cut(o.Spec.Tool, "_"); le.creds[p] != nil {
+			tested[p] = true
+		}
+	}
+	for p := range tested {
+		if rejected[p] == 0 {
+			t.Errorf("wrong keys: no %s tool reported its keys as rejected (401)", p)
+		}
+	}
+	if o, e, err := runBin(t, wenv, nil, "call", "aioz_list_media", "--json"); err == nil {
+		t.Errorf("wrong keys: `mcp-media call aioz_list_media` exited 0:\n%s", o)
+	} else {
+		add("wrong-keys `mcp-media call aioz_list_media` stdout", string(o))
+		add("wrong-keys `mcp-media call aioz_list_media` stderr", string(e))
+	}
+
+	// 3. Look for every secret and every credential value the fakes saw.
+	secrets := le.secrets(le.creds, "configured")
+	for k, v := range le.extra {
+		secrets[k] = v
+	}
+	for k, v := range le.secrets(wrong, "wrong") {
+		secrets[k] = v
+	}
+	for _, r := range le.sb.AIOZ.Requests() {
+		for name, vs := range r.Header {
+			if credName.MatchString(name) {
+				for _, v := range vs {
+					le.rec.mu.Lock()
+					if le.rec.values == nil {
+						le.rec.values = map[string]bool{}
+					}
+					le.rec.add(v)
+					le.rec.mu.Unlock()
+				}
+			}
+		}
+	}
+	recorded := le.rec.list()
+	if len(recorded) == 0 {
+		t.Fatal("the fakes recorded no credential header: the test did not exercise authentication")
+	}
+	for i, v := range recorded {
+		secrets[fmt.Sprintf("credential value #%d the fakes received", i)] = v
+	}
+	scan(t, corpus, secrets)
+	t.Logf("scanned %d outputs for %d secrets and received credential values", len(corpus), len(secrets))
+}
+
+func mustProvider(t *testing.T, id string) providers.Provider {
+	p, ok := providers.ByID(id)
+	if !ok {
+		t.Fatalf("unknown provider %q", id)
+	}
+	return p
+}
