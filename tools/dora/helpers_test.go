@@ -27,7 +27,7 @@ const (
 )
 
 type harness struct {
-	t      *testing.T
+	t      testing.TB
 	fake   *dorafake.Server
 	url    string
 	red    *redact.Set
@@ -62,7 +62,7 @@ func withInbox() opt {
 	}
 }
 
-func newHarness(t *testing.T, opts ...opt) *harness {
+func newHarness(t testing.TB, opts ...opt) *harness {
 	t.Helper()
 	h := &harness{t: t, red: &redact.Set{}, vars: map[string]string{}}
 	h.fake = dorafake.New(dorafake.Options{AccessKey: testAK, SecretKey: testSK})
