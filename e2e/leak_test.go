@@ -435,6 +435,13 @@ func stdioSession(t *testing.T, env []string, cf callsFile, vars map[string]any,
 	for _, tl := range list.Tools {
 		listed[tl.Name] = true
 	}
+	if !opt.Lenient {
+		for _, tl := range catalogue(t) {
+			if !listed[tl.Name] {
+				t.Errorf("%s is in the sandbox's catalogue but not listed with keys from the environment: its calls are not leak-tested", tl.Name)
+			}
+		}
+	}
 	if opt.Only == nil {
 		opt.Only = listed
 	}
@@ -565,17 +572,32 @@ func TestNoSecretLeaks(t *testing.T) {
 	for k, v := range le.secrets(wrong, "wrong") {
 		secrets[k] = v
 	}
+	// Besides the proxies, what the fakes themselves recorded.
+	var received []http.Header
 	for _, r := range le.sb.AIOZ.Requests() {
-		for name, vs := range r.Header {
+		received = append(received, r.Header)
+	}
+	if le.sb.Pili != nil {
+		for _, r := range le.sb.Pili.Requests() {
+			received = append(received, r.Header)
+		}
+	}
+	if le.sb.Dora != nil {
+		for _, r := range le.sb.Dora.Requests() {
+			received = append(received, r.Header)
+		}
+	}
+	for _, h := range received {
+		for name, vs := range h {
 			if credName.MatchString(name) {
-				for _, v := range vs {
-					le.rec.mu.Lock()
-					if le.rec.values == nil {
-						le.rec.values = map[string]bool{}
-					}
-					le.rec.add(v)
-					le.rec.mu.Unlock()
+				le.rec.mu.Lock()
+				if le.rec.values == nil {
+					le.rec.values = map[string]bool{}
 				}
+				for _, v := range vs {
+					le.rec.add(v)
+				}
+				le.rec.mu.Unlock()
 			}
 		}
 	}
