@@ -5,7 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"path/filepath"
+	"net/url"
+	"path"
 	"strings"
 	"time"
 
@@ -202,7 +203,7 @@ func (t *tools) transcribeLong(ctx context.Context, c *toolkit.Call, in LongInpu
 		return TranscriptionOutput{}, "", err
 	}
 	req := doraapi.LongASRRequest{AudioURL: in.URL, Callback: d.callback, AUE: in.Format, SampleRate: in.SampleRate,
-		AudioName: filepath.Base(in.URL), ByWords: in.WordTimings, HotWords: in.HotWords, AddPunctuation: in.Punctuation,
+		AudioName: audioName(in.URL), ByWords: in.WordTimings, HotWords: in.HotWords, AddPunctuation: in.Punctuation,
 		ConvertNumber: in.ConvertNumbers, NumOfSpeakers: in.Speakers, Disfluency: in.Disfluency}
 	for _, r := range in.Replace {
 		req.Replacements = append(req.Replacements, doraapi.WordReplace{Keywords: r.From, Replace: r.To})
@@ -314,6 +315,19 @@ func (t *tools) longResult(task doraapi.LongASRTask, d delivery, source, vtt str
 		data.Notes = append(data.Notes, "This result was delivered to the callback inbox.")
 	}
 	return out, render(templates.DoraTranscript, data), nil
+}
+
+// audioName is the file name in a URL's path (never its query, which may
+// carry a signature).
+func audioName(raw string) string {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil {
+		return ""
+	}
+	if n := path.Base(u.Path); n != "." && n != "/" {
+		return n
+	}
+	return ""
 }
 
 func hasWords(ss []doraapi.Sentence) bool {
