@@ -411,7 +411,10 @@ func stdioSession(t *testing.T, env []string, cf callsFile, vars map[string]any,
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	cmd := exec.Command(binPath, "serve", "--toolsets", "all")
+	// A callback receiver on loopback, so results that only come by
+	// callback reach the inbox as they would in production.
+	cb := freeAddr(t)
+	cmd := exec.Command(binPath, "serve", "--toolsets", "all", "--callback-addr", cb, "--public-url", "http://"+cb)
 	cmd.Env = env
 	stderr := &lockedBuffer{}
 	cmd.Stderr = stderr
