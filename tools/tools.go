@@ -4,6 +4,7 @@ package tools
 
 import (
 	"github.com/mcp-media/mcp-media/tools/aioz"
+	"github.com/mcp-media/mcp-media/tools/dora"
 	"github.com/mcp-media/mcp-media/tools/media"
 	"github.com/mcp-media/mcp-media/tools/qiniu"
 	"github.com/mcp-media/mcp-media/tools/toolkit"
@@ -15,5 +16,6 @@ func Inventory(env *toolkit.Env) toolkit.Inventory {
 	sets = append(sets, media.Toolset(env))
 	sets = append(sets, aioz.Toolsets(env)...)
 	sets = append(sets, qiniu.Toolsets(env)...)
+	sets = append(sets, dora.Toolsets(env)...)
 	return toolkit.Inventory{Toolsets: sets}
 }
