@@ -18,8 +18,12 @@ import (
 // when tools are added.
 func TestCallsCoverCatalogue(t *testing.T) {
 	cf := loadCalls(t)
-	for _, p := range coverageProblems(catalogue(t), cf.Calls) {
+	probs, unknown := coverageProblems(catalogue(t), cf.Calls)
+	for _, p := range probs {
 		t.Error(p)
+	}
+	for _, u := range unknown {
+		t.Logf("WARN: calls.json has calls of %s, which the server does not list: they are skipped", u)
 	}
 }
 
@@ -111,7 +115,7 @@ func TestGoSDKOverSSE(t *testing.T) {
 	}
 
 	vars := makeFixtures(t, t.TempDir(), cf.Files)
-	outs := replay(ctx, cs, cf, vars, replayOptions{Schemas: outputSchemas(t, list.Tools)})
+	outs := replay(ctx, cs, cf, vars, replayOptions{Schemas: outputSchemas(t, list.Tools), Only: listedOnly(want)})
 	report(t, outs)
 
 	// The upload asked for progress: one notification per chunk (the

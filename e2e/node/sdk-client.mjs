@@ -27,8 +27,11 @@ const bin = binary();
 const cf = loadCalls();
 const tools = catalogue(bin);
 
-for (const p of coverageProblems(tools, cf.calls)) tally.check(false, "calls.json coverage", p);
-tally.check(true, `calls.json covers all ${tools.length} tools`);
+const coverage = coverageProblems(tools, cf.calls);
+for (const p of coverage.problems) tally.check(false, "calls.json coverage", p);
+if (!coverage.problems.length) tally.check(true, `calls.json covers all ${tools.length} tools`);
+for (const u of coverage.unknown) console.log(`  WARN calls.json has calls of ${u}, which the server does not list: they are skipped`);
+const listedNames = new Set(tools.map((t) => t.name));
 
 async function exercise(label, transport) {
   console.log(`== ${label}`);
@@ -65,6 +68,7 @@ async function exercise(label, transport) {
   // Every call of calls.json, in order.
   const vars = makeFixtures(tmpDir("mcp-media-sdk-fixtures-"), cf.files);
   for (const c of cf.calls) {
+    if (!listedNames.has(c.tool)) continue;
     const name = `${label}: calls[${c.index}] ${c.tool}${c.error ? ` (invalid → ${c.error})` : ""}`;
     let args;
     try {
