@@ -1,13 +1,20 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
+	"encoding/binary"
 	"encoding/json"
 	"flag"
 	"fmt"
+	"image"
+	"image/color"
+	"image/png"
 	"io"
+	"math"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"time"
@@ -15,6 +22,7 @@ import (
 	"github.com/mark3labs/mcp-go/client"
 	"github.com/mark3labs/mcp-go/mcp"
 
+	"github.com/mcp-media/mcp-media/internal/inbox"
 	"github.com/mcp-media/mcp-media/internal/mcpserver"
 	"github.com/mcp-media/mcp-media/internal/sandbox"
 	"github.com/mcp-media/mcp-media/tools/toolkit"
@@ -171,6 +179,40 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			return nil
 		},
 		func() error {
+			fmt.Fprintln(stdout, "── Speech recognition and moderation on Qiniu Dora ──")
+			fmt.Fprintln(stdout)
+			clip, how, err := demoClip(dir)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "(a short clip was %s)\n\n", how)
+			png := filepath.Join(dir, "poster.png")
+			if err := writePNG(png); err != nil {
+				return err
+			}
+			if _, err := call("qiniu_transcribe_short", map[string]any{"path": clip}); err != nil {
+				return err
+			}
+			if _, err := call("qiniu_censor_image", map[string]any{"path": png}); err != nil {
+				return err
+			}
+			res, err := call("qiniu_transcribe_long", map[string]any{"url": "https://media.example.com/town-hall.wav", "wait": false})
+			if err != nil {
+				return err
+			}
+			task := structured(res, "task_id")
+			fmt.Fprintln(stdout, "(the provider finishes the task and calls the server back; the inbox receives it)")
+			fmt.Fprintln(stdout)
+			for i := 0; i < 60; i++ {
+				if evs, _ := env.Inbox.List(inbox.Filter{TaskID: task}); len(evs) > 0 {
+					break
+				}
+				time.Sleep(250 * time.Millisecond)
+			}
+			_, err = call("media_events", map[string]any{"task_id": task})
+			return err
+		},
+		func() error {
 			fmt.Fprintln(stdout, "A bad argument comes back as a tool error naming it; the server keeps serving:")
 			_, err := call("aioz_upload_media", map[string]any{"file_path": video, "chunk_size_mib": 10})
 			return err
@@ -204,4 +246,51 @@ func writeDemoVideo(path string, size int64) error {
 
 func indent(s string) string {
 	return "    " + strings.ReplaceAll(strings.TrimRight(s, "\n"), "\n", "\n    ")
+}
+
+// demoClip speaks a sentence with espeak-ng and converts it to 16 kHz mono
+// with sox when both are installed; otherwise it writes a 3 s tone WAV.
+func demoClip(dir string) (string, string, error) {
+	path := filepath.Join(dir, "welcome.wav")
+	if _, err := exec.LookPath("espeak-ng"); err == nil {
+		if _, err := exec.LookPath("sox"); err == nil {
+			raw := filepath.Join(dir, "welcome-22k.wav")
+			if exec.Command("espeak-ng", "-w", raw, "Welcome to the product launch").Run() == nil &&
+				exec.Command("sox", raw, "-r", "16000", "-c", "1", "-b", "16", path).Run() == nil {
+				return path, "spoken by espeak-ng and resampled by sox", nil
+			}
+		}
+	}
+	const rate, secs = 16000, 3
+	pcm := make([]byte, rate*secs*2)
+	for i := 0; i < rate*secs; i++ {
+		v := int16(8000 * math.Sin(2*math.Pi*440*float64(i)/rate))
+		binary.LittleEndian.PutUint16(pcm[2*i:], uint16(v))
+	}
+	var hdr bytes.Buffer
+	hdr.WriteString("RIFF")
+	binary.Write(&hdr, binary.LittleEndian, uint32(36+len(pcm)))
+	hdr.WriteString("WAVEfmt ")
+	for _, v := range []any{uint32(16), uint16(1), uint16(1), uint32(rate), uint32(rate * 2), uint16(2), uint16(16)} {
+		binary.Write(&hdr, binary.LittleEndian, v)
+	}
+	hdr.WriteString("data")
+	binary.Write(&hdr, binary.LittleEndian, uint32(len(pcm)))
+	return path, "generated as a 440 Hz tone (install espeak-ng and sox for speech)", os.WriteFile(path, append(hdr.Bytes(), pcm...), 0o644)
+}
+
+// writePNG writes a small poster image for the moderation step.
+func writePNG(path string) error {
+	img := image.NewRGBA(image.Rect(0, 0, 64, 36))
+	for y := 0; y < 36; y++ {
+		for x := 0; x < 64; x++ {
+			img.Set(x, y, color.RGBA{uint8(x * 4), uint8(y * 7), 160, 255})
+		}
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return png.Encode(f, img)
 }

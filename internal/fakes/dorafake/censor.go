@@ -1,6 +1,8 @@
 package dorafake
 
 import (
+	"bytes"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"net/http"
@@ -209,8 +211,8 @@ func (s *Server) imageCensor(_ *http.Request, body []byte) reply {
 		return shumeiErr(1902, err.Error())
 	case jsonSize(data) > 10<<20:
 		return shumeiErr(1902, "data larger than 10MB")
-	case !isHTTPURL(img):
-		return shumeiErr(1902, "data.img must be an http or https URL")
+	case !isHTTPURL(img) && !isBase64Image(img):
+		return shumeiErr(1902, "data.img must be an http or https URL or a base64-encoded image")
 	case channel != "" && !imageChannels[channel]:
 		return shumeiErr(1902, "unknown data.channel "+channel)
 	case hasPremium && premium != 0 && premium != 1:
@@ -225,7 +227,7 @@ func (s *Server) imageCensor(_ *http.Request, body []byte) reply {
 		return shumeiErr(1902, "unknown data.role "+role)
 	}
 	u, _ := url.Parse(img)
-	if ext := urlExt(u); ext != "" && !imageFormats[ext] {
+	if ext := urlExt(u); isHTTPURL(img) && ext != "" && !imageFormats[ext] {
 		return shumeiErr(1902, "unsupported image format ."+ext)
 	}
 	level := levelFromURL(img)
@@ -1006,4 +1008,22 @@ func (s *Server) streamClose(_ *http.Request, body []byte) reply {
 		return yituErr(4302, "SAAS_ANTISPAM_REQUESTID_NOT_FOUND_ERROR", "no scan "+id)
 	}
 	return okReply(yituEnvelope{Rtn: 0, Message: "SAAS_SUCC", RequestID: id})
+}
+
+// isBase64Image accepts Shumei's inline form of data.img: the image bytes in
+// standard base64 (p007 documents only URLs, but lets `data` be 10 MB —
+// quirk 62 — which only inline images need). The decoded bytes must start
+// like a JPEG, PNG, GIF, WebP or BMP.
+func isBase64Image(s string) bool {
+	b, err := base64.StdEncoding.DecodeString(s)
+	if err != nil || len(b) < 12 {
+		return false
+	}
+	switch {
+	case bytes.HasPrefix(b, []byte("\xff\xd8\xff")), bytes.HasPrefix(b, []byte("\x89PNG\r\n\x1a\n")),
+		bytes.HasPrefix(b, []byte("GIF8")), bytes.HasPrefix(b, []byte("BM")),
+		bytes.HasPrefix(b, []byte("RIFF")) && string(b[8:12]) == "WEBP":
+		return true
+	}
+	return false
 }

@@ -32,12 +32,16 @@ func TestCensorImageURL(t *testing.T) {
 }
 
 // p007 documents only image URLs; a local file is sent as base64 in
-// data.img (quirk 62: data may be 10 MB). The fake refuses anything but a
-// URL, and the client reports its 1902 with the provider's words.
+// data.img (quirk 62: data may be 10 MB), which the fake accepts when the
+// bytes are an image; anything else is its 1902, in the provider's words.
 func TestCensorImageLocalFileIsBase64(t *testing.T) {
 	e := newEnv(t)
 	p := writeFile(t, "cat.png", append([]byte("\x89PNG\r\n\x1a\n"), make([]byte, 64)...))
-	_, err := e.client.CensorImage(context.Background(), ImageCensorRequest{Path: p})
+	if _, err := e.client.CensorImage(context.Background(), ImageCensorRequest{Path: p}); err != nil {
+		t.Fatalf("local PNG: %v", err)
+	}
+	bad := writeFile(t, "notes.png", []byte("this is not an image at all"))
+	_, err := e.client.CensorImage(context.Background(), ImageCensorRequest{Path: bad})
 	var de *Error
 	if !errors.As(err, &de) || de.Code != 1902 || de.Message != "参数不合法" {
 		t.Fatalf("err = %v", err)
