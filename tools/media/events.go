@@ -2,7 +2,9 @@ package media
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"time"
 
 	"github.com/mcp-media/mcp-media/internal/inbox"
 	"github.com/mcp-media/mcp-media/templates"
@@ -18,9 +20,20 @@ type EventsInput struct {
 	Limit    int    `json:"limit,omitempty" jsonschema:"minimum=1,maximum=100,default=20"`
 }
 
+// EventView is one received callback as agents see it.
+type EventView struct {
+	Seq        int64          `json:"seq"`
+	Provider   string         `json:"provider"`
+	Kind       string         `json:"kind"`
+	TaskID     string         `json:"task_id,omitempty"`
+	ReceivedAt time.Time      `json:"received_at"`
+	Summary    string         `json:"summary,omitempty"`
+	Payload    map[string]any `json:"payload" jsonschema_description:"The provider's callback body"`
+}
+
 // EventsOutput is a page of events.
 type EventsOutput struct {
-	Events  []inbox.Event `json:"events"`
+	Events  []EventView `json:"events"`
 	More    bool          `json:"more"`
 	NextSeq int64         `json:"next_seq,omitempty" jsonschema_description:"Pass as after_seq for the next page"`
 	Enabled bool          `json:"callbacks_enabled" jsonschema_description:"False when no --public-url is set"`
@@ -36,9 +49,11 @@ func eventsTool(env *toolkit.Env) toolkit.Tool {
 			return EventsOutput{}, "", errors.New("the callback inbox is not running in this process")
 		}
 		evs, more := env.Inbox.List(inbox.Filter{TaskID: in.TaskID, Provider: in.Provider, Kind: in.Kind, AfterSeq: in.AfterSeq, Limit: in.Limit})
-		out := EventsOutput{Events: evs, More: more, Enabled: env.Inbox.Enabled()}
-		if out.Events == nil {
-			out.Events = []inbox.Event{}
+		out := EventsOutput{Events: []EventView{}, More: more, Enabled: env.Inbox.Enabled()}
+		for _, e := range evs {
+			v := EventView{Seq: e.Seq, Provider: e.Provider, Kind: e.Kind, TaskID: e.TaskID, ReceivedAt: e.ReceivedAt, Summary: e.Summary}
+			_ = json.Unmarshal(e.Payload, &v.Payload)
+			out.Events = append(out.Events, v)
 		}
 		if more && len(evs) > 0 {
 			out.NextSeq = evs[len(evs)-1].Seq

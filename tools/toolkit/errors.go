@@ -46,8 +46,11 @@ func fromValidation(ve *sjs.ValidationError, schema json.RawMessage) error {
 		}
 		return &ArgError{Arg: name, Problem: "is required", Fix: "add it (see the tool's input schema)"}
 	case *kind.AdditionalProperties:
-		return &ArgError{Arg: strings.Join(k.Properties, "`, `"), Problem: "is not an argument of this tool",
-			Fix: "remove it; valid arguments: " + strings.Join(propertyNames(schema), ", ")}
+		fix := "remove it; this tool takes no arguments"
+		if names := propertyNames(schema); len(names) > 0 {
+			fix = "remove it; valid arguments: " + strings.Join(names, ", ")
+		}
+		return &ArgError{Arg: strings.Join(k.Properties, "`, `"), Problem: "is not an argument of this tool", Fix: fix}
 	case *kind.Type:
 		return &ArgError{Arg: orArgs(arg), Problem: fmt.Sprintf("must be %s, got %s", strings.Join(k.Want, " or "), k.Got)}
 	case *kind.Enum:
@@ -60,6 +63,19 @@ func fromValidation(ve *sjs.ValidationError, schema json.RawMessage) error {
 		return &ArgError{Arg: orArgs(arg), Problem: fmt.Sprintf("%s is not allowed", got), Fix: "use one of " + strings.Join(want, ", ")}
 	case *kind.Minimum:
 		return &ArgError{Arg: orArgs(arg), Problem: fmt.Sprintf("must be at least %s, got %s", k.Want.RatString(), ratOrAny(k.Got))}
+	case *kind.MinLength:
+		if k.Want == 1 {
+			return &ArgError{Arg: orArgs(arg), Problem: "must not be empty"}
+		}
+		return &ArgError{Arg: orArgs(arg), Problem: fmt.Sprintf("must be at least %d characters, got %d", k.Want, k.Got)}
+	case *kind.MaxLength:
+		return &ArgError{Arg: orArgs(arg), Problem: fmt.Sprintf("must be at most %d characters, got %d", k.Want, k.Got)}
+	case *kind.ExclusiveMinimum:
+		return &ArgError{Arg: orArgs(arg), Problem: fmt.Sprintf("must be greater than %s, got %s", k.Want.RatString(), ratOrAny(k.Got))}
+	case *kind.MinItems:
+		return &ArgError{Arg: orArgs(arg), Problem: fmt.Sprintf("needs at least %d items, got %d", k.Want, k.Got)}
+	case *kind.MaxItems:
+		return &ArgError{Arg: orArgs(arg), Problem: fmt.Sprintf("takes at most %d items, got %d", k.Want, k.Got)}
 	case *kind.Maximum:
 		return &ArgError{Arg: orArgs(arg), Problem: fmt.Sprintf("must be at most %s, got %s", k.Want.RatString(), ratOrAny(k.Got))}
 	}
