@@ -34,9 +34,9 @@ type EventView struct {
 // EventsOutput is a page of events.
 type EventsOutput struct {
 	Events  []EventView `json:"events"`
-	More    bool          `json:"more"`
-	NextSeq int64         `json:"next_seq,omitempty" jsonschema_description:"Pass as after_seq for the next page"`
-	Enabled bool          `json:"callbacks_enabled" jsonschema_description:"False when no --public-url is set"`
+	More    bool        `json:"more"`
+	NextSeq int64       `json:"next_seq,omitempty" jsonschema_description:"Pass as after_seq for the next page"`
+	Enabled bool        `json:"callbacks_enabled" jsonschema_description:"False when no --public-url is set"`
 }
 
 func eventsTool(env *toolkit.Env) toolkit.Tool {

@@ -44,7 +44,9 @@ func TestArgumentErrorsNameTheArgument(t *testing.T) {
 	tool := sampleTool(func(ctx context.Context, c *Call, in sampleIn) (sampleOut, string, error) {
 		return sampleOut{Echo: in.Name}, "", nil
 	})
-	none := New(Spec{Name: "media_none"}, func(ctx context.Context, c *Call, in struct{}) (sampleOut, string, error) { return sampleOut{}, "", nil })
+	none := New(Spec{Name: "media_none"}, func(ctx context.Context, c *Call, in struct{}) (sampleOut, string, error) {
+		return sampleOut{}, "", nil
+	})
 	cases := []struct {
 		tool *Tool
 		args string
@@ -115,7 +117,9 @@ func TestResultsErrorsAndPanicsAreScrubbed(t *testing.T) {
 func TestSandboxResultsSaySo(t *testing.T) {
 	env := testEnv()
 	env.Sandbox = true
-	tool := sampleTool(func(ctx context.Context, c *Call, in sampleIn) (sampleOut, string, error) { return sampleOut{}, "done\n", nil })
+	tool := sampleTool(func(ctx context.Context, c *Call, in sampleIn) (sampleOut, string, error) {
+		return sampleOut{}, "done\n", nil
+	})
 	if text, _, _ := run(&tool, env, `{"name":"a"}`); !strings.HasSuffix(text, "no real account was touched._") {
 		t.Errorf("got %q", text)
 	}
