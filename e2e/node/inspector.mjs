@@ -49,12 +49,10 @@ async function suite(label, target) {
     `exit ${r.code}: ${names.join(", ")}\n${r.stderr}`);
   tally.check((r.json?.tools ?? []).every((t) => t.outputSchema && t.annotations), `${label}: tools/list: every tool has an outputSchema and annotations`);
 
-  // Schema portability as the Inspector judges it (--strict). Reported, not
-  // yet enforced: see the e2e README.
+  // Schema portability as the Inspector judges it (--strict).
   const strict = await inspector([...target, "--method", "tools/list", "--strict"]);
-  if (strict.code !== 0) {
-    console.log(`  WARN ${label}: the Inspector's --strict schema check exits ${strict.code}:\n       ${strict.stderr.trim().split("\n").slice(0, 8).join("\n       ")}`);
-  }
+  tally.check(strict.code === 0, `${label}: tools/list passes the Inspector's --strict schema check`,
+    `exit ${strict.code}: ${strict.stderr.trim().split("\n").slice(0, 8).join("\n       ")}`);
 
   // tools/call with --tool-arg (numbers and arrays are parsed as JSON)
   r = await inspector([...target, "--method", "tools/call", "--tool-name", "aioz_list_media", "--tool-arg", "limit=2"]);
