@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"os"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/mcp-media/mcp-media/internal/httpx"
@@ -134,14 +135,105 @@ func (b *partBody) open() (io.ReadCloser, error) {
 	h := md5.New()
 	b.last = h
 	suffix := append([]byte(nil), b.suffix...)
-	return io.NopCloser(io.MultiReader(
-		bytes.NewReader(b.prefix),
-		io.TeeReader(io.NewSectionReader(b.r, b.ch.Start, b.ch.Len()), h),
-		&lazyReader{fill: func() []byte {
-			hex.Encode(suffix[b.hashAt:b.hashAt+32], h.Sum(nil))
-			return suffix
-		}},
-	)), nil
+	pf := newPrefetcher(io.NewSectionReader(b.r, b.ch.Start, b.ch.Len()), h)
+	return &readCloser{
+		Reader: io.MultiReader(
+			bytes.NewReader(b.prefix),
+			pf,
+			&lazyReader{fill: func() []byte {
+				hex.Encode(suffix[b.hashAt:b.hashAt+32], h.Sum(nil))
+				return suffix
+			}},
+		),
+		close: pf.Close,
+	}, nil
+}
+
+type readCloser struct {
+	io.Reader
+	close func() error
+}
+
+func (r *readCloser) Close() error { return r.close() }
+
+// prefetcher reads and hashes the chunk one block ahead of the socket, so
+// disk reads and MD5 overlap with sending. It holds at most prefetchBlocks
+// blocks of prefetchSize bytes, whatever the chunk size.
+type prefetcher struct {
+	ch      chan []byte
+	free    chan []byte
+	done    chan struct{}
+	cur     []byte
+	backing []byte
+	err     error // set before ch is closed
+	once    sync.Once
+}
+
+const (
+	prefetchSize   = 1 << 20
+	prefetchBlocks = 4
+)
+
+func newPrefetcher(src io.Reader, h hash.Hash) *prefetcher {
+	p := &prefetcher{ch: make(chan []byte, prefetchBlocks-1), free: make(chan []byte, prefetchBlocks), done: make(chan struct{})}
+	for i := 0; i < prefetchBlocks; i++ {
+		p.free <- make([]byte, prefetchSize)
+	}
+	go func() {
+		defer close(p.ch)
+		for {
+			var buf []byte
+			select {
+			case buf = <-p.free:
+			case <-p.done:
+				return
+			}
+			n, err := io.ReadFull(src, buf)
+			if n > 0 {
+				h.Write(buf[:n])
+				select {
+				case p.ch <- buf[:n]:
+				case <-p.done:
+					return
+				}
+			}
+			if err == io.EOF || err == io.ErrUnexpectedEOF {
+				p.err = io.EOF
+				return
+			}
+			if err != nil {
+				p.err = err
+				return
+			}
+		}
+	}()
+	return p
+}
+
+func (p *prefetcher) Read(b []byte) (int, error) {
+	if len(p.cur) == 0 {
+		if p.backing != nil {
+			p.free <- p.backing[:cap(p.backing)]
+			p.backing = nil
+		}
+		buf, ok := <-p.ch
+		if !ok {
+			if p.err == nil {
+				return 0, errors.New("upload body closed")
+			}
+			return 0, p.err
+		}
+		p.cur, p.backing = buf, buf
+	}
+	n := copy(b, p.cur)
+	p.cur = p.cur[n:]
+	return n, nil
+}
+
+// Close stops the read-ahead (a retry or a cancellation abandons the body).
+func (p *prefetcher) Close() error {
+	p.once.Do(func() { close(p.done) })
+	return nil
 }
 
 func (b *partBody) sum() string { return hex.EncodeToString(b.last.Sum(nil)) }

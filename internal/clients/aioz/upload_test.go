@@ -7,7 +7,9 @@ import (
 	"io"
 	"mime"
 	"mime/multipart"
+	"runtime"
 	"testing"
+	"time"
 )
 
 func TestPlan(t *testing.T) {
@@ -78,5 +80,27 @@ func TestPartBody(t *testing.T) {
 		if b.sum() != hex.EncodeToString(sum[:]) {
 			t.Errorf("sum() = %s", b.sum())
 		}
+	}
+}
+
+// An abandoned body (a retry, a cancellation) stops its read-ahead.
+func TestPartBodyCloseStopsReadAhead(t *testing.T) {
+	data := make([]byte, 20<<20)
+	b, _ := newPartBody(bytes.NewReader(data), Chunk{Index: 0, Start: 0, End: int64(len(data)) - 1}, "x.mp4")
+	before := runtime.NumGoroutine()
+	rc, _ := b.open()
+	buf := make([]byte, 1000)
+	if _, err := io.ReadFull(rc, buf); err != nil {
+		t.Fatal(err)
+	}
+	rc.Close()
+	for i := 0; i < 100 && runtime.NumGoroutine() > before; i++ {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > before {
+		t.Errorf("read-ahead goroutine still running (%d > %d)", n, before)
+	}
+	if _, err := io.ReadAll(rc); err == nil {
+		t.Error("reading a closed body must fail, not send a truncated chunk")
 	}
 }
