@@ -193,6 +193,9 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			if _, err := call("qiniu_transcribe_short", map[string]any{"path": clip}); err != nil {
 				return err
 			}
+			if _, err := call("qiniu_transcribe_realtime", map[string]any{"path": clip}); err != nil {
+				return err
+			}
 			if _, err := call("qiniu_censor_image", map[string]any{"path": png}); err != nil {
 				return err
 			}

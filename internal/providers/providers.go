@@ -90,10 +90,12 @@ var All = []Provider{
 		Endpoints: []Endpoint{
 			{Name: "pili", Env: "MCP_MEDIA_QINIU_PILI_URL", Default: "https://pili.qiniuapi.com"},
 			{Name: "caster", Env: "MCP_MEDIA_QINIU_CASTER_URL", Default: "https://pili-caster.qiniuapi.com"},
-			{Name: "asr", Env: "MCP_MEDIA_QINIU_ASR_URL", Default: "https://ap-gate-z0.qiniuapi.com"},
-			{Name: "asr_ws", Env: "MCP_MEDIA_QINIU_ASR_WS_URL", Default: "wss://ap-gate-z0.qiniuapi.com"},
-			{Name: "censor", Env: "MCP_MEDIA_QINIU_CENSOR_URL", Default: "https://ai.qiniuapi.com"},
-			{Name: "translate", Env: "MCP_MEDIA_QINIU_TRANSLATE_URL", Default: "https://ai.qiniuapi.com"},
+			// Hosts from shared/specs/qiniu-dora.md: short/long ASR and the
+			// Yitu live voice censor share yitu-audio.
+			{Name: "asr", Env: "MCP_MEDIA_QINIU_ASR_URL", Default: "https://yitu-audio.qiniuapi.com"},
+			{Name: "asr_ws", Env: "MCP_MEDIA_QINIU_ASR_WS_URL", Default: "wss://ap-open-ws.service-z0.qiniuapp.com"},
+			{Name: "censor", Env: "MCP_MEDIA_QINIU_CENSOR_URL", Default: "https://censor-open.qiniuapi.com"},
+			{Name: "translate", Env: "MCP_MEDIA_QINIU_TRANSLATE_URL", Default: "https://ap-gate-z0.qiniuapi.com"},
 		},
 	},
 	{

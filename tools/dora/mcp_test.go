@@ -87,10 +87,18 @@ func TestRealtimeProgressOverMCP(t *testing.T) {
 	if err != nil || res.IsError {
 		t.Fatalf("%v %s", err, toolkit.ResultText(res))
 	}
-	ms.mu.Lock()
-	got := append([]string(nil), ms.msgs...)
-	ms.mu.Unlock()
 	want := []string{"partial 00:00:01.0: [sandbox] 一", "partial 00:00:02.0: [sandbox] 一二", "partial 00:00:03.0: [sandbox] 一二三", "final 00:00:03.2: [sandbox] 一二三。"}
+	// Notifications and the result travel separately: the last notification
+	// may land just after the result.
+	var got []string
+	for deadline := time.Now().Add(2 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		ms.mu.Lock()
+		got = append([]string(nil), ms.msgs...)
+		ms.mu.Unlock()
+		if len(got) >= len(want) || time.Now().After(deadline) {
+			break
+		}
+	}
 	if strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("notifications = %q", got)
 	}

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"sort"
 	"sync"
+	"time"
 
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
@@ -78,7 +79,18 @@ func (c *Call) Progress(progress, total float64, message string) {
 	if total > 0 {
 		params["total"] = total
 	}
-	_ = srv.SendNotificationToClient(c.ctx, "notifications/progress", params)
+	// mcp-go drops a notification when the session's queue is full; wait a
+	// little for a slow client rather than lose a progress step.
+	for i := 0; i < 50; i++ {
+		err := srv.SendNotificationToClient(c.ctx, "notifications/progress", params)
+		if !errors.Is(err, server.ErrNotificationChannelBlocked) || c.ctx.Err() != nil {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if c.env.Log != nil {
+		c.env.Log.Warn("a progress notification was dropped: the client is not reading notifications")
+	}
 }
 
 // Logf logs at info level to the client (when it asked for logs) and the
