@@ -1,0 +1,116 @@
+package mcpserver
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/mark3labs/mcp-go/client"
+	"github.com/mark3labs/mcp-go/mcp"
+
+	"github.com/mcp-media/mcp-media/internal/credentials"
+	"github.com/mcp-media/mcp-media/internal/inbox"
+	"github.com/mcp-media/mcp-media/internal/redact"
+	"github.com/mcp-media/mcp-media/tools/toolkit"
+)
+
+func newEnv(t *testing.T, file string) *toolkit.Env {
+	t.Helper()
+	set := &redact.Set{}
+	ib, err := inbox.New(inbox.Options{PublicURL: "https://hooks.example.com", File: file})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &toolkit.Env{Redact: set, Getenv: func(string) string { return "" }, Inbox: ib,
+		Creds: &credentials.Store{Redact: set, Getenv: func(string) string { return "" }}}
+}
+
+func connect(t *testing.T, env *toolkit.Env, onNote func(mcp.JSONRPCNotification)) *client.Client {
+	t.Helper()
+	s, _, err := Build(Options{Toolsets: []string{"media"}, Env: env})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := client.NewInProcessClient(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	if onNote != nil {
+		c.OnNotification(onNote)
+	}
+	ctx := context.Background()
+	if err := c.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	init := mcp.InitializeRequest{}
+	init.Params.ProtocolVersion = mcp.LATEST_PROTOCOL_VERSION
+	init.Params.ClientInfo = mcp.Implementation{Name: "test", Version: "1"}
+	if _, err := c.Initialize(ctx, init); err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// A result that only comes by callback lands in the inbox, is announced to a
+// connected client (resource updated + a log line), and is still readable
+// with media_events after a restart.
+func TestCallbackAnnouncedAndSurvivesRestart(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "inbox.jsonl")
+	env := newEnv(t, file)
+	var mu sync.Mutex
+	var notes []mcp.JSONRPCNotification
+	connect(t, env, func(n mcp.JSONRPCNotification) {
+		mu.Lock()
+		notes = append(notes, n)
+		mu.Unlock()
+	})
+	url, err := env.Inbox.NewCallback("qiniu", "asr_long")
+	if err != nil {
+		t.Fatal(err)
+	}
+	env.Inbox.Bind(url, "task-7")
+	env.Inbox.Add("qiniu", "asr_long", "task-7", []byte(`{"text":"hello"}`))
+
+	var updated, logged bool
+	for deadline := time.Now().Add(2 * time.Second); time.Now().Before(deadline) && !(updated && logged); time.Sleep(10 * time.Millisecond) {
+		mu.Lock()
+		for _, n := range notes {
+			switch n.Method {
+			case "notifications/resources/updated":
+				updated = updated || n.Params.AdditionalFields["uri"] == "mcp-media://events"
+			case "notifications/message":
+				data, _ := n.Params.AdditionalFields["data"].(string)
+				logged = logged || strings.Contains(data, "task-7")
+			}
+		}
+		mu.Unlock()
+	}
+	if !updated || !logged {
+		t.Fatalf("client not told: updated=%v logged=%v (%d notifications)", updated, logged, len(notes))
+	}
+
+	// Restart: a new process opens the same inbox file.
+	c := connect(t, newEnv(t, file), nil)
+	req := mcp.CallToolRequest{}
+	req.Params.Name = "media_events"
+	req.Params.Arguments = map[string]any{"task_id": "task-7"}
+	res, err := c.CallTool(context.Background(), req)
+	if err != nil || res.IsError {
+		t.Fatalf("%v %s", err, toolkit.ResultText(res))
+	}
+	sc := res.StructuredContent.(map[string]any)
+	evs := sc["events"].([]any)
+	if len(evs) != 1 || evs[0].(map[string]any)["payload"].(map[string]any)["text"] != "hello" {
+		t.Errorf("after restart: %v", sc)
+	}
+	rr := mcp.ReadResourceRequest{}
+	rr.Params.URI = "mcp-media://events"
+	rres, err := c.ReadResource(context.Background(), rr)
+	if err != nil || !strings.Contains(rres.Contents[0].(mcp.TextResourceContents).Text, "task-7") {
+		t.Errorf("events resource: %v %v", err, rres)
+	}
+}
