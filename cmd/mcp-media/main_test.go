@@ -1,0 +1,59 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+)
+
+func runCLI(t *testing.T, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	t.Setenv("MCP_MEDIA_STATE_DIR", t.TempDir())
+	var out, errb bytes.Buffer
+	code := run(context.Background(), args, strings.NewReader(stdin), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestCLI(t *testing.T) {
+	cases := []struct {
+		args     []string
+		stdin    string
+		code     int
+		wantOut  string
+		wantErr  string
+		rejected string
+	}{
+		{args: nil, code: 2, wantErr: "Usage:"},
+		{args: []string{"frobnicate"}, code: 2, wantErr: `unknown command "frobnicate"`},
+		{args: []string{"help"}, code: 0, wantOut: "mcp-media demo"},
+		{args: []string{"auth", "--help"}, code: 0, wantOut: "AIOZ_STREAM_PUBLIC_KEY"},
+		{args: []string{"auth", "set", "nope"}, code: 2, wantErr: "choose one of aioz, aliyun, qiniu, vod"},
+		{args: []string{"auth", "set", "aioz"}, code: 2, wantErr: "not a terminal; pipe the keys as JSON with --stdin"},
+		{args: []string{"auth", "set", "aioz", "--stdin"}, stdin: "not json", code: 2, wantErr: "not a JSON object"},
+		{args: []string{"tools", "--sandbox"}, code: 0, wantOut: "aioz_upload_media"},
+		{args: []string{"tools", "--sandbox", "--toolsets", "nope"}, code: 2, wantErr: `unknown toolset "nope"`},
+		{args: []string{"tools", "--sandbox", "--read-only"}, code: 0, wantOut: "aioz_list_media", rejected: "aioz_delete_media"},
+		{args: []string{"call", "nope_tool", "--sandbox"}, code: 2, wantErr: `no tool "nope_tool"`},
+		{args: []string{"call", "aioz_list_media", "--args", "{bad", "--sandbox"}, code: 2, wantErr: "--args is not a JSON object"},
+		{args: []string{"call", "aioz_list_media", "--args", `{"limit":500}`, "--sandbox"}, code: 1, wantOut: "invalid argument `limit`"},
+		{args: []string{"call", "aioz_list_media", "--args", `{"search":"keynote"}`, "--sandbox", "--json"}, code: 0, wantOut: `"total": 1`},
+		{args: []string{"serve", "--transport", "carrier-pigeon", "--sandbox"}, code: 2, wantErr: "use stdio, sse or http"},
+		{args: []string{"serve", "--transport", "http", "--addr", "0.0.0.0:0"}, code: 1, wantErr: "MCP_MEDIA_HTTP_TOKEN"},
+	}
+	for _, c := range cases {
+		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
+			t.Setenv("MCP_MEDIA_HTTP_TOKEN", "")
+			code, out, errOut := runCLI(t, c.stdin, c.args...)
+			if code != c.code {
+				t.Errorf("exit %d, want %d\nstdout: %s\nstderr: %s", code, c.code, out, errOut)
+			}
+			if !strings.Contains(out, c.wantOut) || !strings.Contains(errOut, c.wantErr) {
+				t.Errorf("stdout %q\nstderr %q\nwant %q / %q", out, errOut, c.wantOut, c.wantErr)
+			}
+			if c.rejected != "" && strings.Contains(out, c.rejected) {
+				t.Errorf("%s should not be listed", c.rejected)
+			}
+		})
+	}
+}
