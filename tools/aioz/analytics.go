@@ -77,6 +77,17 @@ func (t *tools) when(w When) (TimeRange, error) {
 		FromUnix: r.FromUnix, ToUnix: r.ToUnix, Conversion: r.Note}, nil
 }
 
+// start parses the time range, then builds the client: bad dates are
+// reported before anything else is checked.
+func (t *tools) start(w When) (TimeRange, *aiozapi.Client, error) {
+	tr, err := t.when(w)
+	if err != nil {
+		return TimeRange{}, nil, err
+	}
+	client, _, err := t.client()
+	return tr, client, err
+}
+
 // MetricInput are aioz_get_metric's arguments.
 type MetricInput struct {
 	When
@@ -97,11 +108,7 @@ func (t *tools) metric(ctx context.Context, c *toolkit.Call, in MetricInput) (Me
 	if in.Aggregation == "rate" && in.Metric != "play" {
 		return MetricOutput{}, "", toolkit.BadArg("aggregation", "rate is only defined for metric play", "use count, total, average or sum")
 	}
-	tr, err := t.when(in.When)
-	if err != nil {
-		return MetricOutput{}, "", err
-	}
-	client, _, err := t.client()
+	tr, client, err := t.start(in.When)
 	if err != nil {
 		return MetricOutput{}, "", err
 	}
@@ -134,11 +141,7 @@ type BucketsOutput struct {
 }
 
 func (t *tools) breakdown(ctx context.Context, c *toolkit.Call, in BreakdownInput) (BucketsOutput, string, error) {
-	tr, err := t.when(in.When)
-	if err != nil {
-		return BucketsOutput{}, "", err
-	}
-	client, _, err := t.client()
+	tr, client, err := t.start(in.When)
 	if err != nil {
 		return BucketsOutput{}, "", err
 	}
@@ -163,11 +166,7 @@ type TimeseriesInput struct {
 }
 
 func (t *tools) timeseries(ctx context.Context, c *toolkit.Call, in TimeseriesInput) (BucketsOutput, string, error) {
-	tr, err := t.when(in.When)
-	if err != nil {
-		return BucketsOutput{}, "", err
-	}
-	client, _, err := t.client()
+	tr, client, err := t.start(in.When)
 	if err != nil {
 		return BucketsOutput{}, "", err
 	}
@@ -196,11 +195,7 @@ type UsageOutput struct {
 }
 
 func (t *tools) usage(ctx context.Context, c *toolkit.Call, in UsageInput) (UsageOutput, string, error) {
-	tr, err := t.when(in.When)
-	if err != nil {
-		return UsageOutput{}, "", err
-	}
-	client, _, err := t.client()
+	tr, client, err := t.start(in.When)
 	if err != nil {
 		return UsageOutput{}, "", err
 	}
@@ -242,11 +237,7 @@ var reportBreakdowns = []struct{ label, breakdown string }{
 }
 
 func (t *tools) report(ctx context.Context, c *toolkit.Call, in ReportInput) (ReportOutput, string, error) {
-	tr, err := t.when(in.When)
-	if err != nil {
-		return ReportOutput{}, "", err
-	}
-	client, _, err := t.client()
+	tr, client, err := t.start(in.When)
 	if err != nil {
 		return ReportOutput{}, "", err
 	}
