@@ -189,10 +189,22 @@ func missing(p providers.Provider, f map[string]string) []string {
 }
 
 func keyringReason(err error) string {
-	if errors.Is(err, ErrKeyringUnavailable) {
-		return "the OS keyring is unavailable; keys can only come from the environment"
+	if errors.Is(err, ErrKeyringUnavailable) || noSecretService(err) {
+		return "the OS keyring is unavailable (no Secret Service: a headless Linux without a D-Bus session and gnome-keyring); keys can only come from the environment"
 	}
 	return "the OS keyring could not be read (" + err.Error() + "); keys can only come from the environment"
+}
+
+// noSecretService recognises go-keyring's errors on a Linux without a
+// D-Bus session or a Secret Service provider.
+func noSecretService(err error) bool {
+	msg := err.Error()
+	for _, s := range []string{"dbus", "DBus", "org.freedesktop.secrets", "Secret Service"} {
+		if strings.Contains(msg, s) {
+			return true
+		}
+	}
+	return false
 }
 
 // Save validates fields against the provider's definition and writes them to
@@ -224,8 +236,12 @@ func (s *Store) Save(id string, fields map[string]string) error {
 		return ErrKeyringUnavailable
 	}
 	if err := s.Keyring.Set(Service, id, string(raw)); err != nil {
+		why := err.Error()
+		if noSecretService(err) {
+			why = "no Secret Service is running (headless Linux without a D-Bus session and gnome-keyring)"
+		}
 		return fmt.Errorf("%w: %s. Nothing was written to disk; set %s in the environment of the server instead",
-			ErrKeyringUnavailable, err, p.EnvHint())
+			ErrKeyringUnavailable, why, p.EnvHint())
 	}
 	return nil
 }
