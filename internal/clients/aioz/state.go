@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -104,3 +105,24 @@ func (s *StateStore) Delete(key string) error {
 }
 
 func sortInts(s []int) { sort.Ints(s) }
+
+// StateMaxAge is how long an abandoned upload's state is kept: AIOZ
+// media left in `new` that long is not worth resuming.
+const StateMaxAge = 30 * 24 * time.Hour
+
+// Prune deletes states not touched for longer than maxAge, so abandoned
+// uploads do not pile up in the config dir.
+func (s *StateStore) Prune(maxAge time.Duration, now time.Time) {
+	entries, err := os.ReadDir(s.Dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		if !strings.HasPrefix(e.Name(), "upload-") || !strings.HasSuffix(e.Name(), ".json") {
+			continue
+		}
+		if info, err := e.Info(); err == nil && now.Sub(info.ModTime()) > maxAge {
+			_ = os.Remove(filepath.Join(s.Dir, e.Name()))
+		}
+	}
+}

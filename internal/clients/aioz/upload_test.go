@@ -7,6 +7,8 @@ import (
 	"io"
 	"mime"
 	"mime/multipart"
+	"os"
+	"path/filepath"
 	"runtime"
 	"testing"
 	"time"
@@ -102,5 +104,35 @@ func TestPartBodyCloseStopsReadAhead(t *testing.T) {
 	}
 	if _, err := io.ReadAll(rc); err == nil {
 		t.Error("reading a closed body must fail, not send a truncated chunk")
+	}
+}
+
+func TestStateStoreRoundTripAndPrune(t *testing.T) {
+	s := &StateStore{Dir: t.TempDir()}
+	st := &UploadState{Key: "abc", MediaID: "m1", Done: map[int]string{0: "x"}}
+	if err := s.Save(st); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Load("abc")
+	if err != nil || got == nil || got.MediaID != "m1" || got.Done[0] != "x" {
+		t.Fatalf("load: %+v %v", got, err)
+	}
+	if got, _ := s.Load("other"); got != nil {
+		t.Error("unknown key must load nothing")
+	}
+	old := filepath.Join(s.Dir, "upload-old.json")
+	os.WriteFile(old, []byte(`{"key":"old"}`), 0o600)
+	past := time.Now().Add(-2 * StateMaxAge)
+	os.Chtimes(old, past, past)
+	s.Prune(StateMaxAge, time.Now())
+	if _, err := os.Stat(old); !os.IsNotExist(err) {
+		t.Error("an abandoned state was not pruned")
+	}
+	if got, _ := s.Load("abc"); got == nil {
+		t.Error("a fresh state was pruned")
+	}
+	os.WriteFile(filepath.Join(s.Dir, "upload-bad.json"), []byte("{torn"), 0o600)
+	if got, err := s.Load("bad"); got != nil || err != nil {
+		t.Errorf("a corrupt state must be discarded, got %+v %v", got, err)
 	}
 }
