@@ -10,6 +10,7 @@ import (
 
 	"github.com/mark3labs/mcp-go/client"
 	"github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/mcp-media/mcp-media/internal/credentials"
 	"github.com/mcp-media/mcp-media/internal/inbox"
@@ -34,25 +35,40 @@ func connect(t *testing.T, env *toolkit.Env, onNote func(mcp.JSONRPCNotification
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := client.NewInProcessClient(s)
+	c, err := inProcess(s, onNote)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+func connectB(b *testing.B, s *server.MCPServer) *client.Client {
+	c, err := inProcess(s, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { c.Close() })
+	return c
+}
+
+func inProcess(s *server.MCPServer, onNote func(mcp.JSONRPCNotification)) (*client.Client, error) {
+	c, err := client.NewInProcessClient(s)
+	if err != nil {
+		return nil, err
+	}
 	if onNote != nil {
 		c.OnNotification(onNote)
 	}
 	ctx := context.Background()
 	if err := c.Start(ctx); err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	init := mcp.InitializeRequest{}
 	init.Params.ProtocolVersion = mcp.LATEST_PROTOCOL_VERSION
 	init.Params.ClientInfo = mcp.Implementation{Name: "test", Version: "1"}
-	if _, err := c.Initialize(ctx, init); err != nil {
-		t.Fatal(err)
-	}
-	return c
+	_, err = c.Initialize(ctx, init)
+	return c, err
 }
 
 // A result that only comes by callback lands in the inbox, is announced to a
