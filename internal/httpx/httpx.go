@@ -157,6 +157,10 @@ func DefaultHTTPClient() *http.Client {
 
 var defaultHTTP = DefaultHTTPClient()
 
+// CloseIdleConnections drops the shared client's keep-alive connections
+// (stress runs use it to tell leaked goroutines from idle sockets).
+func CloseIdleConnections() { defaultHTTP.CloseIdleConnections() }
+
 // Do sends req, retrying where safe, and decodes a 2xx JSON body into out
 // (when out is not nil).
 func (c *Client) Do(ctx context.Context, req Request, out any) (*Response, error) {

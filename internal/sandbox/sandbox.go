@@ -39,6 +39,9 @@ type Sandbox struct {
 type Options struct {
 	// Step is the fakes' pace for long work (transcoding); default 1s.
 	Step time.Duration
+	// AIOZRateLimit is the AIOZ fake's requests per minute (0: its default,
+	// 600, which a stress run exceeds on purpose or not).
+	AIOZRateLimit int
 }
 
 // Start runs every fake on its own loopback port.
@@ -48,7 +51,7 @@ func Start(opts Options) (*Sandbox, error) {
 	}
 	sb := &Sandbox{Creds: map[string]map[string]string{}, Env: map[string]string{}}
 	pub, sec := "sbx-pub-"+token(), "sbx-sec-"+token()
-	sb.AIOZ = aiozfake.New(aiozfake.Options{PublicKey: pub, SecretKey: sec, Step: opts.Step})
+	sb.AIOZ = aiozfake.New(aiozfake.Options{PublicKey: pub, SecretKey: sec, Step: opts.Step, RateLimit: opts.AIOZRateLimit})
 	sb.AIOZ.SeedMedia(
 		aiozfake.MediaSeed{Title: "Product launch keynote", Tags: []string{"launch"}, Duration: 1820, View: 5400, CreatedAt: time.Now().Add(-30 * 24 * time.Hour)},
 		aiozfake.MediaSeed{Title: "Behind the scenes", Duration: 312, View: 870, CreatedAt: time.Now().Add(-12 * 24 * time.Hour)},
