@@ -203,6 +203,11 @@ func (c *Client) Do(ctx context.Context, req Request, out any) (*Response, error
 			return resp, nil
 		}
 		apiErr.Attempts = attempt
+		if req.Method == http.MethodDelete && apiErr.Status == http.StatusNotFound && lastErr != nil && transient(lastErr) {
+			// The earlier attempt's answer was lost, not its effect: the
+			// thing is gone, which is what was asked.
+			return &Response{Status: http.StatusNotFound}, nil
+		}
 		lastErr = apiErr
 		if !retryable || !transient(apiErr) || attempt == attempts || ctx.Err() != nil {
 			break

@@ -142,3 +142,24 @@ func TestTransportFailureNamesHost(t *testing.T) {
 		t.Errorf("got %v", err)
 	}
 }
+
+// A DELETE whose first answer was lost is retried; the retry's 404 means the
+// first one worked, so the call succeeds instead of reporting a failure.
+func TestDeleteRetried404IsSuccess(t *testing.T) {
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if calls.Add(1) == 1 {
+			w.WriteHeader(502) // the delete happened, the answer did not arrive
+			return
+		}
+		w.WriteHeader(404)
+	}))
+	defer srv.Close()
+	if _, err := testClient(srv.URL).Do(context.Background(), Request{Method: "DELETE", Path: "/x"}, nil); err != nil {
+		t.Errorf("retried delete: %v", err)
+	}
+	calls.Store(1) // first answer is already a 404: a real "not found"
+	if _, err := testClient(srv.URL).Do(context.Background(), Request{Method: "DELETE", Path: "/x"}, nil); StatusOf(err) != 404 {
+		t.Errorf("plain 404 delete must fail, got %v", err)
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"encoding/base64"
 	"log/slog"
 	"net/url"
+	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -98,7 +99,15 @@ func (s *Set) rep() *strings.Replacer {
 	return s.replacer
 }
 
-// String returns text with every registered secret replaced by Mask.
+// derivedToken matches what is left of a "<key>:<signature>" token (Qiniu's
+// Authorization value, its signed URLs' token=, the realtime ASR token) once
+// the key itself is masked: the signature after it goes too. Signatures are
+// derived per request, so they are recognised by shape instead of being
+// registered one by one (which would grow the set without bound).
+var derivedToken = regexp.MustCompile(regexp.QuoteMeta(Mask) + `:[A-Za-z0-9_\-+/]+=*`)
+
+// String returns text with every registered secret replaced by Mask, and
+// any signature attached to a masked key with it.
 func (s *Set) String(text string) string {
 	if s == nil || text == "" {
 		return text
@@ -107,7 +116,11 @@ func (s *Set) String(text string) string {
 	if r == nil {
 		return text
 	}
-	return r.Replace(text)
+	out := r.Replace(text)
+	if strings.Contains(out, Mask+":") {
+		out = derivedToken.ReplaceAllString(out, Mask)
+	}
+	return out
 }
 
 // Bytes is String for byte slices.
@@ -115,11 +128,14 @@ func (s *Set) Bytes(b []byte) []byte {
 	if s == nil || len(b) == 0 {
 		return b
 	}
-	r := s.rep()
-	if r == nil {
-		return b
-	}
-	return []byte(r.Replace(string(b)))
+	return []byte(s.String(string(b)))
+}
+
+// Len is the number of registered values (all encodings counted).
+func (s *Set) Len() int {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return len(s.values)
 }
 
 // Contains reports whether text holds any registered secret. Tests use it to

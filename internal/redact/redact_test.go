@@ -61,3 +61,32 @@ func TestHandlerScrubsLogs(t *testing.T) {
 		t.Errorf("log leaked: %s", buf.String())
 	}
 }
+
+// A signature attached to a masked key goes with it, whatever the request
+// was: per-request signatures are never registered one by one.
+func TestSignatureAfterMaskedKeyIsMasked(t *testing.T) {
+	var s Set
+	s.Add("AKexample123")
+	for _, in := range []string{
+		"Authorization: Qiniu AKexample123:5-rq3m8RlNH0vKXbkz3Tz9gjx9w=",
+		"wss://host/asr?e=1700000000&token=AKexample123:abcDEF_-09xyz=",
+	} {
+		out := s.String(in)
+		if strings.Contains(out, "AKexample123") || strings.Contains(out, "5-rq3m8R") || strings.Contains(out, "abcDEF") {
+			t.Errorf("%q → %q", in, out)
+		}
+	}
+	if got := s.String("time 10:30 and ratio a:b"); got != "time 10:30 and ratio a:b" {
+		t.Errorf("ordinary colons changed: %q", got)
+	}
+}
+
+// The set stays the same size however many requests are signed.
+func BenchmarkString(b *testing.B) {
+	var s Set
+	s.Add("AKexample123", "SKexample456")
+	text := strings.Repeat("some provider answer with AKexample123:sig= in it ", 50)
+	for i := 0; i < b.N; i++ {
+		s.String(text)
+	}
+}

@@ -131,14 +131,7 @@ func New(cfg Config) *Client {
 	}
 	cfg.Redact.Add(cfg.AccessKey, cfg.SecretKey)
 	creds := qiniuauth.Credentials{AccessKey: cfg.AccessKey, SecretKey: cfg.SecretKey}
-	authorize := func(req *http.Request, body []byte) ([]string, error) {
-		tok, err := creds.SignRequestBody(req, body)
-		if err != nil {
-			return nil, err
-		}
-		_, sign, _ := strings.Cut(tok, ":")
-		return []string{"Qiniu " + tok, tok, sign}, nil
-	}
+	authorize := creds.Authorizer()
 	mk := func(base, env string) *httpx.Client {
 		return &httpx.Client{
 			Provider: "qiniu", BaseURL: base, HTTP: cfg.HTTP, Redact: cfg.Redact, Log: cfg.Log, Retry: cfg.Retry,

@@ -504,3 +504,22 @@ func TestTransportErrorHint(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// Signing many different requests must not grow the redaction set: every
+// signature is masked by shape after the AccessKey, not registered.
+func TestSignaturesDoNotGrowRedactionSet(t *testing.T) {
+	f := setup(t)
+	if _, err := f.client.GetHub(ctx, "test"); err != nil {
+		t.Fatal(err)
+	}
+	n := f.red.Len()
+	for i := 0; i < 50; i++ {
+		_, _ = f.client.GetStream(ctx, "test", fmt.Sprintf("stream%04d", i))
+	}
+	if got := f.red.Len(); got != n {
+		t.Errorf("redaction set grew from %d to %d values over 50 requests", n, got)
+	}
+	if out := f.red.String("Qiniu " + testAK + ":c2lnbmF0dXJlLXZhbHVl"); out != "Qiniu "+redact.Mask {
+		t.Errorf("an Authorization value survived: %q", out)
+	}
+}
