@@ -214,3 +214,20 @@ func (h *Handler) WithAttrs(attrs []slog.Attr) slog.Handler {
 func (h *Handler) WithGroup(name string) slog.Handler {
 	return &Handler{set: h.set, inner: h.inner.WithGroup(name)}
 }
+
+// URL returns u for display: without user info and without the query
+// (where signed URLs keep their tokens), with "?…" marking a dropped query.
+// Text that does not parse as a URL with a scheme is returned as it is.
+func URL(u string) string {
+	p, err := url.Parse(u)
+	if err != nil || p.Scheme == "" {
+		return u
+	}
+	dropped := p.RawQuery != "" || p.User != nil
+	p.User, p.RawQuery, p.ForceQuery = nil, "", false
+	out := p.String()
+	if dropped {
+		out += "?…"
+	}
+	return out
+}

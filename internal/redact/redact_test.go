@@ -90,3 +90,16 @@ func BenchmarkString(b *testing.B) {
 		s.String(text)
 	}
 }
+
+func TestURLDropsQueryAndUserInfo(t *testing.T) {
+	for in, want := range map[string]string{
+		"https://bucket.example.com/a.mp3?e=1700000000&token=AK:sig": "https://bucket.example.com/a.mp3?…",
+		"rtmp://user:pass@push.example.com/hub/s?key=secret":         "rtmp://push.example.com/hub/s?…",
+		"https://example.com/plain.wav":                              "https://example.com/plain.wav",
+		"/local/file.wav":                                            "/local/file.wav",
+	} {
+		if got := URL(in); got != want {
+			t.Errorf("URL(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
