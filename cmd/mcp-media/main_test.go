@@ -57,3 +57,36 @@ func TestCLI(t *testing.T) {
 		})
 	}
 }
+
+// The README promises what the demo shows; this keeps the promise true.
+func TestDemoShowsTheMainFlows(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the demo uploads 60 MiB and waits for transcoding")
+	}
+	code, out, errOut := runCLI(t, "", "demo", "--size-mib", "60")
+	if code != 0 {
+		t.Fatalf("demo exited %d\n%s\n%s", code, out, errOut)
+	}
+	for _, want := range []string{
+		"⟳ progress notification:\n    ## 📤 Uploading: Launch teaser",
+		"(2 of 2 chunks)",
+		"## 🎉 Upload Complete!",
+		"## ✅ Encoding Finished — Media is Live!",
+		"## 🎬 Media matching “teaser”",
+		"Added 3 chapters (en)",
+		"=== device_type ===",
+		"🔗 Stream URLs",
+		"🟢 Live",
+		"Stream disabled",
+		"Stream enabled",
+		"## 🗣️ Transcription",
+		"Image moderation",
+		"📬 Callback inbox",
+		"invalid argument `chunk_size_mib`",
+		"no real account was touched",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("demo output lacks %q", want)
+		}
+	}
+}
