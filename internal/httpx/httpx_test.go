@@ -163,3 +163,43 @@ func TestDeleteRetried404IsSuccess(t *testing.T) {
 		t.Errorf("plain 404 delete must fail, got %v", err)
 	}
 }
+
+// A connection reset mid-answer is retried for a GET and surfaced, not
+// retried, for a POST (it may have taken effect).
+func TestConnectionResetRetriedOnlyWhenSafe(t *testing.T) {
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if calls.Add(1) == 1 {
+			conn, _, _ := w.(http.Hijacker).Hijack()
+			conn.Close()
+			return
+		}
+		w.Write([]byte(`{}`))
+	}))
+	defer srv.Close()
+	if _, err := testClient(srv.URL).Do(context.Background(), Request{Method: "GET", Path: "/x"}, nil); err != nil || calls.Load() != 2 {
+		t.Errorf("GET after a reset: %v (%d calls)", err, calls.Load())
+	}
+	calls.Store(0)
+	_, err := testClient(srv.URL).Do(context.Background(), Request{Method: "POST", Path: "/x"}, nil)
+	if err == nil || calls.Load() != 1 || !strings.Contains(err.Error(), "cannot reach") {
+		t.Errorf("POST after a reset: %v (%d calls)", err, calls.Load())
+	}
+}
+
+// A slow body is bounded by the request timeout and reported as a timeout.
+func TestSlowAnswerTimesOut(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-r.Context().Done():
+		case <-time.After(5 * time.Second):
+		}
+	}))
+	defer srv.Close()
+	c := testClient(srv.URL)
+	c.Retry = RetryPolicy{Attempts: 1}
+	_, err := c.Do(context.Background(), Request{Method: "GET", Path: "/x", Timeout: 100 * time.Millisecond}, nil)
+	if err == nil || !strings.Contains(err.Error(), "timed out after 100ms") {
+		t.Errorf("got %v", err)
+	}
+}
