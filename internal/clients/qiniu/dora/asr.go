@@ -88,7 +88,7 @@ func (c *Client) ShortASR(ctx context.Context, req ShortASRRequest) (ShortASRRes
 		}
 	}
 	if given != 1 {
-		return res, &LimitError{Arg: "path", Problem: "give exactly one of path and url"}
+		return res, &LimitError{Arg: "path", Problem: "give exactly one of path, url and data (audio in memory)"}
 	}
 	if err := CheckHotWords("hot_words", req.HotWords, false); err != nil {
 		return res, err
@@ -269,15 +269,11 @@ func (c *Client) SubmitLongASR(ctx context.Context, req LongASRRequest) (LongASR
 	return LongASRSubmitted{TaskID: out.TaskID, RequestID: out.RequestID}, nil
 }
 
-// Long ASR task states (data.statusCode).
-const (
-	LASRLoading     = 0
-	LASRQueueing    = 1
-	LASRProgressing = 2
-	LASRDone        = 3
-)
+// LASRDone is the data.statusCode of a finished long ASR task; 0-2 are
+// loading, queueing and progressing.
+const LASRDone = 3
 
-// LASRStatusNames are the documented status texts.
+// LASRStatusNames are the documented status texts, indexed by statusCode.
 var LASRStatusNames = []string{"LOADING", "QUEUEING", "PROGRESSING", "TASK_SUCC"}
 
 // LongASRTask is a task's state, from a query or a callback.

@@ -88,13 +88,13 @@ func TestShortASRLimitsRefusedBeforeSending(t *testing.T) {
 		}, "unsupported format .flac"},
 		{"both path and url", func(t *testing.T) ShortASRRequest {
 			return ShortASRRequest{URL: "https://x.example/a.wav", Path: "/tmp/x.wav"}
-		}, "exactly one"},
+		}, "invalid argument `path`: give exactly one of path, url and data"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			e := newEnv(t)
 			_, err := e.client.ShortASR(context.Background(), c.req(t))
-			if err == nil || !IsLimit(err) || !strings.Contains(err.Error(), c.want) {
+			if err == nil || !isLimit(err) || !strings.Contains(err.Error(), c.want) {
 				t.Fatalf("err = %v, want a LimitError mentioning %q", err, c.want)
 			}
 			if n := len(e.fake.Requests()); n != 0 {
@@ -213,7 +213,7 @@ func TestLongASRRefusesBadInputBeforeSending(t *testing.T) {
 		{AudioURL: "https://x/a.wav", NumOfSpeakers: &five},
 		{AudioURL: "https://x/a.wav", HotWords: []string{"a"}},
 	} {
-		if _, err := e.client.SubmitLongASR(context.Background(), req); !IsLimit(err) {
+		if _, err := e.client.SubmitLongASR(context.Background(), req); !isLimit(err) {
 			t.Errorf("%+v: err = %v", req, err)
 		}
 	}
@@ -242,5 +242,16 @@ func TestParseLongASRDocExample(t *testing.T) {
 	id, sum := Summarize(KindASRLong, b)
 	if id != "a123bcefa123bcef" || !strings.Contains(sum, "2 sentences") {
 		t.Errorf("summary = %q %q", id, sum)
+	}
+}
+
+// A LimitError names the argument it is about.
+func TestLimitErrorNamesArgument(t *testing.T) {
+	e := &LimitError{Arg: "task_id", Problem: "is required", Fix: "use the id the submit returned"}
+	if got, want := e.Error(), "invalid argument `task_id`: is required. Fix: use the id the submit returned"; got != want {
+		t.Errorf("Error() = %q, want %q", got, want)
+	}
+	if got := (&LimitError{Problem: "too long"}).Error(); got != "too long" {
+		t.Errorf("without Arg: %q", got)
 	}
 }

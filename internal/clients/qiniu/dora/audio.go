@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/mcp-media/mcp-media/internal/mediafile"
+	"github.com/mcp-media/mcp-media/internal/redact"
 )
 
 // Short ASR limits (spec §4.1, p000).
@@ -369,7 +370,7 @@ func (c *Client) openRealtime(ctx context.Context, in RealtimeInput, maxDur time
 		return nil, err
 	}
 	if in.URL != "" {
-		return c.ffmpegPCM(ctx, strings.TrimSpace(in.URL), maxDur, "transcribing a URL")
+		return c.ffmpegPCM(ctx, strings.TrimSpace(in.URL), true, maxDur, "transcribing a URL")
 	}
 	p := in.Path
 	st, err := os.Stat(p)
@@ -414,7 +415,7 @@ func (c *Client) openRealtime(ctx context.Context, in RealtimeInput, maxDur time
 			return nil, &LimitError{Arg: "path", Problem: fmt.Sprintf("the WAV is %d Hz, %d-bit, %d channel(s); realtime ASR reads 16-bit mono PCM at 8000, 16000, 32000, 44100 or 48000 Hz, and converting it needs ffmpeg (Debian package `ffmpeg`), which is not installed", w.sampleRate, w.bits, w.channels),
 				Fix: "install ffmpeg, or convert it elsewhere: `ffmpeg -i in.wav -ar 16000 -ac 1 -sample_fmt s16 out.wav`"}
 		}
-		return c.ffmpegPCM(ctx, p, maxDur, "converting this WAV")
+		return c.ffmpegPCM(ctx, p, false, maxDur, "converting this WAV")
 	}
 	f.Close()
 	if _, _, media := mediafile.Sniff(head, ext); !media {
@@ -422,17 +423,27 @@ func (c *Client) openRealtime(ctx context.Context, in RealtimeInput, maxDur time
 		return nil, &LimitError{Arg: "path", Problem: "unsupported format: the content is " + format,
 			Fix: "give an audio or video file, a 16-bit PCM WAV, or raw PCM (.pcm with sample_rate)"}
 	}
-	return c.ffmpegPCM(ctx, p, maxDur, "transcribing a "+ext+" file")
+	return c.ffmpegPCM(ctx, p, false, maxDur, "transcribing a "+ext+" file")
 }
 
-// ffmpegPCM decodes input (a path or URL) to 16 kHz mono s16le PCM on a
-// pipe. ffmpeg is killed when ctx ends or the source is closed.
-func (c *Client) ffmpegPCM(ctx context.Context, input string, maxDur time.Duration, why string) (*pcmSource, error) {
+// ffmpegRWTimeout bounds each network read or write of ffmpeg on a URL
+// input, so a stalled server ends the decode instead of blocking it (and
+// with it max_seconds) for ever.
+var ffmpegRWTimeout = 15 * time.Second
+
+// ffmpegPCM decodes input (a path, or a URL when network is true) to 16 kHz
+// mono s16le PCM on a pipe. ffmpeg is killed when ctx ends or the source is
+// closed.
+func (c *Client) ffmpegPCM(ctx context.Context, input string, network bool, maxDur time.Duration, why string) (*pcmSource, error) {
 	bin, err := exec.LookPath(c.cfg.FFmpeg)
 	if err != nil {
 		return nil, &FFmpegMissingError{Program: c.cfg.FFmpeg, Why: why}
 	}
-	args := []string{"-nostdin", "-hide_banner", "-loglevel", "error", "-i", input, "-vn", "-ac", "1", "-ar", "16000"}
+	args := []string{"-nostdin", "-hide_banner", "-loglevel", "error"}
+	if network {
+		args = append(args, "-rw_timeout", strconv.FormatInt(ffmpegRWTimeout.Microseconds(), 10))
+	}
+	args = append(args, "-i", input, "-vn", "-ac", "1", "-ar", "16000")
 	if maxDur > 0 {
 		args = append(args, "-t", strconv.FormatFloat(maxDur.Seconds(), 'f', 3, 64))
 	}
@@ -460,6 +471,9 @@ func (c *Client) ffmpegPCM(ctx context.Context, input string, maxDur time.Durati
 				if msg == "" {
 					msg = err.Error()
 				}
+				if network {
+					msg = hideQuery(msg, input)
+				}
 				waitErr = fmt.Errorf("ffmpeg could not decode the input: %s", msg)
 			}
 		})
@@ -473,6 +487,22 @@ func (c *Client) ffmpegPCM(ctx context.Context, input string, maxDur time.Durati
 		return nil
 	}
 	return src, nil
+}
+
+// hideQuery replaces a URL in ffmpeg's message with its display form
+// (redact.URL: no query, no user info), and any other copy of its query,
+// which may carry a token.
+func hideQuery(msg, rawURL string) string {
+	msg = strings.ReplaceAll(msg, rawURL, redact.URL(rawURL))
+	if u, err := url.Parse(rawURL); err == nil {
+		if u.RawQuery != "" {
+			msg = strings.ReplaceAll(msg, u.RawQuery, "…")
+		}
+		if u.User != nil && u.User.String() != "" {
+			msg = strings.ReplaceAll(msg, u.User.String()+"@", "")
+		}
+	}
+	return msg
 }
 
 // ffmpegReader turns ffmpeg's exit status into the read error at EOF, so a

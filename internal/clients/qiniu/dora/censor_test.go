@@ -64,7 +64,7 @@ func TestCensorImageLimits(t *testing.T) {
 		{URL: "https://x.example/a.jpg", Channel: "NOPE"},
 		{},
 	} {
-		if _, err := e.client.CensorImage(context.Background(), req); !IsLimit(err) {
+		if _, err := e.client.CensorImage(context.Background(), req); !isLimit(err) {
 			t.Errorf("%+v: err = %v", req, err)
 		}
 	}
@@ -165,8 +165,6 @@ func TestShumeiSubmitEntryRID(t *testing.T) {
 
 func TestVerdictNormalisation(t *testing.T) {
 	img := `{"code":1100,"message":"成功","entryrid":"5564f430ee6a1adb40f06d768b40316b","score":700,"riskLevel":"REJECT","detail":{"description":"暴恐图片","model":"M010118","riskType":400,"text":""},"status":0}`
-	e := newEnv(t)
-	_ = e
 	var w imageWire
 	if err := decodeLenient([]byte(img), &w); err != nil {
 		t.Fatal(err)
@@ -317,7 +315,7 @@ func TestStreamCensorLimits(t *testing.T) {
 	_, err = e.client.StartVoiceCensor(ctx, VoiceCensorRequest{URL: "https://x/y.mp4", AudioID: "a", Callback: "https://cb/x"})
 	errs = append(errs, err)
 	for i, err := range errs {
-		if !IsLimit(err) {
+		if !isLimit(err) {
 			t.Errorf("%d: err = %v", i, err)
 		}
 	}
@@ -361,7 +359,7 @@ func TestTranslation(t *testing.T) {
 		{URL: "https://d/x.pdf", From: "xx", To: "en", DType: 3, Bucket: "b", Callback: "https://c/x"},
 		{URL: "https://d/x.pdf", From: "auto", To: "en", DType: 3, Callback: "https://c/x"},
 	} {
-		if _, err := e.client.SubmitTranslation(ctx, req); !IsLimit(err) {
+		if _, err := e.client.SubmitTranslation(ctx, req); !isLimit(err) {
 			t.Errorf("%+v: %v", req, err)
 		}
 	}

@@ -68,7 +68,9 @@ type Config struct {
 	SecretKey    string
 	HTTP         *http.Client
 	// Dialer opens realtime sessions; nil means a dialer with a 15 s
-	// handshake timeout that honours the proxy environment.
+	// handshake timeout that uses the proxy, TLS settings and dial function
+	// of HTTP's transport when it is an *http.Transport (else the proxy
+	// environment).
 	Dialer *websocket.Dialer
 	Redact *redact.Set
 	Log    *slog.Logger

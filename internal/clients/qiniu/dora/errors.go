@@ -1,7 +1,6 @@
 package dora
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 )
@@ -47,16 +46,13 @@ type LimitError struct {
 
 func (e *LimitError) Error() string {
 	msg := e.Problem
+	if e.Arg != "" {
+		msg = fmt.Sprintf("invalid argument `%s`: %s", e.Arg, e.Problem)
+	}
 	if e.Fix != "" {
-		msg += ". " + e.Fix
+		msg += ". Fix: " + e.Fix
 	}
 	return msg
-}
-
-// IsLimit reports whether err is a *LimitError.
-func IsLimit(err error) bool {
-	var le *LimitError
-	return errors.As(err, &le)
 }
 
 // p000: short ASR rtn codes (spec §4.1). The packed messages of quirk 17

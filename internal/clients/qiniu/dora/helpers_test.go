@@ -2,6 +2,7 @@ package dora
 
 import (
 	"encoding/binary"
+	"errors"
 	"io"
 	"math"
 	"net/http"
@@ -131,4 +132,10 @@ func writeFile(t *testing.T, name string, b []byte) string {
 
 func writeWAV(t *testing.T, rate, channels, bits int, d time.Duration) string {
 	return writeFile(t, "clip.wav", wavBytes(rate, channels, bits, d))
+}
+
+// isLimit reports whether err is a *LimitError (refused before sending).
+func isLimit(err error) bool {
+	var le *LimitError
+	return errors.As(err, &le)
 }

@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -34,6 +35,7 @@ const (
 	RealtimeFrame      = 200 * time.Millisecond
 	realtimeEOSTimeout = 30 * time.Second
 	realtimeWriteWait  = 10 * time.Second
+	realtimeReadLimit  = 1 << 20
 )
 
 // RealtimeOptions configure one session.
@@ -187,6 +189,8 @@ func (c *Client) Realtime(ctx context.Context, o RealtimeOptions) (RealtimeTrans
 		return tr, err
 	}
 	defer conn.Close()
+	// A result is a few hundred bytes; a larger message is not one.
+	conn.SetReadLimit(realtimeReadLimit)
 	s := &rtSession{conn: conn, onResult: o.OnResult, readDone: make(chan struct{})}
 	go s.read()
 
@@ -217,7 +221,7 @@ func (c *Client) Realtime(ctx context.Context, o RealtimeOptions) (RealtimeTrans
 func (c *Client) dial(ctx context.Context, signed string) (*websocket.Conn, error) {
 	d := c.cfg.Dialer
 	if d == nil {
-		d = &websocket.Dialer{HandshakeTimeout: 15 * time.Second, Proxy: http.ProxyFromEnvironment}
+		d = dialerFor(c.cfg.HTTP)
 	}
 	conn, resp, err := d.DialContext(ctx, signed, nil)
 	if err == nil {
@@ -250,6 +254,28 @@ func (c *Client) dial(ctx context.Context, signed string) (*websocket.Conn, erro
 	return nil, c.cfg.Redact.Error(e)
 }
 
+// dialerFor is the default realtime dialer: a 15 s handshake timeout and,
+// when the configured HTTP client's transport is an *http.Transport, its
+// proxy, TLS settings and dial function (else those of
+// http.DefaultTransport).
+func dialerFor(hc *http.Client) *websocket.Dialer {
+	d := &websocket.Dialer{HandshakeTimeout: 15 * time.Second, Proxy: http.ProxyFromEnvironment}
+	var rt http.RoundTripper = http.DefaultTransport
+	if hc != nil && hc.Transport != nil {
+		rt = hc.Transport
+	}
+	if tr, ok := rt.(*http.Transport); ok {
+		d.Proxy = tr.Proxy
+		if tr.TLSClientConfig != nil {
+			d.TLSClientConfig = tr.TLSClientConfig.Clone()
+		}
+		if tr.DialContext != nil {
+			d.NetDialContext = tr.DialContext
+		}
+	}
+	return d
+}
+
 type rtSession struct {
 	conn     *websocket.Conn
 	onResult func(RealtimeResult)
@@ -259,6 +285,7 @@ type rtSession struct {
 	sent     int64
 	frames   int
 	eosSent  bool
+	aborted  sync.Once
 }
 
 // read delivers results in order until the connection ends.
@@ -342,7 +369,11 @@ func (s *rtSession) send(ctx context.Context, src *pcmSource, o RealtimeOptions)
 			return EndedMax, nil
 		case rerr == io.EOF || rerr == io.ErrUnexpectedEOF:
 			if s.frames == 0 {
-				return "", &LimitError{Arg: "path", Problem: "the input holds no audio"}
+				arg := "path"
+				if o.Input.URL != "" {
+					arg = "url"
+				}
+				return "", &LimitError{Arg: arg, Problem: "the input holds no audio"}
 			}
 			return EndedEOF, nil
 		case rerr != nil:
@@ -381,17 +412,20 @@ func (s *rtSession) finish(ctx context.Context, wait time.Duration) error {
 }
 
 // abort closes the session cleanly: a close frame, a short wait for the
-// server's reply, then the connection.
+// server's reply, then the connection. Only the first call does anything
+// (finish's timeout is followed by the caller's error path).
 func (s *rtSession) abort(reason string) {
-	msg := websocket.FormatCloseMessage(websocket.CloseNormalClosure, reason)
-	_ = s.conn.WriteControl(websocket.CloseMessage, msg, time.Now().Add(time.Second))
-	t := time.NewTimer(2 * time.Second)
-	defer t.Stop()
-	select {
-	case <-s.readDone:
-	case <-t.C:
-		_ = s.conn.Close()
-	}
+	s.aborted.Do(func() {
+		msg := websocket.FormatCloseMessage(websocket.CloseNormalClosure, reason)
+		_ = s.conn.WriteControl(websocket.CloseMessage, msg, time.Now().Add(time.Second))
+		t := time.NewTimer(2 * time.Second)
+		defer t.Stop()
+		select {
+		case <-s.readDone:
+		case <-t.C:
+			_ = s.conn.Close()
+		}
+	})
 }
 
 // closeErr explains how the server ended the session, if badly.

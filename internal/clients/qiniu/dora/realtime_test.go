@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/hmac"
 	"crypto/sha1"
+	"crypto/tls"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -220,23 +221,181 @@ func TestRealtimeToken(t *testing.T) {
 	}
 }
 
+// Cancelling ends the session promptly with a close frame and keeps the
+// transcript so far. The bounds hold under load: at least one frame went
+// out, and Realtime returned within 1 s of the cancellation.
 func TestRealtimeCancelClosesCleanly(t *testing.T) {
 	rec := newRecorder(t)
 	e := newEnv(t, func(c *Config) { c.ASRWSURL = rec.wsURL() })
 	p := writeWAV(t, 16000, 1, 16, 5*time.Second)
-	ctx, cancel := context.WithTimeout(context.Background(), 900*time.Millisecond)
+	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	tr, err := e.client.Realtime(ctx, RealtimeOptions{Input: RealtimeInput{Path: p}})
+	var mu sync.Mutex
+	var cancelledAt time.Time
+	first := make(chan struct{})
+	var once sync.Once
+	go func() {
+		<-first
+		time.Sleep(600 * time.Millisecond)
+		mu.Lock()
+		cancelledAt = time.Now()
+		mu.Unlock()
+		cancel()
+	}()
+	tr, err := e.client.Realtime(ctx, RealtimeOptions{Input: RealtimeInput{Path: p},
+		OnResult: func(RealtimeResult) { once.Do(func() { close(first) }) }})
+	returned := time.Now()
 	if err == nil || !strings.Contains(err.Error(), "cancelled") || tr.Ended != EndedCancelled {
 		t.Fatalf("err = %v, ended = %q", err, tr.Ended)
 	}
-	time.Sleep(100 * time.Millisecond)
-	frames, _, eos, code := rec.snapshot()
-	if eos || code != websocket.CloseNormalClosure || len(frames) < 4 || len(frames) > 6 {
+	mu.Lock()
+	took := returned.Sub(cancelledAt)
+	mu.Unlock()
+	if took > time.Second {
+		t.Errorf("Realtime returned %v after the cancellation", took)
+	}
+	deadline := time.Now().Add(2 * time.Second)
+	var frames []time.Time
+	var eos bool
+	code := -1
+	for time.Now().Before(deadline) {
+		frames, _, eos, code = rec.snapshot()
+		if code != -1 {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if eos || code != websocket.CloseNormalClosure || len(frames) < 1 || len(frames) >= 25 {
 		t.Errorf("frames %d, eos %v, close code %d", len(frames), eos, code)
 	}
 	if tr.Partials == 0 || tr.Text == "" {
 		t.Errorf("the transcript so far is lost: %+v", tr)
+	}
+}
+
+// A message larger than the read limit breaks the session instead of
+// being buffered.
+func TestRealtimeReadLimit(t *testing.T) {
+	up := websocket.Upgrader{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		conn, err := up.Upgrade(w, req, nil)
+		if err != nil {
+			return
+		}
+		defer conn.Close()
+		if _, _, err := conn.ReadMessage(); err != nil {
+			return
+		}
+		big := `{"isFinal":true,"bestTranscription":{"transcribedText":"` + strings.Repeat("a", 2<<20) + `","beginTimestamp":0,"endTimestamp":200}}`
+		_ = conn.WriteMessage(websocket.TextMessage, []byte(big))
+		for {
+			if _, _, err := conn.ReadMessage(); err != nil {
+				return
+			}
+		}
+	}))
+	t.Cleanup(srv.Close)
+	e := newEnv(t, func(c *Config) { c.ASRWSURL = "ws" + strings.TrimPrefix(srv.URL, "http") })
+	tr, err := e.client.Realtime(context.Background(), RealtimeOptions{Input: RealtimeInput{Path: writeWAV(t, 16000, 1, 16, 600*time.Millisecond)}})
+	if err == nil || tr.Results != 0 {
+		t.Fatalf("a 2 MB message was accepted: err %v, results %d", err, tr.Results)
+	}
+	if !strings.Contains(err.Error(), "read limit") {
+		t.Errorf("err = %v", err)
+	}
+}
+
+// The default dialer uses the configured HTTP client's proxy setting.
+func TestRealtimeDialerHonoursHTTPTransport(t *testing.T) {
+	var mu sync.Mutex
+	var asked []string
+	tr := &http.Transport{Proxy: func(r *http.Request) (*url.URL, error) {
+		mu.Lock()
+		asked = append(asked, r.URL.Host)
+		mu.Unlock()
+		return nil, nil
+	}}
+	e := newEnv(t, func(c *Config) { c.HTTP = &http.Client{Transport: tr} })
+	if _, err := e.client.Realtime(context.Background(), RealtimeOptions{Input: RealtimeInput{Path: writeWAV(t, 16000, 1, 16, 200*time.Millisecond)}}); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(asked) == 0 {
+		t.Error("the transport's Proxy function was not consulted for the WebSocket")
+	}
+	tr.TLSClientConfig = &tls.Config{ServerName: "asr.example"}
+	if d := dialerFor(&http.Client{Transport: tr}); d.TLSClientConfig == nil || d.TLSClientConfig.ServerName != "asr.example" || d.HandshakeTimeout == 0 {
+		t.Errorf("dialer = %+v", d)
+	}
+}
+
+// A URL input that decodes to no audio blames `url`, not `path`.
+func TestRealtimeEmptyURLInputBlamesURL(t *testing.T) {
+	needFFmpeg(t)
+	u := serveBytes(t, "/empty.wav", wavBytes(16000, 1, 16, 0))
+	e := newEnv(t)
+	_, err := e.client.Realtime(context.Background(), RealtimeOptions{Input: RealtimeInput{URL: u}})
+	var le *LimitError
+	if !errors.As(err, &le) || le.Arg != "url" || !strings.Contains(err.Error(), "invalid argument `url`: the input holds no audio") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+// ffmpeg's error about a URL input shows the URL without its query.
+func TestRealtimeFFmpegErrorHidesURLQuery(t *testing.T) {
+	needFFmpeg(t)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { http.Error(w, "no", http.StatusForbidden) }))
+	t.Cleanup(srv.Close)
+	e := newEnv(t)
+	_, err := e.client.Realtime(context.Background(), RealtimeOptions{Input: RealtimeInput{URL: srv.URL + "/live.flv?token=mysecrettoken123&e=1"}})
+	if err == nil || !strings.Contains(err.Error(), "ffmpeg could not decode") {
+		t.Fatalf("err = %v", err)
+	}
+	if strings.Contains(err.Error(), "mysecrettoken123") {
+		t.Errorf("the URL's token reached the error: %v", err)
+	}
+	if !strings.Contains(err.Error(), srv.URL+"/live.flv?…") {
+		t.Errorf("the URL is not shown in its display form: %v", err)
+	}
+}
+
+// A URL that stalls after its headers ends the decode after ffmpeg's
+// rw_timeout instead of blocking the session.
+func TestRealtimeStalledURLTimesOut(t *testing.T) {
+	needFFmpeg(t)
+	old := ffmpegRWTimeout
+	ffmpegRWTimeout = time.Second
+	t.Cleanup(func() { ffmpegRWTimeout = old })
+	stop := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "video/x-flv")
+		w.WriteHeader(http.StatusOK)
+		w.(http.Flusher).Flush()
+		select {
+		case <-stop:
+		case <-r.Context().Done():
+		}
+	}))
+	t.Cleanup(srv.Close)
+	t.Cleanup(func() { close(stop) })
+	e := newEnv(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	start := time.Now()
+	_, err := e.client.Realtime(ctx, RealtimeOptions{Input: RealtimeInput{URL: srv.URL + "/live.flv"}, MaxDuration: 10 * time.Second})
+	if err == nil || ctx.Err() != nil || time.Since(start) > 10*time.Second {
+		t.Fatalf("after %v: err = %v (ctx %v)", time.Since(start), err, ctx.Err())
+	}
+}
+
+func needFFmpeg(t *testing.T) {
+	t.Helper()
+	if _, err := exec.LookPath("ffmpeg"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("ffmpeg is not installed, but CI must run this test: .ci/run installs the Debian package ffmpeg")
+		}
+		t.Skip("ffmpeg is not installed (apt-get install ffmpeg)")
 	}
 }
 

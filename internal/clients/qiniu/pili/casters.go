@@ -56,7 +56,7 @@ func casterPath(id string) string { return "/v1/casters/" + seg(id) }
 // CreateCaster creates a director; Qiniu starts it for 1 hour (billed).
 func (c *Client) CreateCaster(ctx context.Context, s CasterSpec) (Caster, error) {
 	var out Caster
-	if err := need(s.Name); err != nil {
+	if err := need("name", s.Name); err != nil {
 		return out, err
 	}
 	err := c.post(ctx, c.caster, "/v1/casters", s, &out, false)
@@ -66,7 +66,7 @@ func (c *Client) CreateCaster(ctx context.Context, s CasterSpec) (Caster, error)
 // UpdateCaster updates top-level fields; nested objects are replaced whole.
 func (c *Client) UpdateCaster(ctx context.Context, id string, s CasterSpec) (Caster, error) {
 	var out Caster
-	if err := need(id); err != nil {
+	if err := need("id", id); err != nil {
 		return out, err
 	}
 	if s.Name != "" || len(s.Canvas) > 0 {
@@ -78,7 +78,7 @@ func (c *Client) UpdateCaster(ctx context.Context, id string, s CasterSpec) (Cas
 
 // DeleteCaster deletes a director (no Content-Type, like the example).
 func (c *Client) DeleteCaster(ctx context.Context, id string) error {
-	if err := need(id); err != nil {
+	if err := need("id", id); err != nil {
 		return err
 	}
 	_, err := c.caster.Do(ctx, httpx.Request{Method: http.MethodDelete, Path: casterPath(id)}, nil)
@@ -88,7 +88,7 @@ func (c *Client) DeleteCaster(ctx context.Context, id string) error {
 // StartCaster starts a director at Unix time start (0: now) for hours
 // (0: 1 h); while it runs, hours extend it and start must be 0.
 func (c *Client) StartCaster(ctx context.Context, id string, start int64, hours int) error {
-	if err := need(id); err != nil {
+	if err := need("id", id); err != nil {
 		return err
 	}
 	body := map[string]int64{}
@@ -103,7 +103,7 @@ func (c *Client) StartCaster(ctx context.Context, id string, start int64, hours 
 
 // StopCaster stops a director (POST with no body).
 func (c *Client) StopCaster(ctx context.Context, id string) error {
-	if err := need(id); err != nil {
+	if err := need("id", id); err != nil {
 		return err
 	}
 	_, err := c.caster.Do(ctx, httpx.Request{Method: http.MethodPost, Path: casterPath(id) + "/stop", Idempotent: true}, nil)
@@ -140,7 +140,7 @@ func (c *Client) ListCasters(ctx context.Context, namePrefix, marker string, lim
 // GetCaster reads a director.
 func (c *Client) GetCaster(ctx context.Context, id string) (Caster, error) {
 	var out Caster
-	if err := need(id); err != nil {
+	if err := need("id", id); err != nil {
 		return out, err
 	}
 	err := c.get(ctx, c.caster, casterPath(id), nil, &out)

@@ -9,7 +9,7 @@ package pili
 import (
 	"context"
 	"encoding/json"
-	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -127,9 +127,6 @@ func IsNotFound(err error) bool { return httpx.StatusOf(err) == http.StatusNotFo
 // IsStreamExists reports Qiniu's 614 "stream already exists".
 func IsStreamExists(err error) bool { return httpx.StatusOf(err) == CodeStreamExists }
 
-// IsUnauthorized reports a rejected signature.
-func IsUnauthorized(err error) bool { return httpx.StatusOf(err) == http.StatusUnauthorized }
-
 // seg escapes one path segment (a hub name, a domain, a caster id).
 func seg(s string) string { return url.PathEscape(s) }
 
@@ -141,12 +138,21 @@ func streamPath(hub, title string) string {
 	return hubPath(hub) + "/streams/" + qiniuauth.EncodeStreamTitle(title)
 }
 
-var errEmpty = errors.New("pili: empty argument")
+// EmptyArgError is a required argument that was empty; it is returned
+// before anything is sent.
+type EmptyArgError struct {
+	Arg string // "hub", "stream", "domain", "id"…
+}
 
-func need(vals ...string) error {
-	for _, v := range vals {
-		if strings.TrimSpace(v) == "" {
-			return errEmpty
+func (e *EmptyArgError) Error() string {
+	return fmt.Sprintf("invalid argument `%s`: is empty", e.Arg)
+}
+
+// need checks name/value pairs and names the first empty value.
+func need(pairs ...string) error {
+	for i := 0; i+1 < len(pairs); i += 2 {
+		if strings.TrimSpace(pairs[i+1]) == "" {
+			return &EmptyArgError{Arg: pairs[i]}
 		}
 	}
 	return nil

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mcp-media/mcp-media/internal/clients/qiniu/qiniuauth"
 	"github.com/mcp-media/mcp-media/internal/fakes/pilifake"
 	"github.com/mcp-media/mcp-media/internal/httpx"
 	"github.com/mcp-media/mcp-media/internal/redact"
@@ -77,7 +78,7 @@ func TestWrongSecretIsAuthenticationError(t *testing.T) {
 	if err == nil {
 		t.Fatal("wrong secret accepted")
 	}
-	if !IsUnauthorized(err) {
+	if httpx.StatusOf(err) != http.StatusUnauthorized {
 		t.Fatalf("status %d, want 401: %v", httpx.StatusOf(err), err)
 	}
 	msg := err.Error()
@@ -358,7 +359,7 @@ func TestHubsAndDomains(t *testing.T) {
 	if err != nil || h.Name != "test" || h.DefaultDomain(DomainPublishRtmp) == "" || h.PublishSecurity != "none" {
 		t.Fatalf("hub = %+v, %v", h, err)
 	}
-	if err := f.client.SetHubSecurity(ctx, "test", SecurityExpiry, "12345678"); err != nil {
+	if err := f.client.SetHubSecurity(ctx, "test", qiniuauth.PublishSecurityExpiry, "12345678"); err != nil {
 		t.Fatal(err)
 	}
 	if err := f.client.SetHubHlsPlus(ctx, "test", true); err != nil {
@@ -521,5 +522,25 @@ func TestSignaturesDoNotGrowRedactionSet(t *testing.T) {
 	}
 	if out := f.red.String("Qiniu " + testAK + ":c2lnbmF0dXJlLXZhbHVl"); out != "Qiniu "+redact.Mask {
 		t.Errorf("an Authorization value survived: %q", out)
+	}
+}
+
+// An empty required argument is refused before sending, naming it.
+func TestEmptyArgumentNamed(t *testing.T) {
+	f := setup(t)
+	cases := []struct {
+		err  error
+		want string
+	}{
+		{f.client.EnableStream(ctx, "test", " "), "`stream`"},
+		{f.client.SetDomainCert(ctx, "test", "a.example.com", ""), "`cert_name`"},
+		{f.client.StopCaster(ctx, ""), "`id`"},
+		{func() error { _, err := f.client.GetHub(ctx, ""); return err }(), "`hub`"},
+	}
+	for _, c := range cases {
+		var ea *EmptyArgError
+		if !errors.As(c.err, &ea) || !strings.Contains(c.err.Error(), c.want) {
+			t.Errorf("error %v does not name %s", c.err, c.want)
+		}
 	}
 }

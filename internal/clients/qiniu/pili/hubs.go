@@ -16,12 +16,6 @@ const (
 	DomainLiveHdl     = "liveHdl"     // HTTP-FLV play
 )
 
-// Push-auth schemes SetHubSecurity accepts (spec §4.1.3, quirk 3).
-const (
-	SecurityExpiry   = "expiry"
-	SecurityExpirySK = "expiry_sk"
-)
-
 // HubDomain is one domain of a hub.
 type HubDomain struct {
 	Type       string `json:"type"`
@@ -124,7 +118,7 @@ func (c *Client) ListHubs(ctx context.Context) ([]string, error) {
 // GetHub reads a hub (spec §4.1.2).
 func (c *Client) GetHub(ctx context.Context, hub string) (Hub, error) {
 	var h Hub
-	if err := need(hub); err != nil {
+	if err := need("hub", hub); err != nil {
 		return h, err
 	}
 	err := c.get(ctx, c.pili, hubPath(hub), nil, &h)
@@ -137,7 +131,7 @@ func (c *Client) GetHub(ctx context.Context, hub string) (Hub, error) {
 // SetHubSecurity sets the hub's push-auth scheme (expiry or expiry_sk) and
 // key (spec §4.1.3).
 func (c *Client) SetHubSecurity(ctx context.Context, hub, security, publishKey string) error {
-	if err := need(hub, security); err != nil {
+	if err := need("hub", hub, "security", security); err != nil {
 		return err
 	}
 	return c.post(ctx, c.pili, hubPath(hub)+"/security",
@@ -146,7 +140,7 @@ func (c *Client) SetHubSecurity(ctx context.Context, hub, security, publishKey s
 
 // SetHubHlsPlus turns HLS low latency on or off (spec §4.1.4).
 func (c *Client) SetHubHlsPlus(ctx context.Context, hub string, on bool) error {
-	if err := need(hub); err != nil {
+	if err := need("hub", hub); err != nil {
 		return err
 	}
 	return c.post(ctx, c.pili, hubPath(hub)+"/hlsplus", map[string]bool{"hlsPlus": on}, nil, false)
@@ -155,7 +149,7 @@ func (c *Client) SetHubHlsPlus(ctx context.Context, hub string, on bool) error {
 // SetHubPersistence sets the storage bucket and retention days, 60–1095
 // (spec §4.1.5).
 func (c *Client) SetHubPersistence(ctx context.Context, hub, bucket string, days int) error {
-	if err := need(hub, bucket); err != nil {
+	if err := need("hub", hub, "bucket", bucket); err != nil {
 		return err
 	}
 	return c.post(ctx, c.pili, hubPath(hub)+"/persistence",
@@ -165,7 +159,7 @@ func (c *Client) SetHubPersistence(ctx context.Context, hub, bucket string, days
 // SetHubSnapshot sets the cover snapshot interval in seconds; -1 turns
 // covers off (spec §4.1.6).
 func (c *Client) SetHubSnapshot(ctx context.Context, hub string, interval int) error {
-	if err := need(hub); err != nil {
+	if err := need("hub", hub); err != nil {
 		return err
 	}
 	return c.post(ctx, c.pili, hubPath(hub)+"/snapshot", map[string]int{"snapshotInterval": interval}, nil, false)
@@ -232,7 +226,7 @@ type Domain struct {
 
 // ListDomains lists a hub's domains.
 func (c *Client) ListDomains(ctx context.Context, hub string) ([]HubDomain, error) {
-	if err := need(hub); err != nil {
+	if err := need("hub", hub); err != nil {
 		return nil, err
 	}
 	var out struct {
@@ -245,7 +239,7 @@ func (c *Client) ListDomains(ctx context.Context, hub string) ([]HubDomain, erro
 // GetDomain reads one domain's config.
 func (c *Client) GetDomain(ctx context.Context, hub, domain string) (Domain, error) {
 	var d Domain
-	if err := need(hub, domain); err != nil {
+	if err := need("hub", hub, "domain", domain); err != nil {
 		return d, err
 	}
 	err := c.get(ctx, c.pili, hubPath(hub)+"/domains/"+seg(domain), nil, &d)
@@ -255,7 +249,7 @@ func (c *Client) GetDomain(ctx context.Context, hub, domain string) (Domain, err
 // BindDomain binds a push or play domain. The body uses the documented
 // capital "Type" (spec quirk 2).
 func (c *Client) BindDomain(ctx context.Context, hub, domain, typ string) error {
-	if err := need(hub, domain, typ); err != nil {
+	if err := need("hub", hub, "domain", domain, "type", typ); err != nil {
 		return err
 	}
 	return c.post(ctx, c.pili, hubPath(hub)+"/newdomains", map[string]string{"domain": domain, "Type": typ}, nil, false)
@@ -264,7 +258,7 @@ func (c *Client) BindDomain(ctx context.Context, hub, domain, typ string) error 
 // UnbindDomain unbinds a domain. Like the example it sends
 // Content-Type: application/json with no body.
 func (c *Client) UnbindDomain(ctx context.Context, hub, domain string) error {
-	if err := need(hub, domain); err != nil {
+	if err := need("hub", hub, "domain", domain); err != nil {
 		return err
 	}
 	_, err := c.pili.Do(ctx, httpx.Request{Method: http.MethodDelete, Path: hubPath(hub) + "/domains/" + seg(domain), ContentType: ctJSON}, nil)
@@ -273,7 +267,7 @@ func (c *Client) UnbindDomain(ctx context.Context, hub, domain string) error {
 
 // BindVodDomain sets the VOD domain that serves recordings and snapshots.
 func (c *Client) BindVodDomain(ctx context.Context, hub, domain string) error {
-	if err := need(hub, domain); err != nil {
+	if err := need("hub", hub, "domain", domain); err != nil {
 		return err
 	}
 	return c.post(ctx, c.pili, hubPath(hub)+"/voddomain", map[string]string{"vodDomain": domain}, nil, false)
@@ -281,7 +275,7 @@ func (c *Client) BindVodDomain(ctx context.Context, hub, domain string) error {
 
 // SetDomainCert attaches a certificate uploaded to the Qiniu console, by name.
 func (c *Client) SetDomainCert(ctx context.Context, hub, domain, certName string) error {
-	if err := need(hub, domain, certName); err != nil {
+	if err := need("hub", hub, "domain", domain, "cert_name", certName); err != nil {
 		return err
 	}
 	return c.post(ctx, c.pili, hubPath(hub)+"/domains/"+seg(domain)+"/cert", map[string]string{"certName": certName}, nil, false)
@@ -290,7 +284,7 @@ func (c *Client) SetDomainCert(ctx context.Context, hub, domain, certName string
 // SetDomainURLRewrite replaces the domain's rewrite rules; an empty list
 // clears them.
 func (c *Client) SetDomainURLRewrite(ctx context.Context, hub, domain string, rules []RewriteRule) error {
-	if err := need(hub, domain); err != nil {
+	if err := need("hub", hub, "domain", domain); err != nil {
 		return err
 	}
 	if rules == nil {

@@ -37,7 +37,7 @@ func (s Stream) DisabledAt(now int64) bool {
 // CreateStream creates a stream. nropEnable nil inherits the hub's porn
 // detection setting. An existing stream is Qiniu's 614 (IsStreamExists).
 func (c *Client) CreateStream(ctx context.Context, hub, title string, nropEnable *bool) error {
-	if err := need(hub, title); err != nil {
+	if err := need("hub", hub, "stream", title); err != nil {
 		return err
 	}
 	body := map[string]any{"key": title}
@@ -64,7 +64,7 @@ type StreamList struct {
 
 // ListStreams lists a hub's streams (spec §4.3.2).
 func (c *Client) ListStreams(ctx context.Context, hub string, o ListOptions) (StreamList, error) {
-	if err := need(hub); err != nil {
+	if err := need("hub", hub); err != nil {
 		return StreamList{}, err
 	}
 	q := url.Values{}
@@ -99,7 +99,7 @@ func (c *Client) ListStreams(ctx context.Context, hub string, o ListOptions) (St
 // GetStream reads a stream's config.
 func (c *Client) GetStream(ctx context.Context, hub, title string) (Stream, error) {
 	var s Stream
-	if err := need(hub, title); err != nil {
+	if err := need("hub", hub, "stream", title); err != nil {
 		return s, err
 	}
 	err := c.get(ctx, c.pili, streamPath(hub, title), nil, &s)
@@ -111,7 +111,7 @@ func (c *Client) GetStream(ctx context.Context, hub, title string) (Stream, erro
 // documented semantics clash (spec quirk 11). A ban cuts a live publisher
 // off.
 func (c *Client) DisableStream(ctx context.Context, hub, title string, till int64) error {
-	if err := need(hub, title); err != nil {
+	if err := need("hub", hub, "stream", title); err != nil {
 		return err
 	}
 	if till == 0 || till < -1 {
@@ -122,7 +122,7 @@ func (c *Client) DisableStream(ctx context.Context, hub, title string, till int6
 
 // EnableStream lifts a ban (disabledTill 0, "解除禁播").
 func (c *Client) EnableStream(ctx context.Context, hub, title string) error {
-	if err := need(hub, title); err != nil {
+	if err := need("hub", hub, "stream", title); err != nil {
 		return err
 	}
 	return c.post(ctx, c.pili, streamPath(hub, title)+"/disabled", map[string]int64{"disabledTill": 0}, nil, false)
@@ -160,7 +160,7 @@ func (l Live) IsLive() bool { return l.StartAt != 0 || l.Bps != 0 || l.ClientIP 
 // (IsNotFound); an offline one is a zero Live.
 func (c *Client) GetLive(ctx context.Context, hub, title string) (Live, error) {
 	var l Live
-	if err := need(hub, title); err != nil {
+	if err := need("hub", hub, "stream", title); err != nil {
 		return l, err
 	}
 	err := c.get(ctx, c.pili, streamPath(hub, title)+"/live", nil, &l)
@@ -182,7 +182,7 @@ type LiveItem struct {
 // most MaxBatchLive titles, so no request is ever oversized; requests reports
 // how many were sent.
 func (c *Client) BatchLive(ctx context.Context, hub string, titles []string) (items []LiveItem, requests int, err error) {
-	if err := need(hub); err != nil {
+	if err := need("hub", hub); err != nil {
 		return nil, 0, err
 	}
 	seen := map[string]bool{}
@@ -219,7 +219,7 @@ type Activity struct {
 // History lists push sessions in [start, end] (Unix seconds; 0 leaves the
 // server defaults: start 0, end now), newest first (spec §4.3.7).
 func (c *Client) History(ctx context.Context, hub, title string, start, end int64) ([]Activity, error) {
-	if err := need(hub, title); err != nil {
+	if err := need("hub", hub, "stream", title); err != nil {
 		return nil, err
 	}
 	q := url.Values{}
@@ -279,7 +279,7 @@ type StatsItem struct {
 // not exceed 24 h (0, 0 means the last hour). An unknown stream answers an
 // empty list, not 404 (spec §4.3.8).
 func (c *Client) StreamStats(ctx context.Context, hub, title string, start, end int64) ([]StatsItem, error) {
-	if err := need(hub, title); err != nil {
+	if err := need("hub", hub, "stream", title); err != nil {
 		return nil, err
 	}
 	if start > 0 && end > 0 && (end < start || end-start > MaxStatsWindow) {
@@ -327,7 +327,7 @@ type SaveAsResult struct {
 // SaveAs records a time range of a stream into the hub's bucket.
 func (c *Client) SaveAs(ctx context.Context, hub, title string, o SaveAsOptions) (SaveAsResult, error) {
 	var r SaveAsResult
-	if err := need(hub, title); err != nil {
+	if err := need("hub", hub, "stream", title); err != nil {
 		return r, err
 	}
 	err := c.post(ctx, c.pili, streamPath(hub, title)+"/saveas", o, &r, false)
@@ -353,7 +353,7 @@ type SnapshotResult struct {
 // Snapshot saves a frame of the stream into the hub's bucket.
 func (c *Client) Snapshot(ctx context.Context, hub, title string, o SnapshotOptions) (SnapshotResult, error) {
 	var r SnapshotResult
-	if err := need(hub, title); err != nil {
+	if err := need("hub", hub, "stream", title); err != nil {
 		return r, err
 	}
 	err := c.post(ctx, c.pili, streamPath(hub, title)+"/snapshot", o, &r, false)
@@ -364,7 +364,7 @@ func (c *Client) Snapshot(ctx context.Context, hub, title string, o SnapshotOpti
 // wmt_<template>); an empty list cancels transcoding. It takes effect on
 // the next push.
 func (c *Client) UpdateConverts(ctx context.Context, hub, title string, profiles []string) error {
-	if err := need(hub, title); err != nil {
+	if err := need("hub", hub, "stream", title); err != nil {
 		return err
 	}
 	if profiles == nil {
@@ -375,7 +375,7 @@ func (c *Client) UpdateConverts(ctx context.Context, hub, title string, profiles
 
 // SetStreamNrop turns porn detection on or off for one stream.
 func (c *Client) SetStreamNrop(ctx context.Context, hub, title string, on bool) error {
-	if err := need(hub, title); err != nil {
+	if err := need("hub", hub, "stream", title); err != nil {
 		return err
 	}
 	return c.post(ctx, c.pili, streamPath(hub, title)+"/nrop", map[string]bool{"nropEnable": on}, nil, false)
