@@ -120,7 +120,7 @@ func (t *tools) transcribeShort(ctx context.Context, c *toolkit.Call, in ShortIn
 	if err != nil {
 		return ShortOutput{}, "", argErr(err)
 	}
-	out := ShortOutput{Text: res.Text, RequestID: res.RequestID, Source: firstOf(in.URL, in.Path)}
+	out := ShortOutput{Text: res.Text, RequestID: res.RequestID, Source: shown(firstOf(in.URL, in.Path))}
 	var d time.Duration
 	if a := res.Audio; a != nil {
 		out.Format, out.Seconds, d = a.Format, seconds(a.Duration), a.Duration
@@ -129,7 +129,7 @@ func (t *tools) transcribeShort(ctx context.Context, c *toolkit.Call, in ShortIn
 	if out.Format != "" {
 		data.Extra = append(data.Extra, templates.Field{Name: "Format", Value: out.Format})
 	}
-	return out, render(templates.DoraTranscript, data), nil
+	return reply(out, templates.DoraTranscript, data)
 }
 
 func firstOf(ss ...string) string {
@@ -215,14 +215,14 @@ func (t *tools) transcribeLong(ctx context.Context, c *toolkit.Call, in LongInpu
 	t.bind(d, sub.TaskID)
 	if !wait {
 		out := TranscriptionOutput{TaskID: sub.TaskID, Status: doraapi.LASRStatusNames[0], Delivery: d.mode()}
-		return out, render(templates.DoraTask, templates.DoraTaskData{Icon: "🗣️", Heading: "Transcription submitted", TaskID: sub.TaskID, Status: out.Status,
-			Fields: []templates.Field{{Name: "Source", Value: in.URL}}, Delivery: d.text(sub.TaskID, "qiniu_get_transcription")}), nil
+		return reply(out, templates.DoraTask, templates.DoraTaskData{Icon: "🗣️", Heading: "Transcription submitted", TaskID: sub.TaskID, Status: out.Status,
+			Fields: []templates.Field{{Name: "Source", Value: shown(in.URL)}}, Delivery: d.text(sub.TaskID, "qiniu_get_transcription")})
 	}
 	timeout := time.Duration(in.TimeoutSeconds) * time.Second
 	if timeout == 0 {
 		timeout = 30 * time.Minute
 	}
-	return t.waitLong(ctx, c, client, d, sub.TaskID, in.URL, timeout, vtt, in.WordTimings)
+	return t.waitLong(ctx, c, client, d, sub.TaskID, shown(in.URL), timeout, vtt, in.WordTimings)
 }
 
 // waitLong polls a task (and watches the inbox) until it is done.
@@ -262,8 +262,8 @@ func (t *tools) waitLong(ctx context.Context, c *toolkit.Call, client *doraapi.C
 		}
 	}
 	out := TranscriptionOutput{TaskID: id, Status: task.StatusText, StatusCode: task.Status, Delivery: d.mode(), TimedOut: true}
-	return out, render(templates.DoraTask, templates.DoraTaskData{Icon: "⏳", Heading: "Transcription still running", TaskID: id, Status: task.StatusText,
-		Fields: []templates.Field{{Name: "Source", Value: source}, {Name: "Waited", Value: timeout.String()}}, Delivery: d.text(id, "qiniu_get_transcription")}), nil
+	return reply(out, templates.DoraTask, templates.DoraTaskData{Icon: "⏳", Heading: "Transcription still running", TaskID: id, Status: task.StatusText,
+		Fields: []templates.Field{{Name: "Source", Value: source}, {Name: "Waited", Value: timeout.String()}}, Delivery: d.text(id, "qiniu_get_transcription")})
 }
 
 func stoppedWaiting(id, tool string) error {
@@ -297,8 +297,8 @@ func lasrPayload(t doraapi.LongASRTask) map[string]any {
 func (t *tools) longResult(task doraapi.LongASRTask, d delivery, source, vtt string, words, fromInbox bool) (TranscriptionOutput, string, error) {
 	out := TranscriptionOutput{TaskID: task.TaskID, Status: task.StatusText, StatusCode: task.Status, Done: task.Done, Delivery: d.mode(), FromInbox: fromInbox}
 	if !task.Done || task.Result == nil {
-		return out, render(templates.DoraTask, templates.DoraTaskData{Icon: "⏳", Heading: "Transcription in progress", TaskID: task.TaskID, Status: task.StatusText,
-			Delivery: "Call `qiniu_get_transcription` again in a while."}), nil
+		return reply(out, templates.DoraTask, templates.DoraTaskData{Icon: "⏳", Heading: "Transcription in progress", TaskID: task.TaskID, Status: task.StatusText,
+			Delivery: "Call `qiniu_get_transcription` again in a while."})
 	}
 	r := task.Result
 	out.Text, out.Seconds = r.Text, seconds(r.Duration)
@@ -314,7 +314,7 @@ func (t *tools) longResult(task doraapi.LongASRTask, d delivery, source, vtt str
 	if fromInbox {
 		data.Notes = append(data.Notes, "This result was delivered to the callback inbox.")
 	}
-	return out, render(templates.DoraTranscript, data), nil
+	return reply(out, templates.DoraTranscript, data)
 }
 
 // audioName is the file name in a URL's path (never its query, which may
@@ -434,7 +434,7 @@ func (t *tools) transcribeRealtime(ctx context.Context, c *toolkit.Call, in Real
 	}
 	out := RealtimeOutput{Text: tr.Text, Sentences: sentenceViews(tr.Sentences, false), Seconds: seconds(tr.Audio), Results: tr.Results,
 		Partials: tr.Partials, Ended: tr.Ended, SampleRate: tr.SampleRate, Decoder: tr.Decoder}
-	data := transcriptData("realtime", firstOf(in.Path, in.URL), "", tr.Audio, tr.Text, tr.Sentences)
+	data := transcriptData("realtime", shown(firstOf(in.Path, in.URL)), "", tr.Audio, tr.Text, tr.Sentences)
 	data.Extra = []templates.Field{{Name: "Audio sent", Value: fmt.Sprintf("%.1f s at %d Hz (%s)", tr.Audio.Seconds(), tr.SampleRate, tr.Decoder)},
 		{Name: "Results", Value: fmt.Sprintf("%d (%d partial)", tr.Results, tr.Partials)}}
 	if tr.Ended == doraapi.EndedMax {
@@ -443,7 +443,7 @@ func (t *tools) transcribeRealtime(ctx context.Context, c *toolkit.Call, in Real
 	if tr.Ended == doraapi.EndedServer {
 		data.Notes = append(data.Notes, "Qiniu ended the session before the input did.")
 	}
-	return out, render(templates.DoraTranscript, data), nil
+	return reply(out, templates.DoraTranscript, data)
 }
 
 // progressLine is one progress message: "partial 00:00:03.2: text".

@@ -75,7 +75,7 @@ func (t *tools) censorImage(ctx context.Context, c *toolkit.Call, in ImageInput)
 	if err != nil {
 		return ImageOutput{}, "", argErr(err)
 	}
-	out := ImageOutput{Source: firstOf(in.URL, in.Path), ImageVerdict: v}
+	out := ImageOutput{Source: shown(firstOf(in.URL, in.Path)), ImageVerdict: v}
 	data := verdictData("Image", out.Source, v.Verdict)
 	if v.OCRText != "" {
 		data.Fields = append(data.Fields, templates.Field{Name: "Text in image", Value: v.OCRText})
@@ -84,7 +84,7 @@ func (t *tools) censorImage(ctx context.Context, c *toolkit.Call, in ImageInput)
 		data.Fields = append(data.Fields, templates.Field{Name: "Labels", Value: strings.Join(v.Labels, ", ")})
 	}
 	data.Fields = append(data.Fields, templates.Field{Name: "Request", Value: v.EntryID})
-	return out, render(templates.DoraVerdict, data), nil
+	return reply(out, templates.DoraVerdict, data)
 }
 
 func verdictData(subject, source string, v doraapi.Verdict) templates.DoraVerdictData {
@@ -139,8 +139,8 @@ func (t *tools) censorAudio(ctx context.Context, c *toolkit.Call, in AudioInput)
 	t.bind(d, id)
 	if in.Wait != nil && !*in.Wait {
 		out := AudioCensorOutput{TaskID: id, Delivery: d.mode()}
-		return out, render(templates.DoraTask, templates.DoraTaskData{Icon: "🛡️", Heading: "Audio moderation submitted", TaskID: id, Status: "submitted",
-			Fields: []templates.Field{{Name: "Source", Value: in.URL}}, Delivery: d.text(id, "qiniu_get_audio_censor_result")}), nil
+		return reply(out, templates.DoraTask, templates.DoraTaskData{Icon: "🛡️", Heading: "Audio moderation submitted", TaskID: id, Status: "submitted",
+			Fields: []templates.Field{{Name: "Source", Value: shown(in.URL)}}, Delivery: d.text(id, "qiniu_get_audio_censor_result")})
 	}
 	timeout := time.Duration(in.TimeoutSeconds) * time.Second
 	if timeout == 0 {
@@ -151,7 +151,7 @@ func (t *tools) censorAudio(ctx context.Context, c *toolkit.Call, in AudioInput)
 	for {
 		if p, ok := t.fromInbox(doraapi.KindCensorAudio, id); ok {
 			if r, err := doraapi.ParseAudioCensor(p); err == nil && r.Done {
-				return audioResult(r, in.URL, d, true)
+				return audioResult(r, shown(in.URL), d, true)
 			}
 		}
 		r, err := client.AudioCensorResult(ctx, id)
@@ -163,7 +163,7 @@ func (t *tools) censorAudio(ctx context.Context, c *toolkit.Call, in AudioInput)
 		}
 		if r.Done {
 			t.record(d, doraapi.KindCensorAudio, id, audioPayload(r))
-			return audioResult(r, in.URL, d, false)
+			return audioResult(r, shown(in.URL), d, false)
 		}
 		polls++
 		c.Progress(float64(polls), 0, "audio moderation "+id+": in progress")
@@ -175,8 +175,8 @@ func (t *tools) censorAudio(ctx context.Context, c *toolkit.Call, in AudioInput)
 		}
 	}
 	out := AudioCensorOutput{TaskID: id, Delivery: d.mode(), TimedOut: true}
-	return out, render(templates.DoraTask, templates.DoraTaskData{Icon: "⏳", Heading: "Audio moderation still running", TaskID: id, Status: "in progress",
-		Fields: []templates.Field{{Name: "Source", Value: in.URL}, {Name: "Waited", Value: timeout.String()}}, Delivery: d.text(id, "qiniu_get_audio_censor_result")}), nil
+	return reply(out, templates.DoraTask, templates.DoraTaskData{Icon: "⏳", Heading: "Audio moderation still running", TaskID: id, Status: "in progress",
+		Fields: []templates.Field{{Name: "Source", Value: shown(in.URL)}, {Name: "Waited", Value: timeout.String()}}, Delivery: d.text(id, "qiniu_get_audio_censor_result")})
 }
 
 // audioPayload is a polled result in the callback's shape (p008: the same
@@ -214,8 +214,8 @@ func audioResult(r doraapi.AudioCensorResult, source string, d delivery, fromInb
 	out := AudioCensorOutput{TaskID: r.EntryID, Done: r.Done, Result: &r, Delivery: d.mode()}
 	if !r.Done {
 		out.Result = nil
-		return out, render(templates.DoraTask, templates.DoraTaskData{Icon: "⏳", Heading: "Audio moderation in progress", TaskID: r.EntryID, Status: "in progress",
-			Delivery: d.text(r.EntryID, "qiniu_get_audio_censor_result")}), nil
+		return reply(out, templates.DoraTask, templates.DoraTaskData{Icon: "⏳", Heading: "Audio moderation in progress", TaskID: r.EntryID, Status: "in progress",
+			Delivery: d.text(r.EntryID, "qiniu_get_audio_censor_result")})
 	}
 	data := verdictData("Audio", firstOf(source, r.EntryID), r.Verdict)
 	if r.Seconds > 0 {
@@ -235,7 +235,7 @@ func audioResult(r doraapi.AudioCensorResult, source string, d delivery, fromInb
 	if fromInbox {
 		data.Notes = append(data.Notes, "This result was delivered to the callback inbox.")
 	}
-	return out, render(templates.DoraVerdict, data), nil
+	return reply(out, templates.DoraVerdict, data)
 }
 
 // GetAudioCensorInput are qiniu_get_audio_censor_result's arguments.

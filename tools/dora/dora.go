@@ -23,6 +23,7 @@ import (
 
 	doraapi "github.com/mcp-media/mcp-media/internal/clients/qiniu/dora"
 	"github.com/mcp-media/mcp-media/internal/providers"
+	"github.com/mcp-media/mcp-media/internal/redact"
 	"github.com/mcp-media/mcp-media/internal/webvtt"
 	"github.com/mcp-media/mcp-media/templates"
 	"github.com/mcp-media/mcp-media/tools/toolkit"
@@ -114,14 +115,27 @@ func argErr(err error) error {
 	return err
 }
 
-// render runs a template; a template failure is a programming error and is
-// reported as the text.
-func render(name string, data any) string {
-	out, err := templates.Render(name, data)
+// reply renders a result's text. A template failure is a programming
+// error; it is returned, so the tool reports an error rather than showing
+// the failure as its text.
+func reply[Out any](out Out, name string, data any) (Out, string, error) {
+	text, err := templates.Render(name, data)
 	if err != nil {
-		return err.Error()
+		var zero Out
+		return zero, "", err
 	}
-	return out
+	return out, text, nil
+}
+
+// shown is how a user-supplied URL (or a local path) appears in a result:
+// a URL without its query or user info, where signed URLs keep their
+// tokens (redact.URL marks a dropped query with "?…").
+func shown(source string) string {
+	source = strings.TrimSpace(source)
+	if !strings.Contains(source, "://") {
+		return source // a local path
+	}
+	return redact.URL(source)
 }
 
 // ---------------------------------------------------------------------------

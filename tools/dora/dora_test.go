@@ -3,13 +3,16 @@ package dora
 import (
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	doraapi "github.com/mcp-media/mcp-media/internal/clients/qiniu/dora"
 	"github.com/mcp-media/mcp-media/internal/credentials"
 	"github.com/mcp-media/mcp-media/internal/webvtt"
+	"github.com/mcp-media/mcp-media/templates"
 	"github.com/mcp-media/mcp-media/tools/toolkit"
 )
 
@@ -392,5 +395,61 @@ func TestTranslate(t *testing.T) {
 	hi.fake.Flush()
 	if ev, ok := hi.env.Inbox.Latest(r.str("task_id")); !ok || !strings.Contains(ev.Summary, "translation done") {
 		t.Errorf("event = %+v", ev)
+	}
+}
+
+// A user-supplied URL is echoed without its query (where signed URLs keep
+// their tokens), in the text and in the structured result.
+func TestURLQueriesNotEchoed(t *testing.T) {
+	const token = "token=mysecretdownloadtoken"
+	h := newHarness(t, withInbox())
+	audio := serveBytes(t, "pass/voice.wav", wavBytes(16000, 1, 15*time.Second)) + "?" + token
+	calls := []struct {
+		tool string
+		args map[string]any
+	}{
+		{"qiniu_transcribe_short", map[string]any{"url": serveBytes(t, "a.wav", wavBytes(16000, 1, time.Second)) + "?" + token}},
+		{"qiniu_transcribe_long", map[string]any{"url": audio, "wait": false}},
+		{"qiniu_transcribe_long", map[string]any{"url": audio}},
+		{"qiniu_censor_image", map[string]any{"url": "https://img.example/pass/x.jpg?" + token}},
+		{"qiniu_censor_audio", map[string]any{"url": audio, "wait": false}},
+		{"qiniu_censor_audio", map[string]any{"url": audio}},
+		{"qiniu_start_audio_stream_censor", map[string]any{"url": "rtmp://live.example/hub/s?" + token}},
+		{"qiniu_start_video_stream_censor", map[string]any{"url": "rtmp://live.example/hub/s?" + token}},
+		{"qiniu_start_voice_censor", map[string]any{"url": "https://live.example/hub/s.m3u8?" + token}},
+		{"qiniu_translate_document", map[string]any{"url": "https://docs.example/r.pdf?" + token, "to": "en", "bucket": "out"}},
+	}
+	if _, err := exec.LookPath("ffmpeg"); err == nil {
+		calls = append(calls, struct {
+			tool string
+			args map[string]any
+		}{"qiniu_transcribe_realtime", map[string]any{"url": serveBytes(t, "b.wav", wavBytes(16000, 1, 400*time.Millisecond)) + "?" + token}})
+	}
+	for _, c := range calls {
+		r := h.mustCall(c.tool, c.args)
+		b, _ := json.Marshal(r.data)
+		if strings.Contains(r.text, "mysecretdownloadtoken") || strings.Contains(string(b), "mysecretdownloadtoken") {
+			t.Errorf("%s echoed the URL's query:\n%s\n%s", c.tool, r.text, b)
+		}
+		if !strings.Contains(r.text, "?…") {
+			t.Errorf("%s does not show the URL with its query marked as dropped:\n%s", c.tool, r.text)
+		}
+	}
+}
+
+// A template that cannot render is an error, not the result's text.
+func TestRenderFailureIsAnError(t *testing.T) {
+	out, text, err := reply(StreamOutput{TaskID: "x"}, templates.DoraTask, struct{ Wrong string }{})
+	if err == nil || text != "" || out.TaskID != "" {
+		t.Errorf("reply = %+v, %q, %v", out, text, err)
+	}
+}
+
+// Speaker ids are escaped in the timed-sentence table.
+func TestTranscriptSpeakerEscaped(t *testing.T) {
+	ss := []doraapi.Sentence{{Text: "a", Speaker: "1|x", End: time.Second}, {Text: "b", Speaker: "2", Start: time.Second, End: 2 * time.Second}}
+	text, err := templates.Render(templates.DoraTranscript, transcriptData("long", "s", "t", 2*time.Second, "ab", ss))
+	if err != nil || !strings.Contains(text, `| 1\|x | a |`) {
+		t.Errorf("%v\n%s", err, text)
 	}
 }

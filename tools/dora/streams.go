@@ -41,15 +41,15 @@ type StreamOutput struct {
 
 func (t *tools) started(censor, heading, id, source string, d delivery, stopTool string) (StreamOutput, string, error) {
 	out := StreamOutput{TaskID: id, Censor: censor, Status: "started", Delivery: d.mode()}
-	return out, render(templates.DoraTask, templates.DoraTaskData{Icon: "🛡️", Heading: heading, TaskID: id, Status: "started",
-		Fields: []templates.Field{{Name: "Stream", Value: source}}, Delivery: d.text(id, ""),
-		Next: []string{fmt.Sprintf("Stop it with `%s` (task_id `%s`) when the stream ends; Qiniu keeps moderating (and billing) until then.", stopTool, id)}}), nil
+	return reply(out, templates.DoraTask, templates.DoraTaskData{Icon: "🛡️", Heading: heading, TaskID: id, Status: "started",
+		Fields: []templates.Field{{Name: "Stream", Value: shown(source)}}, Delivery: d.text(id, ""),
+		Next: []string{fmt.Sprintf("Stop it with `%s` (task_id `%s`) when the stream ends; Qiniu keeps moderating (and billing) until then.", stopTool, id)}})
 }
 
 func (t *tools) stopped(censor, heading, id string) (StreamOutput, string, error) {
 	out := StreamOutput{TaskID: id, Censor: censor, Status: "stopped"}
-	return out, render(templates.DoraTask, templates.DoraTaskData{Icon: "⏹️", Heading: heading, TaskID: id, Status: "stopped",
-		Next: []string{fmt.Sprintf("Results received so far: `media_events` with task_id `%s`.", id)}}), nil
+	return reply(out, templates.DoraTask, templates.DoraTaskData{Icon: "⏹️", Heading: heading, TaskID: id, Status: "stopped",
+		Next: []string{fmt.Sprintf("Results received so far: `media_events` with task_id `%s`.", id)}})
 }
 
 // StopInput stops a stream censor.

@@ -78,9 +78,9 @@ func (t *tools) translate(ctx context.Context, c *toolkit.Call, in TranslateInpu
 	}
 	t.bind(d, id)
 	out := TranslationOutput{Translation: doraapi.Translation{EntryID: id, Code: 100}, Delivery: d.mode(), Bucket: in.Bucket}
-	return out, render(templates.DoraTask, templates.DoraTaskData{Icon: "🌐", Heading: "Translation submitted", TaskID: id, Status: "translating",
-		Fields:   []templates.Field{{Name: "Document", Value: in.URL}, {Name: "Languages", Value: req.From + " → " + req.To}, {Name: "Bucket", Value: in.Bucket}},
-		Delivery: d.text(id, "qiniu_get_translation"), Notes: notes}), nil
+	return reply(out, templates.DoraTask, templates.DoraTaskData{Icon: "🌐", Heading: "Translation submitted", TaskID: id, Status: "translating",
+		Fields:   []templates.Field{{Name: "Document", Value: shown(in.URL)}, {Name: "Languages", Value: req.From + " → " + req.To}, {Name: "Bucket", Value: in.Bucket}},
+		Delivery: d.text(id, "qiniu_get_translation"), Notes: notes})
 }
 
 // GetTranslationInput are qiniu_get_translation's arguments.
@@ -118,5 +118,5 @@ func (t *tools) getTranslation(ctx context.Context, c *toolkit.Call, in GetTrans
 	if fromInbox {
 		data.Notes = append(data.Notes, "Read from the callback inbox (the query failed).")
 	}
-	return out, render(templates.DoraTask, data), nil
+	return reply(out, templates.DoraTask, data)
 }

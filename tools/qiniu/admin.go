@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/mcp-media/mcp-media/internal/clients/qiniu/pili"
+	"github.com/mcp-media/mcp-media/internal/clients/qiniu/qiniuauth"
 	"github.com/mcp-media/mcp-media/templates"
 	"github.com/mcp-media/mcp-media/tools/toolkit"
 )
@@ -15,23 +16,23 @@ const tmplHubCard = "qiniu/hub_card"
 func (t *tools) adminTools() []toolkit.Tool {
 	A := ToolsetAdmin
 	return []toolkit.Tool{
-		tool(t, spec("qiniu_list_hubs", "List hubs", A, "The account's live hubs (直播空间).", ro), t.listHubs),
-		tool(t, spec("qiniu_get_hub", "Get hub", A, "A hub's domains, push auth, storage, HLS low latency, cover and porn-detection settings.", ro), t.getHub),
-		tool(t, spec("qiniu_set_hub_security", "Set hub push security", A,
+		toolkit.New(spec("qiniu_list_hubs", "List hubs", A, "The account's live hubs (直播空间).", ro), t.listHubs),
+		toolkit.New(spec("qiniu_get_hub", "Get hub", A, "A hub's domains, push auth, storage, HLS low latency, cover and porn-detection settings.", ro), t.getHub),
+		toolkit.New(spec("qiniu_set_hub_security", "Set hub push security", A,
 			"Set the hub's push auth to expiry (mcp-media installs a publish key it never shows) or expiry_sk (signed with the account keys). Existing push URLs stop working.",
 			toolkit.Annotations{Destructive: true}), t.setHubSecurity),
-		tool(t, spec("qiniu_set_hub_hls_plus", "Set HLS low latency", A, "Turn HLS low latency (HLS+) on or off for a hub.", setIdem), t.setHubHlsPlus),
-		tool(t, spec("qiniu_set_hub_storage", "Set hub storage", A,
+		toolkit.New(spec("qiniu_set_hub_hls_plus", "Set HLS low latency", A, "Turn HLS low latency (HLS+) on or off for a hub.", setIdem), t.setHubHlsPlus),
+		toolkit.New(spec("qiniu_set_hub_storage", "Set hub storage", A,
 			"Set the bucket (North China, public) and retention days (60-1095) for a hub's recordings; shorter retention deletes older data sooner.", replaces), t.setHubStorage),
-		tool(t, spec("qiniu_set_hub_cover", "Set hub cover", A, "Set the live cover snapshot interval in seconds, or -1 to turn covers off.", setIdem), t.setHubCover),
-		tool(t, spec("qiniu_list_domains", "List hub domains", A, "A hub's push and play domains with CNAMEs and certificates.", ro), t.listDomains),
-		tool(t, spec("qiniu_get_domain", "Get domain", A, "A domain's callbacks, IP limits, anti-leech type, URL rewrite and certificate (keys never shown).", ro), t.getDomain),
-		tool(t, spec("qiniu_bind_domain", "Bind domain", A, "Bind a push (publishRtmp) or play (liveRtmp, liveHls, liveHdl) domain; it needs an ICP filing and a CNAME.", additive), t.bindDomain),
-		tool(t, spec("qiniu_unbind_domain", "Unbind domain", A, "Unbind a domain: pushing or playing through it stops.", toolkit.Annotations{Destructive: true, Idempotent: true}), t.unbindDomain),
-		tool(t, spec("qiniu_bind_vod_domain", "Bind VOD domain", A, "Set the VOD domain that serves a hub's recordings and snapshots (replaces the current one).", replaces), t.bindVodDomain),
-		tool(t, spec("qiniu_set_domain_cert", "Set domain certificate", A, "Attach an SSL certificate uploaded to the Qiniu console, by name.", setIdem), t.setDomainCert),
-		tool(t, spec("qiniu_set_domain_url_rewrite", "Set URL rewrite", A, "Replace a domain's URL rewrite rules (regex pattern → replace); [] clears them.", replaces), t.setURLRewrite),
-		tool(t, spec("qiniu_set_stream_nrop", "Set stream porn detection", A, "Turn porn detection (鉴黄) on or off for one stream; the hub's detection settings apply.", setIdem), t.setStreamNrop),
+		toolkit.New(spec("qiniu_set_hub_cover", "Set hub cover", A, "Set the live cover snapshot interval in seconds, or -1 to turn covers off.", setIdem), t.setHubCover),
+		toolkit.New(spec("qiniu_list_domains", "List hub domains", A, "A hub's push and play domains with CNAMEs and certificates.", ro), t.listDomains),
+		toolkit.New(spec("qiniu_get_domain", "Get domain", A, "A domain's callbacks, IP limits, anti-leech type, URL rewrite and certificate (keys never shown).", ro), t.getDomain),
+		toolkit.New(spec("qiniu_bind_domain", "Bind domain", A, "Bind a push (publishRtmp) or play (liveRtmp, liveHls, liveHdl) domain; it needs an ICP filing and a CNAME.", additive), t.bindDomain),
+		toolkit.New(spec("qiniu_unbind_domain", "Unbind domain", A, "Unbind a domain: pushing or playing through it stops.", toolkit.Annotations{Destructive: true, Idempotent: true}), t.unbindDomain),
+		toolkit.New(spec("qiniu_bind_vod_domain", "Bind VOD domain", A, "Set the VOD domain that serves a hub's recordings and snapshots (replaces the current one).", replaces), t.bindVodDomain),
+		toolkit.New(spec("qiniu_set_domain_cert", "Set domain certificate", A, "Replace a domain's SSL certificate with one uploaded to the Qiniu console, by name.", replaces), t.setDomainCert),
+		toolkit.New(spec("qiniu_set_domain_url_rewrite", "Set URL rewrite", A, "Replace a domain's URL rewrite rules (regex pattern → replace); [] clears them.", replaces), t.setURLRewrite),
+		toolkit.New(spec("qiniu_set_stream_nrop", "Set stream porn detection", A, "Turn porn detection (鉴黄) on or off for one stream; the hub's detection settings apply.", setIdem), t.setStreamNrop),
 	}
 }
 
@@ -67,15 +68,11 @@ func (t *tools) listHubs(ctx context.Context, _ *toolkit.Call, _ NoInput) (HubsO
 	return out, b.String(), nil
 }
 
-func (t *tools) hubCard(heading string, h pili.Hub) string {
-	out, err := templates.Render(tmplHubCard, struct {
+func (t *tools) hubCard(heading string, h pili.Hub) (string, error) {
+	return templates.Render(tmplHubCard, struct {
 		pili.Hub
 		Heading string
 	}{h, heading})
-	if err != nil {
-		return err.Error()
-	}
-	return out
 }
 
 // hubAfter reads the hub back after a change.
@@ -85,7 +82,10 @@ func (t *tools) hubAfter(ctx context.Context, c *pili.Client, hub, heading strin
 		return pili.Hub{}, "", fmt.Errorf("the change was made but reading the hub back failed: %w", err)
 	}
 	h = cleanHub(h)
-	text := t.hubCard(heading, h)
+	text, err := t.hubCard(heading, h)
+	if err != nil {
+		return pili.Hub{}, "", err
+	}
 	if note != "" {
 		text += "\n> " + note + "\n"
 	}
@@ -118,7 +118,11 @@ func (t *tools) getHub(ctx context.Context, _ *toolkit.Call, in HubArg) (pili.Hu
 		return pili.Hub{}, "", err
 	}
 	h = cleanHub(h)
-	return h, t.hubCard("🏠 Hub", h), nil
+	text, err := t.hubCard("🏠 Hub", h)
+	if err != nil {
+		return pili.Hub{}, "", err
+	}
+	return h, text, nil
 }
 
 // SecurityInput are qiniu_set_hub_security's arguments.
@@ -133,7 +137,7 @@ func (t *tools) setHubSecurity(ctx context.Context, _ *toolkit.Call, in Security
 		return pili.Hub{}, "", err
 	}
 	key, note := "", "expiry_sk: push tokens are signed with the account's SecretKey; no separate key to keep."
-	if in.Scheme == pili.SecurityExpiry {
+	if in.Scheme == qiniuauth.PublishSecurityExpiry {
 		if key = t.getenv(EnvPublishKey); key != "" {
 			note = "expiry: the publish key from " + EnvPublishKey + " was installed (never shown); qiniu_stream_urls signs with it."
 		} else {
@@ -233,7 +237,7 @@ func domainTable(hub, heading string, ds []pili.HubDomain) string {
 		if d.CertEnable {
 			cert = "✅ " + templates.Cell(d.CertName)
 		}
-		fmt.Fprintf(&b, "| %s | `%s` | `%s` | %s |\n", d.Type, d.Domain, d.Cname, cert)
+		fmt.Fprintf(&b, "| %s | `%s` | `%s` | %s |\n", templates.Cell(d.Type), templates.Cell(d.Domain), templates.Cell(d.Cname), cert)
 	}
 	return b.String()
 }
@@ -272,10 +276,10 @@ func (t *tools) domainOut(hub string, d pili.Domain) (DomainOutput, string) {
 	out := DomainOutput{Hub: hub, Domain: d, PlayKeysSet: set}
 	var b strings.Builder
 	fmt.Fprintf(&b, "## 🌐 Domain: %s\n\n| Field | Value |\n|--------------|------------------------|\n", templates.Cell(d.Domain))
-	fmt.Fprintf(&b, "| **Hub** | %s |\n| **Type** | %s |\n| **CNAME** | `%s` |\n", templates.Cell(hub), d.Type, d.Cname)
+	fmt.Fprintf(&b, "| **Hub** | %s |\n| **Type** | %s |\n| **CNAME** | `%s` |\n", templates.Cell(hub), templates.Cell(d.Type), templates.Cell(d.Cname))
 	anti := "off"
 	if d.PlaySecurity.Type != "" && d.PlaySecurity.Type != "none" {
-		anti = d.PlaySecurity.Type
+		anti = templates.Cell(d.PlaySecurity.Type)
 		if set {
 			anti += " (keys set, not shown)"
 		}
@@ -292,7 +296,7 @@ func (t *tools) domainOut(hub string, d pili.Domain) (DomainOutput, string) {
 	fmt.Fprintf(&b, "| **Connect callback** | %s |\n| **Disconnect callback** | %s |\n", callback(d.ConnectCallback), callback(d.DisconnectCallback))
 	fmt.Fprintf(&b, "| **IP allow / deny** | %d / %d rules |\n| **URL rewrite** | %d rules |\n", len(d.IPLimit.WhiteList), len(d.IPLimit.BlackList), len(d.URLRewrite.Rules))
 	for _, r := range d.URLRewrite.Rules {
-		fmt.Fprintf(&b, "\n- `%s` → `%s`", r.Pattern, r.Replace)
+		fmt.Fprintf(&b, "\n- `%s` → `%s`", oneLine(r.Pattern), oneLine(r.Replace))
 	}
 	return out, b.String()
 }
@@ -301,7 +305,12 @@ func callback(cb pili.Callback) string {
 	if cb.Type == "" {
 		return "off"
 	}
-	return cb.Type + " " + templates.Cell(cb.URL)
+	return templates.Cell(cb.Type + " " + cb.URL)
+}
+
+// oneLine keeps a value on its list item's line, in one code span.
+func oneLine(s string) string {
+	return strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ", "`", "'").Replace(s)
 }
 
 func (t *tools) domainClient(a DomainArg) (*pili.Client, string, string, error) {
@@ -456,5 +465,5 @@ func (t *tools) setStreamNrop(ctx context.Context, _ *toolkit.Call, in NropInput
 		return StreamView{}, "", fmt.Errorf("porn detection was set but reading the stream back failed: %w", err)
 	}
 	next := "Per-stream detection uses the hub's interval, threshold and callback URL (console settings; qiniu_get_hub shows them)"
-	return v, card("🔍 Porn detection set", v, next), nil
+	return cardResult("🔍 Porn detection set", v, next)
 }

@@ -2,6 +2,9 @@ package qiniu
 
 import (
 	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -150,8 +153,15 @@ func TestToolsetsDeclaration(t *testing.T) {
 			ann[tl.Name] = tl.Annotations
 		}
 	}
-	if a := ann["qiniu_disable_stream"]; !a.Destructive || !a.Idempotent || a.ReadOnly {
+	// A relative duration moves the ban's end on every call: not idempotent.
+	if a := ann["qiniu_disable_stream"]; !a.Destructive || a.Idempotent || a.ReadOnly {
 		t.Errorf("disable annotations %+v", a)
+	}
+	// Replacing a certificate, or a file of the same name, destroys the old one.
+	for _, n := range []string{"qiniu_set_domain_cert", "qiniu_record_stream", "qiniu_snapshot_stream"} {
+		if a := ann[n]; !a.Destructive || a.ReadOnly {
+			t.Errorf("%s annotations %+v: it can replace what exists", n, a)
+		}
 	}
 	for _, n := range []string{"qiniu_get_stream", "qiniu_list_streams", "qiniu_get_live_status", "qiniu_stream_urls", "qiniu_get_live_usage", "qiniu_get_caster"} {
 		if !ann[n].ReadOnly {
@@ -198,5 +208,76 @@ func TestSchemas(t *testing.T) {
 	}
 	if d := h.byName["qiniu_get_stream_history"]; !strings.Contains(string(d.InputSchema), "yyyy-mm-dd, ISO 8601, UNIX s, or 'last 2 hours'") {
 		t.Errorf("description truncated at a comma: %s", d.InputSchema)
+	}
+}
+
+// A director's publish, play and input URLs may carry a publish key or a
+// signature in their query: results show them without it, and say where.
+func TestCasterURLQueriesHidden(t *testing.T) {
+	h := newHarness(t)
+	const key = "mysecretpublishkey"
+	r := h.ok("qiniu_create_caster", M{"name": "show2",
+		"pgm_output": M{"publish": "rtmp://push.example.com/app/out?key=" + key},
+		"pvw_output": M{"play": "https://play.example.com/app/pvw.m3u8?sign=" + key + "&t=65f0"},
+		"monitors":   M{"0": M{"url": "rtmp://user:" + key + "@src.example.com/a?token=" + key, "vol": 100}}})
+	id := r.str("id")
+	for _, r := range []result{r,
+		h.ok("qiniu_get_caster", M{"id": id}),
+		h.ok("qiniu_list_casters", M{"name_prefix": "show2"}),
+		h.ok("qiniu_update_caster", M{"id": id, "pgm_output": M{"publish": "rtmp://push.example.com/app/out2?key=" + key}}),
+		h.ok("qiniu_stop_caster", M{"id": id}),
+	} {
+		if strings.Contains(r.text, key) || strings.Contains(r.str(), key) {
+			t.Errorf("the publish key reached a result:\n%s\n%s", r.text, r.str())
+		}
+	}
+	g := h.ok("qiniu_get_caster", M{"id": id})
+	if got := g.str("pgm_output", "publish"); got != "rtmp://push.example.com/app/out2?…" {
+		t.Errorf("pgm_output.publish = %q", got)
+	}
+	if !strings.Contains(g.text, "rtmp://push.example.com/app/out2?…") || !strings.Contains(g.text, "URL queries hidden") {
+		t.Errorf("card:\n%s", g.text)
+	}
+	if got := g.str("url_queries_hidden"); got != `["monitors.0.url","pgm_output.publish","pvw_output.play"]` {
+		t.Errorf("url_queries_hidden = %s", got)
+	}
+}
+
+// Provider values in hand-built and template tables are escaped: a pipe
+// or a line break cannot split a row.
+func TestTableCellsEscaped(t *testing.T) {
+	h := newHarness(t)
+	h.intercept = func(w http.ResponseWriter, r *http.Request) bool {
+		switch {
+		case r.Method == "GET" && r.URL.Path == "/v2/hubs/live1/domains":
+			_, _ = io.WriteString(w, `{"domains":[{"type":"liveHls","domain":"a|b.example.com","cname":"c\nd.example.com"}]}`)
+			return true
+		case r.Method == "GET" && r.URL.Path == "/v2/hubs/live1":
+			rec := httptest.NewRecorder()
+			h.fake.ServeHTTP(rec, r)
+			var hub map[string]any
+			_ = json.Unmarshal(rec.Body.Bytes(), &hub)
+			hub["domains"] = []any{map[string]any{"type": "liveHls", "domain": "a|b.example.com", "cname": "c\nd.example.com"}}
+			_ = json.NewEncoder(w).Encode(hub)
+			return true
+		case r.Method == "GET" && r.URL.Path == "/statd/upflow":
+			_, _ = io.WriteString(w, `[{"time":"2026-03-01T00:00:00+08:00","values":{"x|y":{"flow":1024}}}]`)
+			return true
+		}
+		return false
+	}
+	for _, r := range []result{
+		h.ok("qiniu_list_domains", M{}),
+		h.ok("qiniu_get_hub", M{}),
+		h.ok("qiniu_get_live_usage", M{"metric": "upflow", "group": "hub"}),
+	} {
+		for _, line := range strings.Split(r.text, "\n") {
+			if strings.Contains(line, "a|b") || strings.Contains(line, "x|y") || strings.HasPrefix(line, "d.example.com") {
+				t.Errorf("unescaped cell in line %q of:\n%s", line, r.text)
+			}
+		}
+		if !strings.Contains(r.text, `a\|b.example.com`) && !strings.Contains(r.text, `x\|y`) {
+			t.Errorf("escaped value missing:\n%s", r.text)
+		}
 	}
 }

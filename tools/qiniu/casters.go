@@ -4,10 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"regexp"
+	"sort"
 	"strings"
 
 	"github.com/mcp-media/mcp-media/internal/clients/qiniu/pili"
+	"github.com/mcp-media/mcp-media/internal/redact"
 	"github.com/mcp-media/mcp-media/templates"
 	"github.com/mcp-media/mcp-media/tools/toolkit"
 )
@@ -17,18 +20,18 @@ var casterNameRE = regexp.MustCompile(`^[a-z0-9]{1,18}$`)
 func (t *tools) casterTools() []toolkit.Tool {
 	C := ToolsetCaster
 	return []toolkit.Tool{
-		tool(t, spec("qiniu_create_caster", "Create cloud director", C,
+		toolkit.New(spec("qiniu_create_caster", "Create cloud director", C,
 			"Create a cloud director (8 inputs, PVW/PGM, layouts); Qiniu starts it for 1 hour right away, billed by run time.", additive), t.createCaster),
-		tool(t, spec("qiniu_update_caster", "Update cloud director", C,
+		toolkit.New(spec("qiniu_update_caster", "Update cloud director", C,
 			"Update a director's monitors, outputs, layouts or storage; each object given replaces the old one whole.", replaces), t.updateCaster),
-		tool(t, spec("qiniu_delete_caster", "Delete cloud director", C, "Delete a director. Cannot be undone.",
+		toolkit.New(spec("qiniu_delete_caster", "Delete cloud director", C, "Delete a director. Cannot be undone.",
 			toolkit.Annotations{Destructive: true, Idempotent: true}), t.deleteCaster),
-		tool(t, spec("qiniu_start_caster", "Start cloud director", C,
+		toolkit.New(spec("qiniu_start_caster", "Start cloud director", C,
 			"Start a director now or at a time for N hours; on a running director the hours extend it (billed).", additive), t.startCaster),
-		tool(t, spec("qiniu_stop_caster", "Stop cloud director", C, "Stop a director: its PGM output stops.",
+		toolkit.New(spec("qiniu_stop_caster", "Stop cloud director", C, "Stop a director: its PGM output stops.",
 			toolkit.Annotations{Destructive: true, Idempotent: true}), t.stopCaster),
-		tool(t, spec("qiniu_list_casters", "List cloud directors", C, "List directors by name prefix with marker paging.", ro), t.listCasters),
-		tool(t, spec("qiniu_get_caster", "Get cloud director", C, "A director's status, run window, inputs and outputs (static key never shown).", ro), t.getCaster),
+		toolkit.New(spec("qiniu_list_casters", "List cloud directors", C, "List directors by name prefix with marker paging.", ro), t.listCasters),
+		toolkit.New(spec("qiniu_get_caster", "Get cloud director", C, "A director's status, run window, inputs and outputs (static key never shown).", ro), t.getCaster),
 	}
 }
 
@@ -77,6 +80,10 @@ type CasterView struct {
 	CreatedAt    string         `json:"created_at,omitempty"`
 	UpdatedAt    string         `json:"updated_at,omitempty"`
 	StaticKeySet bool           `json:"static_key_set"`
+	// URLQueriesHidden lists the settings whose URL is shown without its
+	// query or user info ("pgm_output.publish"): a publish URL may carry
+	// ?key=<publish key>, a play URL a signature.
+	URLQueriesHidden []string `json:"url_queries_hidden,omitempty" jsonschema_description:"Settings whose URL is shown without its query or user info (which may carry a publish key or a signature)"`
 }
 
 func obj(raw json.RawMessage) map[string]any {
@@ -100,28 +107,64 @@ func raw(m map[string]any) json.RawMessage {
 
 func (t *tools) casterView(c pili.Caster) CasterView {
 	t.secret(c.StaticKey)
-	return CasterView{ID: c.ID, Name: c.Name, Status: c.Status, Stage: c.Stage,
+	var hidden []string
+	show := func(name string, raw json.RawMessage) map[string]any {
+		m, _ := displayURLs(obj(raw), name, &hidden).(map[string]any)
+		return m
+	}
+	v := CasterView{ID: c.ID, Name: c.Name, Status: c.Status, Stage: c.Stage,
 		RunStart: fmtTime(c.TimeSwitch.Start), RunStop: fmtTime(c.TimeSwitch.Stop),
-		Canvas: obj(c.Canvas), Monitors: obj(c.Monitors), PvwOutput: obj(c.PvwOutput), PgmOutput: obj(c.PgmOutput),
-		Layouts: obj(c.Layouts), Storage: obj(c.Storage), CreatedAt: fmtTime(c.CreateAt), UpdatedAt: fmtTime(c.UpdateAt),
-		StaticKeySet: c.StaticKey != ""}
+		Canvas: show("canvas", c.Canvas), Monitors: show("monitors", c.Monitors), PvwOutput: show("pvw_output", c.PvwOutput),
+		PgmOutput: show("pgm_output", c.PgmOutput), Layouts: show("layouts", c.Layouts), Storage: show("storage", c.Storage),
+		CreatedAt: fmtTime(c.CreateAt), UpdatedAt: fmtTime(c.UpdateAt), StaticKeySet: c.StaticKey != ""}
+	sort.Strings(hidden)
+	v.URLQueriesHidden = hidden
+	return v
+}
+
+// displayURLs copies a director's settings with every URL that has a query
+// or user info in its display form (redact.URL), recording where.
+func displayURLs(v any, path string, hidden *[]string) any {
+	switch x := v.(type) {
+	case map[string]any:
+		if x == nil {
+			return x
+		}
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[k] = displayURLs(e, path+"."+k, hidden)
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = displayURLs(e, fmt.Sprintf("%s.%d", path, i), hidden)
+		}
+		return out
+	case string:
+		if u, err := url.Parse(strings.TrimSpace(x)); err == nil && u.Scheme != "" && u.Host != "" && (u.RawQuery != "" || u.ForceQuery || u.User != nil) {
+			*hidden = append(*hidden, path)
+			return redact.URL(strings.TrimSpace(x))
+		}
+	}
+	return v
 }
 
 func casterCard(heading string, v CasterView, note string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "## %s: %s\n\n| Field | Value |\n|--------------|------------------------|\n", heading, templates.Cell(v.Name))
-	fmt.Fprintf(&b, "| **Caster ID** | `%s` |\n| **Status** | `%s` |\n", v.ID, templates.Cell(v.Status))
+	fmt.Fprintf(&b, "| **Caster ID** | `%s` |\n| **Status** | `%s` |\n", templates.Cell(v.ID), templates.Cell(v.Status))
 	if v.RunStart != "" {
 		fmt.Fprintf(&b, "| **Run window** | %s → %s |\n", v.RunStart, v.RunStop)
 	}
 	if r, ok := v.Canvas["resolution"]; ok {
-		fmt.Fprintf(&b, "| **Canvas** | %v |\n", r)
+		fmt.Fprintf(&b, "| **Canvas** | %s |\n", templates.Cell(fmt.Sprint(r)))
 	}
 	if p, ok := v.PgmOutput["publish"].(string); ok && p != "" {
-		fmt.Fprintf(&b, "| **PGM output** | `%s` |\n", p)
+		fmt.Fprintf(&b, "| **PGM output** | `%s` |\n", templates.Cell(p))
 	}
 	if p, ok := v.PvwOutput["play"].(string); ok && p != "" {
-		fmt.Fprintf(&b, "| **PVW preview** | `%s` |\n", p)
+		fmt.Fprintf(&b, "| **PVW preview** | `%s` |\n", templates.Cell(p))
 	}
 	inputs := 0
 	for _, m := range v.Monitors {
@@ -134,6 +177,9 @@ func casterCard(heading string, v CasterView, note string) string {
 	fmt.Fprintf(&b, "| **Inputs set** | %d of 8 |\n", inputs)
 	if v.StaticKeySet {
 		b.WriteString("| **Static key** | set (never shown; it is the console login password) |\n")
+	}
+	if len(v.URLQueriesHidden) > 0 {
+		fmt.Fprintf(&b, "| **URL queries hidden** | %s (they may carry a publish key or signature) |\n", templates.Cell(strings.Join(v.URLQueriesHidden, ", ")))
 	}
 	if note != "" {
 		b.WriteString("\n> " + note + "\n")
@@ -283,7 +329,7 @@ func (t *tools) listCasters(ctx context.Context, _ *toolkit.Call, in CasterListI
 	for _, it := range l.Items {
 		v := t.casterView(it)
 		out.Casters = append(out.Casters, v)
-		fmt.Fprintf(&b, "| %s | `%s` | `%s` | %s → %s |\n", templates.Cell(v.Name), v.ID, templates.Cell(v.Status), v.RunStart, v.RunStop)
+		fmt.Fprintf(&b, "| %s | `%s` | `%s` | %s → %s |\n", templates.Cell(v.Name), templates.Cell(v.ID), templates.Cell(v.Status), v.RunStart, v.RunStop)
 	}
 	if l.Marker != "" {
 		fmt.Fprintf(&b, "\nMore: call again with marker `%s`.\n", l.Marker)

@@ -427,3 +427,51 @@ func TestSandboxNotice(t *testing.T) {
 		t.Errorf("no sandbox notice: %s", r.text)
 	}
 }
+
+// Signed URLs are valid for at most 7 days; a longer validity is an
+// argument error naming the argument and the cap.
+func TestStreamURLsExpiryCap(t *testing.T) {
+	h := newHarness(t)
+	h.ok("qiniu_create_stream", M{"stream": "conf1"})
+	h.fails("qiniu_stream_urls", M{"stream": "conf1", "expires_in": "8d"}, "`expires_in`", "7 days")
+	h.fails("qiniu_stream_urls", M{"stream": "conf1", "expires_in": "169h"}, "`expires_in`", "7 days")
+	h.fails("qiniu_stream_urls", M{"stream": "conf1", "expires_at": "2026-03-18"}, "`expires_at`", "7 days")
+	r := h.ok("qiniu_stream_urls", M{"stream": "conf1", "expires_in": "7d"})
+	if got, want := int64(r.num("urls", "expires_unix")), h.clk.Now().Add(7*24*time.Hour).Unix(); got != want {
+		t.Errorf("expires_unix = %d, want %d", got, want)
+	}
+	h.ok("qiniu_stream_urls", M{"stream": "conf1", "expires_at": "2026-03-17T20:00:00+08:00"})
+}
+
+// A failed live-status read is reported as unknown with the reason, not
+// as offline; a failed hub read after a snapshot is said, not hidden.
+func TestFailedReadsAreNotShownAsSuccess(t *testing.T) {
+	h := newHarness(t)
+	h.ok("qiniu_create_stream", M{"stream": "event2026"})
+	h.fake.StartPush(hubName, "event2026")
+	failLive, failHub := false, false
+	h.intercept = func(w http.ResponseWriter, r *http.Request) bool {
+		switch {
+		case failLive && r.Method == "GET" && strings.HasSuffix(r.URL.Path, "/live"):
+		case failHub && r.Method == "GET" && r.URL.Path == "/v2/hubs/"+hubName:
+		default:
+			return false
+		}
+		w.WriteHeader(http.StatusForbidden)
+		_, _ = w.Write([]byte(`{"error":"live status not allowed"}`))
+		return true
+	}
+	failLive = true
+	r := h.ok("qiniu_get_stream", M{"stream": "event2026"})
+	if r.str("status") != "unknown" || !strings.Contains(r.str("status_note"), "live status not allowed") {
+		t.Errorf("structured: %v", r.data)
+	}
+	if strings.Contains(r.text, "Offline") || !strings.Contains(r.text, "Unknown") || !strings.Contains(r.text, "live status not allowed") {
+		t.Errorf("text:\n%s", r.text)
+	}
+	failLive, failHub = false, true
+	r = h.ok("qiniu_snapshot_stream", M{"stream": "event2026"})
+	if !strings.Contains(r.str("note"), "bucket") || !strings.Contains(r.text, "reading the hub's bucket and VOD domain failed") {
+		t.Errorf("snapshot with the hub unreadable: %v\n%s", r.data, r.text)
+	}
+}

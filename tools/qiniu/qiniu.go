@@ -162,19 +162,17 @@ func spec(name, title, toolset, desc string, a toolkit.Annotations) toolkit.Spec
 }
 
 var (
-	ro         = toolkit.Annotations{ReadOnly: true, Idempotent: true}
-	setIdem    = toolkit.Annotations{Idempotent: true}
-	replaces   = toolkit.Annotations{Destructive: true, Idempotent: true}
-	additive   = toolkit.Annotations{}
+	ro       = toolkit.Annotations{ReadOnly: true, Idempotent: true}
+	setIdem  = toolkit.Annotations{Idempotent: true}
+	replaces = toolkit.Annotations{Destructive: true, Idempotent: true}
+	additive = toolkit.Annotations{}
+	// overwrites: each call starts new work, and a given file name replaces
+	// an existing file of that name.
+	overwrites = toolkit.Annotations{Destructive: true}
 	streamRE   = regexp.MustCompile(`^[0-9A-Za-z]{4,200}$`)
 	profileRE  = regexp.MustCompile(`^(480p|720p|wmt_.+)$`)
 	durationRE = regexp.MustCompile(`^(\d+(?:\.\d+)?)\s*([a-z]*)$`)
 )
-
-// tool declares a tool; toolkit adds the sandbox notice in one place.
-func tool[In, Out any](_ *tools, s toolkit.Spec, h toolkit.Handler[In, Out]) toolkit.Tool {
-	return toolkit.New(s, h)
-}
 
 // ---- times ----
 

@@ -26,29 +26,29 @@ const maxLiveStatus = 1000
 func (t *tools) liveTools() []toolkit.Tool {
 	L := ToolsetLive
 	return []toolkit.Tool{
-		tool(t, spec("qiniu_create_stream", "Create live stream", L,
+		toolkit.New(spec("qiniu_create_stream", "Create live stream", L,
 			"Create a stream in a hub (4-200 letters/digits); returns its card.", additive), t.createStream),
-		tool(t, spec("qiniu_list_streams", "List live streams", L,
+		toolkit.New(spec("qiniu_list_streams", "List live streams", L,
 			"List a hub's stream titles (live only, prefix, marker paging).", ro), t.listStreams),
-		tool(t, spec("qiniu_get_stream", "Get live stream", L,
+		toolkit.New(spec("qiniu_get_stream", "Get live stream", L,
 			"A stream's card: live or offline, ban, transcode profiles, push auth.", ro), t.getStream),
-		tool(t, spec("qiniu_disable_stream", "Disable live stream", L,
-			"Ban a stream for a duration, until a time, or permanently; cuts a live publisher off.", replaces), t.disableStream),
-		tool(t, spec("qiniu_enable_stream", "Enable live stream", L,
+		toolkit.New(spec("qiniu_disable_stream", "Disable live stream", L,
+			"Ban a stream for a duration, until a time, or permanently; cuts a live publisher off.", toolkit.Annotations{Destructive: true}), t.disableStream),
+		toolkit.New(spec("qiniu_enable_stream", "Enable live stream", L,
 			"Lift a stream's ban so it can be pushed again.", setIdem), t.enableStream),
-		tool(t, spec("qiniu_get_live_status", "Live status", L,
+		toolkit.New(spec("qiniu_get_live_status", "Live status", L,
 			"Whether streams are live now, with bitrate, fps and viewers; many titles are checked 100 per request.", ro), t.liveStatus),
-		tool(t, spec("qiniu_get_stream_history", "Stream push history", L,
+		toolkit.New(spec("qiniu_get_stream_history", "Stream push history", L,
 			"A stream's push sessions in a time range.", ro), t.history),
-		tool(t, spec("qiniu_get_stream_stats", "Stream stats", L,
+		toolkit.New(spec("qiniu_get_stream_stats", "Stream stats", L,
 			"Per-minute bitrate, fps, resolution and viewers of a stream (window up to 24 h; default last hour).", ro), t.stats),
-		tool(t, spec("qiniu_record_stream", "Record live replay", L,
-			"Save a time range of a stream to the hub's bucket as m3u8, flv or mp4 (saveas; flv/mp4 are async and billed).", additive), t.record),
-		tool(t, spec("qiniu_snapshot_stream", "Snapshot live stream", L,
-			"Save a frame of a stream (now or at a time) to the hub's bucket as jpg or png.", additive), t.snapshot),
-		tool(t, spec("qiniu_set_stream_converts", "Set transcode profiles", L,
+		toolkit.New(spec("qiniu_record_stream", "Record live replay", L,
+			"Save a time range of a stream to the hub's bucket as m3u8, flv or mp4 (saveas; flv/mp4 are async and billed).", overwrites), t.record),
+		toolkit.New(spec("qiniu_snapshot_stream", "Snapshot live stream", L,
+			"Save a frame of a stream (now or at a time) to the hub's bucket as jpg or png.", overwrites), t.snapshot),
+		toolkit.New(spec("qiniu_set_stream_converts", "Set transcode profiles", L,
 			"Replace a stream's transcode profiles (480p, 720p, wmt_<watermark>); [] stops transcoding; applies on next push.", replaces), t.setConverts),
-		tool(t, spec("qiniu_stream_urls", "Stream push/play URLs", L,
+		toolkit.New(spec("qiniu_stream_urls", "Stream push/play URLs", L,
 			"Signed RTMP/SRT push and RTMP/HLS/FLV play URLs plus cover, computed locally with an expiry; returns URLs for the user to hand out, never a key.", ro), t.streamURLs),
 	}
 }
@@ -83,7 +83,8 @@ type LiveView struct {
 type StreamView struct {
 	Hub             string    `json:"hub"`
 	Stream          string    `json:"stream"`
-	Status          string    `json:"status" jsonschema:"enum=live,enum=offline,enum=disabled"`
+	Status          string    `json:"status" jsonschema:"enum=live,enum=offline,enum=disabled,enum=unknown"`
+	StatusNote      string    `json:"status_note,omitempty" jsonschema_description:"Why the status is unknown: reading the live status failed"`
 	DisabledTill    int64     `json:"disabled_till" jsonschema_description:"0 none, -1 permanent, else Unix time"`
 	DisabledUntil   string    `json:"disabled_until,omitempty"`
 	Live            *LiveView `json:"live,omitempty"`
@@ -113,25 +114,35 @@ func (v StreamView) statusLabel() string {
 			return "⛔ Disabled permanently"
 		}
 		return "⛔ Disabled until " + v.DisabledUntil
+	case "unknown":
+		return "❔ Unknown (live status unavailable)"
 	}
 	return "⚪ Offline"
 }
 
-func card(heading string, v StreamView, next ...string) string {
+func card(heading string, v StreamView, next ...string) (string, error) {
 	return urlCard(heading, URLsOutput{StreamView: v}, next...)
 }
 
-func urlCard(heading string, o URLsOutput, next ...string) string {
+// cardResult is a tool result made of a stream's card.
+func cardResult(heading string, v StreamView, next ...string) (StreamView, string, error) {
+	text, err := card(heading, v, next...)
+	if err != nil {
+		return StreamView{}, "", err
+	}
+	return v, text, nil
+}
+
+func urlCard(heading string, o URLsOutput, next ...string) (string, error) {
 	v := o.StreamView
 	d := cardData{StreamView: v, URLs: o.URLs, Notes: o.Notes, Heading: heading, StatusLabel: v.statusLabel(), Next: next}
+	if v.StatusNote != "" {
+		d.Notes = append([]string{v.StatusNote}, d.Notes...)
+	}
 	if v.Live != nil {
 		d.Kbps = kbps(v.Live.Bps)
 	}
-	out, err := templates.Render(tmplStreamCard, d)
-	if err != nil {
-		return err.Error()
-	}
-	return out
+	return templates.Render(tmplStreamCard, d)
 }
 
 // view reads a stream and its live status into a card.
@@ -157,7 +168,12 @@ func (t *tools) view(ctx context.Context, c *pili.Client, hub, title string) (St
 			v.DisabledUntil = fmtTime(st.DisabledTill)
 		}
 	default:
-		if l, err := c.GetLive(ctx, hub, title); err == nil && l.IsLive() {
+		l, err := c.GetLive(ctx, hub, title)
+		switch {
+		case err != nil:
+			v.Status = "unknown"
+			v.StatusNote = "Whether the stream is live is unknown: reading its live status failed (" + err.Error() + "). Try qiniu_get_live_status."
+		case l.IsLive():
 			v.Status = "live"
 			v.Live = &LiveView{Since: fmtTime(l.StartAt), Bps: l.Bps, VideoFPS: l.FPS.Video, AudioFPS: l.FPS.Audio, Viewers: l.PlayCount}
 		}
@@ -213,10 +229,10 @@ func (t *tools) createStream(ctx context.Context, _ *toolkit.Call, in CreateInpu
 	if err != nil {
 		return StreamView{}, "", fmt.Errorf("the stream was created but reading it back failed: %w", err)
 	}
-	return v, card("✅ Stream created", v,
+	return cardResult("✅ Stream created", v,
 		"Get push and play URLs: qiniu_stream_urls",
 		"Push with OBS or any RTMP/SRT encoder; then check qiniu_get_live_status",
-		"Optional: transcode renditions with qiniu_set_stream_converts"), nil
+		"Optional: transcode renditions with qiniu_set_stream_converts")
 }
 
 // ---- list ----
@@ -282,7 +298,7 @@ func (t *tools) getStream(ctx context.Context, _ *toolkit.Call, in StreamArg) (S
 	default:
 		next = append(next, "Get push URLs: qiniu_stream_urls")
 	}
-	return v, card("📡 Stream", v, next...), nil
+	return cardResult("📡 Stream", v, next...)
 }
 
 // ---- disable / enable ----
@@ -339,9 +355,9 @@ func (t *tools) disableStream(ctx context.Context, _ *toolkit.Call, in DisableIn
 	if err != nil {
 		return StreamView{}, "", fmt.Errorf("the stream was disabled but reading it back failed: %w", err)
 	}
-	return v, card("⛔ Stream disabled", v,
+	return cardResult("⛔ Stream disabled", v,
 		"Any live publisher was cut off; pushes are refused while the ban lasts",
-		"Restore it early: qiniu_enable_stream"), nil
+		"Restore it early: qiniu_enable_stream")
 }
 
 func (t *tools) enableStream(ctx context.Context, _ *toolkit.Call, in StreamArg) (StreamView, string, error) {
@@ -356,7 +372,7 @@ func (t *tools) enableStream(ctx context.Context, _ *toolkit.Call, in StreamArg)
 	if err != nil {
 		return StreamView{}, "", fmt.Errorf("the stream was enabled but reading it back failed: %w", err)
 	}
-	return v, card("▶️ Stream enabled", v, "The publisher can push again (same URLs, if not expired): qiniu_stream_urls"), nil
+	return cardResult("▶️ Stream enabled", v, "The publisher can push again (same URLs, if not expired): qiniu_stream_urls")
 }
 
 // ---- live status ----
@@ -603,7 +619,7 @@ type RecordInput struct {
 	StreamArg
 	RangeArg
 	Format          string `json:"format,omitempty" jsonschema:"enum=m3u8,enum=flv,enum=mp4,default=m3u8"`
-	Fname           string `json:"fname,omitempty"`
+	Fname           string `json:"fname,omitempty" jsonschema_description:"File name (default random); a file of that name in the bucket is replaced"`
 	Notify          string `json:"notify,omitempty" jsonschema_description:"Callback URL (flv/mp4)"`
 	ExpireDays      *int   `json:"expire_days,omitempty" jsonschema:"minimum=-1" jsonschema_description:"ts segment days: 0 forever, -1 unchanged (fast)"`
 	DeleteAfterDays int    `json:"delete_after_days,omitempty" jsonschema:"minimum=0" jsonschema_description:"Output file days; 0 forever"`
@@ -620,6 +636,7 @@ type FileOutput struct {
 	PersistentID string `json:"persistent_id,omitempty"`
 	Bucket       string `json:"bucket,omitempty"`
 	VodDomain    string `json:"vod_domain,omitempty"`
+	Note         string `json:"note,omitempty" jsonschema_description:"Set when the hub's bucket and VOD domain could not be read"`
 }
 
 type fileCard struct {
@@ -628,15 +645,19 @@ type fileCard struct {
 	Conversion string
 }
 
-func (t *tools) fileCard(ctx context.Context, c *pili.Client, heading string, out *FileOutput, conv string) string {
+// fileResult completes a saved file with the hub's bucket and VOD domain
+// and renders its card.
+func (t *tools) fileResult(ctx context.Context, c *pili.Client, heading string, out FileOutput, conv string) (FileOutput, string, error) {
 	if h, err := c.GetHub(ctx, out.Hub); err == nil {
 		out.Bucket, out.VodDomain = h.StorageBucket, h.VodDomain
+	} else {
+		out.Note = "The file was saved, but reading the hub's bucket and VOD domain failed (" + err.Error() + "); qiniu_get_hub shows them."
 	}
-	text, err := templates.Render(tmplRecording, fileCard{FileOutput: *out, Heading: heading, Conversion: conv})
+	text, err := templates.Render(tmplRecording, fileCard{FileOutput: out, Heading: heading, Conversion: conv})
 	if err != nil {
-		return err.Error()
+		return FileOutput{}, "", err
 	}
-	return text
+	return out, text, nil
 }
 
 func (t *tools) record(ctx context.Context, _ *toolkit.Call, in RecordInput) (FileOutput, string, error) {
@@ -658,7 +679,7 @@ func (t *tools) record(ctx context.Context, _ *toolkit.Call, in RecordInput) (Fi
 		return FileOutput{}, "", notFound(err, hub, title)
 	}
 	out := FileOutput{Hub: hub, Stream: title, Fname: res.Fname, Format: format, Start: fmtTime(res.Start), End: fmtTime(res.End), PersistentID: res.PersistentID}
-	return out, t.fileCard(ctx, c, "🎞️ Replay saved", &out, sp.Conversion), nil
+	return t.fileResult(ctx, c, "🎞️ Replay saved", out, sp.Conversion)
 }
 
 // SnapshotInput are qiniu_snapshot_stream's arguments.
@@ -666,7 +687,7 @@ type SnapshotInput struct {
 	StreamArg
 	At              string `json:"at,omitempty" jsonschema_description:"Moment to capture (default now); same forms as dates"`
 	Format          string `json:"format,omitempty" jsonschema:"enum=jpg,enum=png,default=jpg"`
-	Fname           string `json:"fname,omitempty"`
+	Fname           string `json:"fname,omitempty" jsonschema_description:"File name (default random); a file of that name in the bucket is replaced"`
 	Notify          string `json:"notify,omitempty" jsonschema_description:"Callback URL; makes it async"`
 	DeleteAfterDays int    `json:"delete_after_days,omitempty" jsonschema:"minimum=0"`
 }
@@ -696,7 +717,7 @@ func (t *tools) snapshot(ctx context.Context, _ *toolkit.Call, in SnapshotInput)
 		at = t.now().Unix()
 	}
 	out := FileOutput{Hub: hub, Stream: title, Fname: res.Fname, Format: format, Start: fmtTime(at), PersistentID: res.PersistentID}
-	return out, t.fileCard(ctx, c, "📸 Snapshot saved", &out, ""), nil
+	return t.fileResult(ctx, c, "📸 Snapshot saved", out, "")
 }
 
 // ---- converts ----
@@ -728,5 +749,5 @@ func (t *tools) setConverts(ctx context.Context, _ *toolkit.Call, in ConvertsInp
 	if len(in.Profiles) > 0 {
 		next = append(next, "Play a rendition by appending @<profile> to a play URL, e.g. …/"+title+".m3u8@"+in.Profiles[0])
 	}
-	return v, card("🎛️ Transcode profiles set", v, next...), nil
+	return cardResult("🎛️ Transcode profiles set", v, next...)
 }

@@ -11,11 +11,15 @@ import (
 	"github.com/mcp-media/mcp-media/tools/toolkit"
 )
 
+// maxURLValidity caps how long signed URLs stay valid: a leaked URL keeps
+// working until its expiry.
+const maxURLValidity = 7 * 24 * time.Hour
+
 // URLsInput are qiniu_stream_urls' arguments.
 type URLsInput struct {
 	StreamArg
-	ExpiresIn string `json:"expires_in,omitempty" jsonschema_description:"Validity: 30m, 2h, 1d (default 1h)"`
-	ExpiresAt string `json:"expires_at,omitempty" jsonschema_description:"Or an absolute expiry (date/time)"`
+	ExpiresIn string `json:"expires_in,omitempty" jsonschema_description:"Validity: 30m, 2h, 1d (default 1h; at most 7 days)"`
+	ExpiresAt string `json:"expires_at,omitempty" jsonschema_description:"Or an absolute expiry (date/time), at most 7 days ahead"`
 }
 
 // URLsOutput is a stream's card with its URLs and notes.
@@ -55,6 +59,10 @@ func (t *tools) streamURLs(ctx context.Context, _ *toolkit.Call, in URLsInput) (
 		if err != nil {
 			return URLsOutput{}, "", err
 		}
+		if d > maxURLValidity {
+			return URLsOutput{}, "", toolkit.BadArg("expires_in", fmt.Sprintf("%q is longer than the cap of 7 days", in.ExpiresIn),
+				"give at most 7d (168h); call qiniu_stream_urls again for fresh URLs later")
+		}
 		exp = now.Add(d)
 	case in.ExpiresAt != "":
 		u, err := t.instant("expires_at", in.ExpiresAt, true)
@@ -63,6 +71,10 @@ func (t *tools) streamURLs(ctx context.Context, _ *toolkit.Call, in URLsInput) (
 		}
 		if !u.After(now) {
 			return URLsOutput{}, "", toolkit.BadArg("expires_at", fmt.Sprintf("%s is not in the future", fmtTime(u.Unix())), "give a later time or use `expires_in`")
+		}
+		if u.Sub(now) > maxURLValidity {
+			return URLsOutput{}, "", toolkit.BadArg("expires_at", fmt.Sprintf("%s is more than the cap of 7 days ahead", fmtTime(u.Unix())),
+				"give a time before "+fmtTime(now.Add(maxURLValidity).Unix())+"; call qiniu_stream_urls again for fresh URLs later")
 		}
 		exp = u
 	}
@@ -208,10 +220,14 @@ func (t *tools) streamURLs(ctx context.Context, _ *toolkit.Call, in URLsInput) (
 	} else {
 		note("No cover URL: the hub lists no snapshot (cover) domain.")
 	}
-	return v, urlCard("🔗 Stream URLs", v,
+	text, err := urlCard("🔗 Stream URLs", v,
 		"Give the push URL to the publisher (OBS: RTMP server + stream key, or the SRT URL)",
 		"Give a play URL to viewers; after the expiry call qiniu_stream_urls again",
-		"Check the push: qiniu_get_live_status"), nil
+		"Check the push: qiniu_get_live_status")
+	if err != nil {
+		return URLsOutput{}, "", err
+	}
+	return v, text, nil
 }
 
 // simpleRule reports whether a play-security config is the documented

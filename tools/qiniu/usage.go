@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/mcp-media/mcp-media/internal/clients/qiniu/pili"
+	"github.com/mcp-media/mcp-media/templates"
 	"github.com/mcp-media/mcp-media/tools/toolkit"
 )
 
@@ -19,7 +20,7 @@ const maxUsageRows = 120
 
 func (t *tools) usageTools() []toolkit.Tool {
 	return []toolkit.Tool{
-		tool(t, spec("qiniu_get_live_usage", "Live usage statistics", ToolsetUsage,
+		toolkit.New(spec("qiniu_get_live_usage", "Live usage statistics", ToolsetUsage,
 			"Qiniu Pili usage over a time range: upflow/downflow/downflow_rtc traffic (bytes), codec transcode (ms), nrop porn-detection images, caster director and pub relay usage; per 5min/hour/day/month, with filters and grouping.",
 			ro), t.usage),
 	}
@@ -100,10 +101,10 @@ func (t *tools) usage(ctx context.Context, _ *toolkit.Call, in UsageInput) (Usag
 	} else {
 		b.WriteString("| Time |")
 		if in.Group != "" {
-			b.WriteString(" " + in.Group + " |")
+			b.WriteString(" " + templates.Cell(in.Group) + " |")
 		}
 		for _, s := range sel {
-			fmt.Fprintf(&b, " %s |", s)
+			fmt.Fprintf(&b, " %s |", templates.Cell(s))
 		}
 		b.WriteString("\n|------|")
 		if in.Group != "" {
@@ -115,9 +116,9 @@ func (t *tools) usage(ctx context.Context, _ *toolkit.Call, in UsageInput) (Usag
 				fmt.Fprintf(&b, "\n… %d more rows in the structured result.\n", len(rows)-maxUsageRows)
 				break
 			}
-			fmt.Fprintf(&b, "| %s |", r.Time)
+			fmt.Fprintf(&b, "| %s |", templates.Cell(r.Time))
 			if in.Group != "" {
-				fmt.Fprintf(&b, " %s |", r.Group)
+				fmt.Fprintf(&b, " %s |", templates.Cell(r.Group))
 			}
 			for _, s := range sel {
 				fmt.Fprintf(&b, " %s |", human(r.Values[s], m.Unit(s)))
