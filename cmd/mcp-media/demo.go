@@ -39,6 +39,7 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := fs.Parse(args); err != nil {
 		return &exitError{code: 2}
 	}
+	stdout = &syncWriter{w: stdout}
 	env, sb, cleanup, err := newEnv(envOptions{sandbox: true}, stderr)
 	if err != nil {
 		return err

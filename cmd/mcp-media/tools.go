@@ -111,6 +111,7 @@ func cmdCall(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if len(toolsets) == 0 {
 		toolsets = listFlag{"all"}
 	}
+	stderr = &syncWriter{w: stderr}
 	env, _, cleanup, err := newEnv(envOptions{sandbox: *sandboxed}, stderr)
 	if err != nil {
 		return err
