@@ -40,6 +40,7 @@ func TestCLI(t *testing.T) {
 		{args: []string{"call", "aioz_list_media", "--args", `{"search":"keynote"}`, "--sandbox", "--json"}, code: 0, wantOut: `"total": 1`},
 		{args: []string{"serve", "--transport", "carrier-pigeon", "--sandbox"}, code: 2, wantErr: "use stdio, sse or http"},
 		{args: []string{"serve", "--transport", "http", "--addr", "0.0.0.0:0"}, code: 1, wantErr: "MCP_MEDIA_HTTP_TOKEN"},
+		{args: []string{"serve", "--public-url", "https://hooks.example.com"}, code: 2, wantErr: "--public-url needs --callback-addr"},
 	}
 	for _, c := range cases {
 		t.Run(strings.Join(c.args, " "), func(t *testing.T) {

@@ -48,6 +48,9 @@ func cmdServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	// On sse/http the callback receiver shares the MCP listener unless
 	// --callback-addr names its own.
 	shared := *transport != "stdio" && *callbackAddr == ""
+	if *transport == "stdio" && *publicURL != "" && *callbackAddr == "" && !*sandboxed {
+		return &exitError{code: 2, msg: "--public-url needs --callback-addr with the stdio transport: stdio has no HTTP listener for providers to call (e.g. --callback-addr 127.0.0.1:8766 behind your tunnel or proxy)"}
+	}
 	opts := envOptions{sandbox: *sandboxed, publicURL: *publicURL, callbackAddr: *callbackAddr}
 	if shared && *sandboxed {
 		opts.callbackAddr = "127.0.0.1:0" // the fakes call back on loopback
