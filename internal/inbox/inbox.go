@@ -62,12 +62,15 @@ type Inbox struct {
 	summary map[string]Summarizer
 	subs    map[int]func(Event)
 	nextSub int
+	// appended counts lines written since the file was last compacted.
+	appended int
 }
 
 type route struct {
-	Provider string `json:"provider"`
-	Kind     string `json:"kind"`
-	TaskID   string `json:"task_id,omitempty"`
+	Provider string    `json:"provider"`
+	Kind     string    `json:"kind"`
+	TaskID   string    `json:"task_id,omitempty"`
+	Created  time.Time `json:"created"`
 }
 
 // record is one line of the durable file: a route or an event.
@@ -119,7 +122,7 @@ func (b *Inbox) NewCallback(provider, kind string) (string, error) {
 		return "", err
 	}
 	tok := hex.EncodeToString(raw)
-	r := route{Provider: provider, Kind: kind}
+	r := route{Provider: provider, Kind: kind, Created: b.opts.Now().UTC()}
 	b.mu.Lock()
 	b.routes[tok] = r
 	b.mu.Unlock()
@@ -291,6 +294,27 @@ func (b *Inbox) persist(rec record) {
 	}
 	_, _ = f.Write(append(line, '\n'))
 	_ = f.Close()
+	// Rewrite the file once it holds many more lines than it keeps, so a
+	// long-running server's inbox stays bounded on disk too.
+	b.appended++
+	if b.appended > 2*b.opts.Max {
+		b.pruneRoutes()
+		_ = b.compact()
+		b.appended = 0
+	}
+}
+
+// routeTTL is how long a task's callback path stays valid.
+const routeTTL = 30 * 24 * time.Hour
+
+// pruneRoutes forgets callback paths older than routeTTL (b.mu held).
+func (b *Inbox) pruneRoutes() {
+	cutoff := b.opts.Now().Add(-routeTTL)
+	for tok, r := range b.routes {
+		if !r.Created.IsZero() && r.Created.Before(cutoff) {
+			delete(b.routes, tok)
+		}
+	}
 }
 
 func (b *Inbox) load() error {
@@ -323,6 +347,7 @@ func (b *Inbox) load() error {
 	if len(b.events) > b.opts.Max {
 		b.events = b.events[len(b.events)-b.opts.Max:]
 	}
+	b.pruneRoutes()
 	return b.compact()
 }
 

@@ -4,9 +4,11 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestCallbackStoredAnnouncedAndDurable(t *testing.T) {
@@ -96,5 +98,37 @@ func TestDisabledWithoutPublicURL(t *testing.T) {
 	}
 	if _, err := b.NewCallback("qiniu", "asr_long"); err != ErrNoPublicURL || !strings.Contains(err.Error(), "--public-url") {
 		t.Errorf("got %v", err)
+	}
+}
+
+// The file stays bounded while the server runs, not only across restarts.
+func TestFileCompactedWhileRunning(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "inbox.jsonl")
+	b, _ := New(Options{File: file, Max: 10})
+	for i := 0; i < 200; i++ {
+		b.Add("aioz", "webhook", "m", []byte(`{"n":1}`))
+	}
+	raw, _ := os.ReadFile(file)
+	if lines := strings.Count(string(raw), "\n"); lines > 31 {
+		t.Errorf("inbox file has %d lines for a 10-event inbox", lines)
+	}
+	b2, _ := New(Options{File: file, Max: 10})
+	if all, _ := b2.List(Filter{Limit: 100}); len(all) != 10 || all[9].Seq != 200 {
+		t.Errorf("after compaction: %d events, last seq %d", len(all), all[len(all)-1].Seq)
+	}
+}
+
+func TestOldRoutesExpire(t *testing.T) {
+	now := time.Now()
+	file := filepath.Join(t.TempDir(), "inbox.jsonl")
+	b, _ := New(Options{PublicURL: "https://h.example", File: file, Now: func() time.Time { return now }})
+	url, _ := b.NewCallback("qiniu", "asr_long")
+	now = now.Add(31 * 24 * time.Hour)
+	b2, _ := New(Options{PublicURL: "https://h.example", File: file, Now: func() time.Time { return now }})
+	srv := httptest.NewServer(b2)
+	defer srv.Close()
+	resp, _ := http.Post(srv.URL+url[len("https://h.example"):], "application/json", strings.NewReader(`{}`))
+	if resp.StatusCode != 404 {
+		t.Errorf("a 31-day-old callback path still answers %d", resp.StatusCode)
 	}
 }
