@@ -153,23 +153,34 @@ func captionOut(m *media, c *caption, base string) captionJSON {
 // ---------------------------------------------------------------------------
 // chapters
 
-func (s *Server) handleCreateChapter(w http.ResponseWriter, r *http.Request, p params, _ *Request) {
+// checkVTTUpload validates a chapter/caption upload before it touches any
+// state: the media exists, the language is a BCP 47 tag, the body is a
+// multipart WebVTT file. It answers the error itself and reports ok=false.
+func (s *Server) checkVTTUpload(w http.ResponseWriter, r *http.Request, p params) (string, bool) {
 	s.mu.Lock()
 	_, err := s.liveMediaLocked(p["id"])
 	s.mu.Unlock()
 	if err != nil {
 		drain(r)
 		writeError(w, err)
-		return
+		return "", false
 	}
 	lang, err := langOrErr(p["lan"])
 	if err != nil {
 		drain(r)
 		writeError(w, err)
-		return
+		return "", false
 	}
 	if err := readVTT(r); err != nil {
 		writeError(w, err)
+		return "", false
+	}
+	return lang, true
+}
+
+func (s *Server) handleCreateChapter(w http.ResponseWriter, r *http.Request, p params, _ *Request) {
+	lang, ok := s.checkVTTUpload(w, r, p)
+	if !ok {
 		return
 	}
 	s.mu.Lock()
@@ -242,22 +253,8 @@ func noun(r *http.Request) string {
 }
 
 func (s *Server) handleCreateCaption(w http.ResponseWriter, r *http.Request, p params, _ *Request) {
-	s.mu.Lock()
-	_, err := s.liveMediaLocked(p["id"])
-	s.mu.Unlock()
-	if err != nil {
-		drain(r)
-		writeError(w, err)
-		return
-	}
-	lang, err := langOrErr(p["lan"])
-	if err != nil {
-		drain(r)
-		writeError(w, err)
-		return
-	}
-	if err := readVTT(r); err != nil {
-		writeError(w, err)
+	lang, ok := s.checkVTTUpload(w, r, p)
+	if !ok {
 		return
 	}
 	s.mu.Lock()
