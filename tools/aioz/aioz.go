@@ -56,9 +56,9 @@ func (t *tools) client() (*aiozapi.Client, string, error) {
 	}), base, nil
 }
 
+// spec declares a aioz tool (see toolkit.Remote).
 func spec(name, title, toolset, desc string, a toolkit.Annotations) toolkit.Spec {
-	a.OpenWorld = true
-	return toolkit.Spec{Name: name, Title: title, Toolset: toolset, Provider: "aioz", Description: desc, Annotations: a}
+	return toolkit.Remote("aioz", name, title, toolset, desc, a)
 }
 
 // event renders one of the seed-001 media event templates.

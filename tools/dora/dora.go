@@ -101,9 +101,9 @@ func (t *tools) newClient() (*doraapi.Client, error) {
 	return doraapi.New(cfg), nil
 }
 
+// spec declares a qiniu tool (see toolkit.Remote).
 func spec(name, title, toolset, desc string, a toolkit.Annotations) toolkit.Spec {
-	a.OpenWorld = true
-	return toolkit.Spec{Name: name, Title: title, Toolset: toolset, Provider: "qiniu", Description: desc, Annotations: a}
+	return toolkit.Remote("qiniu", name, title, toolset, desc, a)
 }
 
 // argErr turns the client's limit errors into argument errors; others pass.

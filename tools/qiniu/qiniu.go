@@ -156,9 +156,9 @@ func randomKey() string {
 	return hex.EncodeToString(b)
 }
 
+// spec declares a qiniu tool (see toolkit.Remote).
 func spec(name, title, toolset, desc string, a toolkit.Annotations) toolkit.Spec {
-	a.OpenWorld = true
-	return toolkit.Spec{Name: name, Title: title, Toolset: toolset, Provider: "qiniu", Description: desc, Annotations: a}
+	return toolkit.Remote("qiniu", name, title, toolset, desc, a)
 }
 
 var (

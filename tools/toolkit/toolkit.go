@@ -264,3 +264,10 @@ func ResultText(res *mcp.CallToolResult) string {
 }
 
 var _ = redact.Mask
+
+// Remote declares the Spec of a tool that calls provider's API: such a
+// tool always reaches outside the process, so OpenWorld is set.
+func Remote(provider, name, title, toolset, desc string, a Annotations) Spec {
+	a.OpenWorld = true
+	return Spec{Name: name, Title: title, Toolset: toolset, Provider: provider, Description: desc, Annotations: a}
+}
