@@ -18,8 +18,12 @@ import (
 	"github.com/mcp-media/mcp-media/internal/fakes/pilifake"
 )
 
-// SandboxHub is the Pili hub the sandbox creates.
-const SandboxHub = "sandbox-hub"
+// SandboxHub is the Pili hub the sandbox creates, and SandboxLiveStream a
+// stream in it that is live from the start.
+const (
+	SandboxHub        = "sandbox-hub"
+	SandboxLiveStream = "studiofeed"
+)
 
 // Sandbox is a set of running fakes.
 type Sandbox struct {
@@ -73,6 +77,9 @@ func Start(opts Options) (*Sandbox, error) {
 	sb.Env["MCP_MEDIA_QINIU_PILI_URL"] = url
 	sb.Env["MCP_MEDIA_QINIU_CASTER_URL"] = url
 	sb.Env["MCP_MEDIA_QINIU_HUB"] = SandboxHub
+	// One stream is already live, as if an encoder were pushing, so the
+	// live tools have something to show in `serve --sandbox`.
+	sb.Pili.StartPush(SandboxHub, SandboxLiveStream)
 
 	// Dora (ASR, censors, translation) shares the Qiniu keys; every Dora
 	// endpoint is the one fake, WebSocket included.
