@@ -12,6 +12,7 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/mcp-media/mcp-media/internal/providers"
 	"github.com/mcp-media/mcp-media/internal/redact"
@@ -100,6 +101,9 @@ type Store struct {
 	// Sandbox, when set, replaces every other source (used by --sandbox and
 	// demo, whose fakes accept these fixed keys).
 	Sandbox map[string]map[string]string
+
+	auxMu      sync.Mutex
+	sandboxAux map[string]string
 }
 
 // NewStore returns a store over the OS keyring and the process environment.
@@ -299,4 +303,47 @@ func fieldNames(p providers.Provider) []string {
 	}
 	sort.Strings(n)
 	return n
+}
+
+// An auxiliary secret is one the server itself creates for a provider (a
+// Pili hub's publish key): kept in the keyring under the account
+// "<provider>/<name>", never in a file, registered for redaction when read
+// or written. In the sandbox it lives in memory.
+
+// SetAux stores an auxiliary secret.
+func (s *Store) SetAux(provider, name, value string) error {
+	s.Redact.Add(value)
+	if s.Sandbox != nil {
+		s.auxMu.Lock()
+		defer s.auxMu.Unlock()
+		if s.sandboxAux == nil {
+			s.sandboxAux = map[string]string{}
+		}
+		s.sandboxAux[provider+"/"+name] = value
+		return nil
+	}
+	if s.Keyring == nil {
+		return ErrKeyringUnavailable
+	}
+	if err := s.Keyring.Set(Service, provider+"/"+name, value); err != nil {
+		if noSecretService(err) {
+			return fmt.Errorf("%w: no Secret Service is running", ErrKeyringUnavailable)
+		}
+		return fmt.Errorf("%w: %s", ErrKeyringUnavailable, err)
+	}
+	return nil
+}
+
+// Aux reads an auxiliary secret; "" when there is none or no keyring.
+func (s *Store) Aux(provider, name string) string {
+	var v string
+	if s.Sandbox != nil {
+		s.auxMu.Lock()
+		v = s.sandboxAux[provider+"/"+name]
+		s.auxMu.Unlock()
+	} else if s.Keyring != nil {
+		v, _ = s.Keyring.Get(Service, provider+"/"+name)
+	}
+	s.Redact.Add(v)
+	return v
 }

@@ -133,3 +133,26 @@ func TestStatusNeverShowsValues(t *testing.T) {
 		}
 	}
 }
+
+func TestAuxSecrets(t *testing.T) {
+	kr := &memKeyring{m: map[string]string{}}
+	set := &redact.Set{}
+	st := &Store{Keyring: kr, Redact: set}
+	if err := st.SetAux("qiniu", "publish_key/hub1", "pubkey-0123456"); err != nil {
+		t.Fatal(err)
+	}
+	if kr.m["mcp-media/qiniu/publish_key/hub1"] != "pubkey-0123456" {
+		t.Errorf("keyring: %v", kr.m)
+	}
+	if !set.Contains("pubkey-0123456") {
+		t.Error("an auxiliary secret must be registered for redaction")
+	}
+	fresh := &Store{Keyring: kr, Redact: &redact.Set{}}
+	if v := fresh.Aux("qiniu", "publish_key/hub1"); v != "pubkey-0123456" || !fresh.Redact.Contains(v) {
+		t.Errorf("read back %q", v)
+	}
+	down := &Store{Keyring: &memKeyring{m: map[string]string{}, err: errors.New("dbus: no session bus")}, Redact: &redact.Set{}}
+	if err := down.SetAux("qiniu", "x", "value-123456"); !errors.Is(err, ErrKeyringUnavailable) || !strings.Contains(err.Error(), "no Secret Service") {
+		t.Errorf("unavailable keyring: %v", err)
+	}
+}

@@ -142,8 +142,7 @@ func (t *tools) setHubSecurity(ctx context.Context, _ *toolkit.Call, in Security
 			note = "expiry: the publish key from " + EnvPublishKey + " was installed (never shown); qiniu_stream_urls signs with it."
 		} else {
 			key = randomKey()
-			note = "expiry: a new random publish key was installed. mcp-media keeps it in memory only (never shown) so qiniu_stream_urls can sign push URLs until the server stops; set " +
-				EnvPublishKey + " before calling this tool to install a key that survives restarts."
+			note = "expiry: a new random publish key was installed (never shown); qiniu_stream_urls signs push URLs with it."
 		}
 		t.secret(key)
 	}
@@ -151,7 +150,12 @@ func (t *tools) setHubSecurity(ctx context.Context, _ *toolkit.Call, in Security
 		return pili.Hub{}, "", err
 	}
 	if key != "" {
-		t.rememberKey(hub, key)
+		if err := t.rememberKey(hub, key); err != nil {
+			note += " It could not be saved in the OS keyring (" + err.Error() + "), so it is kept in memory only until the server stops; set " +
+				EnvPublishKey + " to the hub's key to sign after a restart."
+		} else {
+			note += " It is kept in the OS keyring (service mcp-media, account qiniu/" + auxPublishKey(hub) + ") and survives restarts."
+		}
 	} else {
 		t.mu.Lock()
 		delete(t.keys, hub)

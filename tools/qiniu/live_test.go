@@ -355,15 +355,20 @@ func TestStreamURLs(t *testing.T) {
 		t.Error("the signed URL is registered for redaction; it would be masked")
 	}
 
-	// expiry with a generated key kept in memory.
+	// expiry with a generated key, kept in the credential store so it
+	// survives a restart.
 	delete(h.vars, EnvPublishKey)
 	r = h.ok("qiniu_set_hub_security", M{"hub": "backup", "scheme": "expiry"})
-	if !strings.Contains(r.text, "in memory only") {
+	if !strings.Contains(r.text, "survives restarts") {
 		t.Errorf("security note: %s", r.text)
 	}
 	key := h.tools.keys["backup"]
 	if key == "" || !h.red.Contains(key) || strings.Contains(r.text, key) {
 		t.Fatalf("generated key not kept or not secret")
+	}
+	h.tools.keys = map[string]string{} // a restart forgets what was in memory
+	if got := h.tools.publishKey("backup"); got != key {
+		t.Fatalf("after a restart the publish key is %q, want the stored one", got)
 	}
 	h.ok("qiniu_create_stream", M{"hub": "backup", "stream": "conf2"})
 	r = h.ok("qiniu_stream_urls", M{"hub": "backup", "stream": "conf2"})

@@ -131,11 +131,15 @@ func (t *tools) secret(v ...string) {
 }
 
 // publishKey is the hub push key this process knows: one installed by
-// qiniu_set_hub_security, else MCP_MEDIA_QINIU_PUBLISH_KEY.
+// qiniu_set_hub_security (in memory, then the OS keyring), else
+// MCP_MEDIA_QINIU_PUBLISH_KEY.
 func (t *tools) publishKey(hub string) string {
 	t.mu.Lock()
 	k := t.keys[hub]
 	t.mu.Unlock()
+	if k == "" && t.env.Creds != nil {
+		k = t.env.Creds.Aux("qiniu", auxPublishKey(hub))
+	}
 	if k == "" {
 		k = t.getenv(EnvPublishKey)
 	}
@@ -143,12 +147,20 @@ func (t *tools) publishKey(hub string) string {
 	return k
 }
 
-func (t *tools) rememberKey(hub, key string) {
+// rememberKey keeps a publish key for this process and, when it can, in the
+// OS keyring so it survives a restart; the error says why it could not.
+func (t *tools) rememberKey(hub, key string) error {
 	t.secret(key)
 	t.mu.Lock()
 	t.keys[hub] = key
 	t.mu.Unlock()
+	if t.env.Creds == nil {
+		return errors.New("no credential store")
+	}
+	return t.env.Creds.SetAux("qiniu", auxPublishKey(hub), key)
 }
+
+func auxPublishKey(hub string) string { return "publish_key/" + hub }
 
 func randomKey() string {
 	b := make([]byte, 12)
