@@ -60,3 +60,31 @@ var AIOZEventTemplate = map[string]string{
 
 // InsufficientBalance is seed 001's verbatim text for is_enough: false.
 const InsufficientBalance = "> ⚠️ Your account balance is insufficient to transcode with the requested quality presets. Please top up your AIOZ wallet before proceeding."
+
+// MetricTable fills aioz/metric_table: a breakdown or a time series.
+type MetricTable struct {
+	Title      string
+	Dimension  string
+	Rows       []MetricRow
+	Conversion string // how the dates were understood
+}
+
+// MetricRow is one bucket.
+type MetricRow struct {
+	Key   string
+	Value float64
+}
+
+// Report fills aioz/report, seed 000's combined analytics layout.
+type Report struct {
+	WatchTimeSum float64
+	ViewCount    float64
+	Blocks       []ReportBlock
+	Conversion   string
+}
+
+// ReportBlock is one labelled breakdown, printed as indented JSON.
+type ReportBlock struct {
+	Label string
+	JSON  string
+}

@@ -10,6 +10,7 @@ import (
 
 	aiozapi "github.com/mcp-media/mcp-media/internal/clients/aioz"
 	"github.com/mcp-media/mcp-media/internal/timerange"
+	"github.com/mcp-media/mcp-media/templates"
 	"github.com/mcp-media/mcp-media/tools/toolkit"
 )
 
@@ -152,7 +153,8 @@ func (t *tools) breakdown(ctx context.Context, c *toolkit.Call, in BreakdownInpu
 		return BucketsOutput{}, "", err
 	}
 	out := BucketsOutput{Metric: in.Metric, By: in.Breakdown, Items: nonNil(b.Data), Total: b.Total, TimeRange: tr}
-	return out, bucketTable(in.Metric+" by "+in.Breakdown, in.Breakdown, out.Items, false) + "\n(" + tr.Conversion + ")", nil
+	text, err := bucketTable(in.Metric+" by "+in.Breakdown, in.Breakdown, out.Items, false, tr.Conversion)
+	return out, text, err
 }
 
 // TimeseriesInput are aioz_get_metric_timeseries' arguments.
@@ -176,7 +178,8 @@ func (t *tools) timeseries(ctx context.Context, c *toolkit.Call, in TimeseriesIn
 		return BucketsOutput{}, "", err
 	}
 	out := BucketsOutput{Metric: in.Metric, By: in.Interval, Items: nonNil(b.Data), Total: b.Total, TimeRange: tr}
-	return out, bucketTable(in.Metric+" per "+in.Interval, in.Interval, out.Items, true) + "\n(" + tr.Conversion + ")", nil
+	text, err := bucketTable(in.Metric+" per "+in.Interval, in.Interval, out.Items, true, tr.Conversion)
+	return out, text, err
 }
 
 // UsageInput are aioz_get_usage_data's arguments.
@@ -251,8 +254,7 @@ func (t *tools) report(ctx context.Context, c *toolkit.Call, in ReportInput) (Re
 		return ReportOutput{}, "", fmt.Errorf("view count: %w", err)
 	}
 	out := ReportOutput{WatchTimeSum: wt.Data, ViewCount: views.Data, Breakdowns: map[string]BreakdownData{}, TimeRange: tr}
-	var b strings.Builder
-	fmt.Fprintf(&b, "Watch Time Sum: %v\nView Count: %v\n", wt.Data, views.Data)
+	rep := templates.Report{WatchTimeSum: wt.Data, ViewCount: views.Data, Conversion: tr.Conversion}
 	bq := q
 	bq.Limit, bq.SortBy, bq.OrderBy = 100, "metric_value", "desc"
 	for i, rb := range reportBreakdowns {
@@ -264,26 +266,22 @@ func (t *tools) report(ctx context.Context, c *toolkit.Call, in ReportInput) (Re
 		d := BreakdownData{Data: nonNil(res.Data), Total: res.Total}
 		out.Breakdowns[rb.label] = d
 		raw, _ := json.MarshalIndent(d, "", "  ")
-		fmt.Fprintf(&b, "=== %s ===\n%s\n", rb.label, raw)
+		rep.Blocks = append(rep.Blocks, templates.ReportBlock{Label: rb.label, JSON: string(raw)})
 	}
-	fmt.Fprintf(&b, "\n(%s)", tr.Conversion)
-	return out, b.String(), nil
+	text, err := templates.Render("aioz/report", rep)
+	return out, text, err
 }
 
-func bucketTable(title, dim string, items []aiozapi.MetricItem, timed bool) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "## 📊 %s\n\n| %s | Value |\n|---|---|\n", title, dim)
+func bucketTable(title, dim string, items []aiozapi.MetricItem, timed bool, conversion string) (string, error) {
+	t := templates.MetricTable{Title: title, Dimension: dim, Conversion: conversion}
 	for _, it := range items {
 		k := it.DimensionValue
 		if timed {
 			k = it.EmittedAt
 		}
-		fmt.Fprintf(&b, "| %s | %v |\n", k, it.MetricValue)
+		t.Rows = append(t.Rows, templates.MetricRow{Key: k, Value: it.MetricValue})
 	}
-	if len(items) == 0 {
-		b.WriteString("| (no data) | |\n")
-	}
-	return b.String()
+	return templates.Render("aioz/metric_table", t)
 }
 
 func nonNil(items []aiozapi.MetricItem) []aiozapi.MetricItem {

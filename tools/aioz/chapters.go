@@ -9,6 +9,7 @@ import (
 	aiozapi "github.com/mcp-media/mcp-media/internal/clients/aioz"
 	"github.com/mcp-media/mcp-media/internal/httpx"
 	"github.com/mcp-media/mcp-media/internal/webvtt"
+	"github.com/mcp-media/mcp-media/templates"
 	"github.com/mcp-media/mcp-media/tools/toolkit"
 )
 
@@ -120,15 +121,8 @@ func (t *tools) listChapters(ctx context.Context, c *toolkit.Call, in ListChapte
 	if out.Chapters == nil {
 		out.Chapters = []aiozapi.Chapter{}
 	}
-	if len(out.Chapters) == 0 {
-		return out, fmt.Sprintf("Media `%s` has no chapters.", in.MediaID), nil
-	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "Chapters of media `%s`:\n\n| Language | File |\n|---|---|\n", in.MediaID)
-	for _, ch := range out.Chapters {
-		fmt.Fprintf(&b, "| %s | %s |\n", ch.Language, ch.URL)
-	}
-	return out, b.String(), nil
+	text, err := templates.Render("aioz/chapters", out)
+	return out, text, err
 }
 
 // DeleteChapterInput are aioz_delete_chapter's arguments.

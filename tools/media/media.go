@@ -4,10 +4,9 @@ package media
 
 import (
 	"context"
-	"fmt"
-	"strings"
 
 	"github.com/mcp-media/mcp-media/internal/credentials"
+	"github.com/mcp-media/mcp-media/templates"
 	"github.com/mcp-media/mcp-media/tools/toolkit"
 )
 
@@ -34,25 +33,9 @@ func Toolset(env *toolkit.Env) toolkit.Toolset {
 				Toolset:     "media",
 				Annotations: toolkit.Annotations{ReadOnly: true, Idempotent: true},
 			}, func(ctx context.Context, c *toolkit.Call, _ ProvidersInput) (ProvidersOutput, string, error) {
-				st := env.Creds.StatusAll()
-				var b strings.Builder
-				if env.Sandbox {
-					b.WriteString("Sandbox mode: every provider is a built-in fake; nothing reaches a real account.\n\n")
-				}
-				b.WriteString("| Provider | Configured | Source |\n|---|---|---|\n")
-				for _, s := range st {
-					conf, src := "no", "—"
-					if s.Configured {
-						conf, src = "yes", string(s.Source)
-					}
-					fmt.Fprintf(&b, "| %s (`%s`) | %s | %s |\n", s.Name, s.Provider, conf, src)
-				}
-				for _, s := range st {
-					if !s.Configured {
-						fmt.Fprintf(&b, "\n- %s", s.Note)
-					}
-				}
-				return ProvidersOutput{Providers: st, Sandbox: env.Sandbox}, b.String(), nil
+				out := ProvidersOutput{Providers: env.Creds.StatusAll(), Sandbox: env.Sandbox}
+				text, err := templates.Render("media/providers", out)
+				return out, text, err
 			}),
 			eventsTool(env),
 		},
