@@ -11,8 +11,6 @@ import (
 	"github.com/mcp-media/mcp-media/tools/toolkit"
 )
 
-const tmplHubCard = "qiniu/hub_card"
-
 func (t *tools) adminTools() []toolkit.Tool {
 	A := ToolsetAdmin
 	return []toolkit.Tool{
@@ -54,25 +52,30 @@ func (t *tools) listHubs(ctx context.Context, _ *toolkit.Call, _ NoInput) (HubsO
 		return HubsOutput{}, "", err
 	}
 	out := HubsOutput{Hubs: nonNil(hubs)}
-	var b strings.Builder
-	b.WriteString("## 🏠 Live hubs\n\n")
-	if len(hubs) == 0 {
-		b.WriteString("No hubs yet: create one in the Qiniu console (the API cannot).\n")
+	text, err := templates.Render(templates.QiniuHubList, templates.QiniuHubListData{Hubs: hubs, DefaultEnv: EnvHub, Default: t.getenv(EnvHub)})
+	if err != nil {
+		return HubsOutput{}, "", err
 	}
-	for _, h := range hubs {
-		fmt.Fprintf(&b, "- `%s`\n", h)
-	}
-	if d := t.getenv(EnvHub); d != "" {
-		fmt.Fprintf(&b, "\nDefault hub (%s): `%s`\n", EnvHub, d)
-	}
-	return out, b.String(), nil
+	return out, text, nil
 }
 
-func (t *tools) hubCard(heading string, h pili.Hub) (string, error) {
-	return templates.Render(tmplHubCard, struct {
-		pili.Hub
-		Heading string
-	}{h, heading})
+// hubCard renders a hub, with an optional note under it.
+func hubCard(heading string, h pili.Hub, note string) (string, error) {
+	return templates.Render(templates.QiniuHubCard, templates.QiniuHubCardData{
+		Heading: heading, Name: h.Name, PublishSecurity: h.PublishSecurity,
+		StorageBucket: h.StorageBucket, ExpireDays: h.LiveDataExpireDays, VodDomain: h.VodDomain,
+		HlsPlus: h.HlsPlus, CoverSeconds: h.SnapshotInterval,
+		Nrop: h.Nrop.Enable, NropInterval: h.Nrop.Interval, NropNotifyRate: h.Nrop.NotifyRate,
+		Profiles: h.PassiveCodecProfiles, Domains: domainRows(h.Domains), Note: note,
+	})
+}
+
+func domainRows(ds []pili.HubDomain) []templates.QiniuDomainRow {
+	rows := make([]templates.QiniuDomainRow, 0, len(ds))
+	for _, d := range ds {
+		rows = append(rows, templates.QiniuDomainRow{Type: d.Type, Domain: d.Domain, Cname: d.Cname, CertEnable: d.CertEnable, CertName: d.CertName})
+	}
+	return rows
 }
 
 // hubAfter reads the hub back after a change.
@@ -82,12 +85,9 @@ func (t *tools) hubAfter(ctx context.Context, c *pili.Client, hub, heading strin
 		return pili.Hub{}, "", fmt.Errorf("the change was made but reading the hub back failed: %w", err)
 	}
 	h = cleanHub(h)
-	text, err := t.hubCard(heading, h)
+	text, err := hubCard(heading, h, note)
 	if err != nil {
 		return pili.Hub{}, "", err
-	}
-	if note != "" {
-		text += "\n> " + note + "\n"
 	}
 	return h, text, nil
 }
@@ -118,7 +118,7 @@ func (t *tools) getHub(ctx context.Context, _ *toolkit.Call, in HubArg) (pili.Hu
 		return pili.Hub{}, "", err
 	}
 	h = cleanHub(h)
-	text, err := t.hubCard("🏠 Hub", h)
+	text, err := hubCard("🏠 Hub", h, "")
 	if err != nil {
 		return pili.Hub{}, "", err
 	}
@@ -228,22 +228,9 @@ type DomainsOutput struct {
 	Domains []pili.HubDomain `json:"domains"`
 }
 
-func domainTable(hub, heading string, ds []pili.HubDomain) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "## %s: %s\n\n", heading, templates.Cell(hub))
-	if len(ds) == 0 {
-		b.WriteString("No domains bound.\n")
-		return b.String()
-	}
-	b.WriteString("| Type | Domain | CNAME | Certificate |\n|------|--------|-------|-------------|\n")
-	for _, d := range ds {
-		cert := "—"
-		if d.CertEnable {
-			cert = "✅ " + templates.Cell(d.CertName)
-		}
-		fmt.Fprintf(&b, "| %s | `%s` | `%s` | %s |\n", templates.Cell(d.Type), templates.Cell(d.Domain), templates.Cell(d.Cname), cert)
-	}
-	return b.String()
+// domainTable renders a hub's domains, with an optional note under them.
+func domainTable(hub, heading string, ds []pili.HubDomain, note string) (string, error) {
+	return templates.Render(templates.QiniuDomainList, templates.QiniuDomainListData{Heading: heading, Hub: hub, Domains: domainRows(ds), Note: note})
 }
 
 func (t *tools) listDomains(ctx context.Context, _ *toolkit.Call, in HubArg) (DomainsOutput, string, error) {
@@ -255,7 +242,11 @@ func (t *tools) listDomains(ctx context.Context, _ *toolkit.Call, in HubArg) (Do
 	if err != nil {
 		return DomainsOutput{}, "", err
 	}
-	return DomainsOutput{Hub: hub, Domains: nonNil(ds)}, domainTable(hub, "🌐 Domains", ds), nil
+	text, err := domainTable(hub, "🌐 Domains", ds, "")
+	if err != nil {
+		return DomainsOutput{}, "", err
+	}
+	return DomainsOutput{Hub: hub, Domains: nonNil(ds)}, text, nil
 }
 
 // DomainArg names a domain of a hub.
@@ -271,45 +262,36 @@ type DomainOutput struct {
 	PlayKeysSet bool        `json:"play_keys_set"`
 }
 
-func (t *tools) domainOut(hub string, d pili.Domain) (DomainOutput, string) {
+func (t *tools) domainOut(hub string, d pili.Domain) (DomainOutput, string, error) {
 	t.secret(d.PlaySecurity.Key1, d.PlaySecurity.Key2)
 	set := d.PlaySecurity.Key1 != "" || d.PlaySecurity.Key2 != ""
 	d.PlaySecurity.Key1, d.PlaySecurity.Key2 = "", ""
 	d.IPLimit.WhiteList, d.IPLimit.BlackList = nonNil(d.IPLimit.WhiteList), nonNil(d.IPLimit.BlackList)
 	d.URLRewrite.Rules = nonNil(d.URLRewrite.Rules)
 	out := DomainOutput{Hub: hub, Domain: d, PlayKeysSet: set}
-	var b strings.Builder
-	fmt.Fprintf(&b, "## 🌐 Domain: %s\n\n| Field | Value |\n|--------------|------------------------|\n", templates.Cell(d.Domain))
-	fmt.Fprintf(&b, "| **Hub** | %s |\n| **Type** | %s |\n| **CNAME** | `%s` |\n", templates.Cell(hub), templates.Cell(d.Type), templates.Cell(d.Cname))
-	anti := "off"
-	if d.PlaySecurity.Type != "" && d.PlaySecurity.Type != "none" {
-		anti = templates.Cell(d.PlaySecurity.Type)
-		if set {
-			anti += " (keys set, not shown)"
-		}
+	v := templates.QiniuDomainCardData{Hub: hub, Domain: d.Domain, Type: d.Type, Cname: d.Cname, PlayKeysSet: set,
+		CertEnable: d.CertEnable, CertName: d.CertName, Disabled: d.Disable,
+		ConnectCallback: callback(d.ConnectCallback), DisconnectCallback: callback(d.DisconnectCallback),
+		Allow: len(d.IPLimit.WhiteList), Deny: len(d.IPLimit.BlackList)}
+	if d.PlaySecurity.Type != "none" {
+		v.AntiLeech = d.PlaySecurity.Type
 	}
-	cert := "none"
-	if d.CertEnable {
-		cert = templates.Cell(d.CertName)
-	}
-	status := "✅ enabled"
-	if d.Disable {
-		status = "⛔ disabled"
-	}
-	fmt.Fprintf(&b, "| **Anti-leech** | %s |\n| **Certificate** | %s |\n| **Status** | %s |\n", anti, cert, status)
-	fmt.Fprintf(&b, "| **Connect callback** | %s |\n| **Disconnect callback** | %s |\n", callback(d.ConnectCallback), callback(d.DisconnectCallback))
-	fmt.Fprintf(&b, "| **IP allow / deny** | %d / %d rules |\n| **URL rewrite** | %d rules |\n", len(d.IPLimit.WhiteList), len(d.IPLimit.BlackList), len(d.URLRewrite.Rules))
 	for _, r := range d.URLRewrite.Rules {
-		fmt.Fprintf(&b, "\n- `%s` → `%s`", oneLine(r.Pattern), oneLine(r.Replace))
+		v.Rewrites = append(v.Rewrites, templates.QiniuRewrite{Pattern: oneLine(r.Pattern), Replace: oneLine(r.Replace)})
 	}
-	return out, b.String()
+	text, err := templates.Render(templates.QiniuDomainCard, v)
+	if err != nil {
+		return DomainOutput{}, "", err
+	}
+	return out, text, nil
 }
 
+// callback is a domain callback as "<type> <url>", or "" when it is off.
 func callback(cb pili.Callback) string {
 	if cb.Type == "" {
-		return "off"
+		return ""
 	}
-	return templates.Cell(cb.Type + " " + cb.URL)
+	return cb.Type + " " + cb.URL
 }
 
 // oneLine keeps a value on its list item's line, in one code span.
@@ -335,8 +317,7 @@ func (t *tools) getDomain(ctx context.Context, _ *toolkit.Call, in DomainArg) (D
 	if err != nil {
 		return DomainOutput{}, "", err
 	}
-	out, text := t.domainOut(hub, d)
-	return out, text, nil
+	return t.domainOut(hub, d)
 }
 
 // BindInput are qiniu_bind_domain's arguments.
@@ -350,9 +331,9 @@ func (t *tools) domainsAfter(ctx context.Context, c *pili.Client, hub, heading, 
 	if err != nil {
 		return DomainsOutput{}, "", fmt.Errorf("the change was made but listing the domains failed: %w", err)
 	}
-	text := domainTable(hub, heading, ds)
-	if note != "" {
-		text += "\n> " + note + "\n"
+	text, err := domainTable(hub, heading, ds, note)
+	if err != nil {
+		return DomainsOutput{}, "", err
 	}
 	return DomainsOutput{Hub: hub, Domains: nonNil(ds)}, text, nil
 }
@@ -411,8 +392,7 @@ func (t *tools) setDomainCert(ctx context.Context, _ *toolkit.Call, in CertInput
 	if err != nil {
 		return DomainOutput{}, "", fmt.Errorf("the certificate was set but reading the domain back failed: %w", err)
 	}
-	out, text := t.domainOut(hub, d)
-	return out, text, nil
+	return t.domainOut(hub, d)
 }
 
 // RewriteInput are qiniu_set_domain_url_rewrite's arguments.
@@ -446,8 +426,7 @@ func (t *tools) setURLRewrite(ctx context.Context, _ *toolkit.Call, in RewriteIn
 	if err != nil {
 		return DomainOutput{}, "", fmt.Errorf("the rules were set but reading the domain back failed: %w", err)
 	}
-	out, text := t.domainOut(hub, d)
-	return out, text, nil
+	return t.domainOut(hub, d)
 }
 
 // NropInput are qiniu_set_stream_nrop's arguments.

@@ -150,41 +150,32 @@ func displayURLs(v any, path string, hidden *[]string) any {
 	return v
 }
 
-func casterCard(heading string, v CasterView, note string) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "## %s: %s\n\n| Field | Value |\n|--------------|------------------------|\n", heading, templates.Cell(v.Name))
-	fmt.Fprintf(&b, "| **Caster ID** | `%s` |\n| **Status** | `%s` |\n", templates.Cell(v.ID), templates.Cell(v.Status))
-	if v.RunStart != "" {
-		fmt.Fprintf(&b, "| **Run window** | %s → %s |\n", v.RunStart, v.RunStop)
-	}
+// casterCard renders a director, with an optional note under it.
+func casterCard(heading string, v CasterView, note string) (string, error) {
+	d := templates.QiniuCasterCardData{Heading: heading, Name: v.Name, ID: v.ID, Status: v.Status, RunStart: v.RunStart, RunStop: v.RunStop,
+		StaticKeySet: v.StaticKeySet, URLQueriesHidden: v.URLQueriesHidden, Note: note}
 	if r, ok := v.Canvas["resolution"]; ok {
-		fmt.Fprintf(&b, "| **Canvas** | %s |\n", templates.Cell(fmt.Sprint(r)))
+		d.CanvasSet, d.Canvas = true, fmt.Sprint(r)
 	}
-	if p, ok := v.PgmOutput["publish"].(string); ok && p != "" {
-		fmt.Fprintf(&b, "| **PGM output** | `%s` |\n", templates.Cell(p))
-	}
-	if p, ok := v.PvwOutput["play"].(string); ok && p != "" {
-		fmt.Fprintf(&b, "| **PVW preview** | `%s` |\n", templates.Cell(p))
-	}
-	inputs := 0
+	d.PgmOutput, _ = v.PgmOutput["publish"].(string)
+	d.PvwPreview, _ = v.PvwOutput["play"].(string)
 	for _, m := range v.Monitors {
 		if mm, ok := m.(map[string]any); ok {
 			if u, _ := mm["url"].(string); u != "" {
-				inputs++
+				d.Inputs++
 			}
 		}
 	}
-	fmt.Fprintf(&b, "| **Inputs set** | %d of 8 |\n", inputs)
-	if v.StaticKeySet {
-		b.WriteString("| **Static key** | set (never shown; it is the console login password) |\n")
+	return templates.Render(templates.QiniuCasterCard, d)
+}
+
+// casterResult is a tool result made of a director's card.
+func casterResult(heading string, v CasterView, note string) (CasterView, string, error) {
+	text, err := casterCard(heading, v, note)
+	if err != nil {
+		return CasterView{}, "", err
 	}
-	if len(v.URLQueriesHidden) > 0 {
-		fmt.Fprintf(&b, "| **URL queries hidden** | %s (they may carry a publish key or signature) |\n", templates.Cell(strings.Join(v.URLQueriesHidden, ", ")))
-	}
-	if note != "" {
-		b.WriteString("\n> " + note + "\n")
-	}
-	return b.String()
+	return v, text, nil
 }
 
 func (t *tools) casterClient(id string) (*pili.Client, string, error) {
@@ -210,8 +201,7 @@ func (t *tools) createCaster(ctx context.Context, _ *toolkit.Call, in CasterCrea
 	if err != nil {
 		return CasterView{}, "", err
 	}
-	v := t.casterView(res)
-	return v, casterCard("🎬 Cloud director created", v, "It is running (and billed) for 1 hour; stop it with qiniu_stop_caster or extend it with qiniu_start_caster. Console: https://studio.cloudvdn.com"), nil
+	return casterResult("🎬 Cloud director created", t.casterView(res), "It is running (and billed) for 1 hour; stop it with qiniu_stop_caster or extend it with qiniu_start_caster. Console: https://studio.cloudvdn.com")
 }
 
 func (t *tools) updateCaster(ctx context.Context, _ *toolkit.Call, in CasterUpdateInput) (CasterView, string, error) {
@@ -228,8 +218,7 @@ func (t *tools) updateCaster(ctx context.Context, _ *toolkit.Call, in CasterUpda
 	if err != nil {
 		return CasterView{}, "", err
 	}
-	v := t.casterView(res)
-	return v, casterCard("🎬 Cloud director updated", v, ""), nil
+	return casterResult("🎬 Cloud director updated", t.casterView(res), "")
 }
 
 // CasterDone reports a director action.
@@ -247,7 +236,11 @@ func (t *tools) deleteCaster(ctx context.Context, _ *toolkit.Call, in CasterID) 
 	if err := c.DeleteCaster(ctx, id); err != nil {
 		return CasterDone{}, "", err
 	}
-	return CasterDone{ID: id, Done: "deleted"}, fmt.Sprintf("## 🗑️ Cloud director deleted\n\nCaster `%s` was deleted.\n", id), nil
+	text, err := templates.Render(templates.QiniuCasterDone, templates.QiniuCasterDoneData{Heading: "🗑️ Cloud director deleted", ID: id, Done: "deleted"})
+	if err != nil {
+		return CasterDone{}, "", err
+	}
+	return CasterDone{ID: id, Done: "deleted"}, text, nil
 }
 
 // CasterStartInput are qiniu_start_caster's arguments.
@@ -290,10 +283,18 @@ func (t *tools) stopCaster(ctx context.Context, _ *toolkit.Call, in CasterID) (C
 func (t *tools) casterAfter(ctx context.Context, c *pili.Client, id, done, heading string) (CasterDone, string, error) {
 	res, err := c.GetCaster(ctx, id)
 	if err != nil {
-		return CasterDone{ID: id, Done: done}, fmt.Sprintf("## %s\n\nCaster `%s`: %s (reading it back failed: %v).\n", heading, id, done, err), nil
+		text, rerr := templates.Render(templates.QiniuCasterDone, templates.QiniuCasterDoneData{Heading: heading, ID: id, Done: done, ReadBackErr: err.Error()})
+		if rerr != nil {
+			return CasterDone{}, "", rerr
+		}
+		return CasterDone{ID: id, Done: done}, text, nil
 	}
 	v := t.casterView(res)
-	return CasterDone{ID: id, Done: done, Caster: &v}, casterCard(heading, v, ""), nil
+	text, err := casterCard(heading, v, "")
+	if err != nil {
+		return CasterDone{}, "", err
+	}
+	return CasterDone{ID: id, Done: done, Caster: &v}, text, nil
 }
 
 // CasterListInput are qiniu_list_casters' arguments.
@@ -319,22 +320,17 @@ func (t *tools) listCasters(ctx context.Context, _ *toolkit.Call, in CasterListI
 		return CasterListOutput{}, "", err
 	}
 	out := CasterListOutput{Casters: []CasterView{}, Marker: l.Marker}
-	var b strings.Builder
-	b.WriteString("## 🎬 Cloud directors\n\n")
-	if len(l.Items) == 0 {
-		b.WriteString("No cloud directors.\n")
-	} else {
-		b.WriteString("| Name | Caster ID | Status | Run window |\n|------|-----------|--------|------------|\n")
-	}
+	d := templates.QiniuCasterListData{Marker: l.Marker}
 	for _, it := range l.Items {
 		v := t.casterView(it)
 		out.Casters = append(out.Casters, v)
-		fmt.Fprintf(&b, "| %s | `%s` | `%s` | %s → %s |\n", templates.Cell(v.Name), templates.Cell(v.ID), templates.Cell(v.Status), v.RunStart, v.RunStop)
+		d.Casters = append(d.Casters, templates.QiniuCasterRow{Name: v.Name, ID: v.ID, Status: v.Status, RunStart: v.RunStart, RunStop: v.RunStop})
 	}
-	if l.Marker != "" {
-		fmt.Fprintf(&b, "\nMore: call again with marker `%s`.\n", l.Marker)
+	text, err := templates.Render(templates.QiniuCasterList, d)
+	if err != nil {
+		return CasterListOutput{}, "", err
 	}
-	return out, b.String(), nil
+	return out, text, nil
 }
 
 func (t *tools) getCaster(ctx context.Context, _ *toolkit.Call, in CasterID) (CasterView, string, error) {
@@ -346,6 +342,5 @@ func (t *tools) getCaster(ctx context.Context, _ *toolkit.Call, in CasterID) (Ca
 	if err != nil {
 		return CasterView{}, "", err
 	}
-	v := t.casterView(res)
-	return v, casterCard("🎬 Cloud director", v, ""), nil
+	return casterResult("🎬 Cloud director", t.casterView(res), "")
 }

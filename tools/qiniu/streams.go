@@ -11,14 +11,6 @@ import (
 	"github.com/mcp-media/mcp-media/tools/toolkit"
 )
 
-// Template names.
-const (
-	tmplStreamCard = "qiniu/stream_card"
-	tmplLiveStatus = "qiniu/live_status"
-	tmplStreamList = "qiniu/stream_list"
-	tmplRecording  = "qiniu/recording"
-)
-
 // maxLiveStatus bounds one qiniu_get_live_status call; the client sends
 // them in requests of pili.MaxBatchLive.
 const maxLiveStatus = 1000
@@ -142,7 +134,7 @@ func urlCard(heading string, o URLsOutput, next ...string) (string, error) {
 	if v.Live != nil {
 		d.Kbps = kbps(v.Live.Bps)
 	}
-	return templates.Render(tmplStreamCard, d)
+	return templates.Render(templates.QiniuStreamCard, d)
 }
 
 // view reads a stream and its live status into a card.
@@ -267,7 +259,7 @@ func (t *tools) listStreams(ctx context.Context, _ *toolkit.Call, in ListInput) 
 		return ListOutput{}, "", err
 	}
 	out := ListOutput{Hub: hub, Streams: nonNil(l.Keys), Marker: l.Marker}
-	text, err := templates.Render(tmplStreamList, struct {
+	text, err := templates.Render(templates.QiniuStreamList, struct {
 		ListOutput
 		LiveOnly bool
 		Prefix   string
@@ -480,7 +472,7 @@ func (t *tools) liveStatus(ctx context.Context, _ *toolkit.Call, in LiveStatusIn
 		}
 		rows = append(rows, v)
 	}
-	text, err := templates.Render(tmplLiveStatus, struct {
+	text, err := templates.Render(templates.QiniuLiveStatus, struct {
 		LiveStatusOutput
 		Rows []liveRowView
 	}{out, rows})
@@ -528,22 +520,18 @@ func (t *tools) history(ctx context.Context, _ *toolkit.Call, in HistoryInput) (
 		return HistoryOutput{}, "", notFound(err, hub, title)
 	}
 	out := HistoryOutput{Hub: hub, Stream: title, Sessions: []Session{}, Range: sp}
-	var b strings.Builder
-	fmt.Fprintf(&b, "## 🕘 Push history: %s\n\n", templates.Cell(title))
-	if len(items) == 0 {
-		b.WriteString("No push sessions in this range.\n")
-	} else {
-		b.WriteString("| Start | End | Duration | Publisher |\n|-------|-----|----------|-----------|\n")
-	}
+	d := templates.QiniuHistoryData{Stream: title, Conversion: sp.Conversion}
 	for _, it := range items {
 		s := Session{Start: fmtTime(it.Start), End: fmtTime(it.End), Seconds: it.End - it.Start, ClientIP: it.ClientIP}
 		out.Sessions = append(out.Sessions, s)
-		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", s.Start, s.End, (time.Duration(s.Seconds) * time.Second).String(), templates.Cell(s.ClientIP))
+		d.Sessions = append(d.Sessions, templates.QiniuSession{Start: s.Start, End: s.End,
+			Duration: (time.Duration(s.Seconds) * time.Second).String(), Publisher: s.ClientIP})
 	}
-	if sp.Conversion != "" {
-		fmt.Fprintf(&b, "\n(%s)\n", sp.Conversion)
+	text, err := templates.Render(templates.QiniuHistory, d)
+	if err != nil {
+		return HistoryOutput{}, "", err
 	}
-	return out, b.String(), nil
+	return out, text, nil
 }
 
 // ---- stats ----
@@ -593,23 +581,21 @@ func (t *tools) stats(ctx context.Context, _ *toolkit.Call, in StatsInput) (Stat
 		return StatsOutput{}, "", err
 	}
 	out := StatsOutput{Hub: hub, Stream: title, Points: []StatsPoint{}, Range: sp}
-	var b strings.Builder
-	fmt.Fprintf(&b, "## 📈 Stream stats: %s\n\n", templates.Cell(title))
-	if len(items) == 0 {
-		b.WriteString("No data: the stream was not live in this range (or does not exist).\n")
-	} else {
-		b.WriteString("| Time | Bitrate | FPS (v/a) | Resolution | Viewers | Bandwidth |\n|------|---------|-----------|------------|---------|-----------|\n")
-	}
+	d := templates.QiniuStatsData{Stream: title, Conversion: sp.Conversion}
 	for _, it := range items {
 		s := it.Stats
 		p := StatsPoint{Time: fmtTime(it.Time), Bps: int64(s.Bps), VideoFPS: int64(s.VideoFps), AudioFPS: int64(s.AudioFps),
 			Width: int64(s.Width), Height: int64(s.Height), Codecs: strings.Trim(s.VideoCodec+"/"+s.AudioCodec, "/"),
 			Viewers: int64(s.PlayCount), Bandwidth: int64(s.Bandwidth)}
 		out.Points = append(out.Points, p)
-		fmt.Fprintf(&b, "| %s | %s kbps | %d / %d | %dx%d | %d | %s kbps |\n", p.Time, kbps(p.Bps), p.VideoFPS, p.AudioFPS, p.Width, p.Height, p.Viewers, kbps(p.Bandwidth))
+		d.Points = append(d.Points, templates.QiniuStatsRow{Time: p.Time, Kbps: kbps(p.Bps), VideoFPS: p.VideoFPS, AudioFPS: p.AudioFPS,
+			Width: p.Width, Height: p.Height, Viewers: p.Viewers, BandwidthKbps: kbps(p.Bandwidth)})
 	}
-	fmt.Fprintf(&b, "\n(%s)\n", sp.Conversion)
-	return out, b.String(), nil
+	text, err := templates.Render(templates.QiniuStats, d)
+	if err != nil {
+		return StatsOutput{}, "", err
+	}
+	return out, text, nil
 }
 
 // ---- record (saveas) and snapshot ----
@@ -653,7 +639,7 @@ func (t *tools) fileResult(ctx context.Context, c *pili.Client, heading string, 
 	} else {
 		out.Note = "The file was saved, but reading the hub's bucket and VOD domain failed (" + err.Error() + "); qiniu_get_hub shows them."
 	}
-	text, err := templates.Render(tmplRecording, fileCard{FileOutput: out, Heading: heading, Conversion: conv})
+	text, err := templates.Render(templates.QiniuRecording, fileCard{FileOutput: out, Heading: heading, Conversion: conv})
 	if err != nil {
 		return FileOutput{}, "", err
 	}

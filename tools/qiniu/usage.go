@@ -94,50 +94,31 @@ func (t *tools) usage(ctx context.Context, _ *toolkit.Call, in UsageInput) (Usag
 			out.Totals[k] += v
 		}
 	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "## 📊 Live usage: %s per %s\n\n", in.Metric, g)
-	if len(rows) == 0 {
-		b.WriteString("No data in this range.\n")
-	} else {
-		b.WriteString("| Time |")
-		if in.Group != "" {
-			b.WriteString(" " + templates.Cell(in.Group) + " |")
+	d := templates.QiniuUsageData{Metric: in.Metric, Granularity: g, Group: in.Group, Columns: sel, Conversion: sp.Conversion}
+	for i, r := range rows {
+		if i == maxUsageRows {
+			d.More = len(rows) - maxUsageRows
+			break
 		}
+		row := templates.QiniuUsageRow{Time: r.Time, Group: r.Group}
 		for _, s := range sel {
-			fmt.Fprintf(&b, " %s |", templates.Cell(s))
+			row.Values = append(row.Values, human(r.Values[s], m.Unit(s)))
 		}
-		b.WriteString("\n|------|")
-		if in.Group != "" {
-			b.WriteString("------|")
-		}
-		b.WriteString(strings.Repeat("------|", len(sel)) + "\n")
-		for i, r := range rows {
-			if i == maxUsageRows {
-				fmt.Fprintf(&b, "\n… %d more rows in the structured result.\n", len(rows)-maxUsageRows)
-				break
-			}
-			fmt.Fprintf(&b, "| %s |", templates.Cell(r.Time))
-			if in.Group != "" {
-				fmt.Fprintf(&b, " %s |", templates.Cell(r.Group))
-			}
-			for _, s := range sel {
-				fmt.Fprintf(&b, " %s |", human(r.Values[s], m.Unit(s)))
-			}
-			b.WriteString("\n")
-		}
-		keys := make([]string, 0, len(out.Totals))
-		for k := range out.Totals {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		b.WriteString("\n**Totals:**")
-		for _, k := range keys {
-			fmt.Fprintf(&b, " %s %s;", k, human(out.Totals[k], m.Unit(k)))
-		}
-		b.WriteString("\n")
+		d.Rows = append(d.Rows, row)
 	}
-	fmt.Fprintf(&b, "\n(%s)\n", sp.Conversion)
-	return out, b.String(), nil
+	keys := make([]string, 0, len(out.Totals))
+	for k := range out.Totals {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		d.Totals = append(d.Totals, templates.Field{Name: k, Value: human(out.Totals[k], m.Unit(k))})
+	}
+	text, err := templates.Render(templates.QiniuUsage, d)
+	if err != nil {
+		return UsageOutput{}, "", err
+	}
+	return out, text, nil
 }
 
 // human formats a value with its unit.
