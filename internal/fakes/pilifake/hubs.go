@@ -172,105 +172,88 @@ func (s *Server) getHub(w http.ResponseWriter, r *http.Request) {
 		h.AccessLog, h.SnapshotInterval})
 }
 
-func (s *Server) setHubSecurity(w http.ResponseWriter, r *http.Request) {
+// updateHub is the shape every hub setting shares: find the hub, decode the
+// JSON body into body, let apply check it and change the hub (it returns a
+// 400 message, or "" when it applied the change), then stamp and answer.
+func (s *Server) updateHub(w http.ResponseWriter, r *http.Request, body any, apply func(h *hub) string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	h := s.hubFor(w, r)
 	if h == nil {
 		return
 	}
+	if !decodeBody(w, r, body, false) {
+		return
+	}
+	if msg := apply(h); msg != "" {
+		writeErr(w, http.StatusBadRequest, msg)
+		return
+	}
+	h.UpdatedAt = unix(s.now())
+	writeOK(w)
+}
+
+func (s *Server) setHubSecurity(w http.ResponseWriter, r *http.Request) {
 	var body struct {
 		PublishSecurity string  `json:"publishSecurity"`
 		PublishKey      *string `json:"publishKey"`
 	}
-	if !decodeBody(w, r, &body, false) {
-		return
-	}
-	// Only expiry and expiry_sk are accepted by the API (spec quirk 3).
-	if body.PublishSecurity != "expiry" && body.PublishSecurity != "expiry_sk" {
-		writeErr(w, http.StatusBadRequest, "invalid publishSecurity")
-		return
-	}
-	if body.PublishKey == nil || (body.PublishSecurity == "expiry" && *body.PublishKey == "") {
-		writeErr(w, http.StatusBadRequest, "publishKey required")
-		return
-	}
-	h.PublishSecurity, h.PublishKey = body.PublishSecurity, *body.PublishKey
-	h.UpdatedAt = unix(s.now())
-	writeOK(w)
+	s.updateHub(w, r, &body, func(h *hub) string {
+		// Only expiry and expiry_sk are accepted by the API (spec quirk 3).
+		if body.PublishSecurity != "expiry" && body.PublishSecurity != "expiry_sk" {
+			return "invalid publishSecurity"
+		}
+		if body.PublishKey == nil || (body.PublishSecurity == "expiry" && *body.PublishKey == "") {
+			return "publishKey required"
+		}
+		h.PublishSecurity, h.PublishKey = body.PublishSecurity, *body.PublishKey
+		return ""
+	})
 }
 
 func (s *Server) setHubHlsPlus(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	h := s.hubFor(w, r)
-	if h == nil {
-		return
-	}
 	var body struct {
 		HlsPlus *bool `json:"hlsPlus"`
 	}
-	if !decodeBody(w, r, &body, false) {
-		return
-	}
-	if body.HlsPlus == nil {
-		writeErr(w, http.StatusBadRequest, "hlsPlus required")
-		return
-	}
-	h.HlsPlus = *body.HlsPlus
-	h.UpdatedAt = unix(s.now())
-	writeOK(w)
+	s.updateHub(w, r, &body, func(h *hub) string {
+		if body.HlsPlus == nil {
+			return "hlsPlus required"
+		}
+		h.HlsPlus = *body.HlsPlus
+		return ""
+	})
 }
 
 func (s *Server) setHubPersistence(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	h := s.hubFor(w, r)
-	if h == nil {
-		return
-	}
 	var body struct {
 		StorageBucket      string `json:"storageBucket"`
 		LiveDataExpireDays *int64 `json:"liveDataExpireDays"`
 	}
-	if !decodeBody(w, r, &body, false) {
-		return
-	}
-	if body.StorageBucket == "" {
-		writeErr(w, http.StatusBadRequest, "storageBucket required")
-		return
-	}
-	// "取值范围为60 ~ 1095".
-	if body.LiveDataExpireDays == nil || *body.LiveDataExpireDays < 60 || *body.LiveDataExpireDays > 1095 {
-		writeErr(w, http.StatusBadRequest, "liveDataExpireDays must be 60-1095")
-		return
-	}
-	h.StorageBucket, h.LiveDataExpireDays = body.StorageBucket, *body.LiveDataExpireDays
-	h.UpdatedAt = unix(s.now())
-	writeOK(w)
+	s.updateHub(w, r, &body, func(h *hub) string {
+		if body.StorageBucket == "" {
+			return "storageBucket required"
+		}
+		// "取值范围为60 ~ 1095".
+		if body.LiveDataExpireDays == nil || *body.LiveDataExpireDays < 60 || *body.LiveDataExpireDays > 1095 {
+			return "liveDataExpireDays must be 60-1095"
+		}
+		h.StorageBucket, h.LiveDataExpireDays = body.StorageBucket, *body.LiveDataExpireDays
+		return ""
+	})
 }
 
 func (s *Server) setHubSnapshot(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	h := s.hubFor(w, r)
-	if h == nil {
-		return
-	}
 	var body struct {
 		SnapshotInterval *int `json:"snapshotInterval"`
 	}
-	if !decodeBody(w, r, &body, false) {
-		return
-	}
-	// -1 turns the cover off; otherwise a positive interval (INFERRED).
-	if body.SnapshotInterval == nil || (*body.SnapshotInterval != -1 && *body.SnapshotInterval <= 0) {
-		writeErr(w, http.StatusBadRequest, "snapshotInterval must be -1 or > 0")
-		return
-	}
-	h.SnapshotInterval = *body.SnapshotInterval
-	h.UpdatedAt = unix(s.now())
-	writeOK(w)
+	s.updateHub(w, r, &body, func(h *hub) string {
+		// -1 turns the cover off; otherwise a positive interval (INFERRED).
+		if body.SnapshotInterval == nil || (*body.SnapshotInterval != -1 && *body.SnapshotInterval <= 0) {
+			return "snapshotInterval must be -1 or > 0"
+		}
+		h.SnapshotInterval = *body.SnapshotInterval
+		return ""
+	})
 }
 
 // ---- domains ----
