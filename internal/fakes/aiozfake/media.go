@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"path"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -679,32 +680,14 @@ func metadataFilter(raw json.RawMessage) ([]Metadata, error) {
 	return list, nil
 }
 
-func (m *media) hasTags(tags []string) bool {
-	for _, t := range tags {
-		found := false
-		for _, mt := range m.Tags {
-			if mt == t {
-				found = true
-				break
-			}
-		}
-		if !found {
-			return false
-		}
-	}
-	return true
-}
+func (m *media) hasTags(tags []string) bool { return containsAll(m.Tags, tags) }
 
-func (m *media) hasMetadata(md []Metadata) bool {
-	for _, kv := range md {
-		found := false
-		for _, mk := range m.Metadata {
-			if mk == kv {
-				found = true
-				break
-			}
-		}
-		if !found {
+func (m *media) hasMetadata(md []Metadata) bool { return containsAll(m.Metadata, md) }
+
+// containsAll reports whether every wanted value is in have.
+func containsAll[T comparable](have, want []T) bool {
+	for _, w := range want {
+		if !slices.Contains(have, w) {
 			return false
 		}
 	}
