@@ -6,7 +6,6 @@ package mcpserver
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/mark3labs/mcp-go/server"
 
@@ -67,12 +66,8 @@ func Build(opts Options) (*server.MCPServer, []toolkit.Tool, error) {
 // Select resolves the toolset selection to tools.
 func Select(opts Options) ([]toolkit.Tool, error) {
 	inv := tools.Inventory(opts.Env)
-	names := opts.Toolsets
-	if len(names) == 1 && strings.Contains(names[0], ",") {
-		names = strings.Split(names[0], ",")
-	}
 	sel, err := inv.Select(toolkit.Selection{
-		Names:    names,
+		Names:    opts.Toolsets,
 		ReadOnly: opts.ReadOnly,
 		Configured: func(provider string) bool {
 			_, err := opts.Env.Creds.Load(provider)

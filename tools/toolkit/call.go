@@ -5,7 +5,6 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
-	"sort"
 	"sync"
 	"time"
 
@@ -116,5 +115,3 @@ func (c *Call) errorResult(err error) *mcp.CallToolResult {
 	}
 	return mcp.NewToolResultError(c.redact.String(msg))
 }
-
-func sortStrings(s []string) { sort.Strings(s) }

@@ -3,6 +3,7 @@ package toolkit
 import (
 	"encoding/json"
 	"fmt"
+	"sort"
 	"strings"
 
 	sjs "github.com/santhosh-tekuri/jsonschema/v6"
@@ -105,6 +106,6 @@ func propertyNames(schema json.RawMessage) []string {
 	for n := range s.Properties {
 		names = append(names, n)
 	}
-	sortStrings(names)
+	sort.Strings(names)
 	return names
 }

@@ -19,8 +19,6 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
 	sjs "github.com/santhosh-tekuri/jsonschema/v6"
-
-	"github.com/mcp-media/mcp-media/internal/redact"
 )
 
 // Annotations are the MCP tool hints; set every one truthfully.
@@ -262,8 +260,6 @@ func ResultText(res *mcp.CallToolResult) string {
 	}
 	return b.String()
 }
-
-var _ = redact.Mask
 
 // Remote declares the Spec of a tool that calls provider's API: such a
 // tool always reaches outside the process, so OpenWorld is set.
