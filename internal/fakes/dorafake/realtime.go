@@ -173,6 +173,9 @@ func (s *Server) serveRealtime(w http.ResponseWriter, r *http.Request) {
 		_, _ = w.Write(out)
 		return
 	}
+	// The session clock starts before the handshake answer, so a client
+	// cannot have sent audio (or moved a test clock) before it.
+	start := s.now()
 	conn, err := s.upgrader.Upgrade(w, r, nil)
 	if err != nil {
 		s.record(r, nil, http.StatusBadRequest, nil, "upgrade: "+err.Error())
@@ -183,7 +186,7 @@ func (s *Server) serveRealtime(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.sessions = append(s.sessions, sess)
 	s.mu.Unlock()
-	rt := &rtState{s: s, conn: conn, sess: sess, p: p, start: s.now()}
+	rt := &rtState{s: s, conn: conn, sess: sess, p: p, start: start}
 	rt.run()
 }
 
