@@ -135,12 +135,12 @@ func recordingProxy(t *testing.T, target string, rec *authRecorder) string {
 	scheme := tu.Scheme
 	isJSON := func(h http.Header) bool { return strings.Contains(h.Get("Content-Type"), "json") }
 	rp := &httputil.ReverseProxy{
-		Director: func(r *http.Request) {
-			r.URL.Scheme = "http"
+		Rewrite: func(pr *httputil.ProxyRequest) {
+			pr.Out.URL.Scheme = "http"
 			if scheme == "https" || scheme == "wss" {
-				r.URL.Scheme = "https"
+				pr.Out.URL.Scheme = "https"
 			}
-			r.URL.Host = tu.Host
+			pr.Out.URL.Host = tu.Host
 		},
 		ModifyResponse: func(resp *http.Response) error {
 			if isJSON(resp.Header) && resp.Body != nil {

@@ -46,9 +46,6 @@ func main() {
 	os.Exit(code)
 }
 
-// errUsage marks errors whose message already says what to type.
-var errUsage = errors.New("usage")
-
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)

@@ -79,7 +79,8 @@ func (s *StateStore) Save(st *UploadState) error {
 	if err != nil {
 		return fmt.Errorf("saving upload state: %w", err)
 	}
-	if _, err := tmp.Write(b); err == nil {
+	_, err = tmp.Write(b)
+	if err == nil {
 		err = tmp.Sync()
 	}
 	if cerr := tmp.Close(); err == nil {

@@ -1,7 +1,6 @@
 package pilifake
 
 import (
-	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -51,15 +50,6 @@ func newEnv(t *testing.T, hubs ...string) *env {
 type resp struct {
 	code int
 	body string
-}
-
-func (r resp) json(t *testing.T) map[string]any {
-	t.Helper()
-	var m map[string]any
-	if err := json.Unmarshal([]byte(r.body), &m); err != nil {
-		t.Fatalf("body %q: %v", r.body, err)
-	}
-	return m
 }
 
 // do sends a request signed by qiniuauth (the independent client-side

@@ -265,24 +265,3 @@ func (f *flexInt) UnmarshalJSON(b []byte) error {
 	*f = flexInt(v)
 	return nil
 }
-
-// flexString is a string that may arrive as a number (Shumei's userId
-// int, quirk 49).
-type flexString string
-
-func (f *flexString) UnmarshalJSON(b []byte) error {
-	if len(b) > 0 && b[0] == '"' {
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
-			return err
-		}
-		*f = flexString(s)
-		return nil
-	}
-	if string(b) == "null" {
-		*f = ""
-		return nil
-	}
-	*f = flexString(strings.TrimSpace(string(b)))
-	return nil
-}

@@ -407,7 +407,7 @@ func (s *rtSession) finish(ctx context.Context, wait time.Duration) error {
 		return nil // the caller reports the cancellation
 	case <-t.C:
 		s.abort("timeout")
-		return fmt.Errorf("Qiniu did not end the realtime session within %s of EOS; the results so far are kept", wait)
+		return fmt.Errorf("the realtime session was not ended by Qiniu within %s of EOS; the results so far are kept", wait)
 	}
 }
 
