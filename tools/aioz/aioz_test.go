@@ -23,6 +23,7 @@ import (
 	"github.com/mcp-media/mcp-media/internal/redact"
 	"github.com/mcp-media/mcp-media/templates"
 	"github.com/mcp-media/mcp-media/tools/toolkit"
+	"github.com/mcp-media/mcp-media/tools/toolkit/tooltest"
 )
 
 const (
@@ -34,7 +35,7 @@ type harness struct {
 	fake     *aiozfake.Server
 	srv      *httptest.Server
 	env      *toolkit.Env
-	tools    map[string]toolkit.Tool
+	run      *tooltest.Runner
 	mu       sync.Mutex
 	progress []string
 }
@@ -58,23 +59,16 @@ func newHarness(t *testing.T, opts aiozfake.Options) *harness {
 			h.mu.Unlock()
 		},
 	}
-	h.tools = map[string]toolkit.Tool{}
-	for _, ts := range Toolsets(h.env) {
-		for _, tool := range ts.Tools {
-			h.tools[tool.Name] = tool
-		}
-	}
+	h.run = tooltest.NewRunner(h.env, Toolsets(h.env), testPub, testSec)
+	h.run.ProgressToken = "tok"
 	return h
 }
 
+// call runs a tool as the server does, with a progress token, and checks
+// the result (output schema, no key); see tooltest.Runner.Call.
 func (h *harness) call(t *testing.T, ctx context.Context, name string, args any) *mcp.CallToolResult {
 	t.Helper()
-	raw, _ := json.Marshal(args)
-	tool, ok := h.tools[name]
-	if !ok {
-		t.Fatalf("no tool %s", name)
-	}
-	return tool.Run(ctx, h.env.NewCall(ctx, "tok"), raw)
+	return h.run.Call(t, ctx, name, args).MCP
 }
 
 func structured(t *testing.T, res *mcp.CallToolResult, into any) {

@@ -14,6 +14,7 @@ import (
 	"github.com/mcp-media/mcp-media/internal/webvtt"
 	"github.com/mcp-media/mcp-media/templates"
 	"github.com/mcp-media/mcp-media/tools/toolkit"
+	"github.com/mcp-media/mcp-media/tools/toolkit/tooltest"
 )
 
 func TestToolsetsAndAnnotations(t *testing.T) {
@@ -78,7 +79,7 @@ func TestNotConfigured(t *testing.T) {
 	h := newHarness(t)
 	h.env.Creds = &credentials.Store{Sandbox: map[string]map[string]string{}, Redact: h.red}
 	r := h.call("qiniu_transcribe_short", map[string]any{"url": "https://x.example/a.wav"})
-	if !r.isError || !strings.Contains(r.text, "mcp-media auth set qiniu") {
+	if !r.IsError || !strings.Contains(r.Text, "mcp-media auth set qiniu") {
 		t.Fatalf("%+v", r)
 	}
 }
@@ -92,11 +93,11 @@ func TestWrongSecretNamesAuthSet(t *testing.T) {
 		"qiniu_translate_document": map[string]any{"url": "https://x.example/a.pdf", "to": "en", "bucket": "b"},
 	} {
 		r := h.call(name, args)
-		if !r.isError || !strings.Contains(r.text, "mcp-media auth set qiniu") {
+		if !r.IsError || !strings.Contains(r.Text, "mcp-media auth set qiniu") {
 			t.Errorf("%s: %+v", name, r)
 		}
-		if strings.Contains(r.text, "not-the-secret-key") {
-			t.Errorf("%s leaked the secret: %s", name, r.text)
+		if strings.Contains(r.Text, "not-the-secret-key") {
+			t.Errorf("%s leaked the secret: %s", name, r.Text)
 		}
 	}
 }
@@ -105,12 +106,12 @@ func TestTranscribeShort(t *testing.T) {
 	h := newHarness(t)
 	p := writeFile(t, "hello.wav", wavBytes(16000, 1, 3*time.Second))
 	r := h.mustCall("qiniu_transcribe_short", map[string]any{"path": p, "hot_words": []string{"七牛"}})
-	if r.str("text") != "[sandbox] wav audio, 3000 ms" || r.get("duration_seconds") != 3.0 || r.str("format") != "wav" {
-		t.Errorf("data = %v", r.data)
+	if r.Str("text") != "[sandbox] wav audio, 3000 ms" || r.Get("duration_seconds") != 3.0 || r.Str("format") != "wav" {
+		t.Errorf("data = %v", r.Data)
 	}
 	for _, want := range []string{"## 🗣️ Transcription", "| **Duration** | 3.0 s |", "> [sandbox] wav audio, 3000 ms"} {
-		if !strings.Contains(r.text, want) {
-			t.Errorf("text lacks %q:\n%s", want, r.text)
+		if !strings.Contains(r.Text, want) {
+			t.Errorf("text lacks %q:\n%s", want, r.Text)
 		}
 	}
 }
@@ -166,8 +167,8 @@ func TestLimitsRefusedBeforeSending(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			h := newHarness(t)
 			r := h.call(c.tool, c.args(t))
-			if !r.isError || !strings.Contains(r.text, c.want) {
-				t.Fatalf("got %+v, want an error naming %q", r.text, c.want)
+			if !r.IsError || !strings.Contains(r.Text, c.want) {
+				t.Fatalf("got %+v, want an error naming %q", r.Text, c.want)
 			}
 			h.noRequests()
 		})
@@ -179,10 +180,10 @@ func TestTranscribeLongWaitsWithProgressAndWritesVTT(t *testing.T) {
 	u := serveBytes(t, "talk.wav", wavBytes(16000, 1, 12*time.Second))
 	vtt := filepath.Join(t.TempDir(), "talk.zh.vtt")
 	r := h.mustCall("qiniu_transcribe_long", map[string]any{"url": u, "speakers": 2, "vtt_path": vtt, "replace": []map[string]string{{"from": "第", "to": "D"}}})
-	if r.get("done") != true || r.str("status") != "TASK_SUCC" || r.get("duration_seconds") != 12.0 || r.str("delivery") != "poll" {
-		t.Fatalf("data = %v", r.data)
+	if r.Get("done") != true || r.Str("status") != "TASK_SUCC" || r.Get("duration_seconds") != 12.0 || r.Str("delivery") != "poll" {
+		t.Fatalf("data = %v", r.Data)
 	}
-	ss, _ := r.get("sentences").([]any)
+	ss, _ := r.Get("sentences").([]any)
 	if len(ss) != 3 || ss[1].(map[string]any)["speaker"] != "2" {
 		t.Errorf("sentences = %v", ss)
 	}
@@ -199,13 +200,13 @@ func TestTranscribeLongWaitsWithProgressAndWritesVTT(t *testing.T) {
 		t.Errorf("vtt = %v %v\n%s", cues, err, b)
 	}
 	for _, want := range []string{"| **Speakers** | 2 |", "| 00:00:05.0 | 00:00:10.0 | 2 |", "Written to `" + vtt + "`"} {
-		if !strings.Contains(r.text, want) {
-			t.Errorf("text lacks %q:\n%s", want, r.text)
+		if !strings.Contains(r.Text, want) {
+			t.Errorf("text lacks %q:\n%s", want, r.Text)
 		}
 	}
 	// An existing file is never overwritten.
-	r = h.call("qiniu_get_transcription", map[string]any{"task_id": r.str("task_id"), "vtt_path": vtt})
-	if !r.isError || !strings.Contains(r.text, "already exists") {
+	r = h.call("qiniu_get_transcription", map[string]any{"task_id": r.Str("task_id"), "vtt_path": vtt})
+	if !r.IsError || !strings.Contains(r.Text, "already exists") {
 		t.Errorf("%+v", r)
 	}
 }
@@ -213,9 +214,9 @@ func TestTranscribeLongWaitsWithProgressAndWritesVTT(t *testing.T) {
 func TestTranscribeLongNoPublicURLPolls(t *testing.T) {
 	h := newHarness(t)
 	r := h.mustCall("qiniu_transcribe_long", map[string]any{"url": "https://cdn.example/a.mp3", "wait": false})
-	id := r.str("task_id")
-	if id == "" || r.str("delivery") != "poll" || !strings.Contains(r.text, "No public URL is configured") || !strings.Contains(r.text, "`qiniu_get_transcription`") {
-		t.Fatalf("%s", r.text)
+	id := r.Str("task_id")
+	if id == "" || r.Str("delivery") != "poll" || !strings.Contains(r.Text, "No public URL is configured") || !strings.Contains(r.Text, "`qiniu_get_transcription`") {
+		t.Fatalf("%s", r.Text)
 	}
 	var body map[string]any
 	reqs := h.fake.Requests()
@@ -223,15 +224,15 @@ func TestTranscribeLongNoPublicURLPolls(t *testing.T) {
 	if _, has := body["callback"]; has {
 		t.Errorf("a callback was sent without a public URL: %v", body["callback"])
 	}
-	var got result
+	var got tooltest.Result
 	for i := 0; i < 4; i++ {
 		got = h.mustCall("qiniu_get_transcription", map[string]any{"task_id": id})
 	}
-	if got.get("done") != true || !strings.Contains(got.text, "[sandbox] 第1句。") {
-		t.Errorf("%s", got.text)
+	if got.Get("done") != true || !strings.Contains(got.Text, "[sandbox] 第1句。") {
+		t.Errorf("%s", got.Text)
 	}
 	r = h.call("qiniu_get_transcription", map[string]any{"task_id": "no-such-task"})
-	if !r.isError || !strings.Contains(r.text, "task_id") || !strings.Contains(r.text, "4208") {
+	if !r.IsError || !strings.Contains(r.Text, "task_id") || !strings.Contains(r.Text, "4208") {
 		t.Errorf("%+v", r)
 	}
 }
@@ -241,9 +242,9 @@ func TestTranscribeLongNoPublicURLPolls(t *testing.T) {
 func TestTranscribeLongCallbackReachesInbox(t *testing.T) {
 	h := newHarness(t, withInbox())
 	r := h.mustCall("qiniu_transcribe_long", map[string]any{"url": "https://cdn.example/a.mp3", "wait": false})
-	id := r.str("task_id")
-	if r.str("delivery") != "inbox" || !strings.Contains(r.text, "`media_events`") || !strings.Contains(r.text, id) {
-		t.Fatalf("%s", r.text)
+	id := r.Str("task_id")
+	if r.Str("delivery") != "inbox" || !strings.Contains(r.Text, "`media_events`") || !strings.Contains(r.Text, id) {
+		t.Fatalf("%s", r.Text)
 	}
 	var body map[string]any
 	_ = json.Unmarshal(h.fake.Requests()[0].Body, &body)
@@ -260,8 +261,8 @@ func TestTranscribeLongCallbackReachesInbox(t *testing.T) {
 	}
 	// Waiting picks the inbox result up.
 	got := h.mustCall("qiniu_get_transcription", map[string]any{"task_id": id})
-	if got.get("done") != true {
-		t.Errorf("%v", got.data)
+	if got.Get("done") != true {
+		t.Errorf("%v", got.Data)
 	}
 }
 
@@ -269,8 +270,8 @@ func TestTranscribeRealtime(t *testing.T) {
 	h := newHarness(t)
 	p := writeFile(t, "live.wav", wavBytes(16000, 1, 2200*time.Millisecond))
 	r := h.mustCall("qiniu_transcribe_realtime", map[string]any{"path": p, "language": "zh"})
-	if r.str("text") != "[sandbox] 一二。" || r.get("audio_seconds") != 2.2 || r.str("ended") != "end_of_audio" || r.str("decoder") != "wav" {
-		t.Errorf("data = %v", r.data)
+	if r.Str("text") != "[sandbox] 一二。" || r.Get("audio_seconds") != 2.2 || r.Str("ended") != "end_of_audio" || r.Str("decoder") != "wav" {
+		t.Errorf("data = %v", r.Data)
 	}
 	prog := h.progressMessages()
 	want := []string{"partial 00:00:01.0: [sandbox] 一", "partial 00:00:02.0: [sandbox] 一二", "final 00:00:02.2: [sandbox] 一二。"}
@@ -286,8 +287,8 @@ func TestTranscribeRealtime(t *testing.T) {
 func TestCensorImageAndAudio(t *testing.T) {
 	h := newHarness(t)
 	r := h.mustCall("qiniu_censor_image", map[string]any{"url": "https://img.example/reject/x.jpg", "checks": []string{"violence", "porn"}})
-	if r.str("verdict", "decision") != "block" || r.str("verdict", "risk_type") != "terrorism" || r.str("verdict", "provider_level") != "REJECT" {
-		t.Errorf("data = %v", r.data)
+	if r.Str("verdict", "decision") != "block" || r.Str("verdict", "risk_type") != "terrorism" || r.Str("verdict", "provider_level") != "REJECT" {
+		t.Errorf("data = %v", r.Data)
 	}
 	var body map[string]any
 	_ = json.Unmarshal(h.fake.Requests()[0].Body, &body)
@@ -295,23 +296,23 @@ func TestCensorImageAndAudio(t *testing.T) {
 		t.Errorf("type = %v", body["type"])
 	}
 	for _, want := range []string{"## 🛡️ Image moderation: ⛔ block", "| **Risk** | terrorism (暴恐) |", "REJECT, riskType 400, score 900"} {
-		if !strings.Contains(r.text, want) {
-			t.Errorf("text lacks %q:\n%s", want, r.text)
+		if !strings.Contains(r.Text, want) {
+			t.Errorf("text lacks %q:\n%s", want, r.Text)
 		}
 	}
 	u := serveBytes(t, "review/voice.wav", wavBytes(16000, 1, 15*time.Second))
 	a := h.mustCall("qiniu_censor_audio", map[string]any{"url": u, "checks": []string{"anthem", "politics"}})
-	if a.get("done") != true || a.str("result", "verdict", "decision") != "review" || a.str("result", "verdict", "risk_type") != "anthem" {
-		t.Errorf("data = %v", a.data)
+	if a.Get("done") != true || a.Str("result", "verdict", "decision") != "review" || a.Str("result", "verdict", "risk_type") != "anthem" {
+		t.Errorf("data = %v", a.Data)
 	}
-	if !strings.Contains(a.text, "| 00:00:10 | 00:00:15 | ⚠️ review | anthem (国歌) |") {
-		t.Errorf("text:\n%s", a.text)
+	if !strings.Contains(a.Text, "| 00:00:10 | 00:00:15 | ⚠️ review | anthem (国歌) |") {
+		t.Errorf("text:\n%s", a.Text)
 	}
-	g := h.mustCall("qiniu_get_audio_censor_result", map[string]any{"task_id": a.str("task_id")})
-	if g.str("result", "verdict", "decision") != "review" {
-		t.Errorf("%v", g.data)
+	g := h.mustCall("qiniu_get_audio_censor_result", map[string]any{"task_id": a.Str("task_id")})
+	if g.Str("result", "verdict", "decision") != "review" {
+		t.Errorf("%v", g.Data)
 	}
-	if r := h.call("qiniu_get_audio_censor_result", map[string]any{"task_id": "nope"}); !r.isError || !strings.Contains(r.text, "1902") {
+	if r := h.call("qiniu_get_audio_censor_result", map[string]any{"task_id": "nope"}); !r.IsError || !strings.Contains(r.Text, "1902") {
 		t.Errorf("%+v", r)
 	}
 }
@@ -324,7 +325,7 @@ func TestStreamCensorsNeedACallback(t *testing.T) {
 		"qiniu_start_voice_censor":        map[string]any{"url": "rtmp://live.example/hub/s"},
 	} {
 		r := h.call(name, args)
-		if !r.isError || !strings.Contains(r.text, "--public-url") || !strings.Contains(r.text, "callback_url") {
+		if !r.IsError || !strings.Contains(r.Text, "--public-url") || !strings.Contains(r.Text, "callback_url") {
 			t.Errorf("%s: %+v", name, r)
 		}
 	}
@@ -336,15 +337,15 @@ func TestStreamCensorsDeliverToInbox(t *testing.T) {
 	a := h.mustCall("qiniu_start_audio_stream_censor", map[string]any{"url": "rtmp://live.example/hub/reject", "all_segments": true})
 	v := h.mustCall("qiniu_start_video_stream_censor", map[string]any{"url": "rtmp://live.example/hub/review", "all_frames": true})
 	y := h.mustCall("qiniu_start_voice_censor", map[string]any{"url": "https://live.example/hub/reject-porn.m3u8"})
-	for _, r := range []result{a, v, y} {
-		if r.str("status") != "started" || r.str("delivery") != "inbox" || !strings.Contains(r.text, "`media_events`") {
-			t.Fatalf("%s", r.text)
+	for _, r := range []tooltest.Result{a, v, y} {
+		if r.Str("status") != "started" || r.Str("delivery") != "inbox" || !strings.Contains(r.Text, "`media_events`") {
+			t.Fatalf("%s", r.Text)
 		}
 	}
 	h.fake.Advance()
 	h.fake.Flush()
 	for _, c := range []struct {
-		r    result
+		r    tooltest.Result
 		kind string
 		want string
 	}{
@@ -352,19 +353,19 @@ func TestStreamCensorsDeliverToInbox(t *testing.T) {
 		{v, "censor_video_stream", "review"},
 		{y, "censor_voice", "audio block (porn)"},
 	} {
-		ev, ok := h.env.Inbox.Latest(c.r.str("task_id"))
+		ev, ok := h.env.Inbox.Latest(c.r.Str("task_id"))
 		if !ok || ev.Kind != c.kind || !strings.Contains(ev.Summary, c.want) {
 			t.Errorf("%s: event %+v %v", c.kind, ev, ok)
 		}
 	}
-	for tool, r := range map[string]result{"qiniu_stop_audio_stream_censor": a, "qiniu_stop_video_stream_censor": v, "qiniu_stop_voice_censor": y} {
-		s := h.mustCall(tool, map[string]any{"task_id": r.str("task_id")})
-		if s.str("status") != "stopped" {
-			t.Errorf("%s: %v", tool, s.data)
+	for tool, r := range map[string]tooltest.Result{"qiniu_stop_audio_stream_censor": a, "qiniu_stop_video_stream_censor": v, "qiniu_stop_voice_censor": y} {
+		s := h.mustCall(tool, map[string]any{"task_id": r.Str("task_id")})
+		if s.Str("status") != "stopped" {
+			t.Errorf("%s: %v", tool, s.Data)
 		}
 	}
 	h.fake.Flush()
-	ev, _ := h.env.Inbox.Latest(a.str("task_id"))
+	ev, _ := h.env.Inbox.Latest(a.Str("task_id"))
 	if !strings.Contains(ev.Summary, "(stream finished)") {
 		t.Errorf("last audio stream event = %q", ev.Summary)
 	}
@@ -373,27 +374,27 @@ func TestStreamCensorsDeliverToInbox(t *testing.T) {
 func TestTranslate(t *testing.T) {
 	h := newHarness(t)
 	r := h.mustCall("qiniu_translate_document", map[string]any{"url": "https://docs.example/r.pdf", "to": "en", "bucket": "out", "output": "pdf"})
-	id := r.str("task_id")
-	if r.str("delivery") != "poll" || !strings.Contains(r.text, "callback.invalid") || !strings.Contains(r.text, "`qiniu_get_translation`") {
-		t.Fatalf("%s", r.text)
+	id := r.Str("task_id")
+	if r.Str("delivery") != "poll" || !strings.Contains(r.Text, "callback.invalid") || !strings.Contains(r.Text, "`qiniu_get_translation`") {
+		t.Fatalf("%s", r.Text)
 	}
 	g := h.mustCall("qiniu_get_translation", map[string]any{"task_id": id})
-	if g.get("done") != false {
-		t.Errorf("%v", g.data)
+	if g.Get("done") != false {
+		t.Errorf("%v", g.Data)
 	}
 	g = h.mustCall("qiniu_get_translation", map[string]any{"task_id": id})
-	if g.get("done") != true || g.str("file_key") != "sandbox/translate/"+id+".pdf" || !strings.Contains(g.text, "Translation done") {
-		t.Errorf("%v\n%s", g.data, g.text)
+	if g.Get("done") != true || g.Str("file_key") != "sandbox/translate/"+id+".pdf" || !strings.Contains(g.Text, "Translation done") {
+		t.Errorf("%v\n%s", g.Data, g.Text)
 	}
 
 	hi := newHarness(t, withInbox())
 	r = hi.mustCall("qiniu_translate_document", map[string]any{"url": "https://docs.example/r.docx", "to": "jp", "bucket": "out"})
-	if r.str("delivery") != "inbox" {
-		t.Fatalf("%s", r.text)
+	if r.Str("delivery") != "inbox" {
+		t.Fatalf("%s", r.Text)
 	}
 	hi.fake.Advance()
 	hi.fake.Flush()
-	if ev, ok := hi.env.Inbox.Latest(r.str("task_id")); !ok || !strings.Contains(ev.Summary, "translation done") {
+	if ev, ok := hi.env.Inbox.Latest(r.Str("task_id")); !ok || !strings.Contains(ev.Summary, "translation done") {
 		t.Errorf("event = %+v", ev)
 	}
 }
@@ -427,12 +428,12 @@ func TestURLQueriesNotEchoed(t *testing.T) {
 	}
 	for _, c := range calls {
 		r := h.mustCall(c.tool, c.args)
-		b, _ := json.Marshal(r.data)
-		if strings.Contains(r.text, "mysecretdownloadtoken") || strings.Contains(string(b), "mysecretdownloadtoken") {
-			t.Errorf("%s echoed the URL's query:\n%s\n%s", c.tool, r.text, b)
+		b, _ := json.Marshal(r.Data)
+		if strings.Contains(r.Text, "mysecretdownloadtoken") || strings.Contains(string(b), "mysecretdownloadtoken") {
+			t.Errorf("%s echoed the URL's query:\n%s\n%s", c.tool, r.Text, b)
 		}
-		if !strings.Contains(r.text, "?…") {
-			t.Errorf("%s does not show the URL with its query marked as dropped:\n%s", c.tool, r.text)
+		if !strings.Contains(r.Text, "?…") {
+			t.Errorf("%s does not show the URL with its query marked as dropped:\n%s", c.tool, r.Text)
 		}
 	}
 }

@@ -3,7 +3,6 @@ package dora
 import (
 	"context"
 	"encoding/binary"
-	"encoding/json"
 	"math"
 	"net/http"
 	"net/http/httptest"
@@ -19,6 +18,7 @@ import (
 	"github.com/mcp-media/mcp-media/internal/inbox"
 	"github.com/mcp-media/mcp-media/internal/redact"
 	"github.com/mcp-media/mcp-media/tools/toolkit"
+	"github.com/mcp-media/mcp-media/tools/toolkit/tooltest"
 )
 
 const (
@@ -34,6 +34,7 @@ type harness struct {
 	vars   map[string]string
 	env    *toolkit.Env
 	tools  *tools
+	run    *tooltest.Runner
 	byName map[string]toolkit.Tool
 
 	mu       sync.Mutex
@@ -93,67 +94,21 @@ func newHarness(t testing.TB, opts ...opt) *harness {
 	if h.env.Inbox != nil {
 		Toolsets(h.env) // registers the summaries
 	}
-	h.byName = map[string]toolkit.Tool{}
-	for _, ts := range h.tools.toolsets() {
-		for _, tl := range ts.Tools {
-			h.byName[tl.Name] = tl
-		}
-	}
+	h.run = tooltest.NewRunner(h.env, h.tools.toolsets(), testAK, testSK)
+	h.byName = h.run.Tools
 	return h
 }
 
-// result is one tool call's outcome.
-type result struct {
-	isError bool
-	text    string
-	data    map[string]any
-}
-
-func (r result) get(path ...string) any {
-	var v any = r.data
-	for _, p := range path {
-		m, ok := v.(map[string]any)
-		if !ok {
-			return nil
-		}
-		v = m[p]
-	}
-	return v
-}
-
-func (r result) str(path ...string) string {
-	s, _ := r.get(path...).(string)
-	return s
-}
-
-func (h *harness) call(name string, args any) result {
+// call runs a tool as the server does; see tooltest.Runner.Call.
+func (h *harness) call(name string, args any) tooltest.Result {
 	h.t.Helper()
-	tl, ok := h.byName[name]
-	if !ok {
-		h.t.Fatalf("no tool %s", name)
-	}
-	raw, _ := json.Marshal(args)
-	ctx := context.Background()
-	res := tl.Run(ctx, h.env.NewCall(ctx, nil), raw)
-	out := result{isError: res.IsError, text: toolkit.ResultText(res)}
-	if m, ok := res.StructuredContent.(map[string]any); ok {
-		out.data = m
-	}
-	for _, s := range []string{testSK} {
-		if strings.Contains(out.text, s) {
-			h.t.Errorf("%s: the secret key leaked into the result", name)
-		}
-	}
-	return out
+	return h.run.Call(h.t, context.Background(), name, args)
 }
 
-func (h *harness) mustCall(name string, args any) result {
+// mustCall calls a tool and fails the test on an error result.
+func (h *harness) mustCall(name string, args any) tooltest.Result {
 	h.t.Helper()
-	r := h.call(name, args)
-	if r.isError {
-		h.t.Fatalf("%s: %s", name, r.text)
-	}
-	return r
+	return h.run.OK(h.t, name, args)
 }
 
 func (h *harness) progressMessages() []string {

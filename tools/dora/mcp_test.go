@@ -277,5 +277,5 @@ func TestRealtimeSoakMemory(t *testing.T) {
 	wg.Wait()
 	s := h.fake.RealtimeSessions()[0]
 	t.Logf("soak: %v wall, audio %v s, %d results, %d progress, dropped %d bytes; heap in use sampled every 10 s: %v; peak %d KiB",
-		time.Since(start).Round(time.Second), r.get("audio_seconds"), int(r.get("results").(float64)), n, s.DroppedBytes, samples, peak/1024)
+		time.Since(start).Round(time.Second), r.Get("audio_seconds"), int(r.Get("results").(float64)), n, s.DroppedBytes, samples, peak/1024)
 }

@@ -9,64 +9,65 @@ import (
 	"testing"
 
 	"github.com/mcp-media/mcp-media/tools/toolkit"
+	"github.com/mcp-media/mcp-media/tools/toolkit/tooltest"
 )
 
 func TestAdminTools(t *testing.T) {
 	h := newHarness(t)
-	if r := h.ok("qiniu_list_hubs", M{}); r.str("hubs") != `["backup","live1"]` || !strings.Contains(r.text, "Default hub") {
-		t.Fatalf("hubs: %s", r.text)
+	if r := h.ok("qiniu_list_hubs", M{}); r.Str("hubs") != `["backup","live1"]` || !strings.Contains(r.Text, "Default hub") {
+		t.Fatalf("hubs: %s", r.Text)
 	}
-	if r := h.ok("qiniu_get_hub", M{}); r.str("hubName") != hubName || !strings.Contains(r.text, "🏠 Hub: live1") {
-		t.Fatalf("hub: %s", r.text)
+	if r := h.ok("qiniu_get_hub", M{}); r.Str("hubName") != hubName || !strings.Contains(r.Text, "🏠 Hub: live1") {
+		t.Fatalf("hub: %s", r.Text)
 	}
-	if r := h.ok("qiniu_set_hub_security", M{"scheme": "expiry_sk"}); r.str("publishSecurity") != "expiry_sk" {
-		t.Fatalf("security: %s", r.text)
+	if r := h.ok("qiniu_set_hub_security", M{"scheme": "expiry_sk"}); r.Str("publishSecurity") != "expiry_sk" {
+		t.Fatalf("security: %s", r.Text)
 	}
 	h.fails("qiniu_set_hub_security", M{"scheme": "static"}, "`scheme`")
-	if r := h.ok("qiniu_set_hub_hls_plus", M{"enabled": true}); r.str("hlsPlus") != "true" {
-		t.Fatalf("hlsplus: %s", r.text)
+	if r := h.ok("qiniu_set_hub_hls_plus", M{"enabled": true}); r.Str("hlsPlus") != "true" {
+		t.Fatalf("hlsplus: %s", r.Text)
 	}
-	if r := h.ok("qiniu_set_hub_storage", M{"bucket": "recs", "expire_days": 90}); r.str("storageBucket") != "recs" {
-		t.Fatalf("storage: %s", r.text)
+	if r := h.ok("qiniu_set_hub_storage", M{"bucket": "recs", "expire_days": 90}); r.Str("storageBucket") != "recs" {
+		t.Fatalf("storage: %s", r.Text)
 	}
 	h.fails("qiniu_set_hub_storage", M{"bucket": "recs", "expire_days": 30}, "`expire_days`", "60")
-	if r := h.ok("qiniu_set_hub_cover", M{"interval_seconds": -1}); !strings.Contains(r.text, "Cover interval** | off") {
-		t.Fatalf("cover: %s", r.text)
+	if r := h.ok("qiniu_set_hub_cover", M{"interval_seconds": -1}); !strings.Contains(r.Text, "Cover interval** | off") {
+		t.Fatalf("cover: %s", r.Text)
 	}
 	h.fails("qiniu_set_hub_cover", M{"interval_seconds": 0}, "`interval_seconds`")
-	if r := h.ok("qiniu_list_domains", M{}); !strings.Contains(r.text, "pili-publish.live1.cloudvdn.com") {
-		t.Fatalf("domains: %s", r.text)
+	if r := h.ok("qiniu_list_domains", M{}); !strings.Contains(r.Text, "pili-publish.live1.cloudvdn.com") {
+		t.Fatalf("domains: %s", r.Text)
 	}
-	if r := h.ok("qiniu_bind_domain", M{"domain": "play.example.com", "type": "liveHdl"}); !strings.Contains(r.text, "play.example.com") {
-		t.Fatalf("bind: %s", r.text)
+	if r := h.ok("qiniu_bind_domain", M{"domain": "play.example.com", "type": "liveHdl"}); !strings.Contains(r.Text, "play.example.com") {
+		t.Fatalf("bind: %s", r.Text)
 	}
-	if r := h.ok("qiniu_set_domain_cert", M{"domain": "play.example.com", "cert_name": "mycert"}); !strings.Contains(r.text, "mycert") {
-		t.Fatalf("cert: %s", r.text)
+	if r := h.ok("qiniu_set_domain_cert", M{"domain": "play.example.com", "cert_name": "mycert"}); !strings.Contains(r.Text, "mycert") {
+		t.Fatalf("cert: %s", r.Text)
 	}
 	r := h.ok("qiniu_set_domain_url_rewrite", M{"domain": "play.example.com", "rules": []M{{"pattern": "(.+)/live/(.+)", "replace": "${1}/live1/${2}"}}})
-	if !strings.Contains(r.text, "1 rules") {
-		t.Fatalf("rewrite: %s", r.text)
+	if !strings.Contains(r.Text, "1 rules") {
+		t.Fatalf("rewrite: %s", r.Text)
 	}
-	if r := h.ok("qiniu_get_domain", M{"domain": "play.example.com"}); r.str("domain", "type") != "liveHdl" {
-		t.Fatalf("get domain: %s", r.text)
+	if r := h.ok("qiniu_get_domain", M{"domain": "play.example.com"}); r.Str("domain", "type") != "liveHdl" {
+		t.Fatalf("get domain: %s", r.Text)
 	}
-	if r := h.ok("qiniu_unbind_domain", M{"domain": "play.example.com"}); strings.Contains(r.text, "`play.example.com`") {
-		t.Fatalf("unbind: %s", r.text)
+	if r := h.ok("qiniu_unbind_domain", M{"domain": "play.example.com"}); strings.Contains(r.Text, "`play.example.com`") {
+		t.Fatalf("unbind: %s", r.Text)
 	}
-	if r := h.ok("qiniu_bind_vod_domain", M{"domain": "vod.example.com"}); r.str("vodDomain") != "vod.example.com" {
-		t.Fatalf("vod: %s", r.text)
+	if r := h.ok("qiniu_bind_vod_domain", M{"domain": "vod.example.com"}); r.Str("vodDomain") != "vod.example.com" {
+		t.Fatalf("vod: %s", r.Text)
 	}
 	h.ok("qiniu_create_stream", M{"stream": "nrop1"})
-	if r := h.ok("qiniu_set_stream_nrop", M{"stream": "nrop1", "enabled": true}); r.str("nrop_enable") != "true" {
-		t.Fatalf("nrop: %s", r.text)
+	if r := h.ok("qiniu_set_stream_nrop", M{"stream": "nrop1", "enabled": true}); r.Str("nrop_enable") != "true" {
+		t.Fatalf("nrop: %s", r.Text)
 	}
 }
 
 func TestUsageTool(t *testing.T) {
 	h := newHarness(t)
 	r := h.ok("qiniu_get_live_usage", M{"metric": "upflow", "from": "01/03/2026", "to": "03/03/2026", "filters": M{"hub": []string{"live1"}, "area": []string{"!cn"}}})
-	if rows := r.str("rows"); strings.Count(rows, `"time"`) != 3 {
-		t.Fatalf("rows: %s", r.text)
+	if rows := r.Str("rows"); strings.Count(rows, `"time"`) != 3 {
+		t.Fatalf("rows: %s", r.Text)
 	}
 	q := h.fake.Requests()[len(h.fake.Requests())-1].RawQuery
 	for _, want := range []string{"begin=20260301000000", "end=20260304000000", "g=day", "select=flow", "%24area=%21cn", "%24hub=live1"} {
@@ -75,8 +76,8 @@ func TestUsageTool(t *testing.T) {
 		}
 	}
 	r = h.ok("qiniu_get_live_usage", M{"metric": "caster", "from": "yesterday", "granularity": "hour", "group": "resolution", "select": []string{"duration"}})
-	if !strings.Contains(r.text, "| Time | resolution | duration |") || r.str("units", "duration") != "s" {
-		t.Fatalf("caster: %s", r.text)
+	if !strings.Contains(r.Text, "| Time | resolution | duration |") || r.Str("units", "duration") != "s" {
+		t.Fatalf("caster: %s", r.Text)
 	}
 	h.fails("qiniu_get_live_usage", M{"metric": "codec", "group": "area"}, "`group`")
 	h.fails("qiniu_get_live_usage", M{"metric": "codec", "filters": M{"area": []string{"cn"}}}, "`filters.area`")
@@ -87,31 +88,31 @@ func TestUsageTool(t *testing.T) {
 func TestCasterTools(t *testing.T) {
 	h := newHarness(t)
 	r := h.ok("qiniu_create_caster", M{"name": "show1", "canvas": M{"resolution": "1080p", "width": 1920, "height": 1080}})
-	id := r.str("id")
-	if id == "" || r.str("static_key_set") != "true" || r.str("status") != "running" {
-		t.Fatalf("create: %s", r.text)
+	id := r.Str("id")
+	if id == "" || r.Str("static_key_set") != "true" || r.Str("status") != "running" {
+		t.Fatalf("create: %s", r.Text)
 	}
 	h.fails("qiniu_create_caster", M{"name": "Show-1"}, "`name`")
 	r = h.ok("qiniu_update_caster", M{"id": id, "pgm_output": M{"publish": "rtmp://example.com/app/out"}, "monitors": M{"0": M{"url": "rtmp://src/a", "vol": 100, "muted": false}}})
-	if !strings.Contains(r.text, "rtmp://example.com/app/out") || !strings.Contains(r.text, "1 of 8") {
-		t.Fatalf("update: %s", r.text)
+	if !strings.Contains(r.Text, "rtmp://example.com/app/out") || !strings.Contains(r.Text, "1 of 8") {
+		t.Fatalf("update: %s", r.Text)
 	}
 	h.fails("qiniu_update_caster", M{"id": id}, "nothing to update")
-	if r = h.ok("qiniu_stop_caster", M{"id": id}); r.str("caster", "status") != "stopped" {
-		t.Fatalf("stop: %s", r.text)
+	if r = h.ok("qiniu_stop_caster", M{"id": id}); r.Str("caster", "status") != "stopped" {
+		t.Fatalf("stop: %s", r.Text)
 	}
-	if r = h.ok("qiniu_start_caster", M{"id": id, "hours": 2}); r.str("caster", "status") != "running" {
-		t.Fatalf("start: %s", r.text)
+	if r = h.ok("qiniu_start_caster", M{"id": id, "hours": 2}); r.Str("caster", "status") != "running" {
+		t.Fatalf("start: %s", r.Text)
 	}
-	if r = h.ok("qiniu_list_casters", M{"name_prefix": "sh"}); !strings.Contains(r.text, id) {
-		t.Fatalf("list: %s", r.text)
+	if r = h.ok("qiniu_list_casters", M{"name_prefix": "sh"}); !strings.Contains(r.Text, id) {
+		t.Fatalf("list: %s", r.Text)
 	}
-	if r = h.ok("qiniu_get_caster", M{"id": id}); r.str("name") != "show1" {
-		t.Fatalf("get: %s", r.text)
+	if r = h.ok("qiniu_get_caster", M{"id": id}); r.Str("name") != "show1" {
+		t.Fatalf("get: %s", r.Text)
 	}
 	// The static key is never in a result (and never needed masking).
-	if r = h.ok("qiniu_get_caster", M{"id": id}); strings.Contains(r.str(), "staticKey") || strings.Contains(r.str(), "static_key\"") {
-		t.Errorf("static key field in result: %s", r.str())
+	if r = h.ok("qiniu_get_caster", M{"id": id}); strings.Contains(r.Str(), "staticKey") || strings.Contains(r.Str(), "static_key\"") {
+		t.Errorf("static key field in result: %s", r.Str())
 	}
 	h.ok("qiniu_delete_caster", M{"id": id})
 	h.fails("qiniu_get_caster", M{"id": id}, "404")
@@ -220,25 +221,25 @@ func TestCasterURLQueriesHidden(t *testing.T) {
 		"pgm_output": M{"publish": "rtmp://push.example.com/app/out?key=" + key},
 		"pvw_output": M{"play": "https://play.example.com/app/pvw.m3u8?sign=" + key + "&t=65f0"},
 		"monitors":   M{"0": M{"url": "rtmp://user:" + key + "@src.example.com/a?token=" + key, "vol": 100}}})
-	id := r.str("id")
-	for _, r := range []result{r,
+	id := r.Str("id")
+	for _, r := range []tooltest.Result{r,
 		h.ok("qiniu_get_caster", M{"id": id}),
 		h.ok("qiniu_list_casters", M{"name_prefix": "show2"}),
 		h.ok("qiniu_update_caster", M{"id": id, "pgm_output": M{"publish": "rtmp://push.example.com/app/out2?key=" + key}}),
 		h.ok("qiniu_stop_caster", M{"id": id}),
 	} {
-		if strings.Contains(r.text, key) || strings.Contains(r.str(), key) {
-			t.Errorf("the publish key reached a result:\n%s\n%s", r.text, r.str())
+		if strings.Contains(r.Text, key) || strings.Contains(r.Str(), key) {
+			t.Errorf("the publish key reached a result:\n%s\n%s", r.Text, r.Str())
 		}
 	}
 	g := h.ok("qiniu_get_caster", M{"id": id})
-	if got := g.str("pgm_output", "publish"); got != "rtmp://push.example.com/app/out2?…" {
+	if got := g.Str("pgm_output", "publish"); got != "rtmp://push.example.com/app/out2?…" {
 		t.Errorf("pgm_output.publish = %q", got)
 	}
-	if !strings.Contains(g.text, "rtmp://push.example.com/app/out2?…") || !strings.Contains(g.text, "URL queries hidden") {
-		t.Errorf("card:\n%s", g.text)
+	if !strings.Contains(g.Text, "rtmp://push.example.com/app/out2?…") || !strings.Contains(g.Text, "URL queries hidden") {
+		t.Errorf("card:\n%s", g.Text)
 	}
-	if got := g.str("url_queries_hidden"); got != `["monitors.0.url","pgm_output.publish","pvw_output.play"]` {
+	if got := g.Str("url_queries_hidden"); got != `["monitors.0.url","pgm_output.publish","pvw_output.play"]` {
 		t.Errorf("url_queries_hidden = %s", got)
 	}
 }
@@ -266,18 +267,18 @@ func TestTableCellsEscaped(t *testing.T) {
 		}
 		return false
 	}
-	for _, r := range []result{
+	for _, r := range []tooltest.Result{
 		h.ok("qiniu_list_domains", M{}),
 		h.ok("qiniu_get_hub", M{}),
 		h.ok("qiniu_get_live_usage", M{"metric": "upflow", "group": "hub"}),
 	} {
-		for _, line := range strings.Split(r.text, "\n") {
+		for _, line := range strings.Split(r.Text, "\n") {
 			if strings.Contains(line, "a|b") || strings.Contains(line, "x|y") || strings.HasPrefix(line, "d.example.com") {
-				t.Errorf("unescaped cell in line %q of:\n%s", line, r.text)
+				t.Errorf("unescaped cell in line %q of:\n%s", line, r.Text)
 			}
 		}
-		if !strings.Contains(r.text, `a\|b.example.com`) && !strings.Contains(r.text, `x\|y`) {
-			t.Errorf("escaped value missing:\n%s", r.text)
+		if !strings.Contains(r.Text, `a\|b.example.com`) && !strings.Contains(r.Text, `x\|y`) {
+			t.Errorf("escaped value missing:\n%s", r.Text)
 		}
 	}
 }

@@ -63,31 +63,31 @@ func TestCardsRendered(t *testing.T) {
 			}
 		}
 	}
-	is("hubs", h.ok("qiniu_list_hubs", M{}).text, "## 🏠 Live hubs\n\nNo hubs yet: create one in the Qiniu console (the API cannot).\n")
-	is("domains", h.ok("qiniu_list_domains", M{"hub": "h1"}).text, "## 🌐 Domains: h1\n\nNo domains bound.\n")
-	is("domain", h.ok("qiniu_get_domain", M{"hub": "h1", "domain": "d.example.com"}).text, "## 🌐 Domain: d.example.com\n\n"+
+	is("hubs", h.ok("qiniu_list_hubs", M{}).Text, "## 🏠 Live hubs\n\nNo hubs yet: create one in the Qiniu console (the API cannot).\n")
+	is("domains", h.ok("qiniu_list_domains", M{"hub": "h1"}).Text, "## 🌐 Domains: h1\n\nNo domains bound.\n")
+	is("domain", h.ok("qiniu_get_domain", M{"hub": "h1", "domain": "d.example.com"}).Text, "## 🌐 Domain: d.example.com\n\n"+
 		"| Field | Value |\n|--------------|------------------------|\n| **Hub** | h1 |\n| **Type** | liveHls |\n| **CNAME** | `c\\|n` |\n"+
 		"| **Anti-leech** | tsStartMD5 (keys set, not shown) |\n| **Certificate** | c x |\n| **Status** | ⛔ disabled |\n"+
 		"| **Connect callback** | GET http://cb\\|x |\n| **Disconnect callback** | off |\n| **IP allow / deny** | 1 / 2 rules |\n"+
 		"| **URL rewrite** | 1 rules |\n\n- `(.+)/'a' (.+)` → `${1}/h1/${2}`")
-	is("history", h.ok("qiniu_get_stream_history", M{"hub": "h1", "stream": "s|1"}).text, "## 🕘 Push history: s\\|1\n\n"+
+	is("history", h.ok("qiniu_get_stream_history", M{"hub": "h1", "stream": "s|1"}).Text, "## 🕘 Push history: s\\|1\n\n"+
 		"| Start | End | Duration | Publisher |\n|-------|-----|----------|-----------|\n"+
 		"| 2026-03-10T07:46:40+08:00 | 2026-03-10T08:46:40+08:00 | 1h0m0s | 1.2.3.4\\|x |\n"+
 		"| 2026-03-09T04:00:00+08:00 | 2026-03-09T04:01:40+08:00 | 1m40s |  |\n")
-	st := h.ok("qiniu_get_stream_stats", M{"hub": "h1", "stream": "s|1"}).text
+	st := h.ok("qiniu_get_stream_stats", M{"hub": "h1", "stream": "s|1"}).Text
 	has("stats", st, "## 📈 Stream stats: s\\|1\n\n| Time | Bitrate | FPS (v/a) | Resolution | Viewers | Bandwidth |\n|------|---------|-----------|------------|---------|-----------|\n"+
 		"| 2026-03-10T07:46:40+08:00 | 1235 kbps | 25 / 44 | 1280x720 | 7 | 100 kbps |\n\n(last 1 hour → ")
-	is("caster list", h.ok("qiniu_list_casters", M{}).text, "## 🎬 Cloud directors\n\n| Name | Caster ID | Status | Run window |\n|------|-----------|--------|------------|\n"+
+	is("caster list", h.ok("qiniu_list_casters", M{}).Text, "## 🎬 Cloud directors\n\n| Name | Caster ID | Status | Run window |\n|------|-----------|--------|------------|\n"+
 		"| n\\|1 | `id\\|1` | `st x` | 2026-03-10T07:46:40+08:00 → 2026-03-10T08:46:40+08:00 |\n\nMore: call again with marker `m1`.\n")
-	is("caster deleted", h.ok("qiniu_delete_caster", M{"id": "abc"}).text, "## 🗑️ Cloud director deleted\n\nCaster `abc` was deleted.\n")
-	stop := h.ok("qiniu_stop_caster", M{"id": "abc"}).text
+	is("caster deleted", h.ok("qiniu_delete_caster", M{"id": "abc"}).Text, "## 🗑️ Cloud director deleted\n\nCaster `abc` was deleted.\n")
+	stop := h.ok("qiniu_stop_caster", M{"id": "abc"}).Text
 	has("caster stopped", stop, "## ⏹️ Cloud director stopped\n\nCaster `abc`: stopped (reading it back failed: ", "no such caster")
 	if !strings.HasSuffix(stop, ").\n") {
 		t.Errorf("caster stopped card: %q", stop)
 	}
-	u := h.ok("qiniu_get_live_usage", M{"metric": "upflow", "from": "01/03/2026", "to": "03/03/2026"}).text
+	u := h.ok("qiniu_get_live_usage", M{"metric": "upflow", "from": "01/03/2026", "to": "03/03/2026"}).Text
 	has("usage empty", u, "## 📊 Live usage: upflow per day\n\nNo data in this range.\n\n(from 01/03/2026 → ")
-	u = h.ok("qiniu_get_live_usage", M{"metric": "downflow", "from": "01/03/2026", "to": "03/03/2026", "group": "hub", "granularity": "hour"}).text
+	u = h.ok("qiniu_get_live_usage", M{"metric": "downflow", "from": "01/03/2026", "to": "03/03/2026", "group": "hub", "granularity": "hour"}).Text
 	has("usage", u, "| Time | hub | flow |\n|------|------|------|\n| 2026-03-01T00:00:00+08:00 | x\\|y | 1.00 KB |\n",
 		"| 2026-03-01T23:00:00+08:00 | x\\|y | 1.00 KB |\n\n… 3 more rows in the structured result.\n\n**Totals:** flow 123.00 KB;\n\n(from 01/03/2026 → ")
 	if n := strings.Count(u, "| x\\|y |"); n != maxUsageRows {
@@ -99,15 +99,15 @@ func TestCardsRendered(t *testing.T) {
 func TestCardNotes(t *testing.T) {
 	h := newHarness(t)
 	r := h.ok("qiniu_set_hub_storage", M{"bucket": "recs", "expire_days": 90})
-	if !strings.HasSuffix(r.text, "|\n\n\n> E-commerce live streams must be kept 1095 days by regulation.\n") || !strings.Contains(r.text, "| **Storage** | recs (90 days) |") {
-		t.Errorf("storage:\n%s", r.text)
+	if !strings.HasSuffix(r.Text, "|\n\n\n> E-commerce live streams must be kept 1095 days by regulation.\n") || !strings.Contains(r.Text, "| **Storage** | recs (90 days) |") {
+		t.Errorf("storage:\n%s", r.Text)
 	}
 	r = h.ok("qiniu_unbind_domain", M{"domain": "pili-live-hdl.live1.cloudvdn.com"})
-	if !strings.HasSuffix(r.text, "| — |\n\n> pili-live-hdl.live1.cloudvdn.com no longer pushes or plays.\n") || !strings.HasPrefix(r.text, "## 🌐 Domain unbound: live1\n\n| Type |") {
-		t.Errorf("unbind:\n%s", r.text)
+	if !strings.HasSuffix(r.Text, "| — |\n\n> pili-live-hdl.live1.cloudvdn.com no longer pushes or plays.\n") || !strings.HasPrefix(r.Text, "## 🌐 Domain unbound: live1\n\n| Type |") {
+		t.Errorf("unbind:\n%s", r.Text)
 	}
 	r = h.ok("qiniu_list_hubs", M{})
-	if r.text != "## 🏠 Live hubs\n\n- `backup`\n- `live1`\n\nDefault hub (MCP_MEDIA_QINIU_HUB): `live1`\n" {
-		t.Errorf("hubs:\n%s", r.text)
+	if r.Text != "## 🏠 Live hubs\n\n- `backup`\n- `live1`\n\nDefault hub (MCP_MEDIA_QINIU_HUB): `live1`\n" {
+		t.Errorf("hubs:\n%s", r.Text)
 	}
 }

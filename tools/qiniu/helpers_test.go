@@ -1,23 +1,17 @@
 package qiniu
 
 import (
-	"bytes"
-	"context"
-	"encoding/json"
 	"net/http"
 	"net/http/httptest"
-	"strings"
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/mark3labs/mcp-go/mcp"
-	sjs "github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/mcp-media/mcp-media/internal/credentials"
 	"github.com/mcp-media/mcp-media/internal/fakes/pilifake"
 	"github.com/mcp-media/mcp-media/internal/redact"
 	"github.com/mcp-media/mcp-media/tools/toolkit"
+	"github.com/mcp-media/mcp-media/tools/toolkit/tooltest"
 )
 
 const (
@@ -47,6 +41,7 @@ type harness struct {
 	vars   map[string]string
 	env    *toolkit.Env
 	tools  *tools
+	run    *tooltest.Runner
 	byName map[string]toolkit.Tool
 	// intercept, when set, may answer a request instead of the fake.
 	intercept func(w http.ResponseWriter, r *http.Request) bool
@@ -87,138 +82,23 @@ func newHarness(t *testing.T, opts ...opt) *harness {
 		Getenv: func(k string) string { return h.vars[k] },
 	}
 	h.tools = newTools(h.env, h.clk.Now)
-	h.byName = map[string]toolkit.Tool{}
-	for _, ts := range h.tools.toolsets() {
-		for _, tl := range ts.Tools {
-			h.byName[tl.Name] = tl
-		}
-	}
+	h.run = tooltest.NewRunner(h.env, h.tools.toolsets(), testAK, testSK)
+	h.byName = h.run.Tools
 	return h
 }
 
-// result is one tool call's outcome.
-type result struct {
-	isError bool
-	text    string
-	data    map[string]any
-}
-
-func (r result) str(path ...string) string {
-	var v any = r.data
-	for _, p := range path {
-		m, ok := v.(map[string]any)
-		if !ok {
-			return ""
-		}
-		v = m[p]
-	}
-	switch x := v.(type) {
-	case string:
-		return x
-	case nil:
-		return ""
-	}
-	b, _ := json.Marshal(v)
-	return string(b)
-}
-
-func (r result) num(path ...string) float64 {
-	var v any = r.data
-	for _, p := range path {
-		m, _ := v.(map[string]any)
-		v = m[p]
-	}
-	f, _ := v.(float64)
-	return f
-}
-
-func textOf(res *mcp.CallToolResult) string {
-	var b strings.Builder
-	for _, c := range res.Content {
-		if tc, ok := c.(mcp.TextContent); ok {
-			b.WriteString(tc.Text)
-		}
-	}
-	return b.String()
-}
-
-// call runs a tool through toolkit.Tool.Run, as the server does.
-func (h *harness) call(name string, args any) result {
+// ok calls a tool as the server does, checks the result (see
+// tooltest.Runner.Call) and fails the test on an error result.
+func (h *harness) ok(name string, args any) tooltest.Result {
 	h.t.Helper()
-	tl, ok := h.byName[name]
-	if !ok {
-		h.t.Fatalf("no tool %s", name)
-	}
-	raw, err := json.Marshal(args)
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	ctx := context.Background()
-	res := tl.Run(ctx, h.env.NewCall(ctx, nil), raw)
-	r := result{isError: res.IsError, text: textOf(res)}
-	if m, ok := res.StructuredContent.(map[string]any); ok {
-		r.data = m
-	}
-	if !res.IsError {
-		h.checkOutput(tl, res.StructuredContent)
-	}
-	if strings.Contains(r.text, redact.Mask) || strings.Contains(r.str(), redact.Mask) {
-		h.t.Errorf("%s produced a value that had to be masked (a secret reached the result): %s", name, r.text)
-	}
-	for _, secret := range []string{testSK, testAK} {
-		if strings.Contains(r.text, secret) || strings.Contains(r.str(), secret) {
-			h.t.Errorf("%s leaked a key: %s", name, r.text)
-		}
-	}
-	return r
-}
-
-// ok calls a tool and fails the test on an error result.
-func (h *harness) ok(name string, args any) result {
-	h.t.Helper()
-	r := h.call(name, args)
-	if r.isError {
-		h.t.Fatalf("%s(%v) failed: %s", name, args, r.text)
-	}
-	return r
+	return h.run.OK(h.t, name, args)
 }
 
 // fails calls a tool and expects an error result containing every want.
-func (h *harness) fails(name string, args any, want ...string) result {
+func (h *harness) fails(name string, args any, want ...string) tooltest.Result {
 	h.t.Helper()
-	r := h.call(name, args)
-	if !r.isError {
-		h.t.Fatalf("%s(%v) succeeded, want an error: %s", name, args, r.text)
-	}
-	for _, w := range want {
-		if !strings.Contains(r.text, w) {
-			h.t.Errorf("%s error %q lacks %q", name, r.text, w)
-		}
-	}
-	return r
+	return h.run.Fails(h.t, name, args, want...)
 }
 
+// M is a tool call's arguments.
 type M = map[string]any
-
-// checkOutput validates structuredContent against the declared output
-// schema, as a strict MCP client would.
-func (h *harness) checkOutput(tl toolkit.Tool, sc any) {
-	h.t.Helper()
-	doc, err := sjs.UnmarshalJSON(bytes.NewReader(tl.OutputSchema))
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	c := sjs.NewCompiler()
-	if err := c.AddResource("mem:///out.json", doc); err != nil {
-		h.t.Fatal(err)
-	}
-	schema, err := c.Compile("mem:///out.json")
-	if err != nil {
-		h.t.Fatalf("%s output schema: %v", tl.Name, err)
-	}
-	b, _ := json.Marshal(sc)
-	inst, _ := sjs.UnmarshalJSON(bytes.NewReader(b))
-	if err := schema.Validate(inst); err != nil {
-		h.t.Errorf("%s: structuredContent does not match its output schema: %v\n%s", tl.Name, err, b)
-	}
-}
