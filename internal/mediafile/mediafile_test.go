@@ -293,6 +293,9 @@ func TestInspectErrors(t *testing.T) {
 }
 
 func TestInspectUnreadable(t *testing.T) {
+	if rerunUnprivileged(t) {
+		return
+	}
 	dir := t.TempDir()
 
 	t.Run("file", func(t *testing.T) {
