@@ -114,7 +114,7 @@ func Parse(text string) ([]Cue, error) {
 		switch {
 		case strings.Contains(block[0], "-->"):
 		case len(block) > 1 && strings.Contains(block[1], "-->"):
-			c.ID, t = block[0], 1
+			c.ID, t = strings.TrimSpace(block[0]), 1 // as Format writes it
 		default:
 			return fail(ln(0), fmt.Sprintf("%q is not a cue timing line", clip(block[0])),
 				"each cue needs "+cueExample+" (an identifier line may come before the timing line); separate cues with a blank line")
