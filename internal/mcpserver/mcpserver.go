@@ -5,14 +5,19 @@
 package mcpserver
 
 import (
+	"context"
 	"fmt"
+	"strings"
+	"sync"
 
+	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/mcp-media/mcp-media/internal/inbox"
 	"github.com/mcp-media/mcp-media/prompts"
 	"github.com/mcp-media/mcp-media/resources"
 	"github.com/mcp-media/mcp-media/tools"
+	"github.com/mcp-media/mcp-media/tools/media"
 	"github.com/mcp-media/mcp-media/tools/toolkit"
 )
 
@@ -38,8 +43,10 @@ func Build(opts Options) (*server.MCPServer, []toolkit.Tool, error) {
 	if opts.Env.Sandbox {
 		instructions += " SANDBOX MODE: every provider is a built-in fake; results are not from a real account."
 	}
+	hooks := &server.Hooks{}
 	s := server.NewMCPServer("mcp-media", Version,
-		server.WithToolCapabilities(false),
+		server.WithToolCapabilities(true),
+		server.WithHooks(hooks),
 		server.WithResourceCapabilities(true, false),
 		server.WithPromptCapabilities(false),
 		server.WithLogging(),
@@ -48,6 +55,20 @@ func Build(opts Options) (*server.MCPServer, []toolkit.Tool, error) {
 	)
 	for _, t := range sel {
 		s.AddTool(t.MCP(), t.Handler(opts.Env))
+	}
+	if len(opts.Toolsets) == 0 && !opts.Env.Sandbox {
+		// Keys set with `mcp-media auth set` while the server runs: the
+		// default toolsets of a newly configured provider join when the agent
+		// next checks media_providers (no restart, no polling of the keyring).
+		adder := &toolAdder{s: s, opts: opts, known: map[string]bool{}}
+		for _, t := range sel {
+			adder.known[t.Name] = true
+		}
+		hooks.AddAfterCallTool(func(ctx context.Context, _ any, req *mcp.CallToolRequest, _ any) {
+			if req.Params.Name == media.ProvidersTool {
+				adder.addNewlyConfigured()
+			}
+		})
 	}
 	resources.Register(s, opts.Env)
 	if opts.Env.Inbox != nil {
@@ -61,6 +82,41 @@ func Build(opts Options) (*server.MCPServer, []toolkit.Tool, error) {
 	}
 	prompts.Register(s)
 	return s, sel, nil
+}
+
+// toolAdder adds the default tools of providers configured after start.
+type toolAdder struct {
+	s     *server.MCPServer
+	opts  Options
+	mu    sync.Mutex
+	known map[string]bool // tool names already registered
+}
+
+// addNewlyConfigured registers the tools the selection now yields that the
+// server does not have yet; mcp-go then sends notifications/tools/list_changed
+// to every session, and a log line names what arrived.
+func (a *toolAdder) addNewlyConfigured() {
+	sel, err := Select(a.opts)
+	if err != nil {
+		return
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	var add []server.ServerTool
+	var names []string
+	for _, t := range sel {
+		if !a.known[t.Name] {
+			a.known[t.Name] = true
+			add = append(add, server.ServerTool{Tool: t.MCP(), Handler: t.Handler(a.opts.Env)})
+			names = append(names, t.Name)
+		}
+	}
+	if len(add) == 0 {
+		return
+	}
+	a.s.AddTools(add...)
+	msg := fmt.Sprintf("%d tools added for newly configured providers: %s", len(names), strings.Join(names, ", "))
+	a.s.SendNotificationToAllClients("notifications/message", map[string]any{"level": "info", "logger": "mcp-media/tools", "data": msg})
 }
 
 // Select resolves the toolset selection to tools.

@@ -2,6 +2,7 @@ package mcpserver
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -11,6 +12,7 @@ import (
 	"github.com/mark3labs/mcp-go/client"
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
+	"github.com/zalando/go-keyring"
 
 	"github.com/mcp-media/mcp-media/internal/credentials"
 	"github.com/mcp-media/mcp-media/internal/inbox"
@@ -128,5 +130,128 @@ func TestCallbackAnnouncedAndSurvivesRestart(t *testing.T) {
 	rres, err := c.ReadResource(context.Background(), rr)
 	if err != nil || !strings.Contains(rres.Contents[0].(mcp.TextResourceContents).Text, "task-7") {
 		t.Errorf("events resource: %v %v", err, rres)
+	}
+}
+
+// memKeyring is an in-memory OS keyring.
+type memKeyring struct {
+	mu sync.Mutex
+	m  map[string]string
+}
+
+func (k *memKeyring) Get(s, u string) (string, error) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	v, ok := k.m[s+"/"+u]
+	if !ok {
+		return "", keyring.ErrNotFound
+	}
+	return v, nil
+}
+
+func (k *memKeyring) Set(s, u, p string) error {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.m[s+"/"+u] = p
+	return nil
+}
+
+func (k *memKeyring) Delete(s, u string) error {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	delete(k.m, s+"/"+u)
+	return nil
+}
+
+func toolNames(t *testing.T, c *client.Client) map[string]bool {
+	t.Helper()
+	res, err := c.ListTools(context.Background(), mcp.ListToolsRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := map[string]bool{}
+	for _, tl := range res.Tools {
+		names[tl.Name] = true
+	}
+	return names
+}
+
+// Keys set with `auth set` while the server runs: after the agent's next
+// media_providers call, the provider's default tools are listed and the
+// client is told the list changed. Nothing changes before that call, and a
+// second call adds nothing twice.
+func TestNewlyConfiguredProviderToolsJoinAfterMediaProviders(t *testing.T) {
+	set := &redact.Set{}
+	store := &credentials.Store{Redact: set, Keyring: &memKeyring{m: map[string]string{}}, Getenv: func(string) string { return "" }}
+	env := &toolkit.Env{Redact: set, Getenv: func(string) string { return "" }, Creds: store}
+	s, _, err := Build(Options{Env: env})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var changed int
+	var logs []string
+	c, err := inProcess(s, func(n mcp.JSONRPCNotification) {
+		mu.Lock()
+		defer mu.Unlock()
+		switch n.Method {
+		case "notifications/tools/list_changed":
+			changed++
+		case "notifications/message":
+			logs = append(logs, fmt.Sprint(n.Params.AdditionalFields["data"]))
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+
+	before := toolNames(t, c)
+	if !before["media_providers"] || before["aioz_upload_media"] {
+		t.Fatalf("before auth set: %v", before)
+	}
+	if err := store.Save("aioz", map[string]string{"public_key": "pk-live-1", "secret_key": "sk-live-1"}); err != nil {
+		t.Fatal(err)
+	}
+	if toolNames(t, c)["aioz_upload_media"] {
+		t.Fatal("tools changed before media_providers was called")
+	}
+	providers := func() {
+		req := mcp.CallToolRequest{}
+		req.Params.Name = "media_providers"
+		res, err := c.CallTool(context.Background(), req)
+		if err != nil || res.IsError {
+			t.Fatalf("media_providers: %v %+v", err, res)
+		}
+	}
+	providers()
+	after := toolNames(t, c)
+	for _, want := range []string{"aioz_upload_media", "aioz_list_media", "aioz_add_chapter", "aioz_analytics_report", "media_providers"} {
+		if !after[want] {
+			t.Errorf("after media_providers, %s is not listed", want)
+		}
+	}
+	if after["qiniu_create_stream"] {
+		t.Error("an unconfigured provider's tools were added")
+	}
+	providers()
+	if n := len(toolNames(t, c)); n != len(after) {
+		t.Errorf("second media_providers call changed the tool count %d → %d", len(after), n)
+	}
+	deadline := time.Now().Add(2 * time.Second)
+	for {
+		mu.Lock()
+		got, l := changed, append([]string(nil), logs...)
+		mu.Unlock()
+		if got == 1 && len(l) == 1 {
+			if !strings.Contains(l[0], "aioz_upload_media") || strings.Contains(l[0], "sk-live-1") {
+				t.Errorf("log line: %s", l[0])
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("list_changed notifications %d (want 1), logs %q", got, l)
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }

@@ -19,6 +19,10 @@ type ProvidersOutput struct {
 	Sandbox   bool                 `json:"sandbox" jsonschema_description:"True when the providers are the built-in fakes"`
 }
 
+// ProvidersTool is the name of the provider status tool. The server adds a
+// newly configured provider's default tools after each call to it.
+const ProvidersTool = "media_providers"
+
 // Toolset returns the media toolset.
 func Toolset(env *toolkit.Env) toolkit.Toolset {
 	return toolkit.Toolset{
@@ -27,7 +31,7 @@ func Toolset(env *toolkit.Env) toolkit.Toolset {
 		Default:     true,
 		Tools: []toolkit.Tool{
 			toolkit.New(toolkit.Spec{
-				Name:        "media_providers",
+				Name:        ProvidersTool,
 				Title:       "Media providers",
 				Description: "Which media clouds are configured (keyring, environment or sandbox) and the command that configures the others. Never shows a key.",
 				Toolset:     "media",
