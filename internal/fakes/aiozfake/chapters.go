@@ -112,7 +112,7 @@ func langOrErr(lan string) (string, error) {
 
 // readVTT reads the multipart "file" field and checks it is a WebVTT file.
 func readVTT(r *http.Request) error {
-	name, prefix, _, err := readFilePart(r, 16)
+	name, prefix, err := readFilePart(r, 16)
 	if err != nil {
 		return err
 	}

@@ -1341,11 +1341,11 @@ var (
 
 // readFilePart streams a multipart body and returns the file name and the
 // first head bytes of the "file" field, discarding the rest.
-func readFilePart(r *http.Request, head int) (name string, prefix []byte, size int64, err error) {
+func readFilePart(r *http.Request, head int) (name string, prefix []byte, err error) {
 	mr, e := r.MultipartReader()
 	if e != nil {
 		drain(r)
-		return "", nil, 0, badRequest("request must be multipart/form-data with a file field")
+		return "", nil, badRequest("request must be multipart/form-data with a file field")
 	}
 	found := false
 	for {
@@ -1355,7 +1355,7 @@ func readFilePart(r *http.Request, head int) (name string, prefix []byte, size i
 		}
 		if e != nil {
 			drain(r)
-			return "", nil, 0, badRequest("malformed multipart body: %v", e)
+			return "", nil, badRequest("malformed multipart body: %v", e)
 		}
 		if part.FormName() == "file" && !found {
 			found = true
@@ -1364,24 +1364,22 @@ func readFilePart(r *http.Request, head int) (name string, prefix []byte, size i
 			n, e := io.ReadFull(part, buf)
 			if e != nil && e != io.ErrUnexpectedEOF && e != io.EOF {
 				drain(r)
-				return "", nil, 0, badRequest("cannot read file: %v", e)
+				return "", nil, badRequest("cannot read file: %v", e)
 			}
 			prefix = buf[:n]
-			rest, e := io.Copy(io.Discard, part)
-			if e != nil {
+			if _, e := io.Copy(io.Discard, part); e != nil {
 				drain(r)
-				return "", nil, 0, badRequest("cannot read file: %v", e)
+				return "", nil, badRequest("cannot read file: %v", e)
 			}
-			size = int64(n) + rest
 		} else {
 			_, _ = io.Copy(io.Discard, part)
 		}
 		_ = part.Close()
 	}
 	if !found {
-		return "", nil, 0, badRequest("file is required")
+		return "", nil, badRequest("file is required")
 	}
-	return name, prefix, size, nil
+	return name, prefix, nil
 }
 
 func (s *Server) handleUploadThumbnail(w http.ResponseWriter, r *http.Request, p params, _ *Request) {
@@ -1393,7 +1391,7 @@ func (s *Server) handleUploadThumbnail(w http.ResponseWriter, r *http.Request, p
 		writeError(w, err)
 		return
 	}
-	name, prefix, _, err := readFilePart(r, 8)
+	name, prefix, err := readFilePart(r, 8)
 	if err != nil {
 		writeError(w, err)
 		return

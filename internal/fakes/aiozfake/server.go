@@ -30,9 +30,7 @@
 package aiozfake
 
 import (
-	"crypto/md5"
 	"crypto/subtle"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -735,11 +733,6 @@ func page(n, offset, limit int) (int, int) {
 		end = n
 	}
 	return offset, end
-}
-
-func md5hex(b []byte) string {
-	h := md5.Sum(b)
-	return hex.EncodeToString(h[:])
 }
 
 // baseURL is the fake's own API base: scheme and host of the request plus

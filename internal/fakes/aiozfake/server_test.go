@@ -2,7 +2,9 @@ package aiozfake
 
 import (
 	"bytes"
+	"crypto/md5"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -455,4 +457,9 @@ func TestConcurrentUse(t *testing.T) {
 	if n := len(e.s.Requests()); n != 16*6 {
 		t.Fatalf("%d requests recorded", n)
 	}
+}
+
+func md5hex(b []byte) string {
+	h := md5.Sum(b)
+	return hex.EncodeToString(h[:])
 }

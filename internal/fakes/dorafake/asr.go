@@ -223,13 +223,8 @@ const (
 
 var lasrStates = []string{"LOADING", "QUEUEING", "PROGRESSING", "TASK_SUCC"}
 
-var lasrFormats = map[string]bool{}
-
-func init() {
-	for f := range shortASRFormats {
-		lasrFormats[f] = true
-	}
-}
+// lasrFormats are the long-ASR formats: the short-ASR list (p002 = p000).
+var lasrFormats = shortASRFormats
 
 type lasrTask struct {
 	id, requestID string

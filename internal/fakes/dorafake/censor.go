@@ -652,11 +652,16 @@ func (s *Server) finishStream(id, kind string) (found bool) {
 }
 
 func (s *Server) audioStreamFinish(_ *http.Request, body []byte) reply {
+	return s.shumeiFinish(body, "audiostream")
+}
+
+// shumeiFinish ends a Shumei stream censor task of the given kind.
+func (s *Server) shumeiFinish(body []byte, kind string) reply {
 	id, rep, ok := shumeiEntryID(body)
 	if !ok {
 		return rep
 	}
-	if !s.finishStream(id, "audiostream") {
+	if !s.finishStream(id, kind) {
 		return shumeiErr(1902, "unknown entryId "+id)
 	}
 	return okReply(shumeiEnvelope{Code: 1100, Message: "成功"})
@@ -829,14 +834,7 @@ func (s *Server) videoStreamSubmit(_ *http.Request, body []byte) reply {
 }
 
 func (s *Server) videoStreamFinish(_ *http.Request, body []byte) reply {
-	id, rep, ok := shumeiEntryID(body)
-	if !ok {
-		return rep
-	}
-	if !s.finishStream(id, "videostream") {
-		return shumeiErr(1902, "unknown entryId "+id)
-	}
-	return okReply(shumeiEnvelope{Code: 1100, Message: "成功"})
+	return s.shumeiFinish(body, "videostream")
 }
 
 // ---------------------------------------------------------------------------

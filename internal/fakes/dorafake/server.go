@@ -507,11 +507,11 @@ func xQiniuHeaders(h http.Header) []string {
 	return names
 }
 
-// sign returns urlsafe_base64_encode(hmac_sha1(data, sk)), padded.
-func sign(data, sk string) string {
+// mac is hmac_sha1(data, sk), the raw Qiniu signature.
+func mac(data, sk string) []byte {
 	m := hmac.New(sha1.New, []byte(sk))
 	m.Write([]byte(data))
-	return base64.URLEncoding.EncodeToString(m.Sum(nil))
+	return m.Sum(nil)
 }
 
 // checkAuth returns "" when the Authorization header is valid, else why not.
@@ -544,9 +544,7 @@ func (s *Server) checkAuth(r *http.Request, body []byte) string {
 		variants = append(variants, true)
 	}
 	for _, x := range variants {
-		m := hmac.New(sha1.New, []byte(s.opts.SecretKey))
-		m.Write([]byte(signingString(r, body, x)))
-		if hmac.Equal(got, m.Sum(nil)) {
+		if hmac.Equal(got, mac(signingString(r, body, x), s.opts.SecretKey)) {
 			return ""
 		}
 	}

@@ -375,3 +375,6 @@ func TestStepTicker(t *testing.T) {
 		t.Errorf("callback: %v", got)
 	}
 }
+
+// sign returns urlsafe_base64_encode(hmac_sha1(data, sk)), padded.
+func sign(data, sk string) string { return base64.URLEncoding.EncodeToString(mac(data, sk)) }
