@@ -359,42 +359,30 @@ func (s *Server) getDomain(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) bindDomain(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	h := s.hubFor(w, r)
-	if h == nil {
-		return
-	}
 	// The documented body is {"domain":..., "Type":...} with a capital T
 	// (spec quirk 2); encoding/json also matches "type".
 	var body struct {
 		Domain string `json:"domain"`
 		Type   string `json:"Type"`
 	}
-	if !decodeBody(w, r, &body, false) {
-		return
-	}
-	if body.Domain == "" {
-		writeErr(w, http.StatusBadRequest, "domain required")
-		return
-	}
-	if _, ok := cnameSuffix[body.Type]; !ok {
-		writeErr(w, http.StatusBadRequest, "invalid domain type")
-		return
-	}
-	for _, other := range s.hubs {
-		if _, d := s.findDomain(other, body.Domain); d != nil {
-			writeErr(w, http.StatusBadRequest, "domain already bound") // fake-only
-			return
+	s.updateHub(w, r, &body, func(h *hub) string {
+		if body.Domain == "" {
+			return "domain required"
 		}
-	}
-	if len(h.Domains) >= 20 { // "20 domains per hub" quota; fake-only error
-		writeErr(w, http.StatusBadRequest, "domain quota exceeded")
-		return
-	}
-	h.Domains = append(h.Domains, &domain{Type: body.Type, Domain: body.Domain, Cname: body.Domain + cnameSuffix[body.Type]})
-	h.UpdatedAt = unix(s.now())
-	writeOK(w)
+		if _, ok := cnameSuffix[body.Type]; !ok {
+			return "invalid domain type"
+		}
+		for _, other := range s.hubs {
+			if _, d := s.findDomain(other, body.Domain); d != nil {
+				return "domain already bound" // fake-only
+			}
+		}
+		if len(h.Domains) >= 20 { // "20 domains per hub" quota; fake-only error
+			return "domain quota exceeded"
+		}
+		h.Domains = append(h.Domains, &domain{Type: body.Type, Domain: body.Domain, Cname: body.Domain + cnameSuffix[body.Type]})
+		return ""
+	})
 }
 
 func (s *Server) unbindDomain(w http.ResponseWriter, r *http.Request) {
@@ -415,25 +403,16 @@ func (s *Server) unbindDomain(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) bindVodDomain(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	h := s.hubFor(w, r)
-	if h == nil {
-		return
-	}
 	var body struct {
 		VodDomain string `json:"vodDomain"`
 	}
-	if !decodeBody(w, r, &body, false) {
-		return
-	}
-	if body.VodDomain == "" {
-		writeErr(w, http.StatusBadRequest, "vodDomain required")
-		return
-	}
-	h.VodDomain = body.VodDomain
-	h.UpdatedAt = unix(s.now())
-	writeOK(w)
+	s.updateHub(w, r, &body, func(h *hub) string {
+		if body.VodDomain == "" {
+			return "vodDomain required"
+		}
+		h.VodDomain = body.VodDomain
+		return ""
+	})
 }
 
 func (s *Server) setDomainCert(w http.ResponseWriter, r *http.Request) {

@@ -253,36 +253,47 @@ func (s *Server) getStream(w http.ResponseWriter, r *http.Request) {
 // seconds from now (INFERRED reading of spec quirk 11). A ban kicks a live
 // publisher off (秒级禁播).
 func (s *Server) disableStream(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		DisabledTill        *int64 `json:"disabledTill"`
+		DisablePeriodSecond *int64 `json:"disablePeriodSecond"`
+	}
+	s.updateStream(w, r, &body, func(st *stream) string {
+		if body.DisabledTill == nil || *body.DisabledTill < -1 {
+			return "invalid disabledTill"
+		}
+		till := *body.DisabledTill
+		if till == 0 && body.DisablePeriodSecond != nil {
+			if *body.DisablePeriodSecond <= 0 {
+				return "disablePeriodSecond must be > 0"
+			}
+			till = unix(s.now()) + *body.DisablePeriodSecond
+		}
+		st.DisabledTill = till
+		if s.disabled(st) {
+			s.stopLocked(st)
+		}
+		return ""
+	})
+}
+
+// updateStream is updateHub for a stream setting: find the stream, decode
+// the JSON body, let apply check and change it (a 400 message, or ""), then
+// stamp and answer.
+func (s *Server) updateStream(w http.ResponseWriter, r *http.Request, body any, apply func(st *stream) string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	_, st := s.streamFor(w, r)
 	if st == nil {
 		return
 	}
-	var body struct {
-		DisabledTill        *int64 `json:"disabledTill"`
-		DisablePeriodSecond *int64 `json:"disablePeriodSecond"`
-	}
-	if !decodeBody(w, r, &body, false) {
+	if !decodeBody(w, r, body, false) {
 		return
 	}
-	if body.DisabledTill == nil || *body.DisabledTill < -1 {
-		writeErr(w, http.StatusBadRequest, "invalid disabledTill")
+	if msg := apply(st); msg != "" {
+		writeErr(w, http.StatusBadRequest, msg)
 		return
 	}
-	till := *body.DisabledTill
-	if till == 0 && body.DisablePeriodSecond != nil {
-		if *body.DisablePeriodSecond <= 0 {
-			writeErr(w, http.StatusBadRequest, "disablePeriodSecond must be > 0")
-			return
-		}
-		till = unix(s.now()) + *body.DisablePeriodSecond
-	}
-	st.DisabledTill = till
 	st.UpdatedAt = unix(s.now())
-	if s.disabled(st) {
-		s.stopLocked(st)
-	}
 	writeOK(w)
 }
 
@@ -644,51 +655,32 @@ func (s *Server) snapshot(w http.ResponseWriter, r *http.Request) {
 // updateConverts accepts 480p, 720p and wmt_<template> profiles; an empty
 // array cancels transcoding (spec §4.3.11).
 func (s *Server) updateConverts(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	_, st := s.streamFor(w, r)
-	if st == nil {
-		return
-	}
 	var body struct {
 		Converts *[]string `json:"converts"`
 	}
-	if !decodeBody(w, r, &body, false) {
-		return
-	}
-	if body.Converts == nil {
-		writeErr(w, http.StatusBadRequest, "converts required")
-		return
-	}
-	for _, c := range *body.Converts {
-		if c != "480p" && c != "720p" && !(strings.HasPrefix(c, "wmt_") && len(c) > 4) {
-			writeErr(w, http.StatusBadRequest, "invalid convert profile "+c)
-			return
+	s.updateStream(w, r, &body, func(st *stream) string {
+		if body.Converts == nil {
+			return "converts required"
 		}
-	}
-	st.Converts = append([]string{}, (*body.Converts)...)
-	st.UpdatedAt = unix(s.now())
-	writeOK(w)
+		for _, c := range *body.Converts {
+			if c != "480p" && c != "720p" && !(strings.HasPrefix(c, "wmt_") && len(c) > 4) {
+				return "invalid convert profile " + c
+			}
+		}
+		st.Converts = append([]string{}, (*body.Converts)...)
+		return ""
+	})
 }
 
 func (s *Server) setStreamNrop(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	_, st := s.streamFor(w, r)
-	if st == nil {
-		return
-	}
 	var body struct {
 		NropEnable *bool `json:"nropEnable"`
 	}
-	if !decodeBody(w, r, &body, false) {
-		return
-	}
-	if body.NropEnable == nil {
-		writeErr(w, http.StatusBadRequest, "nropEnable required")
-		return
-	}
-	st.NropEnable = *body.NropEnable
-	st.UpdatedAt = unix(s.now())
-	writeOK(w)
+	s.updateStream(w, r, &body, func(st *stream) string {
+		if body.NropEnable == nil {
+			return "nropEnable required"
+		}
+		st.NropEnable = *body.NropEnable
+		return ""
+	})
 }
