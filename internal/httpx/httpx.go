@@ -49,7 +49,8 @@ type Client struct {
 	// DecodeError turns a non-2xx body into the provider's code and message.
 	DecodeError func(status int, body []byte) (code, message string)
 	// Hint adds what a person should do about an error (for example the
-	// exact `mcp-media auth set` command on 401).
+	// exact `mcp-media auth set` command on 401). Rate limits and 5xx get a
+	// shared hint when it returns "".
 	Hint func(e *APIError) string
 	// Log receives one line per attempt (method, path, status, duration);
 	// never headers or bodies. Nil discards.
@@ -232,7 +233,23 @@ func (c *Client) Do(ctx context.Context, req Request, out any) (*Response, error
 	if c.Hint != nil && lastErr.Hint == "" {
 		lastErr.Hint = c.Hint(lastErr)
 	}
+	if lastErr.Hint == "" {
+		lastErr.Hint = sharedHint(lastErr)
+	}
 	return nil, c.Redact.Error(lastErr)
+}
+
+// sharedHint says what to do about the failures every provider shares, when
+// the provider's Hint has nothing more specific: a rate limit, or a server
+// error (500–599 only: Qiniu's own 6xx statuses are answers, not failures).
+func sharedHint(e *APIError) string {
+	switch {
+	case e.Status == http.StatusTooManyRequests:
+		return "Rate limit reached; wait a little and try again"
+	case e.Status >= 500 && e.Status < 600:
+		return "The " + e.Provider + " service had a server error; try again shortly"
+	}
+	return ""
 }
 
 func (c *Client) once(ctx context.Context, req Request, body []byte, ctype string) (*Response, *APIError, time.Duration) {

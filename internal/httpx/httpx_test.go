@@ -203,3 +203,31 @@ func TestSlowAnswerTimesOut(t *testing.T) {
 		t.Errorf("got %v", err)
 	}
 }
+
+// Rate limits and 5xx get the shared hint when the provider's has nothing
+// more specific; Qiniu's own 6xx answers are not called server errors.
+func TestSharedHint(t *testing.T) {
+	for _, c := range []struct {
+		status int
+		want   string
+	}{
+		{429, "Rate limit reached"},
+		{503, "The test service had a server error"},
+		{614, ""},
+		{400, ""},
+	} {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(c.status) }))
+		cl := testClient(srv.URL)
+		cl.Retry = RetryPolicy{Attempts: 1}
+		cl.Hint = func(e *APIError) string { return "" }
+		_, err := cl.Do(context.Background(), Request{Method: "POST", Path: "/x"}, nil)
+		srv.Close()
+		var ae *APIError
+		if !errors.As(err, &ae) {
+			t.Fatalf("%d: %v", c.status, err)
+		}
+		if (c.want == "" && ae.Hint != "") || !strings.Contains(ae.Hint, c.want) {
+			t.Errorf("%d: hint %q, want %q", c.status, ae.Hint, c.want)
+		}
+	}
+}

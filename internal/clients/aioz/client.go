@@ -76,10 +76,6 @@ func hint(e *httpx.APIError) string {
 		return "The key is not allowed to do this (an only_upload key can only upload); use a full_access key via `mcp-media auth set aioz`"
 	case e.Status == http.StatusNotFound:
 		return "Not found: check the media id (aioz_list_media finds it by name)"
-	case e.Status == http.StatusTooManyRequests:
-		return "Rate limit reached; wait a minute and try again"
-	case e.Status >= 500:
-		return "AIOZ Stream had a server error; try again shortly"
 	case e.Status == 0:
 		return "The AIOZ Stream API may be unavailable: check the network, or MCP_MEDIA_AIOZ_URL if you set it"
 	}

@@ -193,10 +193,6 @@ func hinter(env string) func(e *httpx.APIError) string {
 			return "Not found: check the task id, or " + env + " if you set it"
 		case e.Status == http.StatusRequestEntityTooLarge:
 			return "The request is too large for Qiniu; use a smaller file"
-		case e.Status == http.StatusTooManyRequests:
-			return "Rate limit reached; wait a little and try again"
-		case e.Status >= 500:
-			return "Qiniu had a server error; try again shortly"
 		case e.Status == 0:
 			return "Qiniu may be unreachable: check the network, or " + env + " if you set it"
 		}

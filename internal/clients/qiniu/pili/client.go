@@ -111,10 +111,6 @@ func hint(e *httpx.APIError) string {
 		return "Not found: check the hub name, the stream title, the domain or the caster id"
 	case e.Status == CodeStreamExists:
 		return "The stream already exists; read it instead of creating it"
-	case e.Status == http.StatusTooManyRequests:
-		return "Rate limit reached; wait a little and try again"
-	case e.Status >= 500 && e.Status < 600:
-		return "Qiniu had a server error; try again shortly"
 	case e.Status == 0:
 		return "Qiniu may be unreachable: check the network, or MCP_MEDIA_QINIU_PILI_URL / MCP_MEDIA_QINIU_CASTER_URL if you set them"
 	}
