@@ -10,6 +10,7 @@ package redact
 import (
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"log/slog"
 	"net/url"
 	"regexp"
@@ -64,13 +65,22 @@ func forms(v string) []string {
 	if v == "" {
 		return nil
 	}
-	return []string{
+	out := []string{
 		v,
 		url.QueryEscape(v),
 		base64.StdEncoding.EncodeToString([]byte(v)),
 		base64.URLEncoding.EncodeToString([]byte(v)),
 		base64.RawURLEncoding.EncodeToString([]byte(v)),
 	}
+	// As it appears inside JSON text (structured results are scrubbed as
+	// marshalled JSON): encoding/json escapes < > & and quotes, backslashes
+	// and control characters.
+	if j, err := json.Marshal(v); err == nil {
+		if esc := string(j[1 : len(j)-1]); esc != v {
+			out = append(out, esc)
+		}
+	}
+	return out
 }
 
 func (s *Set) rep() *strings.Replacer {

@@ -143,3 +143,20 @@ func TestMCPDefinitionSerialises(t *testing.T) {
 		t.Errorf("input schema must be a closed object: %v", in)
 	}
 }
+
+// A secret with characters encoding/json escapes (& < > ") is still masked
+// in structured content, which is scrubbed as marshalled JSON.
+func TestSecretNeedingJSONEscapesIsScrubbed(t *testing.T) {
+	const secret = `pw&<hunter2>"x`
+	set := &redact.Set{}
+	set.Add(secret)
+	env := &Env{Redact: set, Creds: &credentials.Store{Redact: set}}
+	tool := sampleTool(func(ctx context.Context, c *Call, in sampleIn) (sampleOut, string, error) {
+		return sampleOut{Echo: "key " + secret}, "", nil
+	})
+	text, isErr, sc := run(&tool, env, `{"name":"a"}`)
+	b, _ := json.Marshal(sc)
+	if isErr || strings.Contains(text, secret) || strings.Contains(sc["echo"].(string), secret) || !strings.Contains(string(b), redact.Mask) {
+		t.Errorf("secret not masked: text %q, structured %s", text, b)
+	}
+}
