@@ -32,7 +32,8 @@ func cmdTools(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer cleanup()
-	sel, err := mcpserver.Select(mcpserver.Options{Toolsets: toolsets, ReadOnly: *readOnly, Env: env})
+	inv := tools.Inventory(env)
+	sel, err := mcpserver.Select(inv, mcpserver.Options{Toolsets: toolsets, ReadOnly: *readOnly, Env: env})
 	if err != nil {
 		return &exitError{code: 2, msg: err.Error()}
 	}
@@ -45,24 +46,19 @@ func cmdTools(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		enc.SetIndent("", "  ")
 		return enc.Encode(map[string]any{"tools": list})
 	}
-	var cur string
 	for _, t := range sel {
 		ro := ""
 		if t.Annotations.ReadOnly {
 			ro = " (read-only)"
 		}
-		if t.Toolset != cur {
-			cur = t.Toolset
-		}
 		fmt.Fprintf(stdout, "%-28s %-15s %s%s\n", t.Name, t.Toolset, firstSentence(t.Description), ro)
 	}
 	fmt.Fprintf(stdout, "\n%d tools. Toolsets: %s (or all). Unconfigured providers' default toolsets are hidden: see `mcp-media auth status`.\n",
-		len(sel), strings.Join(toolsetNames(env), ", "))
+		len(sel), strings.Join(toolsetNames(inv), ", "))
 	return nil
 }
 
-func toolsetNames(env *toolkit.Env) []string {
-	inv := tools.Inventory(env)
+func toolsetNames(inv toolkit.Inventory) []string {
 	var out []string
 	for _, ts := range inv.Toolsets {
 		n := ts.Name

@@ -33,7 +33,8 @@ type Options struct {
 
 // Build returns the MCP server and the tools it exposes.
 func Build(opts Options) (*server.MCPServer, []toolkit.Tool, error) {
-	sel, err := Select(opts)
+	inv := tools.Inventory(opts.Env)
+	sel, err := Select(inv, opts)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -60,7 +61,7 @@ func Build(opts Options) (*server.MCPServer, []toolkit.Tool, error) {
 		// Keys set with `mcp-media auth set` while the server runs: the
 		// default toolsets of a newly configured provider join when the agent
 		// next checks media_providers (no restart, no polling of the keyring).
-		adder := &toolAdder{s: s, opts: opts, known: map[string]bool{}}
+		adder := &toolAdder{s: s, inv: inv, opts: opts, known: map[string]bool{}}
 		for _, t := range sel {
 			adder.known[t.Name] = true
 		}
@@ -87,6 +88,7 @@ func Build(opts Options) (*server.MCPServer, []toolkit.Tool, error) {
 // toolAdder adds the default tools of providers configured after start.
 type toolAdder struct {
 	s     *server.MCPServer
+	inv   toolkit.Inventory // built once: tools.Inventory compiles every schema
 	opts  Options
 	mu    sync.Mutex
 	known map[string]bool // tool names already registered
@@ -96,7 +98,7 @@ type toolAdder struct {
 // server does not have yet; mcp-go then sends notifications/tools/list_changed
 // to every session, and a log line names what arrived.
 func (a *toolAdder) addNewlyConfigured() {
-	sel, err := Select(a.opts)
+	sel, err := Select(a.inv, a.opts)
 	if err != nil {
 		return
 	}
@@ -119,15 +121,21 @@ func (a *toolAdder) addNewlyConfigured() {
 	a.s.SendNotificationToAllClients("notifications/message", map[string]any{"level": "info", "logger": "mcp-media/tools", "data": msg})
 }
 
-// Select resolves the toolset selection to tools.
-func Select(opts Options) ([]toolkit.Tool, error) {
-	inv := tools.Inventory(opts.Env)
+// Select resolves the toolset selection to tools of inv (see
+// tools.Inventory). Each provider's credentials are looked up once.
+func Select(inv toolkit.Inventory, opts Options) ([]toolkit.Tool, error) {
+	configured := map[string]bool{}
 	sel, err := inv.Select(toolkit.Selection{
 		Names:    opts.Toolsets,
 		ReadOnly: opts.ReadOnly,
 		Configured: func(provider string) bool {
-			_, err := opts.Env.Creds.Load(provider)
-			return err == nil
+			ok, seen := configured[provider]
+			if !seen {
+				_, err := opts.Env.Creds.Load(provider)
+				ok = err == nil
+				configured[provider] = ok
+			}
+			return ok
 		},
 	})
 	if err != nil {
