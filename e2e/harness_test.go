@@ -307,7 +307,10 @@ func runBin(t testing.TB, env []string, stdin []byte, args ...string) (stdout, s
 // overrides, the HTTP token or a D-Bus session (so no keyring answers),
 // plus extra.
 func cleanEnv(extra ...string) []string {
-	var env []string
+	// Without DBUS_SESSION_BUS_ADDRESS, D-Bus finds the desktop session bus
+	// by itself (/run/user/<uid>/bus) and with it a developer's real keys:
+	// point it nowhere unless the caller brings its own bus.
+	env := []string{"DBUS_SESSION_BUS_ADDRESS=unix:path=/nonexistent/mcp-media-test-bus"}
 	for _, kv := range os.Environ() {
 		k, _, _ := strings.Cut(kv, "=")
 		if dropEnv(k) {

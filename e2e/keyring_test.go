@@ -29,15 +29,6 @@ func TestKeyringRoundTrip(t *testing.T) {
 	pub, sec := "e2e-keyring-pub-"+randHex(8), "e2e-keyring-sec-"+randHex(12)
 	keys, _ := json.Marshal(map[string]string{"public_key": pub, "secret_key": sec})
 
-	out, stderr, err := runBin(t, env, keys, "auth", "set", "aioz", "--stdin")
-	if err != nil {
-		t.Fatalf("auth set aioz --stdin: %v\n%s%s", err, out, stderr)
-	}
-	t.Cleanup(func() { _, _, _ = runBin(t, env, nil, "auth", "delete", "aioz") })
-	if strings.Contains(string(out)+string(stderr), sec) || strings.Contains(string(out)+string(stderr), pub) {
-		t.Error("auth set printed a key")
-	}
-
 	source := func() (bool, string) {
 		t.Helper()
 		out, stderr, err := runBin(t, env, nil, "auth", "status", "--json")
@@ -63,6 +54,20 @@ func TestKeyringRoundTrip(t *testing.T) {
 		t.Fatalf("auth status --json has no aioz entry:\n%s", out)
 		return false, ""
 	}
+	// Never overwrite (and then delete) keys someone already keeps there.
+	if _, src := source(); src == "keyring" {
+		t.Fatal("this keyring already holds aioz keys; run the test against a private keyring (scripts/test uses dbus-run-session), not a real one")
+	}
+
+	out, stderr, err := runBin(t, env, keys, "auth", "set", "aioz", "--stdin")
+	if err != nil {
+		t.Fatalf("auth set aioz --stdin: %v\n%s%s", err, out, stderr)
+	}
+	t.Cleanup(func() { _, _, _ = runBin(t, env, nil, "auth", "delete", "aioz") })
+	if strings.Contains(string(out)+string(stderr), sec) || strings.Contains(string(out)+string(stderr), pub) {
+		t.Error("auth set printed a key")
+	}
+
 	if ok, src := source(); !ok || src != "keyring" {
 		t.Fatalf("after auth set: aioz configured=%v source=%q, want source \"keyring\"", ok, src)
 	}

@@ -28,7 +28,9 @@ export function cleanEnv(extra = {}) {
     if (/^(AIOZ_|STREAM_|QINIU_|ALIBABA_CLOUD_|MCP_MEDIA_)/.test(k) || k === "DBUS_SESSION_BUS_ADDRESS") continue;
     env[k] = v;
   }
-  return { ...env, ...extra };
+  // Without DBUS_SESSION_BUS_ADDRESS, D-Bus finds the desktop session bus by
+  // itself (and a developer's real keys): point it nowhere.
+  return { ...env, DBUS_SESSION_BUS_ADDRESS: "unix:path=/nonexistent/mcp-media-test-bus", ...extra };
 }
 
 export function loadCalls() {
