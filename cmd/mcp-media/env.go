@@ -87,25 +87,35 @@ func newEnv(o envOptions, stderr io.Writer) (*toolkit.Env, *sandbox.Sandbox, fun
 	if sandboxed && o.callbackAddr == "" {
 		o.callbackAddr = "127.0.0.1:0"
 	}
-	var recv *http.Server
+	// Listen first (the public URL may come from the port), create the inbox,
+	// then serve it.
+	var ln net.Listener
 	if o.callbackAddr != "" {
-		ln, err := net.Listen("tcp", o.callbackAddr)
-		if err != nil {
+		var err error
+		if ln, err = net.Listen("tcp", o.callbackAddr); err != nil {
 			cleanup()
 			return nil, nil, nil, fmt.Errorf("--callback-addr %s: %w", o.callbackAddr, err)
 		}
 		if o.publicURL == "" {
 			o.publicURL = "http://" + ln.Addr().String()
 		}
-		recv = &http.Server{Handler: callbackMux(env), ReadHeaderTimeout: 10 * time.Second}
-		go func() { _ = recv.Serve(ln) }()
 	}
 	ib, err := inbox.New(inbox.Options{PublicURL: o.publicURL, File: filepath.Join(env.StateDir, "inbox.jsonl")})
 	if err != nil {
+		if ln != nil {
+			ln.Close()
+		}
 		cleanup()
 		return nil, nil, nil, err
 	}
 	env.Inbox = ib
+	var recv *http.Server
+	if ln != nil {
+		mux := http.NewServeMux()
+		mux.Handle(inbox.PathPrefix, ib)
+		recv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+		go func() { _ = recv.Serve(ln) }()
+	}
 	prev := cleanup
 	cleanup = func() {
 		if recv != nil {
@@ -114,20 +124,6 @@ func newEnv(o envOptions, stderr io.Writer) (*toolkit.Env, *sandbox.Sandbox, fun
 		prev()
 	}
 	return env, sb, cleanup, nil
-}
-
-// callbackMux serves the inbox at /callbacks/ (env.Inbox is read per request,
-// since it is created after the listener).
-func callbackMux(env *toolkit.Env) http.Handler {
-	mux := http.NewServeMux()
-	mux.HandleFunc(inbox.PathPrefix, func(w http.ResponseWriter, r *http.Request) {
-		if env.Inbox == nil {
-			http.Error(w, "starting", http.StatusServiceUnavailable)
-			return
-		}
-		env.Inbox.ServeHTTP(w, r)
-	})
-	return mux
 }
 
 // stateDir is where resumable upload state lives: $MCP_MEDIA_STATE_DIR, or
