@@ -49,15 +49,6 @@ const (
 	AIOZEncodingFailed   = "aioz/encoding_failed"
 )
 
-// AIOZEventTemplate maps a webhook event name to its template.
-var AIOZEventTemplate = map[string]string{
-	"file_received":     AIOZFileReceived,
-	"encoding_started":  AIOZEncodingStarted,
-	"partial_finished":  AIOZPartialFinished,
-	"encoding_finished": AIOZEncodingFinished,
-	"encoding_failed":   AIOZEncodingFailed,
-}
-
 // InsufficientBalance is seed 001's verbatim text for is_enough: false.
 const InsufficientBalance = "> ⚠️ Your account balance is insufficient to transcode with the requested quality presets. Please top up your AIOZ wallet before proceeding."
 

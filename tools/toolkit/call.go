@@ -37,30 +37,23 @@ type Env struct {
 
 // Call is one tool invocation.
 type Call struct {
-	ctx    context.Context
-	env    *Env
-	token  mcp.ProgressToken
-	redact *redact.Set
-	mu     sync.Mutex
+	ctx   context.Context
+	env   *Env
+	token mcp.ProgressToken
+	mu    sync.Mutex
 }
 
 func (e *Env) newCall(ctx context.Context, token mcp.ProgressToken) *Call {
-	return &Call{ctx: ctx, env: e, token: token, redact: e.Redact}
+	return &Call{ctx: ctx, env: e, token: token}
 }
 
 // NewCall builds a Call outside an MCP request (tests, the CLI).
 func (e *Env) NewCall(ctx context.Context, token any) *Call { return e.newCall(ctx, token) }
 
-// Env returns the tool environment.
-func (c *Call) Env() *Env { return c.env }
-
-// HasProgress reports whether the client asked for progress notifications.
-func (c *Call) HasProgress() bool { return c.token != nil || c.env.ProgressSink != nil }
-
 // Progress sends one progress notification (scrubbed). It is a no-op when
 // the request carried no progress token.
 func (c *Call) Progress(progress, total float64, message string) {
-	message = c.redact.String(message)
+	message = c.env.Redact.String(message)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.env.ProgressSink != nil {
@@ -92,18 +85,6 @@ func (c *Call) Progress(progress, total float64, message string) {
 	}
 }
 
-// Logf logs at info level to the client (when it asked for logs) and the
-// server log; text is scrubbed.
-func (c *Call) Logf(level mcp.LoggingLevel, msg string) {
-	msg = c.redact.String(msg)
-	if c.env.Log != nil {
-		c.env.Log.Info(msg)
-	}
-	if srv := server.ServerFromContext(c.ctx); srv != nil {
-		_ = srv.SendLogMessageToClient(c.ctx, mcp.NewLoggingMessageNotification(level, "mcp-media", msg))
-	}
-}
-
 func (c *Call) errorResult(err error) *mcp.CallToolResult {
 	msg := err.Error()
 	var nc *credentials.NotConfiguredError
@@ -113,5 +94,5 @@ func (c *Call) errorResult(err error) *mcp.CallToolResult {
 	if c.env.Log != nil {
 		c.env.Log.Info("tool error", "error", msg)
 	}
-	return mcp.NewToolResultError(c.redact.String(msg))
+	return mcp.NewToolResultError(c.env.Redact.String(msg))
 }

@@ -96,14 +96,3 @@ func (inv Inventory) Names() []string {
 	return n
 }
 
-// Tool finds a tool by name in any toolset.
-func (inv Inventory) Tool(name string) (Tool, bool) {
-	for _, ts := range inv.Toolsets {
-		for _, t := range ts.Tools {
-			if t.Name == name {
-				return t, true
-			}
-		}
-	}
-	return Tool{}, false
-}

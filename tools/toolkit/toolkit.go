@@ -160,7 +160,7 @@ func (t Tool) Run(ctx context.Context, c *Call, raw json.RawMessage) (res *mcp.C
 	if err != nil {
 		return c.errorResult(fmt.Errorf("encoding result: %w", err))
 	}
-	structured = c.redact.Bytes(structured)
+	structured = c.env.Redact.Bytes(structured)
 	if text == "" {
 		var buf bytes.Buffer
 		_ = json.Indent(&buf, structured, "", "  ")
@@ -172,7 +172,7 @@ func (t Tool) Run(ctx context.Context, c *Call, raw json.RawMessage) (res *mcp.C
 	var sc any
 	_ = json.Unmarshal(structured, &sc)
 	return &mcp.CallToolResult{
-		Content:           []mcp.Content{mcp.NewTextContent(c.redact.String(text))},
+		Content:           []mcp.Content{mcp.NewTextContent(c.env.Redact.String(text))},
 		StructuredContent: sc,
 	}
 }

@@ -88,12 +88,6 @@ type envelope[T any] struct {
 	Data   T      `json:"data"`
 }
 
-// Success is OA's ResponseSuccess.
-type Success struct {
-	Status  string `json:"status"`
-	Message string `json:"message"`
-}
-
 func seg(s string) string { return url.PathEscape(strings.TrimSpace(s)) }
 
 func (c *Client) getData(ctx context.Context, path string, q url.Values, out any) error {

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"time"
 )
@@ -104,8 +103,6 @@ func (s *StateStore) Delete(key string) error {
 	}
 	return err
 }
-
-func sortInts(s []int) { sort.Ints(s) }
 
 // StateMaxAge is how long an abandoned upload's state is kept: AIOZ
 // media left in `new` that long is not worth resuming.

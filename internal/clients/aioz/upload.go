@@ -12,6 +12,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"os"
+	"sort"
 	"strconv"
 	"sync"
 	"time"
@@ -458,6 +459,6 @@ func doneList(st *UploadState) []int {
 	for i := range st.Done {
 		out = append(out, i)
 	}
-	sortInts(out)
+	sort.Ints(out)
 	return out
 }
