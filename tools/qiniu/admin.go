@@ -263,7 +263,6 @@ type DomainOutput struct {
 }
 
 func (t *tools) domainOut(hub string, d pili.Domain) (DomainOutput, string, error) {
-	t.secret(d.PlaySecurity.Key1, d.PlaySecurity.Key2)
 	set := d.PlaySecurity.Key1 != "" || d.PlaySecurity.Key2 != ""
 	d.PlaySecurity.Key1, d.PlaySecurity.Key2 = "", ""
 	d.IPLimit.WhiteList, d.IPLimit.BlackList = nonNil(d.IPLimit.WhiteList), nonNil(d.IPLimit.BlackList)

@@ -106,7 +106,6 @@ func raw(m map[string]any) json.RawMessage {
 }
 
 func (t *tools) casterView(c pili.Caster) CasterView {
-	t.secret(c.StaticKey)
 	var hidden []string
 	show := func(name string, raw json.RawMessage) map[string]any {
 		m, _ := displayURLs(obj(raw), name, &hidden).(map[string]any)

@@ -143,7 +143,11 @@ func (t *tools) view(ctx context.Context, c *pili.Client, hub, title string) (St
 	if err != nil {
 		return StreamView{}, err
 	}
-	t.secret(st.PublishKey)
+	return t.viewOf(ctx, c, hub, title, st), nil
+}
+
+// viewOf is view for a stream already read: it adds the live status.
+func (t *tools) viewOf(ctx context.Context, c *pili.Client, hub, title string, st pili.Stream) StreamView {
 	now := t.now().Unix()
 	v := StreamView{Hub: hub, Stream: title, Status: "offline", DisabledTill: st.DisabledTill,
 		CreatedAt: fmtTime(st.CreatedAt), ExpireAt: fmtTime(st.ExpireAt), Converts: nonNil(st.Converts),
@@ -170,7 +174,7 @@ func (t *tools) view(ctx context.Context, c *pili.Client, hub, title string) (St
 			v.Live = &LiveView{Since: fmtTime(l.StartAt), Bps: l.Bps, VideoFPS: l.FPS.Video, AudioFPS: l.FPS.Audio, Viewers: l.PlayCount}
 		}
 	}
-	return v, nil
+	return v
 }
 
 // target resolves the hub and stream arguments and builds a client.

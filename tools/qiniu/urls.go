@@ -98,10 +98,7 @@ func (t *tools) streamURLs(ctx context.Context, _ *toolkit.Call, in URLsInput) (
 	var v URLsOutput
 	switch {
 	case stErr == nil:
-		t.secret(st.PublishKey)
-		if v.StreamView, err = t.view(ctx, c, hub, title); err != nil {
-			return URLsOutput{}, "", err
-		}
+		v.StreamView = t.viewOf(ctx, c, hub, title, st)
 	case pili.IsNotFound(stErr):
 		v.StreamView = StreamView{Hub: hub, Stream: title, Status: "offline", Converts: []string{}, PublishSecurity: "hub default"}
 		v.Notes = []string{"The stream does not exist yet; Qiniu creates it on the first push."}
@@ -185,7 +182,6 @@ func (t *tools) streamURLs(ctx context.Context, _ *toolkit.Call, in URLsInput) (
 			continue
 		}
 		ps := d.PlaySecurity
-		t.secret(ps.Key1, ps.Key2)
 		switch {
 		case ps.Type == "" || ps.Type == "none" || ps.Key1 == "":
 			*p.dst = raw

@@ -60,6 +60,7 @@ func (c *Client) CreateCaster(ctx context.Context, s CasterSpec) (Caster, error)
 		return out, err
 	}
 	err := c.post(ctx, c.caster, "/v1/casters", s, &out, false)
+	c.secret(out.StaticKey)
 	return out, err
 }
 
@@ -73,6 +74,7 @@ func (c *Client) UpdateCaster(ctx context.Context, id string, s CasterSpec) (Cas
 		return out, fmt.Errorf("pili: a caster's name and canvas cannot be updated")
 	}
 	err := c.post(ctx, c.caster, casterPath(id), s, &out, false)
+	c.secret(out.StaticKey)
 	return out, err
 }
 
@@ -131,6 +133,9 @@ func (c *Client) ListCasters(ctx context.Context, namePrefix, marker string, lim
 	}
 	var out CasterList
 	err := c.get(ctx, c.caster, "/v1/casters", q, &out)
+	for _, it := range out.Items {
+		c.secret(it.StaticKey)
+	}
 	if out.Items == nil {
 		out.Items = []Caster{}
 	}
@@ -144,5 +149,6 @@ func (c *Client) GetCaster(ctx context.Context, id string) (Caster, error) {
 		return out, err
 	}
 	err := c.get(ctx, c.caster, casterPath(id), nil, &out)
+	c.secret(out.StaticKey)
 	return out, err
 }

@@ -59,7 +59,7 @@ type Client struct {
 }
 
 // New returns a client. The keys are registered for redaction, and so is
-// every Authorization token it produces.
+// every Authorization token it produces and every key it reads back.
 func New(cfg Config) *Client {
 	if cfg.Redact == nil {
 		cfg.Redact = &redact.Set{}
@@ -116,6 +116,11 @@ func hint(e *httpx.APIError) string {
 	}
 	return ""
 }
+
+// secret registers keys read from Qiniu's answers (stream publish keys,
+// play anti-leech keys, caster static keys) for redaction, where they are
+// decoded, so no caller can forget it.
+func (c *Client) secret(v ...string) { c.pili.Redact.Add(v...) }
 
 // IsNotFound reports a 404 (unknown hub, stream, domain or caster).
 func IsNotFound(err error) bool { return httpx.StatusOf(err) == http.StatusNotFound }

@@ -544,3 +544,29 @@ func TestEmptyArgumentNamed(t *testing.T) {
 		}
 	}
 }
+
+// Keys read back from Qiniu (here a caster's static key) are registered for
+// redaction by the client itself, on every read path.
+func TestKeysReadBackAreRedacted(t *testing.T) {
+	f := setup(t)
+	c, err := f.client.CreateCaster(ctx, CasterSpec{Name: "keys"})
+	if err != nil || c.StaticKey == "" {
+		t.Fatalf("create: %+v %v", c, err)
+	}
+	if got := f.red.String("key " + c.StaticKey); got != "key "+redact.Mask {
+		t.Errorf("after create: %q", got)
+	}
+	for name, read := range map[string]func(cl *Client) error{
+		"get":  func(cl *Client) error { _, err := cl.GetCaster(ctx, c.ID); return err },
+		"list": func(cl *Client) error { _, err := cl.ListCasters(ctx, "", "", 0); return err },
+	} {
+		red := &redact.Set{}
+		cl := New(Config{PiliURL: f.url, CasterURL: f.url, AccessKey: testAK, SecretKey: testSK, Redact: red})
+		if err := read(cl); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if red.String(c.StaticKey) != redact.Mask {
+			t.Errorf("%s did not register the static key", name)
+		}
+	}
+}

@@ -243,6 +243,7 @@ func (c *Client) GetDomain(ctx context.Context, hub, domain string) (Domain, err
 		return d, err
 	}
 	err := c.get(ctx, c.pili, hubPath(hub)+"/domains/"+seg(domain), nil, &d)
+	c.secret(d.PlaySecurity.Key1, d.PlaySecurity.Key2)
 	return d, err
 }
 

@@ -103,6 +103,7 @@ func (c *Client) GetStream(ctx context.Context, hub, title string) (Stream, erro
 		return s, err
 	}
 	err := c.get(ctx, c.pili, streamPath(hub, title), nil, &s)
+	c.secret(s.PublishKey)
 	return s, err
 }
 
