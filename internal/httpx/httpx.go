@@ -176,7 +176,7 @@ func (c *Client) Do(ctx context.Context, req Request, out any) (*Response, error
 	if req.JSON != nil {
 		b, err := json.Marshal(req.JSON)
 		if err != nil {
-			return nil, fmt.Errorf("%s: encoding request for %s: %w", c.Provider, req.Path, err)
+			return nil, c.Redact.Error(fmt.Errorf("%s: encoding request for %s: %w", c.Provider, req.Path, err))
 		}
 		body, ctype = b, "application/json"
 	}
@@ -328,19 +328,28 @@ func (c *Client) once(ctx context.Context, req Request, body []byte, ctype strin
 		return &Response{Status: resp.StatusCode, Header: resp.Header, Body: data}, nil, 0
 	}
 	e := fail(resp.StatusCode, "")
-	if c.DecodeError != nil {
-		e.Code, e.Message = c.DecodeError(resp.StatusCode, data)
-	}
-	if e.Message == "" {
-		e.Message = strings.TrimSpace(string(data))
-		if len(e.Message) > 300 {
-			e.Message = e.Message[:300] + "…"
-		}
-		if e.Message == "" {
-			e.Message = http.StatusText(resp.StatusCode)
-		}
-	}
+	e.Code, e.Message = ErrorMessage(c.DecodeError, resp.StatusCode, data)
 	return nil, e, retryAfter(resp.StatusCode, resp.Header)
+}
+
+// ErrorMessage is the code and message of a non-2xx answer: what decode
+// (may be nil) finds in the body, else the body itself cut to 300 bytes,
+// else the status text. Anything that reads a provider's error answer
+// outside Do (a WebSocket handshake) uses it too.
+func ErrorMessage(decode func(status int, body []byte) (code, message string), status int, body []byte) (code, message string) {
+	if decode != nil {
+		code, message = decode(status, body)
+	}
+	if message == "" {
+		message = strings.TrimSpace(string(body))
+		if len(message) > 300 {
+			message = message[:300] + "…"
+		}
+		if message == "" {
+			message = http.StatusText(status)
+		}
+	}
+	return code, message
 }
 
 // url joins the base URL and the request path. Path segments that carry

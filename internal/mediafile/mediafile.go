@@ -112,7 +112,7 @@ func Inspect(path string) (Info, error) {
 	case errors.Is(serr, fs.ErrPermission):
 		return Info{}, &Error{Path: p, Reason: "cannot reach file (permission denied on a parent directory)", Fix: "make the folder readable by the user running mcp-media, or move the file somewhere it can read"}
 	case serr != nil:
-		return Info{}, &Error{Path: p, Reason: "cannot check file (" + unwrapPathError(serr) + ")", Fix: fixPath}
+		return Info{}, &Error{Path: p, Reason: "cannot check file (" + PathErrorReason(serr) + ")", Fix: fixPath}
 	case st.IsDir():
 		return Info{}, &Error{Path: p, Reason: "path is a directory, not a file", Fix: "give the path of one audio or video file inside it"}
 	case !st.Mode().IsRegular():
@@ -124,7 +124,7 @@ func Inspect(path string) (Info, error) {
 		if errors.Is(oerr, fs.ErrPermission) {
 			return Info{}, &Error{Path: p, Reason: "cannot read file (permission denied)", Fix: "make it readable by the user running mcp-media (for example chmod u+r, or check its owner), or copy it somewhere readable"}
 		}
-		return Info{}, &Error{Path: p, Reason: "cannot open file (" + unwrapPathError(oerr) + ")", Fix: fixPath}
+		return Info{}, &Error{Path: p, Reason: "cannot open file (" + PathErrorReason(oerr) + ")", Fix: fixPath}
 	}
 	defer f.Close()
 
@@ -148,7 +148,7 @@ func Inspect(path string) (Info, error) {
 		if errors.Is(rerr, fs.ErrPermission) {
 			return Info{}, &Error{Path: p, Reason: "cannot read file (permission denied)", Fix: "make it readable by the user running mcp-media"}
 		}
-		return Info{}, &Error{Path: p, Reason: "cannot read file (" + unwrapPathError(rerr) + ")", Fix: "check the disk or copy the file somewhere else and try again"}
+		return Info{}, &Error{Path: p, Reason: "cannot read file (" + PathErrorReason(rerr) + ")", Fix: "check the disk or copy the file somewhere else and try again"}
 	}
 	head = head[:n]
 
@@ -190,7 +190,10 @@ func resolve(p string) (string, error) {
 	return abs, nil
 }
 
-func unwrapPathError(err error) string {
+// PathErrorReason is an OS error without the path it repeats ("permission
+// denied" rather than "open /x: permission denied"), for messages that name
+// the path themselves.
+func PathErrorReason(err error) string {
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
 		return pe.Err.Error()

@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/mcp-media/mcp-media/internal/httpx"
+	"github.com/mcp-media/mcp-media/internal/mediafile"
 )
 
 // ---------------------------------------------------------------------------
@@ -102,7 +103,7 @@ func (c *Client) ShortASR(ctx context.Context, req ShortASRRequest) (ShortASRRes
 		}
 		res.Audio = &info
 		if audio, err = os.ReadFile(req.Path); err != nil {
-			return res, &LimitError{Arg: "path", Problem: "cannot read " + req.Path + ": " + unwrapPath(err)}
+			return res, &LimitError{Arg: "path", Problem: "cannot read " + req.Path + ": " + mediafile.PathErrorReason(err)}
 		}
 		if len(audio) > ShortASRMaxBytes { // grew since it was inspected
 			return res, &LimitError{Arg: "path", Problem: fmt.Sprintf("the file is %s; short ASR accepts at most 20 MB", mb(int64(len(audio))))}

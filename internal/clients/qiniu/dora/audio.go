@@ -172,7 +172,7 @@ func (c *Client) InspectShortAudio(ctx context.Context, p string) (AudioInfo, er
 	st, err := os.Stat(p)
 	switch {
 	case err != nil:
-		return info, &LimitError{Arg: "path", Problem: "cannot read " + p + ": " + unwrapPath(err), Fix: "give an absolute path to a local audio file"}
+		return info, &LimitError{Arg: "path", Problem: "cannot read " + p + ": " + mediafile.PathErrorReason(err), Fix: "give an absolute path to a local audio file"}
 	case st.IsDir():
 		return info, &LimitError{Arg: "path", Problem: p + " is a directory", Fix: "give the path of one audio file"}
 	case st.Size() == 0:
@@ -184,7 +184,7 @@ func (c *Client) InspectShortAudio(ctx context.Context, p string) (AudioInfo, er
 	info.Size = st.Size()
 	f, err := os.Open(p)
 	if err != nil {
-		return info, &LimitError{Arg: "path", Problem: "cannot open " + p + ": " + unwrapPath(err)}
+		return info, &LimitError{Arg: "path", Problem: "cannot open " + p + ": " + mediafile.PathErrorReason(err)}
 	}
 	defer f.Close()
 	head := make([]byte, mediafile.SniffLen)
@@ -258,14 +258,6 @@ func isMediaLikeExt(ext string) bool {
 }
 
 func mb(n int64) string { return fmt.Sprintf("%.1f MB", float64(n)/(1<<20)) }
-
-func unwrapPath(err error) string {
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		return pe.Err.Error()
-	}
-	return err.Error()
-}
 
 // ffprobe measures a file's duration, sample rate and channels; ok is false
 // when ffprobe is not installed or cannot read the file.
@@ -376,7 +368,7 @@ func (c *Client) openRealtime(ctx context.Context, in RealtimeInput, maxDur time
 	st, err := os.Stat(p)
 	switch {
 	case err != nil:
-		return nil, &LimitError{Arg: "path", Problem: "cannot read " + p + ": " + unwrapPath(err), Fix: "give an absolute path to a local audio or video file"}
+		return nil, &LimitError{Arg: "path", Problem: "cannot read " + p + ": " + mediafile.PathErrorReason(err), Fix: "give an absolute path to a local audio or video file"}
 	case st.IsDir():
 		return nil, &LimitError{Arg: "path", Problem: p + " is a directory", Fix: "give the path of one audio or video file"}
 	case st.Size() == 0:
@@ -390,13 +382,13 @@ func (c *Client) openRealtime(ctx context.Context, in RealtimeInput, maxDur time
 		}
 		f, err := os.Open(p)
 		if err != nil {
-			return nil, &LimitError{Arg: "path", Problem: "cannot open " + p + ": " + unwrapPath(err)}
+			return nil, &LimitError{Arg: "path", Problem: "cannot open " + p + ": " + mediafile.PathErrorReason(err)}
 		}
 		return &pcmSource{Reader: f, rate: rate, closeFn: f.Close, how: "pcm"}, nil
 	}
 	f, err := os.Open(p)
 	if err != nil {
-		return nil, &LimitError{Arg: "path", Problem: "cannot open " + p + ": " + unwrapPath(err)}
+		return nil, &LimitError{Arg: "path", Problem: "cannot open " + p + ": " + mediafile.PathErrorReason(err)}
 	}
 	head := make([]byte, mediafile.SniffLen)
 	n, _ := io.ReadFull(f, head)
@@ -418,8 +410,7 @@ func (c *Client) openRealtime(ctx context.Context, in RealtimeInput, maxDur time
 		return c.ffmpegPCM(ctx, p, false, maxDur, "converting this WAV")
 	}
 	f.Close()
-	if _, _, media := mediafile.Sniff(head, ext); !media {
-		format, _, _ := mediafile.Sniff(head, ext)
+	if format, _, media := mediafile.Sniff(head, ext); !media {
 		return nil, &LimitError{Arg: "path", Problem: "unsupported format: the content is " + format,
 			Fix: "give an audio or video file, a 16-bit PCM WAV, or raw PCM (.pcm with sample_rate)"}
 	}

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/mcp-media/mcp-media/internal/httpx"
+	"github.com/mcp-media/mcp-media/internal/mediafile"
 )
 
 // Moderation (spec §4.4, §4.6–§4.9).
@@ -131,7 +132,7 @@ func CheckImageSource(rawURL, p string) (int64, error) {
 	st, err := os.Stat(p)
 	switch {
 	case err != nil:
-		return 0, &LimitError{Arg: "path", Problem: "cannot read " + p + ": " + unwrapPath(err), Fix: "give an absolute path to a local image"}
+		return 0, &LimitError{Arg: "path", Problem: "cannot read " + p + ": " + mediafile.PathErrorReason(err), Fix: "give an absolute path to a local image"}
 	case st.IsDir():
 		return 0, &LimitError{Arg: "path", Problem: p + " is a directory"}
 	case st.Size() == 0:
@@ -193,7 +194,7 @@ func (c *Client) CensorImage(ctx context.Context, req ImageCensorRequest) (Image
 	if req.Path != "" {
 		b, err := os.ReadFile(req.Path)
 		if err != nil {
-			return res, &LimitError{Arg: "path", Problem: "cannot read " + req.Path + ": " + unwrapPath(err)}
+			return res, &LimitError{Arg: "path", Problem: "cannot read " + req.Path + ": " + mediafile.PathErrorReason(err)}
 		}
 		img = base64.StdEncoding.EncodeToString(b)
 	}

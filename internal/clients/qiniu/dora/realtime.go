@@ -232,13 +232,7 @@ func (c *Client) dial(ctx context.Context, signed string) (*websocket.Conn, erro
 		body, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
 		resp.Body.Close()
 		e.Status = resp.StatusCode
-		e.Code, e.Message = decodeError(resp.StatusCode, body)
-		if e.Message == "" {
-			e.Message = strings.TrimSpace(string(body))
-		}
-		if e.Message == "" {
-			e.Message = http.StatusText(resp.StatusCode)
-		}
+		e.Code, e.Message = httpx.ErrorMessage(decodeError, resp.StatusCode, body)
 	} else {
 		var ne net.Error
 		switch {
