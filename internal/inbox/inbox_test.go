@@ -119,16 +119,39 @@ func TestFileCompactedWhileRunning(t *testing.T) {
 }
 
 func TestOldRoutesExpire(t *testing.T) {
-	now := time.Now()
+	start := time.Now()
 	file := filepath.Join(t.TempDir(), "inbox.jsonl")
-	b, _ := New(Options{PublicURL: "https://h.example", File: file, Now: func() time.Time { return now }})
-	url, _ := b.NewCallback("qiniu", "asr_long")
-	now = now.Add(31 * 24 * time.Hour)
-	b2, _ := New(Options{PublicURL: "https://h.example", File: file, Now: func() time.Time { return now }})
-	srv := httptest.NewServer(b2)
-	defer srv.Close()
-	resp, _ := http.Post(srv.URL+url[len("https://h.example"):], "application/json", strings.NewReader(`{}`))
-	if resp.StatusCode != 404 {
-		t.Errorf("a 31-day-old callback path still answers %d", resp.StatusCode)
+	b, err := New(Options{PublicURL: "https://h.example", File: file, Now: func() time.Time { return start }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var paths []string
+	for range 2 {
+		u, err := b.NewCallback("qiniu", "asr_long")
+		if err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, strings.TrimPrefix(u, "https://h.example"))
+	}
+	// A restart 29 days on still knows the path; one 31 days on does not.
+	for i, c := range []struct {
+		age  time.Duration
+		want int
+	}{{29 * 24 * time.Hour, 200}, {31 * 24 * time.Hour, 404}} {
+		now := start.Add(c.age)
+		b2, err := New(Options{PublicURL: "https://h.example", File: file, Now: func() time.Time { return now }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv := httptest.NewServer(b2)
+		resp, err := http.Post(srv.URL+paths[i], "application/json", strings.NewReader(`{}`))
+		srv.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != c.want {
+			t.Errorf("a callback path %v old answers %d, want %d", c.age, resp.StatusCode, c.want)
+		}
 	}
 }

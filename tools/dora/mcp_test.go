@@ -278,4 +278,10 @@ func TestRealtimeSoakMemory(t *testing.T) {
 	s := h.fake.RealtimeSessions()[0]
 	t.Logf("soak: %v wall, audio %v s, %d results, %d progress, dropped %d bytes; heap in use sampled every 10 s: %v; peak %d KiB",
 		time.Since(start).Round(time.Second), r.Get("audio_seconds"), int(r.Get("results").(float64)), n, s.DroppedBytes, samples, peak/1024)
+	if s.DroppedBytes != 0 {
+		t.Errorf("the fake dropped %d bytes: audio was sent faster than real time", s.DroppedBytes)
+	}
+	if peak > 32<<20 { // measured 2.3–2.4 MiB for 10 minutes
+		t.Errorf("heap in use peaked at %d KiB: memory grows with the session length", peak/1024)
+	}
 }

@@ -107,6 +107,9 @@ func TestResultsErrorsAndPanicsAreScrubbed(t *testing.T) {
 			t.Errorf("not configured: %s", text)
 		}
 	}
+	if len(progress) != 4 {
+		t.Fatalf("%d progress messages, want one per call (4)", len(progress))
+	}
 	for _, p := range progress {
 		if strings.Contains(p, "very-secret-value") {
 			t.Errorf("progress leaked: %s", p)
