@@ -22,6 +22,7 @@
 package pilifake
 
 import (
+	"bytes"
 	"crypto/hmac"
 	"crypto/sha1"
 	"encoding/base64"
@@ -175,7 +176,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.requests = append(s.requests, Request{
 		Method: r.Method, Path: path, RawQuery: r.URL.RawQuery, Host: r.Host,
-		Header: r.Header.Clone(), Body: append([]byte(nil), body...),
+		Header: r.Header.Clone(), Body: body, // never written to below
 	})
 	s.mu.Unlock()
 
@@ -185,7 +186,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeErr(w, http.StatusUnauthorized, "bad token")
 		return
 	}
-	r.Body = io.NopCloser(strings.NewReader(string(body)))
+	r.Body = io.NopCloser(bytes.NewReader(body))
 	s.mux.ServeHTTP(w, r)
 }
 
@@ -338,7 +339,7 @@ func writeErr(w http.ResponseWriter, code int, msg string) {
 // (fake-only message).
 func decodeBody(w http.ResponseWriter, r *http.Request, v any, allowEmpty bool) bool {
 	b, _ := io.ReadAll(r.Body)
-	if len(strings.TrimSpace(string(b))) == 0 {
+	if len(bytes.TrimSpace(b)) == 0 {
 		if allowEmpty {
 			return true
 		}
