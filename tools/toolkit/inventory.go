@@ -95,4 +95,3 @@ func (inv Inventory) Names() []string {
 	}
 	return n
 }
-
