@@ -22,8 +22,8 @@ import (
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
-	"github.com/mcp-media/mcp-media/internal/fakes/dorafake"
-	"github.com/mcp-media/mcp-media/internal/fakes/pilifake"
+	"github.com/mcp-media/mcp-media/internal/fakes/qiniu/dorafake"
+	"github.com/mcp-media/mcp-media/internal/fakes/qiniu/pilifake"
 	"github.com/mcp-media/mcp-media/internal/providers"
 	"github.com/mcp-media/mcp-media/internal/sandbox"
 )

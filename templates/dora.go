@@ -2,12 +2,12 @@ package templates
 
 // Qiniu Dora template names.
 const (
-	DoraTranscript = "dora/transcript"
-	DoraTask       = "dora/task"
-	DoraVerdict    = "dora/verdict"
+	DoraTranscript = "qiniu/dora/transcript"
+	DoraTask       = "qiniu/dora/task"
+	DoraVerdict    = "qiniu/dora/verdict"
 )
 
-// DoraTranscriptData fills dora/transcript (short, long and realtime ASR).
+// DoraTranscriptData fills qiniu/dora/transcript (short, long and realtime ASR).
 type DoraTranscriptData struct {
 	Mode      string // "short", "long", "realtime"
 	Source    string
@@ -38,7 +38,7 @@ type Field struct {
 	Value string
 }
 
-// DoraTaskData fills dora/task: an asynchronous task submitted, pending,
+// DoraTaskData fills qiniu/dora/task: an asynchronous task submitted, pending,
 // started, stopped or finished (long ASR, audio censor, stream censors,
 // translation).
 type DoraTaskData struct {
@@ -52,7 +52,7 @@ type DoraTaskData struct {
 	Next     []string
 }
 
-// DoraVerdictData fills dora/verdict (image and audio moderation).
+// DoraVerdictData fills qiniu/dora/verdict (image and audio moderation).
 type DoraVerdictData struct {
 	Subject  string // "Image", "Audio"
 	Source   string

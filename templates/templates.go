@@ -16,7 +16,7 @@ import (
 	"time"
 )
 
-//go:embed */*.tmpl
+//go:embed */*.tmpl */*/*.tmpl
 var files embed.FS
 
 var (

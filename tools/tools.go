@@ -4,9 +4,9 @@ package tools
 
 import (
 	"github.com/mcp-media/mcp-media/tools/aioz"
-	"github.com/mcp-media/mcp-media/tools/dora"
 	"github.com/mcp-media/mcp-media/tools/media"
-	"github.com/mcp-media/mcp-media/tools/qiniu"
+	"github.com/mcp-media/mcp-media/tools/qiniu/dora"
+	"github.com/mcp-media/mcp-media/tools/qiniu/pili"
 	"github.com/mcp-media/mcp-media/tools/toolkit"
 )
 
@@ -15,7 +15,7 @@ func Inventory(env *toolkit.Env) toolkit.Inventory {
 	var sets []toolkit.Toolset
 	sets = append(sets, media.Toolset(env))
 	sets = append(sets, aioz.Toolsets(env)...)
-	sets = append(sets, qiniu.Toolsets(env)...)
+	sets = append(sets, pili.Toolsets(env)...)
 	sets = append(sets, dora.Toolsets(env)...)
 	return toolkit.Inventory{Toolsets: sets}
 }

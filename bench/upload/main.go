@@ -28,7 +28,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/mcp-media/mcp-media/internal/clients/aioz"
+	"github.com/mcp-media/mcp-media/internal/clients/aiozapi"
 	"github.com/mcp-media/mcp-media/internal/credentials"
 	"github.com/mcp-media/mcp-media/internal/fakes/aiozfake"
 	"github.com/mcp-media/mcp-media/internal/redact"
@@ -106,7 +106,7 @@ func uploadRate(path string, chunk int64, api http.Handler) (float64, uint64) {
 	if f, ok := api.(*aiozfake.Server); ok {
 		defer f.Close()
 	}
-	client := aioz.New(aioz.Config{BaseURL: srv.URL + "/api", PublicKey: "bench-pub", SecretKey: "bench-sec"})
+	client := aiozapi.New(aiozapi.Config{BaseURL: srv.URL + "/api", PublicKey: "bench-pub", SecretKey: "bench-sec"})
 	fi, err := os.Stat(path)
 	check(err)
 
@@ -131,7 +131,7 @@ func uploadRate(path string, chunk int64, api http.Handler) (float64, uint64) {
 		}
 	}()
 	start := time.Now()
-	up := &aioz.Upload{Client: client, Path: path, ChunkSize: chunk, Create: aioz.CreateMediaRequest{Title: "bench", Type: "video"}}
+	up := &aiozapi.Upload{Client: client, Path: path, ChunkSize: chunk, Create: aiozapi.CreateMediaRequest{Title: "bench", Type: "video"}}
 	_, err = up.Run(context.Background())
 	elapsed := time.Since(start)
 	close(stop)

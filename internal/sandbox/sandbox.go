@@ -14,8 +14,8 @@ import (
 	"time"
 
 	"github.com/mcp-media/mcp-media/internal/fakes/aiozfake"
-	"github.com/mcp-media/mcp-media/internal/fakes/dorafake"
-	"github.com/mcp-media/mcp-media/internal/fakes/pilifake"
+	"github.com/mcp-media/mcp-media/internal/fakes/qiniu/dorafake"
+	"github.com/mcp-media/mcp-media/internal/fakes/qiniu/pilifake"
 )
 
 // SandboxHub is the Pili hub the sandbox creates, and SandboxLiveStream a

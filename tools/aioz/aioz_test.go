@@ -17,7 +17,7 @@ import (
 
 	"github.com/mark3labs/mcp-go/mcp"
 
-	"github.com/mcp-media/mcp-media/internal/clients/aioz"
+	"github.com/mcp-media/mcp-media/internal/clients/aiozapi"
 	"github.com/mcp-media/mcp-media/internal/credentials"
 	"github.com/mcp-media/mcp-media/internal/fakes/aiozfake"
 	"github.com/mcp-media/mcp-media/internal/redact"
@@ -118,7 +118,7 @@ func md5Range(t *testing.T, path string, start, end int64) string {
 // final text is the Upload Complete template.
 func TestUploadSendsCreatePartsCompleteInOrder(t *testing.T) {
 	h := newHarness(t, aiozfake.Options{})
-	size := int64(120 * aioz.MiB)
+	size := int64(120 * aiozapi.MiB)
 	path := writeVideo(t, size)
 	res := h.call(t, context.Background(), "aioz_upload_media", map[string]any{"file_path": path, "title": "Demo clip", "chunk_size_mib": 50})
 	if res.IsError {
@@ -140,8 +140,8 @@ func TestUploadSendsCreatePartsCompleteInOrder(t *testing.T) {
 			i := parts
 			parts++
 			seq = append(seq, "part")
-			start := int64(i) * 50 * aioz.MiB
-			end := min(size, start+50*aioz.MiB) - 1
+			start := int64(i) * 50 * aiozapi.MiB
+			end := min(size, start+50*aiozapi.MiB) - 1
 			if want := fmt.Sprintf("bytes %d-%d/%d", start, end, size); r.ContentRange != want {
 				t.Errorf("part %d Content-Range %q, want %q", i, r.ContentRange, want)
 			}
@@ -182,7 +182,7 @@ func mustTime(t *testing.T, s string) time.Time {
 // call re-sends only the chunks that are missing.
 func TestUploadFailureThenResumeSendsOnlyMissingChunks(t *testing.T) {
 	h := newHarness(t, aiozfake.Options{})
-	path := writeVideo(t, 120*aioz.MiB)
+	path := writeVideo(t, 120*aiozapi.MiB)
 	args := map[string]any{"file_path": path, "chunk_size_mib": 50}
 
 	// Let chunk 0 through, then fail chunk 1 on every retry.
@@ -233,7 +233,7 @@ func TestUploadFailureThenResumeSendsOnlyMissingChunks(t *testing.T) {
 // the state for a resume.
 func TestUploadCancelReportsProgress(t *testing.T) {
 	h := newHarness(t, aiozfake.Options{})
-	path := writeVideo(t, 120*aioz.MiB)
+	path := writeVideo(t, 120*aiozapi.MiB)
 	ctx, cancel := context.WithCancel(context.Background())
 	h.env.ProgressSink = func(p, total float64, msg string) { cancel() }
 	res := h.call(t, ctx, "aioz_upload_media", map[string]any{"file_path": path})

@@ -6,7 +6,7 @@ import (
 	"os"
 	"strings"
 
-	aiozapi "github.com/mcp-media/mcp-media/internal/clients/aioz"
+	"github.com/mcp-media/mcp-media/internal/clients/aiozapi"
 	"github.com/mcp-media/mcp-media/internal/httpx"
 	"github.com/mcp-media/mcp-media/internal/webvtt"
 	"github.com/mcp-media/mcp-media/templates"

@@ -1,0 +1,167 @@
+package dora
+
+import (
+	"context"
+	"encoding/binary"
+	"math"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/mcp-media/mcp-media/internal/credentials"
+	"github.com/mcp-media/mcp-media/internal/fakes/qiniu/dorafake"
+	"github.com/mcp-media/mcp-media/internal/inbox"
+	"github.com/mcp-media/mcp-media/internal/redact"
+	"github.com/mcp-media/mcp-media/tools/toolkit"
+	"github.com/mcp-media/mcp-media/tools/toolkit/tooltest"
+)
+
+const (
+	testAK = "7O7hf7Ld1RrC_fpZdFvU8aCgOPuhw2K4eapYOdII"
+	testSK = "312ae9gd2BrCfpTdF4U8aIg9Puh62K4eEGY72Ea_"
+)
+
+type harness struct {
+	t      testing.TB
+	fake   *dorafake.Server
+	url    string
+	red    *redact.Set
+	vars   map[string]string
+	env    *toolkit.Env
+	tools  *tools
+	run    *tooltest.Runner
+	byName map[string]toolkit.Tool
+
+	mu       sync.Mutex
+	progress []string
+}
+
+type opt func(*harness, map[string]string)
+
+func withSecret(sk string) opt {
+	return func(_ *harness, creds map[string]string) { creds["secret_key"] = sk }
+}
+
+// withInbox runs a callback inbox reachable by the fake (its public URL is
+// a loopback server).
+func withInbox() opt {
+	return func(h *harness, _ map[string]string) {
+		var ib *inbox.Inbox
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { ib.ServeHTTP(w, r) }))
+		h.t.Cleanup(srv.Close)
+		var err error
+		ib, err = inbox.New(inbox.Options{PublicURL: srv.URL, File: filepath.Join(h.t.TempDir(), "inbox.jsonl")})
+		if err != nil {
+			h.t.Fatal(err)
+		}
+		h.env.Inbox = ib
+	}
+}
+
+func newHarness(t testing.TB, opts ...opt) *harness {
+	t.Helper()
+	h := &harness{t: t, red: &redact.Set{}, vars: map[string]string{}}
+	h.fake = dorafake.New(dorafake.Options{AccessKey: testAK, SecretKey: testSK})
+	t.Cleanup(h.fake.Close)
+	srv := httptest.NewServer(h.fake)
+	t.Cleanup(srv.Close)
+	h.url = srv.URL
+	h.vars["MCP_MEDIA_QINIU_ASR_URL"] = srv.URL
+	h.vars["MCP_MEDIA_QINIU_ASR_WS_URL"] = "ws" + strings.TrimPrefix(srv.URL, "http")
+	h.vars["MCP_MEDIA_QINIU_CENSOR_URL"] = srv.URL
+	h.vars["MCP_MEDIA_QINIU_TRANSLATE_URL"] = srv.URL
+	creds := map[string]string{"access_key": testAK, "secret_key": testSK}
+	h.env = &toolkit.Env{
+		Redact: h.red,
+		Getenv: func(k string) string { return h.vars[k] },
+		ProgressSink: func(p, total float64, msg string) {
+			h.mu.Lock()
+			h.progress = append(h.progress, msg)
+			h.mu.Unlock()
+		},
+	}
+	for _, o := range opts {
+		o(h, creds)
+	}
+	h.env.Creds = &credentials.Store{Sandbox: map[string]map[string]string{"qiniu": creds}, Redact: h.red}
+	h.tools = newTools(h.env)
+	h.tools.pollEvery = 5 * time.Millisecond
+	if h.env.Inbox != nil {
+		Toolsets(h.env) // registers the summaries
+	}
+	h.run = tooltest.NewRunner(h.env, h.tools.toolsets(), testAK, testSK)
+	h.byName = h.run.Tools
+	return h
+}
+
+// call runs a tool as the server does; see tooltest.Runner.Call.
+func (h *harness) call(name string, args any) tooltest.Result {
+	h.t.Helper()
+	return h.run.Call(h.t, context.Background(), name, args)
+}
+
+// mustCall calls a tool and fails the test on an error result.
+func (h *harness) mustCall(name string, args any) tooltest.Result {
+	h.t.Helper()
+	return h.run.OK(h.t, name, args)
+}
+
+func (h *harness) progressMessages() []string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return append([]string(nil), h.progress...)
+}
+
+func (h *harness) noRequests() {
+	h.t.Helper()
+	if reqs := h.fake.Requests(); len(reqs) != 0 {
+		h.t.Errorf("%d requests reached the fake (first: %s %s)", len(reqs), reqs[0].Method, reqs[0].Path)
+	}
+}
+
+func wavBytes(rate, channels int, d time.Duration) []byte {
+	frames := int(int64(rate) * int64(d) / int64(time.Second))
+	data := make([]byte, frames*channels*2)
+	for i := 0; i < frames; i++ {
+		v := int16(3000 * math.Sin(2*math.Pi*440*float64(i)/float64(rate)))
+		for c := 0; c < channels; c++ {
+			binary.LittleEndian.PutUint16(data[(i*channels+c)*2:], uint16(v))
+		}
+	}
+	h := make([]byte, 44)
+	copy(h[0:], "RIFF")
+	binary.LittleEndian.PutUint32(h[4:], uint32(36+len(data)))
+	copy(h[8:], "WAVEfmt ")
+	binary.LittleEndian.PutUint32(h[16:], 16)
+	binary.LittleEndian.PutUint16(h[20:], 1)
+	binary.LittleEndian.PutUint16(h[22:], uint16(channels))
+	binary.LittleEndian.PutUint32(h[24:], uint32(rate))
+	binary.LittleEndian.PutUint32(h[28:], uint32(rate*channels*2))
+	binary.LittleEndian.PutUint16(h[32:], uint16(channels*2))
+	binary.LittleEndian.PutUint16(h[34:], 16)
+	copy(h[36:], "data")
+	binary.LittleEndian.PutUint32(h[40:], uint32(len(data)))
+	return append(h, data...)
+}
+
+func writeFile(t testing.TB, name string, b []byte) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// serveBytes serves b on a loopback server (the fake fetches loopback
+// media URLs to measure them).
+func serveBytes(t *testing.T, name string, b []byte) string {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write(b) }))
+	t.Cleanup(srv.Close)
+	return srv.URL + "/" + name
+}

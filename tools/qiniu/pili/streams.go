@@ -1,0 +1,743 @@
+package pili
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/mcp-media/mcp-media/internal/clients/qiniu/piliapi"
+	"github.com/mcp-media/mcp-media/templates"
+	"github.com/mcp-media/mcp-media/tools/toolkit"
+)
+
+// maxLiveStatus bounds one qiniu_get_live_status call; the client sends
+// them in requests of pili.MaxBatchLive.
+const maxLiveStatus = 1000
+
+func (t *tools) liveTools() []toolkit.Tool {
+	L := ToolsetLive
+	return []toolkit.Tool{
+		toolkit.New(spec("qiniu_create_stream", "Create live stream", L,
+			"Create a stream in a hub (4-200 letters/digits); returns its card.", additive), t.createStream),
+		toolkit.New(spec("qiniu_list_streams", "List live streams", L,
+			"List a hub's stream titles (live only, prefix, marker paging).", ro), t.listStreams),
+		toolkit.New(spec("qiniu_get_stream", "Get live stream", L,
+			"A stream's card: live or offline, ban, transcode profiles, push auth.", ro), t.getStream),
+		toolkit.New(spec("qiniu_disable_stream", "Disable live stream", L,
+			"Ban a stream for a duration, until a time, or permanently; cuts a live publisher off.", toolkit.Annotations{Destructive: true}), t.disableStream),
+		toolkit.New(spec("qiniu_enable_stream", "Enable live stream", L,
+			"Lift a stream's ban so it can be pushed again.", setIdem), t.enableStream),
+		toolkit.New(spec("qiniu_get_live_status", "Live status", L,
+			"Whether streams are live now, with bitrate, fps and viewers; many titles are checked 100 per request.", ro), t.liveStatus),
+		toolkit.New(spec("qiniu_get_stream_history", "Stream push history", L,
+			"A stream's push sessions in a time range.", ro), t.history),
+		toolkit.New(spec("qiniu_get_stream_stats", "Stream stats", L,
+			"Per-minute bitrate, fps, resolution and viewers of a stream (window up to 24 h; default last hour).", ro), t.stats),
+		toolkit.New(spec("qiniu_record_stream", "Record live replay", L,
+			"Save a time range of a stream to the hub's bucket as m3u8, flv or mp4 (saveas; flv/mp4 are async and billed).", overwrites), t.record),
+		toolkit.New(spec("qiniu_snapshot_stream", "Snapshot live stream", L,
+			"Save a frame of a stream (now or at a time) to the hub's bucket as jpg or png.", overwrites), t.snapshot),
+		toolkit.New(spec("qiniu_set_stream_converts", "Set transcode profiles", L,
+			"Replace a stream's transcode profiles (480p, 720p, wmt_<watermark>); [] stops transcoding; applies on next push.", replaces), t.setConverts),
+		toolkit.New(spec("qiniu_stream_urls", "Stream push/play URLs", L,
+			"Signed RTMP/SRT push and RTMP/HLS/FLV play URLs plus cover, computed locally with an expiry; returns URLs for the user to hand out, never a key.", ro), t.streamURLs),
+	}
+}
+
+// HubArg is the optional hub.
+type HubArg struct {
+	Hub string `json:"hub,omitempty" jsonschema_description:"Hub (default: env MCP_MEDIA_QINIU_HUB)"`
+}
+
+// StreamArg names one stream.
+type StreamArg struct {
+	HubArg
+	Stream string `json:"stream" jsonschema:"required" jsonschema_description:"Stream title"`
+}
+
+// RangeArg is an optional time range.
+type RangeArg struct {
+	From string `json:"from,omitempty" jsonschema_description:"dd/mm/yyyy, yyyy-mm-dd, ISO 8601, UNIX s, or 'last 2 hours' (then omit to)"`
+	To   string `json:"to,omitempty" jsonschema_description:"End, same forms (default now)"`
+}
+
+// LiveView is a live stream's push.
+type LiveView struct {
+	Since    string `json:"since"`
+	Bps      int64  `json:"bps"`
+	VideoFPS int    `json:"video_fps"`
+	AudioFPS int    `json:"audio_fps"`
+	Viewers  int64  `json:"viewers"`
+}
+
+// StreamView is a stream's card. It never carries a publish key.
+type StreamView struct {
+	Hub             string    `json:"hub"`
+	Stream          string    `json:"stream"`
+	Status          string    `json:"status" jsonschema:"enum=live,enum=offline,enum=disabled,enum=unknown"`
+	StatusNote      string    `json:"status_note,omitempty" jsonschema_description:"Why the status is unknown: reading the live status failed"`
+	DisabledTill    int64     `json:"disabled_till" jsonschema_description:"0 none, -1 permanent, else Unix time"`
+	DisabledUntil   string    `json:"disabled_until,omitempty"`
+	Live            *LiveView `json:"live,omitempty"`
+	CreatedAt       string    `json:"created_at,omitempty"`
+	ExpireAt        string    `json:"expire_at,omitempty"`
+	Converts        []string  `json:"converts"`
+	PublishSecurity string    `json:"publish_security"`
+	NropEnable      bool      `json:"nrop_enable"`
+}
+
+type cardData struct {
+	StreamView
+	URLs        *URLSet
+	Notes       []string
+	Heading     string
+	StatusLabel string
+	Kbps        string
+	Next        []string
+}
+
+func (v StreamView) statusLabel() string {
+	switch v.Status {
+	case "live":
+		return "🟢 Live"
+	case "disabled":
+		if v.DisabledTill == -1 {
+			return "⛔ Disabled permanently"
+		}
+		return "⛔ Disabled until " + v.DisabledUntil
+	case "unknown":
+		return "❔ Unknown (live status unavailable)"
+	}
+	return "⚪ Offline"
+}
+
+func card(heading string, v StreamView, next ...string) (string, error) {
+	return urlCard(heading, URLsOutput{StreamView: v}, next...)
+}
+
+// cardResult is a tool result made of a stream's card.
+func cardResult(heading string, v StreamView, next ...string) (StreamView, string, error) {
+	text, err := card(heading, v, next...)
+	if err != nil {
+		return StreamView{}, "", err
+	}
+	return v, text, nil
+}
+
+func urlCard(heading string, o URLsOutput, next ...string) (string, error) {
+	v := o.StreamView
+	d := cardData{StreamView: v, URLs: o.URLs, Notes: o.Notes, Heading: heading, StatusLabel: v.statusLabel(), Next: next}
+	if v.StatusNote != "" {
+		d.Notes = append([]string{v.StatusNote}, d.Notes...)
+	}
+	if v.Live != nil {
+		d.Kbps = kbps(v.Live.Bps)
+	}
+	return templates.Render(templates.QiniuStreamCard, d)
+}
+
+// view reads a stream and its live status into a card.
+func (t *tools) view(ctx context.Context, c *piliapi.Client, hub, title string) (StreamView, error) {
+	st, err := c.GetStream(ctx, hub, title)
+	if err != nil {
+		return StreamView{}, err
+	}
+	return t.viewOf(ctx, c, hub, title, st), nil
+}
+
+// viewOf is view for a stream already read: it adds the live status.
+func (t *tools) viewOf(ctx context.Context, c *piliapi.Client, hub, title string, st piliapi.Stream) StreamView {
+	now := t.now().Unix()
+	v := StreamView{Hub: hub, Stream: title, Status: "offline", DisabledTill: st.DisabledTill,
+		CreatedAt: fmtTime(st.CreatedAt), ExpireAt: fmtTime(st.ExpireAt), Converts: nonNil(st.Converts),
+		PublishSecurity: st.PublishSecurity, NropEnable: st.NropEnable}
+	if v.PublishSecurity == "" {
+		v.PublishSecurity = "hub default"
+	}
+	switch {
+	case st.DisabledAt(now):
+		v.Status = "disabled"
+		if st.DisabledTill == -1 {
+			v.DisabledUntil = "permanent"
+		} else {
+			v.DisabledUntil = fmtTime(st.DisabledTill)
+		}
+	default:
+		l, err := c.GetLive(ctx, hub, title)
+		switch {
+		case err != nil:
+			v.Status = "unknown"
+			v.StatusNote = "Whether the stream is live is unknown: reading its live status failed (" + err.Error() + "). Try qiniu_get_live_status."
+		case l.IsLive():
+			v.Status = "live"
+			v.Live = &LiveView{Since: fmtTime(l.StartAt), Bps: l.Bps, VideoFPS: l.FPS.Video, AudioFPS: l.FPS.Audio, Viewers: l.PlayCount}
+		}
+	}
+	return v
+}
+
+// target resolves the hub and stream arguments and builds a client.
+func (t *tools) target(a StreamArg) (*piliapi.Client, string, string, error) {
+	hub, err := t.hub(a.Hub)
+	if err != nil {
+		return nil, "", "", err
+	}
+	title := strings.TrimSpace(a.Stream)
+	if err := checkStream("stream", title); err != nil {
+		return nil, "", "", err
+	}
+	c, err := t.client()
+	return c, hub, title, err
+}
+
+// notFound adds the tool-level advice to a 404.
+func notFound(err error, hub, title string) error {
+	if piliapi.IsNotFound(err) {
+		return fmt.Errorf("stream %q was not found in hub %q (%w); qiniu_list_streams lists the hub's streams", title, hub, err)
+	}
+	return err
+}
+
+// ---- create ----
+
+// CreateInput are qiniu_create_stream's arguments.
+type CreateInput struct {
+	StreamArg
+	NropEnable *bool `json:"nrop_enable,omitempty" jsonschema_description:"Porn detection (default: the hub's setting)"`
+}
+
+func (t *tools) createStream(ctx context.Context, _ *toolkit.Call, in CreateInput) (StreamView, string, error) {
+	if !streamRE.MatchString(strings.TrimSpace(in.Stream)) {
+		return StreamView{}, "", toolkit.BadArg("stream", fmt.Sprintf("%q is not a valid title", in.Stream), "use 4-200 letters and digits only (no '-', '_' or spaces)")
+	}
+	c, hub, title, err := t.target(in.StreamArg)
+	if err != nil {
+		return StreamView{}, "", err
+	}
+	if err := c.CreateStream(ctx, hub, title, in.NropEnable); err != nil {
+		if piliapi.IsStreamExists(err) {
+			return StreamView{}, "", fmt.Errorf("stream %q already exists in hub %q (Qiniu code 614); use qiniu_get_stream or qiniu_stream_urls for it", title, hub)
+		}
+		return StreamView{}, "", err
+	}
+	v, err := t.view(ctx, c, hub, title)
+	if err != nil {
+		return StreamView{}, "", fmt.Errorf("the stream was created but reading it back failed: %w", err)
+	}
+	return cardResult("✅ Stream created", v,
+		"Get push and play URLs: qiniu_stream_urls",
+		"Push with OBS or any RTMP/SRT encoder; then check qiniu_get_live_status",
+		"Optional: transcode renditions with qiniu_set_stream_converts")
+}
+
+// ---- list ----
+
+// ListInput are qiniu_list_streams' arguments.
+type ListInput struct {
+	HubArg
+	LiveOnly bool   `json:"live_only,omitempty" jsonschema_description:"Only streams live now"`
+	Prefix   string `json:"prefix,omitempty"`
+	Limit    int    `json:"limit,omitempty" jsonschema:"minimum=1,maximum=5000,default=100"`
+	Marker   string `json:"marker,omitempty" jsonschema_description:"From the previous page"`
+}
+
+// ListOutput is one page of titles.
+type ListOutput struct {
+	Hub     string   `json:"hub"`
+	Streams []string `json:"streams"`
+	Marker  string   `json:"marker,omitempty" jsonschema_description:"Pass to get the next page; empty when done"`
+}
+
+func (t *tools) listStreams(ctx context.Context, _ *toolkit.Call, in ListInput) (ListOutput, string, error) {
+	hub, err := t.hub(in.Hub)
+	if err != nil {
+		return ListOutput{}, "", err
+	}
+	c, err := t.client()
+	if err != nil {
+		return ListOutput{}, "", err
+	}
+	l, err := c.ListStreams(ctx, hub, piliapi.ListOptions{LiveOnly: in.LiveOnly, Prefix: in.Prefix, Limit: orInt(in.Limit, 100), Marker: in.Marker})
+	if err != nil {
+		return ListOutput{}, "", err
+	}
+	out := ListOutput{Hub: hub, Streams: nonNil(l.Keys), Marker: l.Marker}
+	text, err := templates.Render(templates.QiniuStreamList, struct {
+		ListOutput
+		LiveOnly bool
+		Prefix   string
+	}{out, in.LiveOnly, in.Prefix})
+	if err != nil {
+		return out, "", err
+	}
+	return out, text, nil
+}
+
+// ---- get ----
+
+func (t *tools) getStream(ctx context.Context, _ *toolkit.Call, in StreamArg) (StreamView, string, error) {
+	c, hub, title, err := t.target(in)
+	if err != nil {
+		return StreamView{}, "", err
+	}
+	v, err := t.view(ctx, c, hub, title)
+	if err != nil {
+		return StreamView{}, "", notFound(err, hub, title)
+	}
+	var next []string
+	switch v.Status {
+	case "disabled":
+		next = append(next, "Lift the ban: qiniu_enable_stream")
+	case "live":
+		next = append(next, "Record a replay: qiniu_record_stream", "Cut it off: qiniu_disable_stream")
+	default:
+		next = append(next, "Get push URLs: qiniu_stream_urls")
+	}
+	return cardResult("📡 Stream", v, next...)
+}
+
+// ---- disable / enable ----
+
+// DisableInput are qiniu_disable_stream's arguments: exactly one of
+// duration, until or permanent.
+type DisableInput struct {
+	StreamArg
+	Duration  string `json:"duration,omitempty" jsonschema_description:"Ban length: 30m, 2h, 1d"`
+	Until     string `json:"until,omitempty" jsonschema_description:"Ban end: date or date-time (Beijing time if no zone)"`
+	Permanent bool   `json:"permanent,omitempty"`
+}
+
+func (t *tools) disableStream(ctx context.Context, _ *toolkit.Call, in DisableInput) (StreamView, string, error) {
+	set := 0
+	for _, b := range []bool{in.Duration != "", in.Until != "", in.Permanent} {
+		if b {
+			set++
+		}
+	}
+	if set != 1 {
+		return StreamView{}, "", toolkit.BadArg("duration", "give exactly one of `duration`, `until` or `permanent`", `e.g. {"duration": "2h"} or {"until": "2026-12-31T20:00:00+08:00"}`)
+	}
+	now := t.now()
+	var till int64 = -1
+	switch {
+	case in.Duration != "":
+		d, err := parseDuration("duration", in.Duration)
+		if err != nil {
+			return StreamView{}, "", err
+		}
+		till = now.Add(d).Unix()
+		if till <= now.Unix() {
+			till = now.Unix() + 1
+		}
+	case in.Until != "":
+		u, err := t.instant("until", in.Until, true)
+		if err != nil {
+			return StreamView{}, "", err
+		}
+		if !u.After(now) {
+			return StreamView{}, "", toolkit.BadArg("until", fmt.Sprintf("%s is not in the future", fmtTime(u.Unix())), "give a later time, or use `duration`")
+		}
+		till = u.Unix()
+	}
+	c, hub, title, err := t.target(in.StreamArg)
+	if err != nil {
+		return StreamView{}, "", err
+	}
+	if err := c.DisableStream(ctx, hub, title, till); err != nil {
+		return StreamView{}, "", notFound(err, hub, title)
+	}
+	v, err := t.view(ctx, c, hub, title)
+	if err != nil {
+		return StreamView{}, "", fmt.Errorf("the stream was disabled but reading it back failed: %w", err)
+	}
+	return cardResult("⛔ Stream disabled", v,
+		"Any live publisher was cut off; pushes are refused while the ban lasts",
+		"Restore it early: qiniu_enable_stream")
+}
+
+func (t *tools) enableStream(ctx context.Context, _ *toolkit.Call, in StreamArg) (StreamView, string, error) {
+	c, hub, title, err := t.target(in)
+	if err != nil {
+		return StreamView{}, "", err
+	}
+	if err := c.EnableStream(ctx, hub, title); err != nil {
+		return StreamView{}, "", notFound(err, hub, title)
+	}
+	v, err := t.view(ctx, c, hub, title)
+	if err != nil {
+		return StreamView{}, "", fmt.Errorf("the stream was enabled but reading it back failed: %w", err)
+	}
+	return cardResult("▶️ Stream enabled", v, "The publisher can push again (same URLs, if not expired): qiniu_stream_urls")
+}
+
+// ---- live status ----
+
+// LiveStatusInput are qiniu_get_live_status' arguments.
+type LiveStatusInput struct {
+	HubArg
+	Streams []string `json:"streams" jsonschema:"required,minItems=1" jsonschema_description:"Stream titles (one gives viewers too)"`
+}
+
+// LiveRow is one stream's status.
+type LiveRow struct {
+	Stream   string `json:"stream"`
+	Status   string `json:"status" jsonschema:"enum=live,enum=offline,enum=not_found"`
+	Since    string `json:"since,omitempty"`
+	Bps      int64  `json:"bps,omitempty"`
+	VideoFPS int    `json:"video_fps,omitempty"`
+	AudioFPS int    `json:"audio_fps,omitempty"`
+	Viewers  *int64 `json:"viewers,omitempty"`
+	ClientIP string `json:"client_ip,omitempty"`
+}
+
+// LiveStatusOutput is the status of each stream asked about.
+type LiveStatusOutput struct {
+	Hub      string    `json:"hub"`
+	Live     int       `json:"live"`
+	Streams  []LiveRow `json:"streams"`
+	Requests int       `json:"requests"`
+}
+
+type liveRowView struct {
+	LiveRow
+	Label, Rate, FPS, ViewersText string
+}
+
+func (t *tools) liveStatus(ctx context.Context, _ *toolkit.Call, in LiveStatusInput) (LiveStatusOutput, string, error) {
+	hub, err := t.hub(in.Hub)
+	if err != nil {
+		return LiveStatusOutput{}, "", err
+	}
+	var titles []string
+	seen := map[string]bool{}
+	for i, s := range in.Streams {
+		s = strings.TrimSpace(s)
+		if s == "" {
+			return LiveStatusOutput{}, "", toolkit.BadArg(fmt.Sprintf("streams.%d", i), "is empty", "remove it")
+		}
+		if !seen[s] {
+			seen[s] = true
+			titles = append(titles, s)
+		}
+	}
+	if len(titles) > maxLiveStatus {
+		return LiveStatusOutput{}, "", toolkit.BadArg("streams", fmt.Sprintf("has %d titles; one call checks at most %d (sent %d per request, Qiniu's limit)", len(titles), maxLiveStatus, piliapi.MaxBatchLive),
+			"split the list over several calls")
+	}
+	c, err := t.client()
+	if err != nil {
+		return LiveStatusOutput{}, "", err
+	}
+	out := LiveStatusOutput{Hub: hub}
+	if len(titles) == 1 {
+		row := LiveRow{Stream: titles[0], Status: "offline"}
+		l, err := c.GetLive(ctx, hub, titles[0])
+		switch {
+		case piliapi.IsNotFound(err):
+			row.Status = "not_found"
+		case err != nil:
+			return LiveStatusOutput{}, "", err
+		case l.IsLive():
+			viewers := l.PlayCount
+			row = LiveRow{Stream: titles[0], Status: "live", Since: fmtTime(l.StartAt), Bps: l.Bps, VideoFPS: l.FPS.Video,
+				AudioFPS: l.FPS.Audio, Viewers: &viewers, ClientIP: l.ClientIP}
+		}
+		out.Streams, out.Requests = []LiveRow{row}, 1
+	} else {
+		items, n, err := c.BatchLive(ctx, hub, titles)
+		if err != nil {
+			return LiveStatusOutput{}, "", fmt.Errorf("live status (request %d of the batches of %d): %w", n, piliapi.MaxBatchLive, err)
+		}
+		live := map[string]piliapi.LiveItem{}
+		for _, it := range items {
+			live[it.Key] = it
+		}
+		for _, s := range titles {
+			row := LiveRow{Stream: s, Status: "offline"}
+			if it, ok := live[s]; ok {
+				row = LiveRow{Stream: s, Status: "live", Since: fmtTime(it.StartAt), Bps: it.Bps, VideoFPS: it.FPS.Video, AudioFPS: it.FPS.Audio, ClientIP: it.ClientIP}
+			}
+			out.Streams = append(out.Streams, row)
+		}
+		out.Requests = n
+	}
+	var rows []liveRowView
+	for _, r := range out.Streams {
+		v := liveRowView{LiveRow: r, Label: map[string]string{"live": "🟢 Live", "offline": "⚪ Offline", "not_found": "❓ Not found"}[r.Status],
+			Rate: "—", FPS: "—", ViewersText: "—"}
+		if r.Status == "live" {
+			out.Live++
+			v.Rate = kbps(r.Bps) + " kbps"
+			v.FPS = fmt.Sprintf("%d / %d", r.VideoFPS, r.AudioFPS)
+			if r.Viewers != nil {
+				v.ViewersText = fmt.Sprint(*r.Viewers)
+			}
+		}
+		rows = append(rows, v)
+	}
+	text, err := templates.Render(templates.QiniuLiveStatus, struct {
+		LiveStatusOutput
+		Rows []liveRowView
+	}{out, rows})
+	if err != nil {
+		return out, "", err
+	}
+	return out, text, nil
+}
+
+// ---- history ----
+
+// HistoryInput are qiniu_get_stream_history's arguments.
+type HistoryInput struct {
+	StreamArg
+	RangeArg
+}
+
+// Session is one push session.
+type Session struct {
+	Start    string `json:"start"`
+	End      string `json:"end"`
+	Seconds  int64  `json:"seconds"`
+	ClientIP string `json:"client_ip,omitempty"`
+}
+
+// HistoryOutput lists push sessions, newest first.
+type HistoryOutput struct {
+	Hub      string    `json:"hub"`
+	Stream   string    `json:"stream"`
+	Sessions []Session `json:"sessions"`
+	Range    Span      `json:"range"`
+}
+
+func (t *tools) history(ctx context.Context, _ *toolkit.Call, in HistoryInput) (HistoryOutput, string, error) {
+	sp, err := t.span(in.From, in.To, "")
+	if err != nil {
+		return HistoryOutput{}, "", err
+	}
+	c, hub, title, err := t.target(in.StreamArg)
+	if err != nil {
+		return HistoryOutput{}, "", err
+	}
+	items, err := c.History(ctx, hub, title, sp.FromUnix, sp.ToUnix)
+	if err != nil {
+		return HistoryOutput{}, "", notFound(err, hub, title)
+	}
+	out := HistoryOutput{Hub: hub, Stream: title, Sessions: []Session{}, Range: sp}
+	d := templates.QiniuHistoryData{Stream: title, Conversion: sp.Conversion}
+	for _, it := range items {
+		s := Session{Start: fmtTime(it.Start), End: fmtTime(it.End), Seconds: it.End - it.Start, ClientIP: it.ClientIP}
+		out.Sessions = append(out.Sessions, s)
+		d.Sessions = append(d.Sessions, templates.QiniuSession{Start: s.Start, End: s.End,
+			Duration: (time.Duration(s.Seconds) * time.Second).String(), Publisher: s.ClientIP})
+	}
+	text, err := templates.Render(templates.QiniuHistory, d)
+	if err != nil {
+		return HistoryOutput{}, "", err
+	}
+	return out, text, nil
+}
+
+// ---- stats ----
+
+// StatsInput are qiniu_get_stream_stats' arguments.
+type StatsInput struct {
+	StreamArg
+	RangeArg
+}
+
+// StatsPoint is one minute of stream statistics.
+type StatsPoint struct {
+	Time      string `json:"time"`
+	Bps       int64  `json:"bps"`
+	VideoFPS  int64  `json:"video_fps"`
+	AudioFPS  int64  `json:"audio_fps"`
+	Width     int64  `json:"width"`
+	Height    int64  `json:"height"`
+	Codecs    string `json:"codecs"`
+	Viewers   int64  `json:"viewers"`
+	Bandwidth int64  `json:"bandwidth_bps"`
+}
+
+// StatsOutput is a stream's statistics.
+type StatsOutput struct {
+	Hub    string       `json:"hub"`
+	Stream string       `json:"stream"`
+	Points []StatsPoint `json:"points"`
+	Range  Span         `json:"range"`
+}
+
+func (t *tools) stats(ctx context.Context, _ *toolkit.Call, in StatsInput) (StatsOutput, string, error) {
+	sp, err := t.span(in.From, in.To, "last 1 hour")
+	if err != nil {
+		return StatsOutput{}, "", err
+	}
+	if sp.ToUnix-sp.FromUnix > piliapi.MaxStatsWindow {
+		return StatsOutput{}, "", toolkit.BadArg("from", fmt.Sprintf("the range spans %.1f hours; Qiniu returns at most 24 hours of stream stats", float64(sp.ToUnix-sp.FromUnix)/3600),
+			"narrow it, e.g. from 'last 24 hours' or one day")
+	}
+	c, hub, title, err := t.target(in.StreamArg)
+	if err != nil {
+		return StatsOutput{}, "", err
+	}
+	items, err := c.StreamStats(ctx, hub, title, sp.FromUnix, sp.ToUnix)
+	if err != nil {
+		return StatsOutput{}, "", err
+	}
+	out := StatsOutput{Hub: hub, Stream: title, Points: []StatsPoint{}, Range: sp}
+	d := templates.QiniuStatsData{Stream: title, Conversion: sp.Conversion}
+	for _, it := range items {
+		s := it.Stats
+		p := StatsPoint{Time: fmtTime(it.Time), Bps: int64(s.Bps), VideoFPS: int64(s.VideoFps), AudioFPS: int64(s.AudioFps),
+			Width: int64(s.Width), Height: int64(s.Height), Codecs: strings.Trim(s.VideoCodec+"/"+s.AudioCodec, "/"),
+			Viewers: int64(s.PlayCount), Bandwidth: int64(s.Bandwidth)}
+		out.Points = append(out.Points, p)
+		d.Points = append(d.Points, templates.QiniuStatsRow{Time: p.Time, Kbps: kbps(p.Bps), VideoFPS: p.VideoFPS, AudioFPS: p.AudioFPS,
+			Width: p.Width, Height: p.Height, Viewers: p.Viewers, BandwidthKbps: kbps(p.Bandwidth)})
+	}
+	text, err := templates.Render(templates.QiniuStats, d)
+	if err != nil {
+		return StatsOutput{}, "", err
+	}
+	return out, text, nil
+}
+
+// ---- record (saveas) and snapshot ----
+
+// RecordInput are qiniu_record_stream's arguments.
+type RecordInput struct {
+	StreamArg
+	RangeArg
+	Format          string `json:"format,omitempty" jsonschema:"enum=m3u8,enum=flv,enum=mp4,default=m3u8"`
+	Fname           string `json:"fname,omitempty" jsonschema_description:"File name (default random); a file of that name in the bucket is replaced"`
+	Notify          string `json:"notify,omitempty" jsonschema_description:"Callback URL (flv/mp4)"`
+	ExpireDays      *int   `json:"expire_days,omitempty" jsonschema:"minimum=-1" jsonschema_description:"ts segment days: 0 forever, -1 unchanged (fast)"`
+	DeleteAfterDays int    `json:"delete_after_days,omitempty" jsonschema:"minimum=0" jsonschema_description:"Output file days; 0 forever"`
+}
+
+// FileOutput is a saved replay or snapshot.
+type FileOutput struct {
+	Hub          string `json:"hub"`
+	Stream       string `json:"stream"`
+	Fname        string `json:"fname"`
+	Format       string `json:"format"`
+	Start        string `json:"start,omitempty"`
+	End          string `json:"end,omitempty"`
+	PersistentID string `json:"persistent_id,omitempty"`
+	Bucket       string `json:"bucket,omitempty"`
+	VodDomain    string `json:"vod_domain,omitempty"`
+	Note         string `json:"note,omitempty" jsonschema_description:"Set when the hub's bucket and VOD domain could not be read"`
+}
+
+type fileCard struct {
+	FileOutput
+	Heading    string
+	Conversion string
+}
+
+// fileResult completes a saved file with the hub's bucket and VOD domain
+// and renders its card.
+func (t *tools) fileResult(ctx context.Context, c *piliapi.Client, heading string, out FileOutput, conv string) (FileOutput, string, error) {
+	if h, err := c.GetHub(ctx, out.Hub); err == nil {
+		out.Bucket, out.VodDomain = h.StorageBucket, h.VodDomain
+	} else {
+		out.Note = "The file was saved, but reading the hub's bucket and VOD domain failed (" + err.Error() + "); qiniu_get_hub shows them."
+	}
+	text, err := templates.Render(templates.QiniuRecording, fileCard{FileOutput: out, Heading: heading, Conversion: conv})
+	if err != nil {
+		return FileOutput{}, "", err
+	}
+	return out, text, nil
+}
+
+func (t *tools) record(ctx context.Context, _ *toolkit.Call, in RecordInput) (FileOutput, string, error) {
+	sp, err := t.span(in.From, in.To, "")
+	if err != nil {
+		return FileOutput{}, "", err
+	}
+	c, hub, title, err := t.target(in.StreamArg)
+	if err != nil {
+		return FileOutput{}, "", err
+	}
+	format := in.Format
+	if format == "" {
+		format = "m3u8"
+	}
+	res, err := c.SaveAs(ctx, hub, title, piliapi.SaveAsOptions{Fname: in.Fname, Start: sp.FromUnix, End: sp.ToUnix, Format: format,
+		Notify: in.Notify, ExpireDays: in.ExpireDays, PersistentDeleteAfterDays: in.DeleteAfterDays})
+	if err != nil {
+		return FileOutput{}, "", notFound(err, hub, title)
+	}
+	out := FileOutput{Hub: hub, Stream: title, Fname: res.Fname, Format: format, Start: fmtTime(res.Start), End: fmtTime(res.End), PersistentID: res.PersistentID}
+	return t.fileResult(ctx, c, "🎞️ Replay saved", out, sp.Conversion)
+}
+
+// SnapshotInput are qiniu_snapshot_stream's arguments.
+type SnapshotInput struct {
+	StreamArg
+	At              string `json:"at,omitempty" jsonschema_description:"Moment to capture (default now); same forms as dates"`
+	Format          string `json:"format,omitempty" jsonschema:"enum=jpg,enum=png,default=jpg"`
+	Fname           string `json:"fname,omitempty" jsonschema_description:"File name (default random); a file of that name in the bucket is replaced"`
+	Notify          string `json:"notify,omitempty" jsonschema_description:"Callback URL; makes it async"`
+	DeleteAfterDays int    `json:"delete_after_days,omitempty" jsonschema:"minimum=0"`
+}
+
+func (t *tools) snapshot(ctx context.Context, _ *toolkit.Call, in SnapshotInput) (FileOutput, string, error) {
+	var at int64
+	if strings.TrimSpace(in.At) != "" {
+		u, err := t.instant("at", in.At, false)
+		if err != nil {
+			return FileOutput{}, "", err
+		}
+		at = u.Unix()
+	}
+	c, hub, title, err := t.target(in.StreamArg)
+	if err != nil {
+		return FileOutput{}, "", err
+	}
+	format := in.Format
+	if format == "" {
+		format = "jpg"
+	}
+	res, err := c.Snapshot(ctx, hub, title, piliapi.SnapshotOptions{Time: at, Fname: in.Fname, Format: format, Notify: in.Notify, DeleteAfterDays: in.DeleteAfterDays})
+	if err != nil {
+		return FileOutput{}, "", notFound(err, hub, title)
+	}
+	if at == 0 {
+		at = t.now().Unix()
+	}
+	out := FileOutput{Hub: hub, Stream: title, Fname: res.Fname, Format: format, Start: fmtTime(at), PersistentID: res.PersistentID}
+	return t.fileResult(ctx, c, "📸 Snapshot saved", out, "")
+}
+
+// ---- converts ----
+
+// ConvertsInput are qiniu_set_stream_converts' arguments.
+type ConvertsInput struct {
+	StreamArg
+	Profiles []string `json:"profiles" jsonschema:"required" jsonschema_description:"480p, 720p or wmt_<watermark template>; [] stops transcoding"`
+}
+
+func (t *tools) setConverts(ctx context.Context, _ *toolkit.Call, in ConvertsInput) (StreamView, string, error) {
+	for i, p := range in.Profiles {
+		if !profileRE.MatchString(p) {
+			return StreamView{}, "", toolkit.BadArg(fmt.Sprintf("profiles.%d", i), fmt.Sprintf("%q is not a transcode profile", p), "use 480p, 720p or wmt_<watermark template name>")
+		}
+	}
+	c, hub, title, err := t.target(in.StreamArg)
+	if err != nil {
+		return StreamView{}, "", err
+	}
+	if err := c.UpdateConverts(ctx, hub, title, nonNil(in.Profiles)); err != nil {
+		return StreamView{}, "", notFound(err, hub, title)
+	}
+	v, err := t.view(ctx, c, hub, title)
+	if err != nil {
+		return StreamView{}, "", fmt.Errorf("the profiles were set but reading the stream back failed: %w", err)
+	}
+	next := []string{"Takes effect when the publisher next starts pushing"}
+	if len(in.Profiles) > 0 {
+		next = append(next, "Play a rendition by appending @<profile> to a play URL, e.g. …/"+title+".m3u8@"+in.Profiles[0])
+	}
+	return cardResult("🎛️ Transcode profiles set", v, next...)
+}
