@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/mcp-media/mcp-media/internal/credentials"
@@ -38,7 +39,7 @@ func TestToolSchemaSnapshots(t *testing.T) {
 	update := os.Getenv("UPDATE_SNAPSHOTS") == "1"
 	seen := map[string]bool{}
 	for _, ts := range inv.Toolsets {
-		for _, tool := range ts.Tools {
+		for _, tool := range ts.Tools() {
 			seen[tool.Name+".json"] = true
 			got, err := json.MarshalIndent(tool.MCP(), "", "  ")
 			if err != nil {
@@ -83,7 +84,7 @@ func TestToolConventions(t *testing.T) {
 	inv := Inventory(testEnv())
 	names := map[string]bool{}
 	for _, ts := range inv.Toolsets {
-		for _, tool := range ts.Tools {
+		for _, tool := range ts.Tools() {
 			if names[tool.Name] {
 				t.Errorf("%s is declared twice", tool.Name)
 			}
@@ -91,17 +92,17 @@ func TestToolConventions(t *testing.T) {
 			if !toolName.MatchString(tool.Name) {
 				t.Errorf("%s does not follow <provider>_<verb>_<object>", tool.Name)
 			}
-			if tool.Toolset != ts.Name {
-				t.Errorf("%s says toolset %q but is in %q", tool.Name, tool.Toolset, ts.Name)
+			if ts.Provider != "" && !strings.HasPrefix(tool.Name, ts.Provider+"_") {
+				t.Errorf("%s is in %s, a toolset of provider %s: its name must start with %s_", tool.Name, ts.Name, ts.Provider, ts.Provider)
+			}
+			if err := tool.Check(); err != nil {
+				t.Errorf("%s: %v", tool.Name, err)
 			}
 			if tool.Description == "" || tool.Title == "" {
 				t.Errorf("%s needs a title and a description", tool.Name)
 			}
 			if tool.Annotations.ReadOnly && tool.Annotations.Destructive {
 				t.Errorf("%s cannot be both read-only and destructive", tool.Name)
-			}
-			if ts.Provider != "" && !tool.Annotations.OpenWorld {
-				t.Errorf("%s talks to %s but is not marked openWorld", tool.Name, ts.Provider)
 			}
 		}
 	}
@@ -170,7 +171,7 @@ func TestReadmeListsEveryTool(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, ts := range Inventory(testEnv()).Toolsets {
-		for _, tool := range ts.Tools {
+		for _, tool := range ts.Tools() {
 			if !bytes.Contains(readme, []byte("`"+tool.Name+"`")) {
 				t.Errorf("README.md does not list %s", tool.Name)
 			}

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/mcp-media/mcp-media/internal/clients/aiozapi"
-	"github.com/mcp-media/mcp-media/internal/providers"
 	"github.com/mcp-media/mcp-media/templates"
 	"github.com/mcp-media/mcp-media/tools/toolkit"
 )
@@ -22,43 +21,33 @@ const (
 
 // Toolsets returns the AIOZ toolsets.
 func Toolsets(env *toolkit.Env) []toolkit.Toolset {
-	t := &tools{env: env, now: time.Now, pollEvery: 5 * time.Second}
+	t := &tools{env: env, client: toolkit.NewClient(env, "aioz", newClient), now: time.Now, pollEvery: 5 * time.Second}
 	if env.Sandbox {
 		t.pollEvery = 500 * time.Millisecond
 	}
 	return []toolkit.Toolset{
-		{Name: ToolsetMedia, Provider: "aioz", Default: true, Description: "AIOZ Stream: upload, list, search and manage media",
-			Tools: t.mediaTools()},
-		{Name: ToolsetCaptions, Provider: "aioz", Default: true, Description: "AIOZ Stream: chapters (WebVTT per language)",
-			Tools: t.chapterTools()},
-		{Name: ToolsetAnalytics, Provider: "aioz", Default: true, Description: "AIOZ Stream: metrics, breakdowns, time series, usage and reports",
-			Tools: t.analyticsTools()},
+		toolkit.NewToolset(toolkit.ToolsetSpec{Name: ToolsetMedia, Provider: "aioz", Default: true,
+			Description: "AIOZ Stream: upload, list, search and manage media"}, t.mediaTools()...),
+		toolkit.NewToolset(toolkit.ToolsetSpec{Name: ToolsetCaptions, Provider: "aioz", Default: true,
+			Description: "AIOZ Stream: chapters (WebVTT per language)"}, t.chapterTools()...),
+		toolkit.NewToolset(toolkit.ToolsetSpec{Name: ToolsetAnalytics, Provider: "aioz", Default: true,
+			Description: "AIOZ Stream: metrics, breakdowns, time series, usage and reports"}, t.analyticsTools()...),
 	}
 }
 
 type tools struct {
 	env       *toolkit.Env
+	client    toolkit.Client[*aiozapi.Client]
 	now       func() time.Time
 	pollEvery time.Duration
 }
 
-// client builds an API client from the configured keys.
-func (t *tools) client() (*aiozapi.Client, string, error) {
-	cr, err := t.env.Creds.Load("aioz")
-	if err != nil {
-		return nil, "", err
-	}
-	p, _ := providers.ByID("aioz")
-	base := p.Endpoint("api", t.env.Getenv)
+// newClient builds an API client from the keys configured at call time.
+func newClient(b toolkit.Binding) *aiozapi.Client {
 	return aiozapi.New(aiozapi.Config{
-		BaseURL: base, PublicKey: cr.Get("public_key"), SecretKey: cr.Get("secret_key"),
-		HTTP: t.env.HTTP, Redact: t.env.Redact, Log: t.env.Log,
-	}), base, nil
-}
-
-// spec declares a aioz tool (see toolkit.Remote).
-func spec(name, title, toolset, desc string, a toolkit.Annotations) toolkit.Spec {
-	return toolkit.Remote("aioz", name, title, toolset, desc, a)
+		BaseURL: b.Endpoint("api"), PublicKey: b.Key("public_key"), SecretKey: b.Key("secret_key"),
+		HTTP: b.HTTP, Redact: b.Redact, Log: b.Log,
+	})
 }
 
 // event renders one of the seed-001 media event templates.

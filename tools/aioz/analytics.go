@@ -17,16 +17,36 @@ import (
 func (t *tools) analyticsTools() []toolkit.Tool {
 	ro := toolkit.Annotations{ReadOnly: true, Idempotent: true}
 	return []toolkit.Tool{
-		toolkit.New(spec("aioz_get_metric", "Aggregated metric", ToolsetAnalytics,
-			"One number for a metric over a time range (e.g. view count, watch_time sum), with optional filters.", ro), t.metric),
-		toolkit.New(spec("aioz_get_metric_breakdown", "Metric breakdown", ToolsetAnalytics,
-			"A metric per country, device type, OS, browser, continent, media or media type.", ro), t.breakdown),
-		toolkit.New(spec("aioz_get_metric_timeseries", "Metric time series", ToolsetAnalytics,
-			"A metric per hour or day over a time range.", ro), t.timeseries),
-		toolkit.New(spec("aioz_get_usage_data", "Delivery usage", ToolsetAnalytics,
-			"Hourly data delivery (legacy /analytics/data) over a time range.", ro), t.usage),
-		toolkit.New(spec("aioz_analytics_report", "Analytics report", ToolsetAnalytics,
-			"Watch time sum and view count plus the device type, OS, country and browser breakdowns, in one call.", ro), t.report),
+		toolkit.New(toolkit.Spec{
+			Name:        "aioz_get_metric",
+			Title:       "Aggregated metric",
+			Description: "One number for a metric over a time range (e.g. view count, watch_time sum), with optional filters.",
+			Annotations: ro,
+		}, t.metric),
+		toolkit.New(toolkit.Spec{
+			Name:        "aioz_get_metric_breakdown",
+			Title:       "Metric breakdown",
+			Description: "A metric per country, device type, OS, browser, continent, media or media type.",
+			Annotations: ro,
+		}, t.breakdown),
+		toolkit.New(toolkit.Spec{
+			Name:        "aioz_get_metric_timeseries",
+			Title:       "Metric time series",
+			Description: "A metric per hour or day over a time range.",
+			Annotations: ro,
+		}, t.timeseries),
+		toolkit.New(toolkit.Spec{
+			Name:        "aioz_get_usage_data",
+			Title:       "Delivery usage",
+			Description: "Hourly data delivery (legacy /analytics/data) over a time range.",
+			Annotations: ro,
+		}, t.usage),
+		toolkit.New(toolkit.Spec{
+			Name:        "aioz_analytics_report",
+			Title:       "Analytics report",
+			Description: "Watch time sum and view count plus the device type, OS, country and browser breakdowns, in one call.",
+			Annotations: ro,
+		}, t.report),
 	}
 }
 
@@ -85,7 +105,7 @@ func (t *tools) start(w When) (TimeRange, *aiozapi.Client, error) {
 	if err != nil {
 		return TimeRange{}, nil, err
 	}
-	client, _, err := t.client()
+	client, err := t.client.Get()
 	return tr, client, err
 }
 

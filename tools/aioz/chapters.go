@@ -15,15 +15,23 @@ import (
 
 func (t *tools) chapterTools() []toolkit.Tool {
 	return []toolkit.Tool{
-		toolkit.New(spec("aioz_add_chapter", "Add chapters", ToolsetCaptions,
-			"Attach a WebVTT chapter file to a media for one language (BCP 47 tag). Give vtt_path or vtt_text. One chapter file per language.",
-			toolkit.Annotations{}), t.addChapter),
-		toolkit.New(spec("aioz_list_chapters", "List chapters", ToolsetCaptions,
-			"Chapter files of a media, per language.",
-			toolkit.Annotations{ReadOnly: true, Idempotent: true}), t.listChapters),
-		toolkit.New(spec("aioz_delete_chapter", "Delete chapters", ToolsetCaptions,
-			"Remove a media's chapter file for one language.",
-			toolkit.Annotations{Destructive: true, Idempotent: true}), t.deleteChapter),
+		toolkit.New(toolkit.Spec{
+			Name:        "aioz_add_chapter",
+			Title:       "Add chapters",
+			Description: "Attach a WebVTT chapter file to a media for one language (BCP 47 tag). Give vtt_path or vtt_text. One chapter file per language.",
+		}, t.addChapter),
+		toolkit.New(toolkit.Spec{
+			Name:        "aioz_list_chapters",
+			Title:       "List chapters",
+			Description: "Chapter files of a media, per language.",
+			Annotations: toolkit.Annotations{ReadOnly: true, Idempotent: true},
+		}, t.listChapters),
+		toolkit.New(toolkit.Spec{
+			Name:        "aioz_delete_chapter",
+			Title:       "Delete chapters",
+			Description: "Remove a media's chapter file for one language.",
+			Annotations: toolkit.Annotations{Destructive: true, Idempotent: true},
+		}, t.deleteChapter),
 	}
 }
 
@@ -70,7 +78,7 @@ func (t *tools) addChapter(ctx context.Context, c *toolkit.Call, in AddChapterIn
 	if err != nil {
 		return ChapterOutput{}, "", toolkit.BadArg(arg, err.Error(), "")
 	}
-	client, _, err := t.client()
+	client, err := t.client.Get()
 	if err != nil {
 		return ChapterOutput{}, "", err
 	}
@@ -109,7 +117,7 @@ type ChapterListOutput struct {
 }
 
 func (t *tools) listChapters(ctx context.Context, c *toolkit.Call, in ListChaptersInput) (ChapterListOutput, string, error) {
-	client, _, err := t.client()
+	client, err := t.client.Get()
 	if err != nil {
 		return ChapterListOutput{}, "", err
 	}
@@ -139,7 +147,7 @@ type DeleteChapterOutput struct {
 }
 
 func (t *tools) deleteChapter(ctx context.Context, c *toolkit.Call, in DeleteChapterInput) (DeleteChapterOutput, string, error) {
-	client, _, err := t.client()
+	client, err := t.client.Get()
 	if err != nil {
 		return DeleteChapterOutput{}, "", err
 	}

@@ -18,30 +18,53 @@ import (
 func (t *tools) mediaTools() []toolkit.Tool {
 	return []toolkit.Tool{
 		t.uploadTool(),
-		toolkit.New(spec("aioz_create_media", "Create a media object", ToolsetMedia,
-			"Create an empty media object (then upload parts). Custom qualities are priced first with /media/cost and blocked when the balance is insufficient; h265+mpegts is warned about.",
-			toolkit.Annotations{}), t.createMedia),
-		toolkit.New(spec("aioz_get_transcode_cost", "Transcode cost", ToolsetMedia,
-			"Price of transcoding a media of the given length into the given qualities, and whether the balance covers it.",
-			toolkit.Annotations{ReadOnly: true, Idempotent: true}), t.transcodeCost),
-		toolkit.New(spec("aioz_list_media", "List or search media", ToolsetMedia,
-			"List media with filters and paging; `search` matches titles (find a video by name).",
-			toolkit.Annotations{ReadOnly: true, Idempotent: true}), t.listMedia),
-		toolkit.New(spec("aioz_get_media", "Get media", ToolsetMedia,
-			"One media object: status, renditions and streaming links (HLS/DASH/MP4/thumbnail/embed).",
-			toolkit.Annotations{ReadOnly: true, Idempotent: true}), t.getMedia),
-		toolkit.New(spec("aioz_update_media", "Update media", ToolsetMedia,
-			"Change title, description, visibility, tags, metadata or player theme; omitted fields stay unchanged.",
-			toolkit.Annotations{Idempotent: true}), t.updateMedia),
-		toolkit.New(spec("aioz_delete_media", "Delete media", ToolsetMedia,
-			"Delete a media object and its renditions. Cannot be undone.",
-			toolkit.Annotations{Destructive: true, Idempotent: true}), t.deleteMedia),
-		toolkit.New(spec("aioz_set_media_thumbnail", "Set media thumbnail", ToolsetMedia,
-			"Upload a local .png or .jpg as the media's thumbnail.",
-			toolkit.Annotations{Destructive: true, Idempotent: true}), t.setThumbnail),
-		toolkit.New(spec("aioz_wait_for_media", "Wait for transcoding", ToolsetMedia,
-			"Poll a media until transcoding is done or failed (progress on each change) and render the matching encoding event card with links.",
-			toolkit.Annotations{ReadOnly: true, Idempotent: true}), t.waitForMedia),
+		toolkit.New(toolkit.Spec{
+			Name:        "aioz_create_media",
+			Title:       "Create a media object",
+			Description: "Create an empty media object (then upload parts). Custom qualities are priced first with /media/cost and blocked when the balance is insufficient; h265+mpegts is warned about.",
+		}, t.createMedia),
+		toolkit.New(toolkit.Spec{
+			Name:        "aioz_get_transcode_cost",
+			Title:       "Transcode cost",
+			Description: "Price of transcoding a media of the given length into the given qualities, and whether the balance covers it.",
+			Annotations: toolkit.Annotations{ReadOnly: true, Idempotent: true},
+		}, t.transcodeCost),
+		toolkit.New(toolkit.Spec{
+			Name:        "aioz_list_media",
+			Title:       "List or search media",
+			Description: "List media with filters and paging; `search` matches titles (find a video by name).",
+			Annotations: toolkit.Annotations{ReadOnly: true, Idempotent: true},
+		}, t.listMedia),
+		toolkit.New(toolkit.Spec{
+			Name:        "aioz_get_media",
+			Title:       "Get media",
+			Description: "One media object: status, renditions and streaming links (HLS/DASH/MP4/thumbnail/embed).",
+			Annotations: toolkit.Annotations{ReadOnly: true, Idempotent: true},
+		}, t.getMedia),
+		toolkit.New(toolkit.Spec{
+			Name:        "aioz_update_media",
+			Title:       "Update media",
+			Description: "Change title, description, visibility, tags, metadata or player theme; omitted fields stay unchanged.",
+			Annotations: toolkit.Annotations{Idempotent: true},
+		}, t.updateMedia),
+		toolkit.New(toolkit.Spec{
+			Name:        "aioz_delete_media",
+			Title:       "Delete media",
+			Description: "Delete a media object and its renditions. Cannot be undone.",
+			Annotations: toolkit.Annotations{Destructive: true, Idempotent: true},
+		}, t.deleteMedia),
+		toolkit.New(toolkit.Spec{
+			Name:        "aioz_set_media_thumbnail",
+			Title:       "Set media thumbnail",
+			Description: "Upload a local .png or .jpg as the media's thumbnail.",
+			Annotations: toolkit.Annotations{Destructive: true, Idempotent: true},
+		}, t.setThumbnail),
+		toolkit.New(toolkit.Spec{
+			Name:        "aioz_wait_for_media",
+			Title:       "Wait for transcoding",
+			Description: "Poll a media until transcoding is done or failed (progress on each change) and render the matching encoding event card with links.",
+			Annotations: toolkit.Annotations{ReadOnly: true, Idempotent: true},
+		}, t.waitForMedia),
 	}
 }
 
@@ -198,7 +221,7 @@ func (t *tools) createMedia(ctx context.Context, c *toolkit.Call, in CreateInput
 	if err != nil {
 		return MediaOutput{}, "", err
 	}
-	client, _, err := t.client()
+	client, err := t.client.Get()
 	if err != nil {
 		return MediaOutput{}, "", err
 	}
@@ -233,7 +256,7 @@ type CostOutput struct {
 }
 
 func (t *tools) transcodeCost(ctx context.Context, c *toolkit.Call, in CostInput) (CostOutput, string, error) {
-	client, _, err := t.client()
+	client, err := t.client.Get()
 	if err != nil {
 		return CostOutput{}, "", err
 	}
@@ -287,7 +310,7 @@ func (t *tools) listMedia(ctx context.Context, c *toolkit.Call, in ListInput) (L
 			return ListOutput{}, "", toolkit.BadArg(fmt.Sprintf("status.%d", i), fmt.Sprintf("%q is not a media status", s), "use new, transcoding, done, fail or deleted")
 		}
 	}
-	client, _, err := t.client()
+	client, err := t.client.Get()
 	if err != nil {
 		return ListOutput{}, "", err
 	}
@@ -324,7 +347,7 @@ type MediaIDInput struct {
 }
 
 func (t *tools) getMedia(ctx context.Context, c *toolkit.Call, in MediaIDInput) (MediaOutput, string, error) {
-	client, _, err := t.client()
+	client, err := t.client.Get()
 	if err != nil {
 		return MediaOutput{}, "", err
 	}
@@ -351,7 +374,7 @@ func (t *tools) updateMedia(ctx context.Context, c *toolkit.Call, in UpdateInput
 	if in.Title == nil && in.Description == nil && in.IsPublic == nil && in.Tags == nil && in.Metadata == nil && in.PlayerThemeID == "" {
 		return MediaOutput{}, "", toolkit.BadArg("arguments", "nothing to change", "give at least one of title, description, is_public, tags, metadata, player_theme_id")
 	}
-	client, _, err := t.client()
+	client, err := t.client.Get()
 	if err != nil {
 		return MediaOutput{}, "", err
 	}
@@ -373,7 +396,7 @@ type DeleteOutput struct {
 }
 
 func (t *tools) deleteMedia(ctx context.Context, c *toolkit.Call, in MediaIDInput) (DeleteOutput, string, error) {
-	client, _, err := t.client()
+	client, err := t.client.Get()
 	if err != nil {
 		return DeleteOutput{}, "", err
 	}
@@ -407,7 +430,7 @@ func (t *tools) setThumbnail(ctx context.Context, c *toolkit.Call, in ThumbnailI
 	if !isPNG && !isJPEG {
 		return MediaOutput{}, "", toolkit.BadArg("image_path", "the file's content is neither PNG nor JPEG", "export the image as PNG or JPEG")
 	}
-	client, _, err := t.client()
+	client, err := t.client.Get()
 	if err != nil {
 		return MediaOutput{}, "", err
 	}
@@ -435,7 +458,7 @@ type WaitOutput struct {
 }
 
 func (t *tools) waitForMedia(ctx context.Context, c *toolkit.Call, in WaitInput) (WaitOutput, string, error) {
-	client, _, err := t.client()
+	client, err := t.client.Get()
 	if err != nil {
 		return WaitOutput{}, "", err
 	}

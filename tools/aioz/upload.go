@@ -54,9 +54,11 @@ type ChunkOutput struct {
 }
 
 func (t *tools) uploadTool() toolkit.Tool {
-	return toolkit.New(spec("aioz_upload_media", "Upload media to AIOZ Stream", ToolsetMedia,
-		"Upload a local video/audio file: create → chunked parts (MD5 each) → complete. Streams from disk, reports progress per chunk, resumes an interrupted upload of the same file (only missing chunks are re-sent). Returns the seed's Upload Complete card.",
-		toolkit.Annotations{}), t.upload)
+	return toolkit.New(toolkit.Spec{
+		Name:        "aioz_upload_media",
+		Title:       "Upload media to AIOZ Stream",
+		Description: "Upload a local video/audio file: create → chunked parts (MD5 each) → complete. Streams from disk, reports progress per chunk, resumes an interrupted upload of the same file (only missing chunks are re-sent). Returns the seed's Upload Complete card.",
+	}, t.upload)
 }
 
 func (t *tools) upload(ctx context.Context, c *toolkit.Call, in UploadInput) (UploadOutput, string, error) {
@@ -81,7 +83,7 @@ func (t *tools) upload(ctx context.Context, c *toolkit.Call, in UploadInput) (Up
 	if err != nil {
 		return out, "", err
 	}
-	client, base, err := t.client()
+	client, err := t.client.Get()
 	if err != nil {
 		return out, "", err
 	}
@@ -92,7 +94,7 @@ func (t *tools) upload(ctx context.Context, c *toolkit.Call, in UploadInput) (Up
 	}
 
 	up := &aiozapi.Upload{
-		Client: client, Path: info.Path, ChunkSize: chunk, Endpoint: base,
+		Client: client, Path: info.Path, ChunkSize: chunk, Endpoint: client.BaseURL(),
 		Create: aiozapi.CreateMediaRequest{Title: title, Type: typ, Description: in.Description,
 			IsPublic: in.IsPublic, Tags: in.Tags, Metadata: in.Metadata, Qualities: qualities},
 	}

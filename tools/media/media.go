@@ -25,23 +25,21 @@ const ProvidersTool = "media_providers"
 
 // Toolset returns the media toolset.
 func Toolset(env *toolkit.Env) toolkit.Toolset {
-	return toolkit.Toolset{
+	return toolkit.NewToolset(toolkit.ToolsetSpec{
 		Name:        "media",
 		Description: "Provider status and configuration help",
 		Default:     true,
-		Tools: []toolkit.Tool{
-			toolkit.New(toolkit.Spec{
-				Name:        ProvidersTool,
-				Title:       "Media providers",
-				Description: "Which media clouds are configured (keyring, environment or sandbox) and the command that configures the others. Never shows a key.",
-				Toolset:     "media",
-				Annotations: toolkit.Annotations{ReadOnly: true, Idempotent: true},
-			}, func(ctx context.Context, c *toolkit.Call, _ ProvidersInput) (ProvidersOutput, string, error) {
-				out := ProvidersOutput{Providers: env.Creds.StatusAll(), Sandbox: env.Sandbox}
-				text, err := templates.Render("media/providers", out)
-				return out, text, err
-			}),
-			eventsTool(env),
-		},
-	}
+	},
+		toolkit.New(toolkit.Spec{
+			Name:        ProvidersTool,
+			Title:       "Media providers",
+			Description: "Which media clouds are configured (keyring, environment or sandbox) and the command that configures the others. Never shows a key.",
+			Annotations: toolkit.Annotations{ReadOnly: true, Idempotent: true},
+		}, func(ctx context.Context, c *toolkit.Call, _ ProvidersInput) (ProvidersOutput, string, error) {
+			out := ProvidersOutput{Providers: env.Creds.StatusAll(), Sandbox: env.Sandbox}
+			text, err := templates.Render("media/providers", out)
+			return out, text, err
+		}),
+		eventsTool(env),
+	)
 }

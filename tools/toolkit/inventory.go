@@ -6,15 +6,6 @@ import (
 	"strings"
 )
 
-// Toolset is a named group of tools, the unit users switch on and off.
-type Toolset struct {
-	Name        string
-	Description string
-	Provider    string // "" for provider-independent toolsets
-	Default     bool   // on when --toolsets is not given
-	Tools       []Tool
-}
-
 // Inventory is every toolset the binary knows.
 type Inventory struct {
 	Toolsets []Toolset
@@ -75,7 +66,7 @@ func (inv Inventory) Select(sel Selection) ([]Tool, error) {
 	seen := map[string]bool{}
 	var out []Tool
 	for _, ts := range chosen {
-		for _, t := range ts.Tools {
+		for _, t := range ts.Tools() {
 			if seen[t.Name] || (sel.ReadOnly && !t.Annotations.ReadOnly) {
 				continue
 			}

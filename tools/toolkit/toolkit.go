@@ -18,7 +18,6 @@ import (
 	"github.com/invopop/jsonschema"
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
-	sjs "github.com/santhosh-tekuri/jsonschema/v6"
 )
 
 // Annotations are the MCP tool hints; set every one truthfully.
@@ -29,24 +28,25 @@ type Annotations struct {
 	OpenWorld   bool // talks to a provider outside this process
 }
 
-// Spec is what a tool author writes besides the handler.
+// Spec is what a tool author writes besides the handler. The toolset and
+// provider are not part of it: NewToolset stamps them.
 type Spec struct {
 	Name        string
 	Title       string
 	Description string
-	Toolset     string
-	// Provider is the provider id the tool needs credentials for ("" for
-	// provider-independent tools such as media_providers).
-	Provider    string
 	Annotations Annotations
 }
 
 // Tool is a declared tool: its MCP definition and its handler.
 type Tool struct {
 	Spec
+	// Toolset and Provider are stamped by NewToolset; Provider is "" for
+	// provider-independent tools such as media_providers.
+	Toolset      string
+	Provider     string
 	InputSchema  json.RawMessage
 	OutputSchema json.RawMessage
-	validator    *sjs.Schema
+	schemas      *schemas
 	handle       func(ctx context.Context, c *Call, args json.RawMessage) (any, string, error)
 }
 
@@ -55,20 +55,17 @@ type Tool struct {
 // indented JSON".
 type Handler[In, Out any] func(ctx context.Context, c *Call, in In) (Out, string, error)
 
-// New declares a tool. It panics on a schema that cannot be generated or
-// compiled: that is a programming error caught by the snapshot test.
+// New declares a tool. Its schemas are generated now and compiled on first
+// use; a schema that cannot be compiled is a programming error caught by
+// the snapshot test (Tool.Check).
 func New[In, Out any](spec Spec, h Handler[In, Out]) Tool {
 	in := SchemaFor[In](true)
 	out := SchemaFor[Out](false)
-	v, err := compile(spec.Name, in)
-	if err != nil {
-		panic(fmt.Sprintf("tool %s: input schema: %v", spec.Name, err))
-	}
 	return Tool{
 		Spec:         spec,
 		InputSchema:  in,
 		OutputSchema: out,
-		validator:    v,
+		schemas:      &schemas{name: spec.Name, in: in, out: out},
 		handle: func(ctx context.Context, c *Call, raw json.RawMessage) (any, string, error) {
 			var input In
 			if err := decodeArgs(raw, &input); err != nil {
@@ -108,19 +105,6 @@ func SchemaFor[T any](input bool) json.RawMessage {
 	return b
 }
 
-func compile(name string, schema json.RawMessage) (*sjs.Schema, error) {
-	doc, err := sjs.UnmarshalJSON(bytes.NewReader(schema))
-	if err != nil {
-		return nil, err
-	}
-	c := sjs.NewCompiler()
-	url := "mem:///" + name + ".json"
-	if err := c.AddResource(url, doc); err != nil {
-		return nil, err
-	}
-	return c.Compile(url)
-}
-
 // MCP returns the tool definition for tools/list. It is built with
 // NewToolWithRawSchema: mcp-go refuses a tool that has both a structured and
 // a raw input schema.
@@ -149,7 +133,12 @@ func (t Tool) Run(ctx context.Context, c *Call, raw json.RawMessage) (res *mcp.C
 	if len(bytes.TrimSpace(raw)) == 0 || string(bytes.TrimSpace(raw)) == "null" {
 		raw = json.RawMessage("{}")
 	}
-	if err := t.validate(raw); err != nil {
+	s, err := t.schemas.get()
+	if err != nil {
+		return c.errorResult(err)
+	}
+	raw, err = s.prepare(raw)
+	if err != nil {
 		return c.errorResult(err)
 	}
 	out, text, err := t.handle(ctx, c, raw)
@@ -161,16 +150,25 @@ func (t Tool) Run(ctx context.Context, c *Call, raw json.RawMessage) (res *mcp.C
 		return c.errorResult(fmt.Errorf("encoding result: %w", err))
 	}
 	structured = c.env.Redact.Bytes(structured)
+	var sc any
+	if err := json.Unmarshal(structured, &sc); err != nil {
+		return c.errorResult(fmt.Errorf("encoding result: %w", err))
+	}
+	sc = emptyCollections(sc, s.outTree)
+	if c.env.Sandbox {
+		// The sandbox is where newcomers and our own demo meet every tool:
+		// a result that breaks its declared schema is a bug to report.
+		if err := s.checkOutput(sc); err != nil {
+			return c.errorResult(err)
+		}
+	}
 	if text == "" {
-		var buf bytes.Buffer
-		_ = json.Indent(&buf, structured, "", "  ")
-		text = buf.String()
+		b, _ := json.MarshalIndent(sc, "", "  ")
+		text = string(b)
 	}
 	if c.env.Sandbox {
 		text = strings.TrimRight(text, "\n") + "\n\n_Sandbox result: built-in fake provider, no real account was touched._"
 	}
-	var sc any
-	_ = json.Unmarshal(structured, &sc)
 	return &mcp.CallToolResult{
 		Content:           []mcp.Content{mcp.NewTextContent(c.env.Redact.String(text))},
 		StructuredContent: sc,
@@ -190,25 +188,6 @@ func (t Tool) Handler(env *Env) server.ToolHandlerFunc {
 		}
 		return t.Run(ctx, env.newCall(ctx, token), raw), nil
 	}
-}
-
-func (t Tool) validate(raw json.RawMessage) error {
-	inst, err := sjs.UnmarshalJSON(bytes.NewReader(raw))
-	if err != nil {
-		return &ArgError{Arg: "arguments", Problem: "are not valid JSON: " + err.Error(), Fix: "send a JSON object"}
-	}
-	if _, ok := inst.(map[string]any); !ok {
-		return &ArgError{Arg: "arguments", Problem: "must be a JSON object", Fix: "send an object such as {\"media_id\": \"...\"}"}
-	}
-	err = t.validator.Validate(inst)
-	if err == nil {
-		return nil
-	}
-	var ve *sjs.ValidationError
-	if errors.As(err, &ve) {
-		return fromValidation(ve, t.InputSchema)
-	}
-	return &ArgError{Arg: "arguments", Problem: err.Error()}
 }
 
 // decodeArgs decodes validated arguments. Unknown fields were already refused
@@ -259,11 +238,4 @@ func ResultText(res *mcp.CallToolResult) string {
 		}
 	}
 	return b.String()
-}
-
-// Remote declares the Spec of a tool that calls provider's API: such a
-// tool always reaches outside the process, so OpenWorld is set.
-func Remote(provider, name, title, toolset, desc string, a Annotations) Spec {
-	a.OpenWorld = true
-	return Spec{Name: name, Title: title, Toolset: toolset, Provider: provider, Description: desc, Annotations: a}
 }

@@ -56,6 +56,10 @@ func New(cfg Config) *Client {
 	}}
 }
 
+// BaseURL is the API base URL the client talks to (it tells accounts and
+// servers apart in upload resume keys).
+func (c *Client) BaseURL() string { return c.http.BaseURL }
+
 func decodeError(status int, body []byte) (string, string) {
 	var e struct {
 		Status  string `json:"status"`

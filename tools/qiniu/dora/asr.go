@@ -17,18 +17,29 @@ import (
 
 func (t *tools) asrTools() []toolkit.Tool {
 	return []toolkit.Tool{
-		toolkit.New(spec("qiniu_transcribe_short", "Transcribe a short clip", ToolsetASR,
-			"Transcribe a clip of at most 60 s and 20 MB (URL or local file) with Qiniu short speech recognition.",
-			toolkit.Annotations{ReadOnly: true, Idempotent: true}), t.transcribeShort),
-		toolkit.New(spec("qiniu_transcribe_long", "Transcribe a long recording", ToolsetASR,
-			"Transcribe a recording by URL into timed sentences with speakers; waits with progress unless wait is false.",
-			toolkit.Annotations{}), t.transcribeLong),
-		toolkit.New(spec("qiniu_get_transcription", "Read a long transcription", ToolsetASR,
-			"Read a long transcription task's status and result; optionally save it as a WebVTT file.",
-			toolkit.Annotations{Idempotent: true}), t.getTranscription),
-		toolkit.New(spec("qiniu_transcribe_realtime", "Transcribe in real time", ToolsetASR,
-			"Stream a local audio/video file or a live stream URL to Qiniu realtime speech recognition; partial results arrive as progress.",
-			toolkit.Annotations{ReadOnly: true, Idempotent: true}), t.transcribeRealtime),
+		toolkit.New(toolkit.Spec{
+			Name:        "qiniu_transcribe_short",
+			Title:       "Transcribe a short clip",
+			Description: "Transcribe a clip of at most 60 s and 20 MB (URL or local file) with Qiniu short speech recognition.",
+			Annotations: toolkit.Annotations{ReadOnly: true, Idempotent: true},
+		}, t.transcribeShort),
+		toolkit.New(toolkit.Spec{
+			Name:        "qiniu_transcribe_long",
+			Title:       "Transcribe a long recording",
+			Description: "Transcribe a recording by URL into timed sentences with speakers; waits with progress unless wait is false.",
+		}, t.transcribeLong),
+		toolkit.New(toolkit.Spec{
+			Name:        "qiniu_get_transcription",
+			Title:       "Read a long transcription",
+			Description: "Read a long transcription task's status and result; optionally save it as a WebVTT file.",
+			Annotations: toolkit.Annotations{Idempotent: true},
+		}, t.getTranscription),
+		toolkit.New(toolkit.Spec{
+			Name:        "qiniu_transcribe_realtime",
+			Title:       "Transcribe in real time",
+			Description: "Stream a local audio/video file or a live stream URL to Qiniu realtime speech recognition; partial results arrive as progress.",
+			Annotations: toolkit.Annotations{ReadOnly: true, Idempotent: true},
+		}, t.transcribeRealtime),
 	}
 }
 
@@ -112,7 +123,7 @@ func (t *tools) transcribeShort(ctx context.Context, c *toolkit.Call, in ShortIn
 	if (in.URL == "") == (in.Path == "") {
 		return ShortOutput{}, "", toolkit.BadArg("url", "give exactly one of `url` and `path`", "")
 	}
-	client, err := t.newClient()
+	client, err := t.client.Get()
 	if err != nil {
 		return ShortOutput{}, "", err
 	}
@@ -194,7 +205,7 @@ func (t *tools) transcribeLong(ctx context.Context, c *toolkit.Call, in LongInpu
 	if err := doraapi.CheckHotWords("hot_words", in.HotWords, true); err != nil {
 		return TranscriptionOutput{}, "", argErr(err)
 	}
-	client, err := t.newClient()
+	client, err := t.client.Get()
 	if err != nil {
 		return TranscriptionOutput{}, "", err
 	}
@@ -351,7 +362,7 @@ func (t *tools) getTranscription(ctx context.Context, c *toolkit.Call, in GetTra
 		return TranscriptionOutput{}, "", err
 	}
 	id := strings.TrimSpace(in.TaskID)
-	client, err := t.newClient()
+	client, err := t.client.Get()
 	if err != nil {
 		return TranscriptionOutput{}, "", err
 	}
@@ -408,7 +419,7 @@ func (t *tools) transcribeRealtime(ctx context.Context, c *toolkit.Call, in Real
 	if (in.URL == "") == (in.Path == "") {
 		return RealtimeOutput{}, "", toolkit.BadArg("path", "give exactly one of `path` and `url`", "")
 	}
-	client, err := t.newClient()
+	client, err := t.client.Get()
 	if err != nil {
 		return RealtimeOutput{}, "", err
 	}

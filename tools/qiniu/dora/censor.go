@@ -15,15 +15,23 @@ import (
 
 func (t *tools) censorTools() []toolkit.Tool {
 	return []toolkit.Tool{
-		toolkit.New(spec("qiniu_censor_image", "Moderate an image", ToolsetCensor,
-			"Moderate an image (URL or local file) for politics, porn, ads, violence and more; answers pass, review or block.",
-			toolkit.Annotations{ReadOnly: true, Idempotent: true}), t.censorImage),
-		toolkit.New(spec("qiniu_censor_audio", "Moderate an audio file", ToolsetCensor,
-			"Moderate an audio file by URL; waits for the verdict and risky segments unless wait is false.",
-			toolkit.Annotations{}), t.censorAudio),
-		toolkit.New(spec("qiniu_get_audio_censor_result", "Read an audio moderation", ToolsetCensor,
-			"Read an audio moderation task's verdict and risky segments.",
-			toolkit.Annotations{ReadOnly: true, Idempotent: true}), t.getAudioCensor),
+		toolkit.New(toolkit.Spec{
+			Name:        "qiniu_censor_image",
+			Title:       "Moderate an image",
+			Description: "Moderate an image (URL or local file) for politics, porn, ads, violence and more; answers pass, review or block.",
+			Annotations: toolkit.Annotations{ReadOnly: true, Idempotent: true},
+		}, t.censorImage),
+		toolkit.New(toolkit.Spec{
+			Name:        "qiniu_censor_audio",
+			Title:       "Moderate an audio file",
+			Description: "Moderate an audio file by URL; waits for the verdict and risky segments unless wait is false.",
+		}, t.censorAudio),
+		toolkit.New(toolkit.Spec{
+			Name:        "qiniu_get_audio_censor_result",
+			Title:       "Read an audio moderation",
+			Description: "Read an audio moderation task's verdict and risky segments.",
+			Annotations: toolkit.Annotations{ReadOnly: true, Idempotent: true},
+		}, t.getAudioCensor),
 	}
 }
 
@@ -66,7 +74,7 @@ func (t *tools) censorImage(ctx context.Context, c *toolkit.Call, in ImageInput)
 	if _, err := doraapi.CheckImageSource(in.URL, in.Path); err != nil {
 		return ImageOutput{}, "", argErr(err)
 	}
-	client, err := t.newClient()
+	client, err := t.client.Get()
 	if err != nil {
 		return ImageOutput{}, "", err
 	}
@@ -123,7 +131,7 @@ type AudioCensorOutput struct {
 }
 
 func (t *tools) censorAudio(ctx context.Context, c *toolkit.Call, in AudioInput) (AudioCensorOutput, string, error) {
-	client, err := t.newClient()
+	client, err := t.client.Get()
 	if err != nil {
 		return AudioCensorOutput{}, "", err
 	}
@@ -244,7 +252,7 @@ type GetAudioCensorInput struct {
 }
 
 func (t *tools) getAudioCensor(ctx context.Context, c *toolkit.Call, in GetAudioCensorInput) (AudioCensorOutput, string, error) {
-	client, err := t.newClient()
+	client, err := t.client.Get()
 	if err != nil {
 		return AudioCensorOutput{}, "", err
 	}

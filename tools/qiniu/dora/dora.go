@@ -22,7 +22,6 @@ import (
 	"time"
 
 	"github.com/mcp-media/mcp-media/internal/clients/qiniu/doraapi"
-	"github.com/mcp-media/mcp-media/internal/providers"
 	"github.com/mcp-media/mcp-media/internal/redact"
 	"github.com/mcp-media/mcp-media/internal/webvtt"
 	"github.com/mcp-media/mcp-media/templates"
@@ -51,7 +50,7 @@ func Toolsets(env *toolkit.Env) []toolkit.Toolset {
 }
 
 func newTools(env *toolkit.Env) *tools {
-	t := &tools{env: env, pollEvery: 5 * time.Second}
+	t := &tools{env: env, client: toolkit.NewClient(env, "qiniu", newClient), pollEvery: 5 * time.Second}
 	if env.Sandbox {
 		t.pollEvery = 500 * time.Millisecond
 	}
@@ -60,50 +59,31 @@ func newTools(env *toolkit.Env) *tools {
 
 func (t *tools) toolsets() []toolkit.Toolset {
 	return []toolkit.Toolset{
-		{Name: ToolsetASR, Provider: "qiniu", Default: true,
-			Description: "Qiniu Dora speech recognition: short clips, long recordings (timed sentences, speakers, WebVTT), realtime streams",
-			Tools:       t.asrTools()},
-		{Name: ToolsetCensor, Provider: "qiniu", Default: true,
-			Description: "Qiniu Dora moderation of images and audio files: pass, review or block",
-			Tools:       t.censorTools()},
-		{Name: ToolsetStreams, Provider: "qiniu",
-			Description: "Qiniu Dora live stream moderation: audio stream, Shumei video stream and Yitu live voice censors (results by callback)",
-			Tools:       t.streamTools()},
-		{Name: ToolsetTranslate, Provider: "qiniu",
-			Description: "Qiniu Dora document translation (PDF, Word, PowerPoint, Excel) into a Kodo bucket",
-			Tools:       t.translateTools()},
+		toolkit.NewToolset(toolkit.ToolsetSpec{Name: ToolsetASR, Provider: "qiniu", Default: true,
+			Description: "Qiniu Dora speech recognition: short clips, long recordings (timed sentences, speakers, WebVTT), realtime streams"}, t.asrTools()...),
+		toolkit.NewToolset(toolkit.ToolsetSpec{Name: ToolsetCensor, Provider: "qiniu", Default: true,
+			Description: "Qiniu Dora moderation of images and audio files: pass, review or block"}, t.censorTools()...),
+		toolkit.NewToolset(toolkit.ToolsetSpec{Name: ToolsetStreams, Provider: "qiniu",
+			Description: "Qiniu Dora live stream moderation: audio stream, Shumei video stream and Yitu live voice censors (results by callback)"}, t.streamTools()...),
+		toolkit.NewToolset(toolkit.ToolsetSpec{Name: ToolsetTranslate, Provider: "qiniu",
+			Description: "Qiniu Dora document translation (PDF, Word, PowerPoint, Excel) into a Kodo bucket"}, t.translateTools()...),
 	}
 }
 
 type tools struct {
 	env       *toolkit.Env
+	client    toolkit.Client[*doraapi.Client]
 	pollEvery time.Duration
-	// client overrides the client built from the keys (tests, benchmarks).
-	client func(cfg *doraapi.Config)
 }
 
-// newClient builds a Dora client from the configured keys and endpoints.
-func (t *tools) newClient() (*doraapi.Client, error) {
-	cr, err := t.env.Creds.Load("qiniu")
-	if err != nil {
-		return nil, err
-	}
-	p, _ := providers.ByID("qiniu")
-	cfg := doraapi.Config{
-		ASRURL: p.Endpoint("asr", t.env.Getenv), ASRWSURL: p.Endpoint("asr_ws", t.env.Getenv),
-		CensorURL: p.Endpoint("censor", t.env.Getenv), TranslateURL: p.Endpoint("translate", t.env.Getenv),
-		AccessKey: cr.Get("access_key"), SecretKey: cr.Get("secret_key"),
-		HTTP: t.env.HTTP, Redact: t.env.Redact, Log: t.env.Log,
-	}
-	if t.client != nil {
-		t.client(&cfg)
-	}
-	return doraapi.New(cfg), nil
-}
-
-// spec declares a qiniu tool (see toolkit.Remote).
-func spec(name, title, toolset, desc string, a toolkit.Annotations) toolkit.Spec {
-	return toolkit.Remote("qiniu", name, title, toolset, desc, a)
+// newClient builds a Dora client from the keys configured at call time.
+func newClient(b toolkit.Binding) *doraapi.Client {
+	return doraapi.New(doraapi.Config{
+		ASRURL: b.Endpoint("asr"), ASRWSURL: b.Endpoint("asr_ws"),
+		CensorURL: b.Endpoint("censor"), TranslateURL: b.Endpoint("translate"),
+		AccessKey: b.Key("access_key"), SecretKey: b.Key("secret_key"),
+		HTTP: b.HTTP, Redact: b.Redact, Log: b.Log,
+	})
 }
 
 // argErr turns the client's limit errors into argument errors; others pass.

@@ -37,7 +37,7 @@ func TestToolsetsAndAnnotations(t *testing.T) {
 			t.Errorf("toolset %s: default %v", ts.Name, ts.Default)
 		}
 		var names []string
-		for _, tl := range ts.Tools {
+		for _, tl := range ts.Tools() {
 			names = append(names, tl.Name)
 			if !tl.Annotations.OpenWorld || tl.Toolset != ts.Name || tl.Provider != "qiniu" {
 				t.Errorf("%s: spec %+v", tl.Name, tl.Spec)
@@ -61,7 +61,7 @@ func TestDefaultToolsetsSize(t *testing.T) {
 		if !ts.Default {
 			continue
 		}
-		for _, tl := range ts.Tools {
+		for _, tl := range ts.Tools() {
 			b, err := json.Marshal(tl.MCP())
 			if err != nil {
 				t.Fatal(err)

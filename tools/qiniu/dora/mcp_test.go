@@ -215,7 +215,7 @@ func BenchmarkRealtimeResultToProgress(b *testing.B) {
 			mu.Unlock()
 		}
 	}
-	client, err := h.tools.newClient()
+	client, err := h.tools.client.Get()
 	if err != nil {
 		b.Fatal(err)
 	}

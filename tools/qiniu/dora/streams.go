@@ -16,18 +16,42 @@ func (t *tools) streamTools() []toolkit.Tool {
 	start := toolkit.Annotations{}
 	stop := toolkit.Annotations{Idempotent: true}
 	return []toolkit.Tool{
-		toolkit.New(spec("qiniu_start_audio_stream_censor", "Moderate a live audio stream", ToolsetStreams,
-			"Start moderating a live audio stream; results arrive by callback (read them with media_events).", start), t.startAudioStream),
-		toolkit.New(spec("qiniu_stop_audio_stream_censor", "Stop audio stream moderation", ToolsetStreams,
-			"Stop moderating a live audio stream.", stop), t.stopAudioStream),
-		toolkit.New(spec("qiniu_start_video_stream_censor", "Moderate a live video stream", ToolsetStreams,
-			"Start moderating an rtmp live video stream's frames and audio; results arrive by callback (read them with media_events).", start), t.startVideoStream),
-		toolkit.New(spec("qiniu_stop_video_stream_censor", "Stop video stream moderation", ToolsetStreams,
-			"Stop moderating a live video stream.", stop), t.stopVideoStream),
-		toolkit.New(spec("qiniu_start_voice_censor", "Moderate live voice", ToolsetStreams,
-			"Start the Yitu live voice censor on an rtmp, HLS or FLV stream; results arrive by callback (read them with media_events).", start), t.startVoice),
-		toolkit.New(spec("qiniu_stop_voice_censor", "Stop live voice moderation", ToolsetStreams,
-			"Stop the Yitu live voice censor on a stream.", stop), t.stopVoice),
+		toolkit.New(toolkit.Spec{
+			Name:        "qiniu_start_audio_stream_censor",
+			Title:       "Moderate a live audio stream",
+			Description: "Start moderating a live audio stream; results arrive by callback (read them with media_events).",
+			Annotations: start,
+		}, t.startAudioStream),
+		toolkit.New(toolkit.Spec{
+			Name:        "qiniu_stop_audio_stream_censor",
+			Title:       "Stop audio stream moderation",
+			Description: "Stop moderating a live audio stream.",
+			Annotations: stop,
+		}, t.stopAudioStream),
+		toolkit.New(toolkit.Spec{
+			Name:        "qiniu_start_video_stream_censor",
+			Title:       "Moderate a live video stream",
+			Description: "Start moderating an rtmp live video stream's frames and audio; results arrive by callback (read them with media_events).",
+			Annotations: start,
+		}, t.startVideoStream),
+		toolkit.New(toolkit.Spec{
+			Name:        "qiniu_stop_video_stream_censor",
+			Title:       "Stop video stream moderation",
+			Description: "Stop moderating a live video stream.",
+			Annotations: stop,
+		}, t.stopVideoStream),
+		toolkit.New(toolkit.Spec{
+			Name:        "qiniu_start_voice_censor",
+			Title:       "Moderate live voice",
+			Description: "Start the Yitu live voice censor on an rtmp, HLS or FLV stream; results arrive by callback (read them with media_events).",
+			Annotations: start,
+		}, t.startVoice),
+		toolkit.New(toolkit.Spec{
+			Name:        "qiniu_stop_voice_censor",
+			Title:       "Stop live voice moderation",
+			Description: "Stop the Yitu live voice censor on a stream.",
+			Annotations: stop,
+		}, t.stopVoice),
 	}
 }
 
@@ -69,7 +93,7 @@ type AudioStreamInput struct {
 }
 
 func (t *tools) startAudioStream(ctx context.Context, c *toolkit.Call, in AudioStreamInput) (StreamOutput, string, error) {
-	client, err := t.newClient()
+	client, err := t.client.Get()
 	if err != nil {
 		return StreamOutput{}, "", err
 	}
@@ -88,7 +112,7 @@ func (t *tools) startAudioStream(ctx context.Context, c *toolkit.Call, in AudioS
 }
 
 func (t *tools) stopAudioStream(ctx context.Context, c *toolkit.Call, in StopInput) (StreamOutput, string, error) {
-	client, err := t.newClient()
+	client, err := t.client.Get()
 	if err != nil {
 		return StreamOutput{}, "", err
 	}
@@ -115,7 +139,7 @@ type VideoStreamInput struct {
 var videoImageNames = map[string]string{"politics": "POLITICS", "person": "PERSON", "violence": "VIOLENCE", "porn": "PORN", "ad": "AD", "logo": "LOGO", "behavior": "BEHAVIOR"}
 
 func (t *tools) startVideoStream(ctx context.Context, c *toolkit.Call, in VideoStreamInput) (StreamOutput, string, error) {
-	client, err := t.newClient()
+	client, err := t.client.Get()
 	if err != nil {
 		return StreamOutput{}, "", err
 	}
@@ -136,7 +160,7 @@ func (t *tools) startVideoStream(ctx context.Context, c *toolkit.Call, in VideoS
 }
 
 func (t *tools) stopVideoStream(ctx context.Context, c *toolkit.Call, in StopInput) (StreamOutput, string, error) {
-	client, err := t.newClient()
+	client, err := t.client.Get()
 	if err != nil {
 		return StreamOutput{}, "", err
 	}
@@ -159,7 +183,7 @@ func (t *tools) startVoice(ctx context.Context, c *toolkit.Call, in VoiceInput) 
 	if err := doraapi.CheckVoiceStreamURL(in.URL); err != nil {
 		return StreamOutput{}, "", argErr(err)
 	}
-	client, err := t.newClient()
+	client, err := t.client.Get()
 	if err != nil {
 		return StreamOutput{}, "", err
 	}
@@ -183,7 +207,7 @@ func (t *tools) startVoice(ctx context.Context, c *toolkit.Call, in VoiceInput) 
 }
 
 func (t *tools) stopVoice(ctx context.Context, c *toolkit.Call, in StopInput) (StreamOutput, string, error) {
-	client, err := t.newClient()
+	client, err := t.client.Get()
 	if err != nil {
 		return StreamOutput{}, "", err
 	}

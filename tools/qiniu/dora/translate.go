@@ -17,12 +17,17 @@ const placeholderCallback = "https://callback.invalid/mcp-media/translate"
 
 func (t *tools) translateTools() []toolkit.Tool {
 	return []toolkit.Tool{
-		toolkit.New(spec("qiniu_translate_document", "Translate a document", ToolsetTranslate,
-			"Translate a PDF, Word, PowerPoint or Excel document by URL; the translation is written to your Kodo bucket.",
-			toolkit.Annotations{}), t.translate),
-		toolkit.New(spec("qiniu_get_translation", "Read a document translation", ToolsetTranslate,
-			"Read a document translation's status and the translated file's key in the bucket.",
-			toolkit.Annotations{ReadOnly: true, Idempotent: true}), t.getTranslation),
+		toolkit.New(toolkit.Spec{
+			Name:        "qiniu_translate_document",
+			Title:       "Translate a document",
+			Description: "Translate a PDF, Word, PowerPoint or Excel document by URL; the translation is written to your Kodo bucket.",
+		}, t.translate),
+		toolkit.New(toolkit.Spec{
+			Name:        "qiniu_get_translation",
+			Title:       "Read a document translation",
+			Description: "Read a document translation's status and the translated file's key in the bucket.",
+			Annotations: toolkit.Annotations{ReadOnly: true, Idempotent: true},
+		}, t.getTranslation),
 	}
 }
 
@@ -56,7 +61,7 @@ func (t *tools) translate(ctx context.Context, c *toolkit.Call, in TranslateInpu
 	if err := doraapi.CheckTranslate(req); err != nil { // before an inbox route is made
 		return TranslationOutput{}, "", argErr(err)
 	}
-	client, err := t.newClient()
+	client, err := t.client.Get()
 	if err != nil {
 		return TranslationOutput{}, "", err
 	}
@@ -89,7 +94,7 @@ type GetTranslationInput struct {
 }
 
 func (t *tools) getTranslation(ctx context.Context, c *toolkit.Call, in GetTranslationInput) (TranslationOutput, string, error) {
-	client, err := t.newClient()
+	client, err := t.client.Get()
 	if err != nil {
 		return TranslationOutput{}, "", err
 	}

@@ -12,25 +12,91 @@ import (
 )
 
 func (t *tools) adminTools() []toolkit.Tool {
-	A := ToolsetAdmin
 	return []toolkit.Tool{
-		toolkit.New(spec("qiniu_list_hubs", "List hubs", A, "The account's live hubs (直播空间).", ro), t.listHubs),
-		toolkit.New(spec("qiniu_get_hub", "Get hub", A, "A hub's domains, push auth, storage, HLS low latency, cover and porn-detection settings.", ro), t.getHub),
-		toolkit.New(spec("qiniu_set_hub_security", "Set hub push security", A,
-			"Set the hub's push auth to expiry (mcp-media installs a publish key it never shows) or expiry_sk (signed with the account keys). Existing push URLs stop working.",
-			toolkit.Annotations{Destructive: true}), t.setHubSecurity),
-		toolkit.New(spec("qiniu_set_hub_hls_plus", "Set HLS low latency", A, "Turn HLS low latency (HLS+) on or off for a hub.", setIdem), t.setHubHlsPlus),
-		toolkit.New(spec("qiniu_set_hub_storage", "Set hub storage", A,
-			"Set the bucket (North China, public) and retention days (60-1095) for a hub's recordings; shorter retention deletes older data sooner.", replaces), t.setHubStorage),
-		toolkit.New(spec("qiniu_set_hub_cover", "Set hub cover", A, "Set the live cover snapshot interval in seconds, or -1 to turn covers off.", setIdem), t.setHubCover),
-		toolkit.New(spec("qiniu_list_domains", "List hub domains", A, "A hub's push and play domains with CNAMEs and certificates.", ro), t.listDomains),
-		toolkit.New(spec("qiniu_get_domain", "Get domain", A, "A domain's callbacks, IP limits, anti-leech type, URL rewrite and certificate (keys never shown).", ro), t.getDomain),
-		toolkit.New(spec("qiniu_bind_domain", "Bind domain", A, "Bind a push (publishRtmp) or play (liveRtmp, liveHls, liveHdl) domain; it needs an ICP filing and a CNAME.", additive), t.bindDomain),
-		toolkit.New(spec("qiniu_unbind_domain", "Unbind domain", A, "Unbind a domain: pushing or playing through it stops.", toolkit.Annotations{Destructive: true, Idempotent: true}), t.unbindDomain),
-		toolkit.New(spec("qiniu_bind_vod_domain", "Bind VOD domain", A, "Set the VOD domain that serves a hub's recordings and snapshots (replaces the current one).", replaces), t.bindVodDomain),
-		toolkit.New(spec("qiniu_set_domain_cert", "Set domain certificate", A, "Replace a domain's SSL certificate with one uploaded to the Qiniu console, by name.", replaces), t.setDomainCert),
-		toolkit.New(spec("qiniu_set_domain_url_rewrite", "Set URL rewrite", A, "Replace a domain's URL rewrite rules (regex pattern → replace); [] clears them.", replaces), t.setURLRewrite),
-		toolkit.New(spec("qiniu_set_stream_nrop", "Set stream porn detection", A, "Turn porn detection (鉴黄) on or off for one stream; the hub's detection settings apply.", setIdem), t.setStreamNrop),
+		toolkit.New(toolkit.Spec{
+			Name:        "qiniu_list_hubs",
+			Title:       "List hubs",
+			Description: "The account's live hubs (直播空间).",
+			Annotations: ro,
+		}, t.listHubs),
+		toolkit.New(toolkit.Spec{
+			Name:        "qiniu_get_hub",
+			Title:       "Get hub",
+			Description: "A hub's domains, push auth, storage, HLS low latency, cover and porn-detection settings.",
+			Annotations: ro,
+		}, t.getHub),
+		toolkit.New(toolkit.Spec{
+			Name:        "qiniu_set_hub_security",
+			Title:       "Set hub push security",
+			Description: "Set the hub's push auth to expiry (mcp-media installs a publish key it never shows) or expiry_sk (signed with the account keys). Existing push URLs stop working.",
+			Annotations: toolkit.Annotations{Destructive: true},
+		}, t.setHubSecurity),
+		toolkit.New(toolkit.Spec{
+			Name:        "qiniu_set_hub_hls_plus",
+			Title:       "Set HLS low latency",
+			Description: "Turn HLS low latency (HLS+) on or off for a hub.",
+			Annotations: setIdem,
+		}, t.setHubHlsPlus),
+		toolkit.New(toolkit.Spec{
+			Name:        "qiniu_set_hub_storage",
+			Title:       "Set hub storage",
+			Description: "Set the bucket (North China, public) and retention days (60-1095) for a hub's recordings; shorter retention deletes older data sooner.",
+			Annotations: replaces,
+		}, t.setHubStorage),
+		toolkit.New(toolkit.Spec{
+			Name:        "qiniu_set_hub_cover",
+			Title:       "Set hub cover",
+			Description: "Set the live cover snapshot interval in seconds, or -1 to turn covers off.",
+			Annotations: setIdem,
+		}, t.setHubCover),
+		toolkit.New(toolkit.Spec{
+			Name:        "qiniu_list_domains",
+			Title:       "List hub domains",
+			Description: "A hub's push and play domains with CNAMEs and certificates.",
+			Annotations: ro,
+		}, t.listDomains),
+		toolkit.New(toolkit.Spec{
+			Name:        "qiniu_get_domain",
+			Title:       "Get domain",
+			Description: "A domain's callbacks, IP limits, anti-leech type, URL rewrite and certificate (keys never shown).",
+			Annotations: ro,
+		}, t.getDomain),
+		toolkit.New(toolkit.Spec{
+			Name:        "qiniu_bind_domain",
+			Title:       "Bind domain",
+			Description: "Bind a push (publishRtmp) or play (liveRtmp, liveHls, liveHdl) domain; it needs an ICP filing and a CNAME.",
+			Annotations: additive,
+		}, t.bindDomain),
+		toolkit.New(toolkit.Spec{
+			Name:        "qiniu_unbind_domain",
+			Title:       "Unbind domain",
+			Description: "Unbind a domain: pushing or playing through it stops.",
+			Annotations: toolkit.Annotations{Destructive: true, Idempotent: true},
+		}, t.unbindDomain),
+		toolkit.New(toolkit.Spec{
+			Name:        "qiniu_bind_vod_domain",
+			Title:       "Bind VOD domain",
+			Description: "Set the VOD domain that serves a hub's recordings and snapshots (replaces the current one).",
+			Annotations: replaces,
+		}, t.bindVodDomain),
+		toolkit.New(toolkit.Spec{
+			Name:        "qiniu_set_domain_cert",
+			Title:       "Set domain certificate",
+			Description: "Replace a domain's SSL certificate with one uploaded to the Qiniu console, by name.",
+			Annotations: replaces,
+		}, t.setDomainCert),
+		toolkit.New(toolkit.Spec{
+			Name:        "qiniu_set_domain_url_rewrite",
+			Title:       "Set URL rewrite",
+			Description: "Replace a domain's URL rewrite rules (regex pattern → replace); [] clears them.",
+			Annotations: replaces,
+		}, t.setURLRewrite),
+		toolkit.New(toolkit.Spec{
+			Name:        "qiniu_set_stream_nrop",
+			Title:       "Set stream porn detection",
+			Description: "Turn porn detection (鉴黄) on or off for one stream; the hub's detection settings apply.",
+			Annotations: setIdem,
+		}, t.setStreamNrop),
 	}
 }
 
@@ -43,7 +109,7 @@ type HubsOutput struct {
 }
 
 func (t *tools) listHubs(ctx context.Context, _ *toolkit.Call, _ NoInput) (HubsOutput, string, error) {
-	c, err := t.client()
+	c, err := t.client.Get()
 	if err != nil {
 		return HubsOutput{}, "", err
 	}
@@ -104,8 +170,8 @@ func (t *tools) hubClient(h string) (*piliapi.Client, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
-	c, err := t.client()
-	return c, hub, err
+	c, err := t.client.Get()
+	return c.Client, hub, err
 }
 
 func (t *tools) getHub(ctx context.Context, _ *toolkit.Call, in HubArg) (piliapi.Hub, string, error) {

@@ -132,7 +132,7 @@ func TestToolsetsDeclaration(t *testing.T) {
 			t.Errorf("%s Default = %v", ts.Name, ts.Default)
 		}
 		var names []string
-		for _, tl := range ts.Tools {
+		for _, tl := range ts.Tools() {
 			names = append(names, tl.Name)
 			if tl.Toolset != ts.Name || tl.Provider != "qiniu" || !tl.Annotations.OpenWorld {
 				t.Errorf("%s: toolset %q provider %q openWorld %v", tl.Name, tl.Toolset, tl.Provider, tl.Annotations.OpenWorld)
@@ -150,7 +150,7 @@ func TestToolsetsDeclaration(t *testing.T) {
 	}
 	ann := map[string]toolkit.Annotations{}
 	for _, ts := range sets {
-		for _, tl := range ts.Tools {
+		for _, tl := range ts.Tools() {
 			ann[tl.Name] = tl.Annotations
 		}
 	}
@@ -170,7 +170,7 @@ func TestToolsetsDeclaration(t *testing.T) {
 		}
 	}
 	size := 0
-	for _, tl := range sets[0].Tools {
+	for _, tl := range sets[0].Tools() {
 		b, err := json.Marshal(tl.MCP())
 		if err != nil {
 			t.Fatal(err)
@@ -180,7 +180,7 @@ func TestToolsetsDeclaration(t *testing.T) {
 			t.Errorf("%s description is %d bytes; keep it to one short sentence", tl.Name, len(tl.Description))
 		}
 	}
-	t.Logf("qiniu_live tools/list JSON: %d bytes for %d tools", size, len(sets[0].Tools))
+	t.Logf("qiniu_live tools/list JSON: %d bytes for %d tools", size, len(sets[0].Tools()))
 	if size > 20000 {
 		t.Errorf("qiniu_live tools/list is %d bytes", size)
 	}

@@ -18,20 +18,49 @@ import (
 var casterNameRE = regexp.MustCompile(`^[a-z0-9]{1,18}$`)
 
 func (t *tools) casterTools() []toolkit.Tool {
-	C := ToolsetCaster
 	return []toolkit.Tool{
-		toolkit.New(spec("qiniu_create_caster", "Create cloud director", C,
-			"Create a cloud director (8 inputs, PVW/PGM, layouts); Qiniu starts it for 1 hour right away, billed by run time.", additive), t.createCaster),
-		toolkit.New(spec("qiniu_update_caster", "Update cloud director", C,
-			"Update a director's monitors, outputs, layouts or storage; each object given replaces the old one whole.", replaces), t.updateCaster),
-		toolkit.New(spec("qiniu_delete_caster", "Delete cloud director", C, "Delete a director. Cannot be undone.",
-			toolkit.Annotations{Destructive: true, Idempotent: true}), t.deleteCaster),
-		toolkit.New(spec("qiniu_start_caster", "Start cloud director", C,
-			"Start a director now or at a time for N hours; on a running director the hours extend it (billed).", additive), t.startCaster),
-		toolkit.New(spec("qiniu_stop_caster", "Stop cloud director", C, "Stop a director: its PGM output stops.",
-			toolkit.Annotations{Destructive: true, Idempotent: true}), t.stopCaster),
-		toolkit.New(spec("qiniu_list_casters", "List cloud directors", C, "List directors by name prefix with marker paging.", ro), t.listCasters),
-		toolkit.New(spec("qiniu_get_caster", "Get cloud director", C, "A director's status, run window, inputs and outputs (static key never shown).", ro), t.getCaster),
+		toolkit.New(toolkit.Spec{
+			Name:        "qiniu_create_caster",
+			Title:       "Create cloud director",
+			Description: "Create a cloud director (8 inputs, PVW/PGM, layouts); Qiniu starts it for 1 hour right away, billed by run time.",
+			Annotations: additive,
+		}, t.createCaster),
+		toolkit.New(toolkit.Spec{
+			Name:        "qiniu_update_caster",
+			Title:       "Update cloud director",
+			Description: "Update a director's monitors, outputs, layouts or storage; each object given replaces the old one whole.",
+			Annotations: replaces,
+		}, t.updateCaster),
+		toolkit.New(toolkit.Spec{
+			Name:        "qiniu_delete_caster",
+			Title:       "Delete cloud director",
+			Description: "Delete a director. Cannot be undone.",
+			Annotations: toolkit.Annotations{Destructive: true, Idempotent: true},
+		}, t.deleteCaster),
+		toolkit.New(toolkit.Spec{
+			Name:        "qiniu_start_caster",
+			Title:       "Start cloud director",
+			Description: "Start a director now or at a time for N hours; on a running director the hours extend it (billed).",
+			Annotations: additive,
+		}, t.startCaster),
+		toolkit.New(toolkit.Spec{
+			Name:        "qiniu_stop_caster",
+			Title:       "Stop cloud director",
+			Description: "Stop a director: its PGM output stops.",
+			Annotations: toolkit.Annotations{Destructive: true, Idempotent: true},
+		}, t.stopCaster),
+		toolkit.New(toolkit.Spec{
+			Name:        "qiniu_list_casters",
+			Title:       "List cloud directors",
+			Description: "List directors by name prefix with marker paging.",
+			Annotations: ro,
+		}, t.listCasters),
+		toolkit.New(toolkit.Spec{
+			Name:        "qiniu_get_caster",
+			Title:       "Get cloud director",
+			Description: "A director's status, run window, inputs and outputs (static key never shown).",
+			Annotations: ro,
+		}, t.getCaster),
 	}
 }
 
@@ -182,15 +211,15 @@ func (t *tools) casterClient(id string) (*piliapi.Client, string, error) {
 	if id == "" {
 		return nil, "", toolkit.BadArg("id", "is empty", "give the caster id (qiniu_list_casters lists them)")
 	}
-	c, err := t.client()
-	return c, id, err
+	c, err := t.client.Get()
+	return c.Client, id, err
 }
 
 func (t *tools) createCaster(ctx context.Context, _ *toolkit.Call, in CasterCreateInput) (CasterView, string, error) {
 	if !casterNameRE.MatchString(in.Name) {
 		return CasterView{}, "", toolkit.BadArg("name", fmt.Sprintf("%q is not a valid caster name", in.Name), "use 1-18 lower-case letters and digits")
 	}
-	c, err := t.client()
+	c, err := t.client.Get()
 	if err != nil {
 		return CasterView{}, "", err
 	}
@@ -310,7 +339,7 @@ type CasterListOutput struct {
 }
 
 func (t *tools) listCasters(ctx context.Context, _ *toolkit.Call, in CasterListInput) (CasterListOutput, string, error) {
-	c, err := t.client()
+	c, err := t.client.Get()
 	if err != nil {
 		return CasterListOutput{}, "", err
 	}

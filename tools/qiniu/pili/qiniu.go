@@ -26,7 +26,6 @@ import (
 
 	"github.com/mcp-media/mcp-media/internal/clients/qiniu/piliapi"
 	"github.com/mcp-media/mcp-media/internal/clients/qiniu/qiniuauth"
-	"github.com/mcp-media/mcp-media/internal/providers"
 	"github.com/mcp-media/mcp-media/internal/timerange"
 	"github.com/mcp-media/mcp-media/tools/toolkit"
 )
@@ -55,29 +54,26 @@ func Toolsets(env *toolkit.Env) []toolkit.Toolset {
 }
 
 func newTools(env *toolkit.Env, now func() time.Time) *tools {
-	return &tools{env: env, now: now, keys: map[string]string{}}
+	return &tools{env: env, client: toolkit.NewClient(env, "qiniu", newConn), now: now, keys: map[string]string{}}
 }
 
 func (t *tools) toolsets() []toolkit.Toolset {
 	return []toolkit.Toolset{
-		{Name: ToolsetLive, Provider: "qiniu", Default: true,
-			Description: "Qiniu Pili live streams: create, inspect, live status, disable/enable, record, snapshot, transcode, signed URLs",
-			Tools:       t.liveTools()},
-		{Name: ToolsetAdmin, Provider: "qiniu",
-			Description: "Qiniu Pili hubs (push security, HLS low latency, storage, cover), domains and per-stream porn detection",
-			Tools:       t.adminTools()},
-		{Name: ToolsetUsage, Provider: "qiniu",
-			Description: "Qiniu Pili usage statistics (/statd): traffic, transcode, porn detection, director and relay usage",
-			Tools:       t.usageTools()},
-		{Name: ToolsetCaster, Provider: "qiniu",
-			Description: "Qiniu cloud director (云导播): create, update, start, stop, list, delete",
-			Tools:       t.casterTools()},
+		toolkit.NewToolset(toolkit.ToolsetSpec{Name: ToolsetLive, Provider: "qiniu", Default: true,
+			Description: "Qiniu Pili live streams: create, inspect, live status, disable/enable, record, snapshot, transcode, signed URLs"}, t.liveTools()...),
+		toolkit.NewToolset(toolkit.ToolsetSpec{Name: ToolsetAdmin, Provider: "qiniu",
+			Description: "Qiniu Pili hubs (push security, HLS low latency, storage, cover), domains and per-stream porn detection"}, t.adminTools()...),
+		toolkit.NewToolset(toolkit.ToolsetSpec{Name: ToolsetUsage, Provider: "qiniu",
+			Description: "Qiniu Pili usage statistics (/statd): traffic, transcode, porn detection, director and relay usage"}, t.usageTools()...),
+		toolkit.NewToolset(toolkit.ToolsetSpec{Name: ToolsetCaster, Provider: "qiniu",
+			Description: "Qiniu cloud director (云导播): create, update, start, stop, list, delete"}, t.casterTools()...),
 	}
 }
 
 type tools struct {
-	env *toolkit.Env
-	now func() time.Time
+	env    *toolkit.Env
+	client toolkit.Client[conn]
+	now    func() time.Time
 
 	mu   sync.Mutex
 	keys map[string]string // hub → publish key installed by this process (memory only)
@@ -90,25 +86,21 @@ func (t *tools) getenv(name string) string {
 	return strings.TrimSpace(t.env.Getenv(name))
 }
 
-// client builds a Pili client from the configured keys.
-func (t *tools) client() (*piliapi.Client, error) {
-	c, _, err := t.clientKeys()
-	return c, err
+// conn is a Pili client and the keys it was built from, which URLs signed
+// locally (expiry_sk) need.
+type conn struct {
+	*piliapi.Client
+	keys qiniuauth.Credentials
 }
 
-// clientKeys also returns the keys, for URLs signed locally (expiry_sk).
-func (t *tools) clientKeys() (*piliapi.Client, qiniuauth.Credentials, error) {
-	cr, err := t.env.Creds.Load("qiniu")
-	if err != nil {
-		return nil, qiniuauth.Credentials{}, err
-	}
-	keys := qiniuauth.Credentials{AccessKey: cr.Get("access_key"), SecretKey: cr.Get("secret_key")}
-	p, _ := providers.ByID("qiniu")
-	return piliapi.New(piliapi.Config{
-		PiliURL: p.Endpoint("pili", t.env.Getenv), CasterURL: p.Endpoint("caster", t.env.Getenv),
+// newConn builds a Pili client from the keys configured at call time.
+func newConn(b toolkit.Binding) conn {
+	keys := qiniuauth.Credentials{AccessKey: b.Key("access_key"), SecretKey: b.Key("secret_key")}
+	return conn{keys: keys, Client: piliapi.New(piliapi.Config{
+		PiliURL: b.Endpoint("pili"), CasterURL: b.Endpoint("caster"),
 		AccessKey: keys.AccessKey, SecretKey: keys.SecretKey,
-		HTTP: t.env.HTTP, Redact: t.env.Redact, Log: t.env.Log,
-	}), keys, nil
+		HTTP: b.HTTP, Redact: b.Redact, Log: b.Log,
+	})}
 }
 
 // hub resolves the hub argument: the value given, else MCP_MEDIA_QINIU_HUB.
@@ -166,11 +158,6 @@ func randomKey() string {
 	b := make([]byte, 12)
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
-}
-
-// spec declares a qiniu tool (see toolkit.Remote).
-func spec(name, title, toolset, desc string, a toolkit.Annotations) toolkit.Spec {
-	return toolkit.Remote("qiniu", name, title, toolset, desc, a)
 }
 
 var (

@@ -16,32 +16,79 @@ import (
 const maxLiveStatus = 1000
 
 func (t *tools) liveTools() []toolkit.Tool {
-	L := ToolsetLive
 	return []toolkit.Tool{
-		toolkit.New(spec("qiniu_create_stream", "Create live stream", L,
-			"Create a stream in a hub (4-200 letters/digits); returns its card.", additive), t.createStream),
-		toolkit.New(spec("qiniu_list_streams", "List live streams", L,
-			"List a hub's stream titles (live only, prefix, marker paging).", ro), t.listStreams),
-		toolkit.New(spec("qiniu_get_stream", "Get live stream", L,
-			"A stream's card: live or offline, ban, transcode profiles, push auth.", ro), t.getStream),
-		toolkit.New(spec("qiniu_disable_stream", "Disable live stream", L,
-			"Ban a stream for a duration, until a time, or permanently; cuts a live publisher off.", toolkit.Annotations{Destructive: true}), t.disableStream),
-		toolkit.New(spec("qiniu_enable_stream", "Enable live stream", L,
-			"Lift a stream's ban so it can be pushed again.", setIdem), t.enableStream),
-		toolkit.New(spec("qiniu_get_live_status", "Live status", L,
-			"Whether streams are live now, with bitrate, fps and viewers; many titles are checked 100 per request.", ro), t.liveStatus),
-		toolkit.New(spec("qiniu_get_stream_history", "Stream push history", L,
-			"A stream's push sessions in a time range.", ro), t.history),
-		toolkit.New(spec("qiniu_get_stream_stats", "Stream stats", L,
-			"Per-minute bitrate, fps, resolution and viewers of a stream (window up to 24 h; default last hour).", ro), t.stats),
-		toolkit.New(spec("qiniu_record_stream", "Record live replay", L,
-			"Save a time range of a stream to the hub's bucket as m3u8, flv or mp4 (saveas; flv/mp4 are async and billed).", overwrites), t.record),
-		toolkit.New(spec("qiniu_snapshot_stream", "Snapshot live stream", L,
-			"Save a frame of a stream (now or at a time) to the hub's bucket as jpg or png.", overwrites), t.snapshot),
-		toolkit.New(spec("qiniu_set_stream_converts", "Set transcode profiles", L,
-			"Replace a stream's transcode profiles (480p, 720p, wmt_<watermark>); [] stops transcoding; applies on next push.", replaces), t.setConverts),
-		toolkit.New(spec("qiniu_stream_urls", "Stream push/play URLs", L,
-			"Signed RTMP/SRT push and RTMP/HLS/FLV play URLs plus cover, computed locally with an expiry; returns URLs for the user to hand out, never a key.", ro), t.streamURLs),
+		toolkit.New(toolkit.Spec{
+			Name:        "qiniu_create_stream",
+			Title:       "Create live stream",
+			Description: "Create a stream in a hub (4-200 letters/digits); returns its card.",
+			Annotations: additive,
+		}, t.createStream),
+		toolkit.New(toolkit.Spec{
+			Name:        "qiniu_list_streams",
+			Title:       "List live streams",
+			Description: "List a hub's stream titles (live only, prefix, marker paging).",
+			Annotations: ro,
+		}, t.listStreams),
+		toolkit.New(toolkit.Spec{
+			Name:        "qiniu_get_stream",
+			Title:       "Get live stream",
+			Description: "A stream's card: live or offline, ban, transcode profiles, push auth.",
+			Annotations: ro,
+		}, t.getStream),
+		toolkit.New(toolkit.Spec{
+			Name:        "qiniu_disable_stream",
+			Title:       "Disable live stream",
+			Description: "Ban a stream for a duration, until a time, or permanently; cuts a live publisher off.",
+			Annotations: toolkit.Annotations{Destructive: true},
+		}, t.disableStream),
+		toolkit.New(toolkit.Spec{
+			Name:        "qiniu_enable_stream",
+			Title:       "Enable live stream",
+			Description: "Lift a stream's ban so it can be pushed again.",
+			Annotations: setIdem,
+		}, t.enableStream),
+		toolkit.New(toolkit.Spec{
+			Name:        "qiniu_get_live_status",
+			Title:       "Live status",
+			Description: "Whether streams are live now, with bitrate, fps and viewers; many titles are checked 100 per request.",
+			Annotations: ro,
+		}, t.liveStatus),
+		toolkit.New(toolkit.Spec{
+			Name:        "qiniu_get_stream_history",
+			Title:       "Stream push history",
+			Description: "A stream's push sessions in a time range.",
+			Annotations: ro,
+		}, t.history),
+		toolkit.New(toolkit.Spec{
+			Name:        "qiniu_get_stream_stats",
+			Title:       "Stream stats",
+			Description: "Per-minute bitrate, fps, resolution and viewers of a stream (window up to 24 h; default last hour).",
+			Annotations: ro,
+		}, t.stats),
+		toolkit.New(toolkit.Spec{
+			Name:        "qiniu_record_stream",
+			Title:       "Record live replay",
+			Description: "Save a time range of a stream to the hub's bucket as m3u8, flv or mp4 (saveas; flv/mp4 are async and billed).",
+			Annotations: overwrites,
+		}, t.record),
+		toolkit.New(toolkit.Spec{
+			Name:        "qiniu_snapshot_stream",
+			Title:       "Snapshot live stream",
+			Description: "Save a frame of a stream (now or at a time) to the hub's bucket as jpg or png.",
+			Annotations: overwrites,
+		}, t.snapshot),
+		toolkit.New(toolkit.Spec{
+			Name:        "qiniu_set_stream_converts",
+			Title:       "Set transcode profiles",
+			Description: "Replace a stream's transcode profiles (480p, 720p, wmt_<watermark>); [] stops transcoding; applies on next push.",
+			Annotations: replaces,
+		}, t.setConverts),
+		toolkit.New(toolkit.Spec{
+			Name:        "qiniu_stream_urls",
+			Title:       "Stream push/play URLs",
+			Description: "Signed RTMP/SRT push and RTMP/HLS/FLV play URLs plus cover, computed locally with an expiry; returns URLs for the user to hand out, never a key.",
+			Annotations: ro,
+		}, t.streamURLs),
 	}
 }
 
@@ -187,8 +234,8 @@ func (t *tools) target(a StreamArg) (*piliapi.Client, string, string, error) {
 	if err := checkStream("stream", title); err != nil {
 		return nil, "", "", err
 	}
-	c, err := t.client()
-	return c, hub, title, err
+	c, err := t.client.Get()
+	return c.Client, hub, title, err
 }
 
 // notFound adds the tool-level advice to a 404.
@@ -254,7 +301,7 @@ func (t *tools) listStreams(ctx context.Context, _ *toolkit.Call, in ListInput) 
 	if err != nil {
 		return ListOutput{}, "", err
 	}
-	c, err := t.client()
+	c, err := t.client.Get()
 	if err != nil {
 		return ListOutput{}, "", err
 	}
@@ -425,7 +472,7 @@ func (t *tools) liveStatus(ctx context.Context, _ *toolkit.Call, in LiveStatusIn
 		return LiveStatusOutput{}, "", toolkit.BadArg("streams", fmt.Sprintf("has %d titles; one call checks at most %d (sent %d per request, Qiniu's limit)", len(titles), maxLiveStatus, piliapi.MaxBatchLive),
 			"split the list over several calls")
 	}
-	c, err := t.client()
+	c, err := t.client.Get()
 	if err != nil {
 		return LiveStatusOutput{}, "", err
 	}

@@ -86,7 +86,7 @@ func (t *tools) streamURLs(ctx context.Context, _ *toolkit.Call, in URLsInput) (
 	if err := checkStream("stream", title); err != nil {
 		return URLsOutput{}, "", err
 	}
-	c, keys, err := t.clientKeys()
+	c, err := t.client.Get()
 	if err != nil {
 		return URLsOutput{}, "", err
 	}
@@ -98,7 +98,7 @@ func (t *tools) streamURLs(ctx context.Context, _ *toolkit.Call, in URLsInput) (
 	var v URLsOutput
 	switch {
 	case stErr == nil:
-		v.StreamView = t.viewOf(ctx, c, hub, title, st)
+		v.StreamView = t.viewOf(ctx, c.Client, hub, title, st)
 	case piliapi.IsNotFound(stErr):
 		v.StreamView = StreamView{Hub: hub, Stream: title, Status: "offline", Converts: []string{}, PublishSecurity: "hub default"}
 		v.Notes = []string{"The stream does not exist yet; Qiniu creates it on the first push."}
@@ -140,7 +140,7 @@ func (t *tools) streamURLs(ctx context.Context, _ *toolkit.Call, in URLsInput) (
 		note(fmt.Sprintf("Push URLs need the hub's publish key (%s auth), which the Qiniu API does not return: install one with qiniu_set_hub_security, or set %s in the server's environment.", security, EnvPublishKey))
 	}
 	if pushOK {
-		auth := qiniuauth.PushAuth{Security: security, PublishKey: key, Credentials: keys, ExpireAt: exp.Unix(), Nonce: now.Unix()}
+		auth := qiniuauth.PushAuth{Security: security, PublishKey: key, Credentials: c.keys, ExpireAt: exp.Unix(), Nonce: now.Unix()}
 		rtmp, err1 := qiniuauth.RTMPPublishURL(pushDomain, hub, title, auth)
 		srt, err2 := qiniuauth.SRTPublishURL(pushDomain, hub, title, auth)
 		switch {

@@ -20,9 +20,12 @@ const maxUsageRows = 120
 
 func (t *tools) usageTools() []toolkit.Tool {
 	return []toolkit.Tool{
-		toolkit.New(spec("qiniu_get_live_usage", "Live usage statistics", ToolsetUsage,
-			"Qiniu Pili usage over a time range: upflow/downflow/downflow_rtc traffic (bytes), codec transcode (ms), nrop porn-detection images, caster director and pub relay usage; per 5min/hour/day/month, with filters and grouping.",
-			ro), t.usage),
+		toolkit.New(toolkit.Spec{
+			Name:        "qiniu_get_live_usage",
+			Title:       "Live usage statistics",
+			Description: "Qiniu Pili usage over a time range: upflow/downflow/downflow_rtc traffic (bytes), codec transcode (ms), nrop porn-detection images, caster director and pub relay usage; per 5min/hour/day/month, with filters and grouping.",
+			Annotations: ro,
+		}, t.usage),
 	}
 }
 
@@ -72,7 +75,7 @@ func (t *tools) usage(ctx context.Context, _ *toolkit.Call, in UsageInput) (Usag
 	if err != nil {
 		return UsageOutput{}, "", err
 	}
-	c, err := t.client()
+	c, err := t.client.Get()
 	if err != nil {
 		return UsageOutput{}, "", err
 	}

@@ -6,14 +6,12 @@
 package tooltest
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"strings"
 	"testing"
 
 	"github.com/mark3labs/mcp-go/mcp"
-	sjs "github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/mcp-media/mcp-media/internal/redact"
 	"github.com/mcp-media/mcp-media/tools/toolkit"
@@ -74,7 +72,7 @@ type Runner struct {
 func NewRunner(env *toolkit.Env, sets []toolkit.Toolset, secrets ...string) *Runner {
 	r := &Runner{Env: env, Tools: map[string]toolkit.Tool{}, Secrets: secrets}
 	for _, ts := range sets {
-		for _, tl := range ts.Tools {
+		for _, tl := range ts.Tools() {
 			r.Tools[tl.Name] = tl
 		}
 	}
@@ -138,33 +136,11 @@ func (r *Runner) Fails(t testing.TB, name string, args any, want ...string) Resu
 }
 
 // CheckOutput validates structured content against the tool's declared
-// output schema.
+// output schema, the same check the server runs in --sandbox.
 func CheckOutput(t testing.TB, tl toolkit.Tool, structured any) {
 	t.Helper()
-	if len(tl.OutputSchema) == 0 {
-		return
-	}
-	doc, err := sjs.UnmarshalJSON(bytes.NewReader(tl.OutputSchema))
-	if err != nil {
-		t.Fatalf("%s output schema: %v", tl.Name, err)
-	}
-	c := sjs.NewCompiler()
-	if err := c.AddResource("mem:///out.json", doc); err != nil {
-		t.Fatalf("%s output schema: %v", tl.Name, err)
-	}
-	schema, err := c.Compile("mem:///out.json")
-	if err != nil {
-		t.Fatalf("%s output schema: %v", tl.Name, err)
-	}
-	b, err := json.Marshal(structured)
-	if err != nil {
-		t.Fatalf("%s structured content: %v", tl.Name, err)
-	}
-	inst, err := sjs.UnmarshalJSON(bytes.NewReader(b))
-	if err != nil {
-		t.Fatalf("%s structured content: %v", tl.Name, err)
-	}
-	if err := schema.Validate(inst); err != nil {
+	if err := tl.CheckOutput(structured); err != nil {
+		b, _ := json.Marshal(structured)
 		t.Errorf("%s: structuredContent does not match its output schema: %v\n%s", tl.Name, err, b)
 	}
 }

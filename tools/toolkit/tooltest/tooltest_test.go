@@ -6,9 +6,20 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/invopop/jsonschema"
+
 	"github.com/mcp-media/mcp-media/internal/redact"
 	"github.com/mcp-media/mcp-media/tools/toolkit"
 )
+
+// badOut declares a schema its values never meet.
+type badOut map[string]int
+
+func (badOut) JSONSchema() *jsonschema.Schema {
+	props := jsonschema.NewProperties()
+	props.Set("said", &jsonschema.Schema{Type: "string"})
+	return &jsonschema.Schema{Type: "object", Properties: props, Required: []string{"said"}}
+}
 
 // recorder is a testing.TB that records failures instead of failing.
 type recorder struct {
@@ -62,11 +73,10 @@ func runner(out func(in echoIn) any) *Runner {
 	})
 	// A second tool whose structured content breaks its own schema.
 	bad := toolkit.New(toolkit.Spec{Name: "bad", Title: "Bad", Description: "Breaks its schema.", Annotations: toolkit.Annotations{ReadOnly: true}},
-		func(_ context.Context, _ *toolkit.Call, _ echoIn) (map[string]int, string, error) {
-			return map[string]int{"n": 1}, "n", nil
+		func(_ context.Context, _ *toolkit.Call, _ echoIn) (badOut, string, error) {
+			return badOut{"n": 1}, "n", nil
 		})
-	bad.OutputSchema = []byte(`{"type":"object","required":["said"]}`)
-	return NewRunner(env, []toolkit.Toolset{{Name: "t", Tools: []toolkit.Tool{tl, bad}}}, "plain-key-123")
+	return NewRunner(env, []toolkit.Toolset{toolkit.NewToolset(toolkit.ToolsetSpec{Name: "t"}, tl, bad)}, "plain-key-123")
 }
 
 func TestRunnerChecksEveryResult(t *testing.T) {
