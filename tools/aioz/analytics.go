@@ -166,13 +166,13 @@ func (t *tools) breakdown(ctx context.Context, c *toolkit.Call, in BreakdownInpu
 	if err != nil {
 		return BucketsOutput{}, "", err
 	}
-	q := aiozapi.MetricQuery{From: tr.FromUnix, To: tr.ToUnix, FilterBy: in.Filter.api(), Limit: orDefault(in.Limit, 25), Offset: in.Offset,
-		SortBy: "metric_value", OrderBy: orString(in.OrderBy, "desc")}
+	q := aiozapi.MetricQuery{From: tr.FromUnix, To: tr.ToUnix, FilterBy: in.Filter.api(), Limit: in.Limit, Offset: in.Offset,
+		SortBy: "metric_value", OrderBy: in.OrderBy}
 	b, err := client.Breakdown(ctx, in.Metric, in.Breakdown, q)
 	if err != nil {
 		return BucketsOutput{}, "", err
 	}
-	out := BucketsOutput{Metric: in.Metric, By: in.Breakdown, Items: nonNil(b.Data), Total: b.Total, TimeRange: tr}
+	out := BucketsOutput{Metric: in.Metric, By: in.Breakdown, Items: b.Data, Total: b.Total, TimeRange: tr}
 	text, err := bucketTable(in.Metric+" by "+in.Breakdown, in.Breakdown, out.Items, false, tr.Conversion)
 	return out, text, err
 }
@@ -193,11 +193,11 @@ func (t *tools) timeseries(ctx context.Context, c *toolkit.Call, in TimeseriesIn
 		return BucketsOutput{}, "", err
 	}
 	b, err := client.Timeseries(ctx, in.Metric, in.Interval, aiozapi.MetricQuery{From: tr.FromUnix, To: tr.ToUnix, FilterBy: in.Filter.api(),
-		Limit: orDefault(in.Limit, 100), Offset: in.Offset})
+		Limit: in.Limit, Offset: in.Offset})
 	if err != nil {
 		return BucketsOutput{}, "", err
 	}
-	out := BucketsOutput{Metric: in.Metric, By: in.Interval, Items: nonNil(b.Data), Total: b.Total, TimeRange: tr}
+	out := BucketsOutput{Metric: in.Metric, By: in.Interval, Items: b.Data, Total: b.Total, TimeRange: tr}
 	text, err := bucketTable(in.Metric+" per "+in.Interval, in.Interval, out.Items, true, tr.Conversion)
 	return out, text, err
 }
@@ -222,13 +222,12 @@ func (t *tools) usage(ctx context.Context, c *toolkit.Call, in UsageInput) (Usag
 	if err != nil {
 		return UsageOutput{}, "", err
 	}
-	u, err := client.UsageData(ctx, tr.FromUnix, tr.ToUnix, orString(in.Interval, "hour"), in.Offset, orDefault(in.Limit, 25))
+	u, err := client.UsageData(ctx, tr.FromUnix, tr.ToUnix, in.Interval, in.Offset, in.Limit)
 	if err != nil {
 		return UsageOutput{}, "", err
 	}
 	out := UsageOutput{Rows: u.Data, Total: u.Total, TimeRange: tr}
 	if out.Rows == nil {
-		out.Rows = []aiozapi.DataUsage{}
 	}
 	raw, _ := json.MarshalIndent(map[string]any{"data": out.Rows, "total": out.Total}, "", "  ")
 	return out, string(raw) + "\n\n(" + tr.Conversion + ")", nil
@@ -283,7 +282,7 @@ func (t *tools) report(ctx context.Context, c *toolkit.Call, in ReportInput) (Re
 		if err != nil {
 			return ReportOutput{}, "", fmt.Errorf("%s breakdown: %w", rb.label, err)
 		}
-		d := BreakdownData{Data: nonNil(res.Data), Total: res.Total}
+		d := BreakdownData{Data: res.Data, Total: res.Total}
 		out.Breakdowns[rb.label] = d
 		raw, _ := json.MarshalIndent(d, "", "  ")
 		rep.Blocks = append(rep.Blocks, templates.ReportBlock{Label: rb.label, JSON: string(raw)})
@@ -302,25 +301,4 @@ func bucketTable(title, dim string, items []aiozapi.MetricItem, timed bool, conv
 		t.Rows = append(t.Rows, templates.MetricRow{Key: k, Value: it.MetricValue})
 	}
 	return templates.Render("aioz/metric_table", t)
-}
-
-func nonNil(items []aiozapi.MetricItem) []aiozapi.MetricItem {
-	if items == nil {
-		return []aiozapi.MetricItem{}
-	}
-	return items
-}
-
-func orDefault(v, d int) int {
-	if v == 0 {
-		return d
-	}
-	return v
-}
-
-func orString(v, d string) string {
-	if v == "" {
-		return d
-	}
-	return v
 }

@@ -127,7 +127,6 @@ func (t *tools) listChapters(ctx context.Context, c *toolkit.Call, in ListChapte
 	}
 	out := ChapterListOutput{MediaID: in.MediaID, Chapters: list.Chapters, Total: list.Total}
 	if out.Chapters == nil {
-		out.Chapters = []aiozapi.Chapter{}
 	}
 	text, err := templates.Render("aioz/chapters", out)
 	return out, text, err

@@ -98,9 +98,6 @@ func qualityConfigs(mediaType string, in []QualityInput) ([]aiozapi.QualityConfi
 			return nil, nil, toolkit.BadArg(arg+".resolution", fmt.Sprintf("%q is an audio preset but the media is video", q.Resolution), "use a resolution such as 720p or 1080p")
 		}
 		typ := q.Type
-		if typ == "" {
-			typ = "hls"
-		}
 		container := q.ContainerType
 		if container == "" {
 			container = map[string]string{"hls": "mpegts", "dash": "fmp4"}[typ]
@@ -214,9 +211,6 @@ func links(a aiozapi.Assets) map[string]string {
 
 func (t *tools) createMedia(ctx context.Context, c *toolkit.Call, in CreateInput) (MediaOutput, string, error) {
 	typ := in.Type
-	if typ == "" {
-		typ = "video"
-	}
 	q, warnings, err := qualityConfigs(typ, in.Qualities)
 	if err != nil {
 		return MediaOutput{}, "", err
@@ -314,20 +308,12 @@ func (t *tools) listMedia(ctx context.Context, c *toolkit.Call, in ListInput) (L
 	if err != nil {
 		return ListOutput{}, "", err
 	}
-	limit := in.Limit
-	if limit == 0 {
-		limit = 25
-	}
-	order := in.OrderBy
-	if order == "" {
-		order = "desc"
-	}
 	list, err := client.ListMedia(ctx, aiozapi.ListMediaRequest{Type: in.Type, Search: in.Search, Status: in.Status, Tags: in.Tags,
-		SortBy: in.SortBy, OrderBy: order, Offset: in.Offset, Limit: limit})
+		SortBy: in.SortBy, OrderBy: in.OrderBy, Offset: in.Offset, Limit: in.Limit})
 	if err != nil {
 		return ListOutput{}, "", err
 	}
-	out := ListOutput{Total: list.Total, Offset: in.Offset, Media: []MediaSummary{}}
+	out := ListOutput{Total: list.Total, Offset: in.Offset}
 	for _, m := range list.Media {
 		out.Media = append(out.Media, MediaSummary{ID: m.ID, Title: m.Title, Type: m.Type, Status: m.Status, Duration: m.Duration, HLSURL: m.Assets.HLSURL, CreatedAt: m.CreatedAt})
 	}
@@ -463,9 +449,6 @@ func (t *tools) waitForMedia(ctx context.Context, c *toolkit.Call, in WaitInput)
 		return WaitOutput{}, "", err
 	}
 	timeout := time.Duration(in.TimeoutSeconds) * time.Second
-	if timeout == 0 {
-		timeout = 10 * time.Minute
-	}
 	deadline := t.now().Add(timeout)
 	var last aiozapi.Media
 	lastStatus, lastReady := "", -1

@@ -76,9 +76,6 @@ func (t *tools) upload(ctx context.Context, c *toolkit.Call, in UploadInput) (Up
 		title = strings.TrimSuffix(filepath.Base(info.Path), filepath.Ext(info.Path))
 	}
 	chunk := int64(in.ChunkSizeMiB) * aiozapi.MiB
-	if chunk == 0 {
-		chunk = aiozapi.DefaultChunk
-	}
 	qualities, warnings, err := qualityConfigs(typ, in.Qualities)
 	if err != nil {
 		return out, "", err

@@ -173,7 +173,7 @@ type LongInput struct {
 	Replace        []Replacement `json:"replace,omitempty" jsonschema_description:"Words to replace in the text"`
 	Format         string        `json:"format,omitempty" jsonschema_description:"Audio encoding when the URL does not tell (wav, mp3…)"`
 	SampleRate     int           `json:"sample_rate,omitempty" jsonschema:"minimum=1"`
-	Wait           *bool         `json:"wait,omitempty" jsonschema:"default=true" jsonschema_description:"false returns the task id at once"`
+	Wait           bool          `json:"wait,omitempty" jsonschema:"default=true" jsonschema_description:"false returns the task id at once"`
 	TimeoutSeconds int           `json:"timeout_seconds,omitempty" jsonschema:"minimum=1,maximum=7200,default=1800"`
 	VTTPath        string        `json:"vtt_path,omitempty" jsonschema_description:"Write a new WebVTT subtitle file here (needs wait)"`
 }
@@ -194,7 +194,7 @@ type TranscriptionOutput struct {
 }
 
 func (t *tools) transcribeLong(ctx context.Context, c *toolkit.Call, in LongInput) (TranscriptionOutput, string, error) {
-	wait := in.Wait == nil || *in.Wait
+	wait := in.Wait
 	vtt, err := checkVTTPath(in.VTTPath)
 	if err != nil {
 		return TranscriptionOutput{}, "", err
@@ -230,9 +230,6 @@ func (t *tools) transcribeLong(ctx context.Context, c *toolkit.Call, in LongInpu
 			Fields: []templates.Field{{Name: "Source", Value: shown(in.URL)}}, Delivery: d.text(sub.TaskID, "qiniu_get_transcription")})
 	}
 	timeout := time.Duration(in.TimeoutSeconds) * time.Second
-	if timeout == 0 {
-		timeout = 30 * time.Minute
-	}
 	return t.waitLong(ctx, c, client, d, sub.TaskID, shown(in.URL), timeout, vtt, in.WordTimings)
 }
 
@@ -424,9 +421,6 @@ func (t *tools) transcribeRealtime(ctx context.Context, c *toolkit.Call, in Real
 		return RealtimeOutput{}, "", err
 	}
 	maxDur := time.Duration(in.MaxSeconds) * time.Second
-	if maxDur == 0 {
-		maxDur = 5 * time.Minute
-	}
 	opts := doraapi.RealtimeOptions{
 		Input:    doraapi.RealtimeInput{Path: in.Path, URL: in.URL, SampleRate: in.SampleRate},
 		KeyWords: in.KeyWords, MaxDuration: maxDur,

@@ -117,7 +117,7 @@ type AudioInput struct {
 	Channel        string   `json:"channel,omitempty" jsonschema:"enum=GROUP_CHAT,enum=MESSAGE,enum=AUDIO_PROFILE"`
 	AllSegments    bool     `json:"all_segments,omitempty" jsonschema_description:"Return every 10 s segment; not only risky ones"`
 	UserID         string   `json:"user_id,omitempty" jsonschema_description:"Your user's id (tokenId)"`
-	Wait           *bool    `json:"wait,omitempty" jsonschema:"default=true" jsonschema_description:"false returns the task id at once"`
+	Wait           bool     `json:"wait,omitempty" jsonschema:"default=true" jsonschema_description:"false returns the task id at once"`
 	TimeoutSeconds int      `json:"timeout_seconds,omitempty" jsonschema:"minimum=1,maximum=3600,default=600"`
 }
 
@@ -145,15 +145,12 @@ func (t *tools) censorAudio(ctx context.Context, c *toolkit.Call, in AudioInput)
 		return AudioCensorOutput{}, "", argErr(err)
 	}
 	t.bind(d, id)
-	if in.Wait != nil && !*in.Wait {
+	if !in.Wait {
 		out := AudioCensorOutput{TaskID: id, Delivery: d.mode()}
 		return reply(out, templates.DoraTask, templates.DoraTaskData{Icon: "🛡️", Heading: "Audio moderation submitted", TaskID: id, Status: "submitted",
 			Fields: []templates.Field{{Name: "Source", Value: shown(in.URL)}}, Delivery: d.text(id, "qiniu_get_audio_censor_result")})
 	}
 	timeout := time.Duration(in.TimeoutSeconds) * time.Second
-	if timeout == 0 {
-		timeout = 10 * time.Minute
-	}
 	deadline := time.Now().Add(timeout)
 	polls := 0
 	for {

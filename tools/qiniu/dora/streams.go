@@ -101,7 +101,7 @@ func (t *tools) startAudioStream(ctx context.Context, c *toolkit.Call, in AudioS
 	if err != nil {
 		return StreamOutput{}, "", err
 	}
-	id, err := client.StartAudioStreamCensor(ctx, doraapi.AudioStreamRequest{URL: in.URL, Channel: firstOf(in.Channel, "LIVE_ROOM"),
+	id, err := client.StartAudioStreamCensor(ctx, doraapi.AudioStreamRequest{URL: in.URL, Channel: in.Channel,
 		Types: providerTypes(in.Checks, audioTypeNames), ReturnAllText: in.AllSegments, Room: in.Room, TokenID: in.UserID,
 		ReturnFinishInfo: true, Callback: d.callback})
 	if err != nil {

@@ -56,7 +56,7 @@ func (t *tools) translate(ctx context.Context, c *toolkit.Call, in TranslateInpu
 	if in.Output == "pdf" {
 		dtype = 2
 	}
-	req := doraapi.TranslateRequest{URL: in.URL, From: firstOf(strings.TrimSpace(in.From), "auto"), To: strings.TrimSpace(in.To), DType: dtype,
+	req := doraapi.TranslateRequest{URL: in.URL, From: strings.TrimSpace(in.From), To: strings.TrimSpace(in.To), DType: dtype,
 		Bucket: in.Bucket, IndustryID: in.Industry, AllSheets: in.AllSheets, Bilingual: in.Bilingual, Callback: placeholderCallback}
 	if err := doraapi.CheckTranslate(req); err != nil { // before an inbox route is made
 		return TranslationOutput{}, "", argErr(err)

@@ -117,7 +117,7 @@ func (t *tools) listHubs(ctx context.Context, _ *toolkit.Call, _ NoInput) (HubsO
 	if err != nil {
 		return HubsOutput{}, "", err
 	}
-	out := HubsOutput{Hubs: nonNil(hubs)}
+	out := HubsOutput{Hubs: hubs}
 	text, err := templates.Render(templates.QiniuHubList, templates.QiniuHubListData{Hubs: hubs, DefaultEnv: EnvHub, Default: t.getenv(EnvHub)})
 	if err != nil {
 		return HubsOutput{}, "", err
@@ -160,8 +160,6 @@ func (t *tools) hubAfter(ctx context.Context, c *piliapi.Client, hub, heading st
 
 // cleanHub turns absent lists into empty ones, as the output schema wants.
 func cleanHub(h piliapi.Hub) piliapi.Hub {
-	h.Domains, h.DefaultDomains = nonNil(h.Domains), nonNil(h.DefaultDomains)
-	h.PassiveCodecProfiles, h.Converts = nonNil(h.PassiveCodecProfiles), nonNil(h.Converts)
 	return h
 }
 
@@ -312,7 +310,7 @@ func (t *tools) listDomains(ctx context.Context, _ *toolkit.Call, in HubArg) (Do
 	if err != nil {
 		return DomainsOutput{}, "", err
 	}
-	return DomainsOutput{Hub: hub, Domains: nonNil(ds)}, text, nil
+	return DomainsOutput{Hub: hub, Domains: ds}, text, nil
 }
 
 // DomainArg names a domain of a hub.
@@ -331,8 +329,6 @@ type DomainOutput struct {
 func (t *tools) domainOut(hub string, d piliapi.Domain) (DomainOutput, string, error) {
 	set := d.PlaySecurity.Key1 != "" || d.PlaySecurity.Key2 != ""
 	d.PlaySecurity.Key1, d.PlaySecurity.Key2 = "", ""
-	d.IPLimit.WhiteList, d.IPLimit.BlackList = nonNil(d.IPLimit.WhiteList), nonNil(d.IPLimit.BlackList)
-	d.URLRewrite.Rules = nonNil(d.URLRewrite.Rules)
 	out := DomainOutput{Hub: hub, Domain: d, PlayKeysSet: set}
 	v := templates.QiniuDomainCardData{Hub: hub, Domain: d.Domain, Type: d.Type, Cname: d.Cname, PlayKeysSet: set,
 		CertEnable: d.CertEnable, CertName: d.CertName, Disabled: d.Disable,
@@ -400,7 +396,7 @@ func (t *tools) domainsAfter(ctx context.Context, c *piliapi.Client, hub, headin
 	if err != nil {
 		return DomainsOutput{}, "", err
 	}
-	return DomainsOutput{Hub: hub, Domains: nonNil(ds)}, text, nil
+	return DomainsOutput{Hub: hub, Domains: ds}, text, nil
 }
 
 func (t *tools) bindDomain(ctx context.Context, _ *toolkit.Call, in BindInput) (DomainsOutput, string, error) {

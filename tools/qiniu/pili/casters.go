@@ -347,7 +347,7 @@ func (t *tools) listCasters(ctx context.Context, _ *toolkit.Call, in CasterListI
 	if err != nil {
 		return CasterListOutput{}, "", err
 	}
-	out := CasterListOutput{Casters: []CasterView{}, Marker: l.Marker}
+	out := CasterListOutput{Marker: l.Marker}
 	d := templates.QiniuCasterListData{Marker: l.Marker}
 	for _, it := range l.Items {
 		v := t.casterView(it)

@@ -264,20 +264,6 @@ func parseDuration(arg, s string) (time.Duration, error) {
 
 // ---- small helpers ----
 
-func orInt(v, def int) int {
-	if v == 0 {
-		return def
-	}
-	return v
-}
-
-func nonNil[T any](s []T) []T {
-	if s == nil {
-		return []T{}
-	}
-	return s
-}
-
 func kbps(bps int64) string { return strconv.FormatFloat(float64(bps)/1000, 'f', 0, 64) }
 
 func checkStream(arg, s string) error {

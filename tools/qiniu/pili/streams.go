@@ -197,7 +197,7 @@ func (t *tools) view(ctx context.Context, c *piliapi.Client, hub, title string) 
 func (t *tools) viewOf(ctx context.Context, c *piliapi.Client, hub, title string, st piliapi.Stream) StreamView {
 	now := t.now().Unix()
 	v := StreamView{Hub: hub, Stream: title, Status: "offline", DisabledTill: st.DisabledTill,
-		CreatedAt: fmtTime(st.CreatedAt), ExpireAt: fmtTime(st.ExpireAt), Converts: nonNil(st.Converts),
+		CreatedAt: fmtTime(st.CreatedAt), ExpireAt: fmtTime(st.ExpireAt), Converts: st.Converts,
 		PublishSecurity: st.PublishSecurity, NropEnable: st.NropEnable}
 	if v.PublishSecurity == "" {
 		v.PublishSecurity = "hub default"
@@ -305,11 +305,11 @@ func (t *tools) listStreams(ctx context.Context, _ *toolkit.Call, in ListInput) 
 	if err != nil {
 		return ListOutput{}, "", err
 	}
-	l, err := c.ListStreams(ctx, hub, piliapi.ListOptions{LiveOnly: in.LiveOnly, Prefix: in.Prefix, Limit: orInt(in.Limit, 100), Marker: in.Marker})
+	l, err := c.ListStreams(ctx, hub, piliapi.ListOptions{LiveOnly: in.LiveOnly, Prefix: in.Prefix, Limit: in.Limit, Marker: in.Marker})
 	if err != nil {
 		return ListOutput{}, "", err
 	}
-	out := ListOutput{Hub: hub, Streams: nonNil(l.Keys), Marker: l.Marker}
+	out := ListOutput{Hub: hub, Streams: l.Keys, Marker: l.Marker}
 	text, err := templates.Render(templates.QiniuStreamList, struct {
 		ListOutput
 		LiveOnly bool
@@ -570,7 +570,7 @@ func (t *tools) history(ctx context.Context, _ *toolkit.Call, in HistoryInput) (
 	if err != nil {
 		return HistoryOutput{}, "", notFound(err, hub, title)
 	}
-	out := HistoryOutput{Hub: hub, Stream: title, Sessions: []Session{}, Range: sp}
+	out := HistoryOutput{Hub: hub, Stream: title, Range: sp}
 	d := templates.QiniuHistoryData{Stream: title, Conversion: sp.Conversion}
 	for _, it := range items {
 		s := Session{Start: fmtTime(it.Start), End: fmtTime(it.End), Seconds: it.End - it.Start, ClientIP: it.ClientIP}
@@ -631,7 +631,7 @@ func (t *tools) stats(ctx context.Context, _ *toolkit.Call, in StatsInput) (Stat
 	if err != nil {
 		return StatsOutput{}, "", err
 	}
-	out := StatsOutput{Hub: hub, Stream: title, Points: []StatsPoint{}, Range: sp}
+	out := StatsOutput{Hub: hub, Stream: title, Range: sp}
 	d := templates.QiniuStatsData{Stream: title, Conversion: sp.Conversion}
 	for _, it := range items {
 		s := it.Stats
@@ -706,16 +706,12 @@ func (t *tools) record(ctx context.Context, _ *toolkit.Call, in RecordInput) (Fi
 	if err != nil {
 		return FileOutput{}, "", err
 	}
-	format := in.Format
-	if format == "" {
-		format = "m3u8"
-	}
-	res, err := c.SaveAs(ctx, hub, title, piliapi.SaveAsOptions{Fname: in.Fname, Start: sp.FromUnix, End: sp.ToUnix, Format: format,
+	res, err := c.SaveAs(ctx, hub, title, piliapi.SaveAsOptions{Fname: in.Fname, Start: sp.FromUnix, End: sp.ToUnix, Format: in.Format,
 		Notify: in.Notify, ExpireDays: in.ExpireDays, PersistentDeleteAfterDays: in.DeleteAfterDays})
 	if err != nil {
 		return FileOutput{}, "", notFound(err, hub, title)
 	}
-	out := FileOutput{Hub: hub, Stream: title, Fname: res.Fname, Format: format, Start: fmtTime(res.Start), End: fmtTime(res.End), PersistentID: res.PersistentID}
+	out := FileOutput{Hub: hub, Stream: title, Fname: res.Fname, Format: in.Format, Start: fmtTime(res.Start), End: fmtTime(res.End), PersistentID: res.PersistentID}
 	return t.fileResult(ctx, c, "🎞️ Replay saved", out, sp.Conversion)
 }
 
@@ -742,18 +738,14 @@ func (t *tools) snapshot(ctx context.Context, _ *toolkit.Call, in SnapshotInput)
 	if err != nil {
 		return FileOutput{}, "", err
 	}
-	format := in.Format
-	if format == "" {
-		format = "jpg"
-	}
-	res, err := c.Snapshot(ctx, hub, title, piliapi.SnapshotOptions{Time: at, Fname: in.Fname, Format: format, Notify: in.Notify, DeleteAfterDays: in.DeleteAfterDays})
+	res, err := c.Snapshot(ctx, hub, title, piliapi.SnapshotOptions{Time: at, Fname: in.Fname, Format: in.Format, Notify: in.Notify, DeleteAfterDays: in.DeleteAfterDays})
 	if err != nil {
 		return FileOutput{}, "", notFound(err, hub, title)
 	}
 	if at == 0 {
 		at = t.now().Unix()
 	}
-	out := FileOutput{Hub: hub, Stream: title, Fname: res.Fname, Format: format, Start: fmtTime(at), PersistentID: res.PersistentID}
+	out := FileOutput{Hub: hub, Stream: title, Fname: res.Fname, Format: in.Format, Start: fmtTime(at), PersistentID: res.PersistentID}
 	return t.fileResult(ctx, c, "📸 Snapshot saved", out, "")
 }
 
@@ -775,7 +767,7 @@ func (t *tools) setConverts(ctx context.Context, _ *toolkit.Call, in ConvertsInp
 	if err != nil {
 		return StreamView{}, "", err
 	}
-	if err := c.UpdateConverts(ctx, hub, title, nonNil(in.Profiles)); err != nil {
+	if err := c.UpdateConverts(ctx, hub, title, in.Profiles); err != nil {
 		return StreamView{}, "", notFound(err, hub, title)
 	}
 	v, err := t.view(ctx, c, hub, title)

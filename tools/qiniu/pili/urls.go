@@ -100,7 +100,7 @@ func (t *tools) streamURLs(ctx context.Context, _ *toolkit.Call, in URLsInput) (
 	case stErr == nil:
 		v.StreamView = t.viewOf(ctx, c.Client, hub, title, st)
 	case piliapi.IsNotFound(stErr):
-		v.StreamView = StreamView{Hub: hub, Stream: title, Status: "offline", Converts: []string{}, PublishSecurity: "hub default"}
+		v.StreamView = StreamView{Hub: hub, Stream: title, Status: "offline", PublishSecurity: "hub default"}
 		v.Notes = []string{"The stream does not exist yet; Qiniu creates it on the first push."}
 	default:
 		return URLsOutput{}, "", stErr

@@ -52,9 +52,6 @@ type UsageOutput struct {
 func (t *tools) usage(ctx context.Context, _ *toolkit.Call, in UsageInput) (UsageOutput, string, error) {
 	m, _ := piliapi.Usage(in.Metric)
 	g := in.Granularity
-	if g == "" {
-		g = "day"
-	}
 	if in.Group != "" && !slices.Contains(m.Filters, in.Group) {
 		return UsageOutput{}, "", toolkit.BadArg("group", fmt.Sprintf("%s cannot be grouped by %s", in.Metric, in.Group), "use one of "+strings.Join(m.Filters, ", "))
 	}
@@ -88,7 +85,7 @@ func (t *tools) usage(ctx context.Context, _ *toolkit.Call, in UsageInput) (Usag
 	if len(sel) == 0 {
 		sel = m.Selects
 	}
-	out := UsageOutput{Metric: in.Metric, Granularity: g, Units: map[string]string{}, Rows: nonNil(rows), Totals: map[string]float64{}, Range: sp}
+	out := UsageOutput{Metric: in.Metric, Granularity: g, Units: map[string]string{}, Rows: rows, Totals: map[string]float64{}, Range: sp}
 	for _, s := range sel {
 		out.Units[s] = m.Unit(s)
 	}

@@ -343,7 +343,7 @@ func ParseAudioCensor(body []byte) (AudioCensorResult, error) {
 	if err := decodeLenient(body, &w); err != nil {
 		return AudioCensorResult{}, fmt.Errorf("qiniu audio censor: unreadable result: %w", err)
 	}
-	r := AudioCensorResult{EntryID: firstNonEmpty(w.EntryID, w.EntryRID), Segments: []Segment{}}
+	r := AudioCensorResult{EntryID: firstNonEmpty(w.EntryID, w.EntryRID)}
 	if w.Code != 1100 {
 		return r, shumeiError("audio censor", w.Code, w.Message)
 	}

@@ -136,9 +136,6 @@ func (c *Client) ListCasters(ctx context.Context, namePrefix, marker string, lim
 	for _, it := range out.Items {
 		c.secret(it.StaticKey)
 	}
-	if out.Items == nil {
-		out.Items = []Caster{}
-	}
 	return out, err
 }
 

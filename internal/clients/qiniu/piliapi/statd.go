@@ -142,7 +142,7 @@ func (c *Client) GetUsage(ctx context.Context, q UsageQuery) ([]UsageRow, error)
 	if err := c.get(ctx, c.pili, "/statd/"+q.Metric, v, &raw); err != nil {
 		return nil, err
 	}
-	rows := []UsageRow{}
+	var rows []UsageRow
 	for _, p := range raw {
 		if q.Group == "" {
 			vals := map[string]float64{}

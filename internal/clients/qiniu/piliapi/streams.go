@@ -194,7 +194,7 @@ func (c *Client) BatchLive(ctx context.Context, hub string, titles []string) (it
 			uniq = append(uniq, t)
 		}
 	}
-	items = []LiveItem{}
+	items = nil
 	for start := 0; start < len(uniq); start += MaxBatchLive {
 		chunk := uniq[start:min(start+MaxBatchLive, len(uniq))]
 		var out struct {
@@ -234,9 +234,6 @@ func (c *Client) History(ctx context.Context, hub, title string, start, end int6
 		Items []Activity `json:"items"`
 	}
 	err := c.get(ctx, c.pili, streamPath(hub, title)+"/historyactivity", q, &out)
-	if out.Items == nil {
-		out.Items = []Activity{}
-	}
 	return out.Items, err
 }
 
@@ -297,9 +294,6 @@ func (c *Client) StreamStats(ctx context.Context, hub, title string, start, end 
 		Items []StatsItem `json:"items"`
 	}
 	err := c.get(ctx, c.pili, streamPath(hub, title)+"/stats", q, &out)
-	if out.Items == nil {
-		out.Items = []StatsItem{}
-	}
 	return out.Items, err
 }
 
