@@ -36,7 +36,9 @@ func TestDefaultsAreAppliedBeforeDecoding(t *testing.T) {
 		args  string
 		check func(defaultsIn) bool
 	}{
-		{`{}`, func(in defaultsIn) bool { return in.Limit == 25 && in.Order == "desc" && in.Wait && in.Qualities == nil && in.Nested == nil }},
+		{`{}`, func(in defaultsIn) bool {
+			return in.Limit == 25 && in.Order == "desc" && in.Wait && in.Qualities == nil && in.Nested == nil
+		}},
 		{`{"limit":3,"order":"asc","wait":false}`, func(in defaultsIn) bool { return in.Limit == 3 && in.Order == "asc" && !in.Wait }},
 		{`{"qualities":[{"resolution":"720p"},{"resolution":"1080p","type":"dash"}]}`, func(in defaultsIn) bool {
 			return len(in.Qualities) == 2 && in.Qualities[0].Type == "hls" && in.Qualities[1].Type == "dash"
