@@ -6,7 +6,12 @@ import (
 	"testing"
 )
 
-const seed001 = "../../shared/seeds/001_1bd893c17492d387.txt"
+// seed001 holds, verbatim, the excerpts of seed 001 (the AIOZ Stream skill
+// page, 001_1bd893c17492d387.txt) that these golden tests compare with: the
+// response templates from "### 📤 During Upload" to the end of the
+// encoding_failed block, and the insufficient-balance paragraph. The page
+// was flattened, so its whitespace is collapsed; so is ours before comparing.
+const seed001 = "testdata/seed001_excerpts.txt"
 
 // normalise collapses whitespace the way the flattened seed page did.
 func normalise(s string) string { return strings.Join(strings.Fields(s), " ") }
@@ -15,7 +20,7 @@ func loadSeed(t *testing.T) string {
 	t.Helper()
 	b, err := os.ReadFile(seed001)
 	if err != nil {
-		t.Fatalf("seed 001 not found next to the repo (%v); the golden tests need ../shared/seeds", err)
+		t.Fatal(err)
 	}
 	return normalise(string(b))
 }
