@@ -35,31 +35,23 @@ func TestTemplatesReproduceSeed001(t *testing.T) {
 		{0, "50 MB", MD5Valid, ChunkDone}, {1, "50 MB", MD5Valid, ChunkDone}, {2, "50 MB", MD5Valid, ChunkDone},
 		{3, "50 MB", MD5Valid, ChunkDone}, {4, "10 MB", MD5Valid, ChunkUploading},
 	}}
-	cases := []struct {
-		name string
-		data any
-	}{
-		{AIOZUploadProgress, progress},
-		{AIOZUploadComplete, placeholders},
-		{AIOZFileReceived, placeholders},
-		{AIOZEncodingStarted, placeholders},
-		{AIOZPartialFinished, placeholders},
-		{AIOZEncodingFinished, placeholders},
-		{AIOZEncodingFailed, placeholders},
+	out, err := AIOZUploadProgress.Render(progress)
+	if err != nil {
+		t.Fatal(err)
 	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			out, err := Render(c.name, c.data)
+	// The seed's progress line has placeholders where we print numbers.
+	got := strings.Replace(normalise(out), "{bar} 0% (0 of 0 chunks)", "{bar} {percent}% ({done} of {total} chunks)", 1)
+	if !strings.Contains(seed, got) {
+		t.Errorf("rendered %s is not in seed 001:\n%s", AIOZUploadProgress, got)
+	}
+	for _, tm := range []T[MediaEvent]{AIOZUploadComplete, AIOZFileReceived, AIOZEncodingStarted, AIOZPartialFinished, AIOZEncodingFinished, AIOZEncodingFailed} {
+		t.Run(tm.Name(), func(t *testing.T) {
+			out, err := tm.Render(placeholders)
 			if err != nil {
 				t.Fatal(err)
 			}
-			got := normalise(out)
-			if c.name == AIOZUploadProgress {
-				// The seed's progress line has placeholders where we print numbers.
-				got = strings.Replace(got, "{bar} 0% (0 of 0 chunks)", "{bar} {percent}% ({done} of {total} chunks)", 1)
-			}
-			if !strings.Contains(seed, got) {
-				t.Errorf("rendered %s is not in seed 001:\n%s", c.name, got)
+			if got := normalise(out); !strings.Contains(seed, got) {
+				t.Errorf("rendered %s is not in seed 001:\n%s", tm, got)
 			}
 		})
 	}
@@ -69,7 +61,7 @@ func TestTemplatesReproduceSeed001(t *testing.T) {
 }
 
 func TestUploadCompleteFilled(t *testing.T) {
-	out, err := Render(AIOZUploadComplete, MediaEvent{MediaID: "m-1", Title: "My | Clip\nTwo", Type: "video", Timestamp: "2026-11-21 06:00:00"})
+	out, err := AIOZUploadComplete.Render(MediaEvent{MediaID: "m-1", Title: "My | Clip\nTwo", Type: "video", Timestamp: "2026-11-21 06:00:00"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,7 +76,7 @@ func TestUploadCompleteFilled(t *testing.T) {
 func TestEncodingFinishedAudioHasNoMP4(t *testing.T) {
 	ev := placeholders
 	ev.HasMP4 = false
-	out, err := Render(AIOZEncodingFinished, ev)
+	out, err := AIOZEncodingFinished.Render(ev)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -58,11 +58,12 @@ func eventsTool(env *toolkit.Env) toolkit.Tool {
 		if more && len(evs) > 0 {
 			out.NextSeq = evs[len(evs)-1].Seq
 		}
-		text, err := templates.Render("media/events", struct {
-			EventsOutput
-			TaskID string
-			Next   int64
-		}{out, in.TaskID, out.NextSeq})
+		d := templates.Events{TaskID: in.TaskID, More: out.More, Next: out.NextSeq, Enabled: out.Enabled}
+		for _, v := range out.Events {
+			d.Events = append(d.Events, templates.EventRow{Seq: v.Seq, ReceivedAt: v.ReceivedAt, Provider: v.Provider, Kind: v.Kind,
+				TaskID: v.TaskID, Summary: v.Summary})
+		}
+		text, err := templates.MediaEvents.Render(d)
 		return out, text, err
 	})
 }
