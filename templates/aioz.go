@@ -35,18 +35,38 @@ type MediaEvent struct {
 	Title     string
 	Type      string
 	Timestamp string
-	HasMP4    bool // audio has no MP4 rendition (seed 001)
+	HasMP4    bool     // audio has no MP4 rendition (seed 001)
+	Warnings  []string // quoted under upload_complete; the others ignore them
 }
 
-// AIOZ template names.
-const (
-	AIOZUploadProgress   = "aioz/upload_progress"
-	AIOZUploadComplete   = "aioz/upload_complete"
-	AIOZFileReceived     = "aioz/file_received"
-	AIOZEncodingStarted  = "aioz/encoding_started"
-	AIOZPartialFinished  = "aioz/partial_finished"
-	AIOZEncodingFinished = "aioz/encoding_finished"
-	AIOZEncodingFailed   = "aioz/encoding_failed"
+// AIOZ template names: seed 001's seven, reproduced to the character.
+var (
+	AIOZUploadProgress   = T[UploadProgress]("aioz/upload_progress")
+	AIOZUploadComplete   = T[MediaEvent]("aioz/upload_complete")
+	AIOZFileReceived     = T[MediaEvent]("aioz/file_received")
+	AIOZEncodingStarted  = T[MediaEvent]("aioz/encoding_started")
+	AIOZPartialFinished  = T[MediaEvent]("aioz/partial_finished")
+	AIOZEncodingFinished = T[MediaEvent]("aioz/encoding_finished")
+	AIOZEncodingFailed   = T[MediaEvent]("aioz/encoding_failed")
+)
+
+// AIOZ template names: the other results.
+var (
+	AIOZMediaCard      = T[MediaCard]("aioz/media_card")
+	AIOZMediaList      = T[MediaList]("aioz/media_list")
+	AIOZMediaCreated   = T[MediaCreated]("aioz/media_created")
+	AIOZMediaUpdated   = T[MediaRef]("aioz/media_updated")
+	AIOZMediaDeleted   = T[MediaRef]("aioz/media_deleted")
+	AIOZThumbnailSet   = T[ThumbnailSet]("aioz/thumbnail_set")
+	AIOZTranscodeCost  = T[TranscodeCost]("aioz/transcode_cost")
+	AIOZWaitTimedOut   = T[WaitTimedOut]("aioz/wait_timed_out")
+	AIOZChapters       = T[Chapters]("aioz/chapters")
+	AIOZChapterAdded   = T[ChapterChange]("aioz/chapter_added")
+	AIOZChapterDeleted = T[ChapterChange]("aioz/chapter_deleted")
+	AIOZMetric         = T[Metric]("aioz/metric")
+	AIOZMetricTable    = T[MetricTable]("aioz/metric_table")
+	AIOZUsageData      = T[UsageData]("aioz/usage_data")
+	AIOZReport         = T[Report]("aioz/report")
 )
 
 // InsufficientBalance is seed 001's verbatim text for is_enough: false.
@@ -78,4 +98,104 @@ type Report struct {
 type ReportBlock struct {
 	Label string
 	JSON  string
+}
+
+// MediaCard fills aioz/media_card: one media object.
+type MediaCard struct {
+	ID, Title, Type, Status string
+	Duration                float64 // seconds; 0 leaves the row out
+	Renditions              []Rendition
+	Links                   MediaLinks
+}
+
+// Rendition is one quality of a media object and its transcoding status.
+type Rendition struct {
+	Name, Status string
+}
+
+// MediaLinks are a media object's playback URLs; "" leaves one out, and no
+// HLS URL shows that links come after transcoding.
+type MediaLinks struct {
+	HLS, HLSPlayer, DASH, MP4, Thumbnail, Embed string
+}
+
+// MediaList fills aioz/media_list: a page of media.
+type MediaList struct {
+	Search     string // "" when the list was not searched
+	Media      []MediaRow
+	Total      int
+	NextOffset int // 0 on the last page
+}
+
+// MediaRow is one media object in a list.
+type MediaRow struct {
+	ID, Title, Type, Status string
+	Duration                float64 // seconds; 0 shows —
+}
+
+// MediaCreated fills aioz/media_created.
+type MediaCreated struct {
+	ID, Title, Type, Status string
+	Warnings                []string
+}
+
+// MediaRef fills aioz/media_updated and aioz/media_deleted.
+type MediaRef struct {
+	ID, Title string
+}
+
+// ThumbnailSet fills aioz/thumbnail_set.
+type ThumbnailSet struct {
+	MediaID string
+	File    string // the image's base name
+}
+
+// TranscodeCost fills aioz/transcode_cost.
+type TranscodeCost struct {
+	Type            string
+	DurationSeconds float64
+	Qualities       []string
+	Price           float64
+	IsEnough        bool // false adds seed 001's InsufficientBalance text
+}
+
+// WaitTimedOut fills aioz/wait_timed_out: a media still transcoding (or
+// never completed) when the wait ended.
+type WaitTimedOut struct {
+	MediaID    string
+	Status     string
+	Waited     string // "10m0s"
+	Ready      int    // renditions done
+	Renditions int
+}
+
+// Chapters fills aioz/chapters: a media's chapter files.
+type Chapters struct {
+	MediaID  string
+	Chapters []ChapterRow
+}
+
+// ChapterRow is one language's chapter file.
+type ChapterRow struct {
+	Language, URL string
+}
+
+// ChapterChange fills aioz/chapter_added and aioz/chapter_deleted.
+type ChapterChange struct {
+	MediaID  string
+	Language string
+	Cues     int // chapters added
+}
+
+// Metric fills aioz/metric: one aggregated number.
+type Metric struct {
+	Metric, Aggregation string
+	Value               float64
+	Conversion          string
+}
+
+// UsageData fills aioz/usage_data: delivery usage as indented JSON.
+type UsageData struct {
+	JSON       string
+	Conversion string
 }

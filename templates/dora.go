@@ -1,10 +1,10 @@
 package templates
 
 // Qiniu Dora template names.
-const (
-	DoraTranscript = "qiniu/dora/transcript"
-	DoraTask       = "qiniu/dora/task"
-	DoraVerdict    = "qiniu/dora/verdict"
+var (
+	DoraTranscript = T[DoraTranscriptData]("qiniu/dora/transcript")
+	DoraTask       = T[DoraTaskData]("qiniu/dora/task")
+	DoraVerdict    = T[DoraVerdictData]("qiniu/dora/verdict")
 )
 
 // DoraTranscriptData fills qiniu/dora/transcript (short, long and realtime ASR).

@@ -1,32 +1,32 @@
 package templates
 
 // Qiniu Pili template names.
-const (
-	QiniuStreamCard = "qiniu/pili/stream_card"
-	QiniuStreamList = "qiniu/pili/stream_list"
-	QiniuLiveStatus = "qiniu/pili/live_status"
-	QiniuRecording  = "qiniu/pili/recording"
-	QiniuHistory    = "qiniu/pili/history"
-	QiniuStats      = "qiniu/pili/stats"
-	QiniuHubList    = "qiniu/pili/hub_list"
-	QiniuHubCard    = "qiniu/pili/hub_card"
-	QiniuDomainList = "qiniu/pili/domain_list"
-	QiniuDomainCard = "qiniu/pili/domain_card"
-	QiniuCasterCard = "qiniu/pili/caster_card"
-	QiniuCasterList = "qiniu/pili/caster_list"
-	QiniuCasterDone = "qiniu/pili/caster_done"
-	QiniuUsage      = "qiniu/pili/usage"
+var (
+	PiliStreamCard = T[PiliStreamCardData]("qiniu/pili/stream_card")
+	PiliStreamList = T[PiliStreamListData]("qiniu/pili/stream_list")
+	PiliLiveStatus = T[PiliLiveStatusData]("qiniu/pili/live_status")
+	PiliRecording  = T[PiliRecordingData]("qiniu/pili/recording")
+	PiliHistory    = T[PiliHistoryData]("qiniu/pili/history")
+	PiliStats      = T[PiliStatsData]("qiniu/pili/stats")
+	PiliHubList    = T[PiliHubListData]("qiniu/pili/hub_list")
+	PiliHubCard    = T[PiliHubCardData]("qiniu/pili/hub_card")
+	PiliDomainList = T[PiliDomainListData]("qiniu/pili/domain_list")
+	PiliDomainCard = T[PiliDomainCardData]("qiniu/pili/domain_card")
+	PiliCasterCard = T[PiliCasterCardData]("qiniu/pili/caster_card")
+	PiliCasterList = T[PiliCasterListData]("qiniu/pili/caster_list")
+	PiliCasterDone = T[PiliCasterDoneData]("qiniu/pili/caster_done")
+	PiliUsage      = T[PiliUsageData]("qiniu/pili/usage")
 )
 
-// QiniuHubListData fills qiniu/hub_list.
-type QiniuHubListData struct {
+// PiliHubListData fills qiniu/pili/hub_list.
+type PiliHubListData struct {
 	Hubs       []string
 	DefaultEnv string // the variable naming the default hub
 	Default    string // "" when no default hub is set
 }
 
-// QiniuHubCardData fills qiniu/hub_card: a hub's settings and domains.
-type QiniuHubCardData struct {
+// PiliHubCardData fills qiniu/pili/hub_card: a hub's settings and domains.
+type PiliHubCardData struct {
 	Heading         string
 	Name            string
 	PublishSecurity string // "" shows none
@@ -39,12 +39,12 @@ type QiniuHubCardData struct {
 	NropInterval    int
 	NropNotifyRate  float64
 	Profiles        []string
-	Domains         []QiniuDomainRow
+	Domains         []PiliDomainRow
 	Note            string // quoted under the card
 }
 
-// QiniuDomainRow is one domain bound to a hub.
-type QiniuDomainRow struct {
+// PiliDomainRow is one domain bound to a hub.
+type PiliDomainRow struct {
 	Type       string
 	Domain     string
 	Cname      string
@@ -52,17 +52,17 @@ type QiniuDomainRow struct {
 	CertName   string
 }
 
-// QiniuDomainListData fills qiniu/domain_list.
-type QiniuDomainListData struct {
+// PiliDomainListData fills qiniu/pili/domain_list.
+type PiliDomainListData struct {
 	Heading string
 	Hub     string
-	Domains []QiniuDomainRow
+	Domains []PiliDomainRow
 	Note    string // quoted under the table
 }
 
-// QiniuDomainCardData fills qiniu/domain_card: one domain's settings, its
+// PiliDomainCardData fills qiniu/pili/domain_card: one domain's settings, its
 // anti-leech keys left out.
-type QiniuDomainCardData struct {
+type PiliDomainCardData struct {
 	Hub                string
 	Domain             string
 	Type               string
@@ -75,19 +75,19 @@ type QiniuDomainCardData struct {
 	ConnectCallback    string // "<type> <url>"; "" shows off
 	DisconnectCallback string
 	Allow, Deny        int // IP rules
-	Rewrites           []QiniuRewrite
+	Rewrites           []PiliRewrite
 }
 
-// QiniuRewrite is one URL rewrite rule, each side already made safe for a
+// PiliRewrite is one URL rewrite rule, each side already made safe for a
 // one-line code span.
-type QiniuRewrite struct {
+type PiliRewrite struct {
 	Pattern string
 	Replace string
 }
 
-// QiniuCasterCardData fills qiniu/caster_card: a cloud director, its static key
+// PiliCasterCardData fills qiniu/pili/caster_card: a cloud director, its static key
 // never shown.
-type QiniuCasterCardData struct {
+type PiliCasterCardData struct {
 	Heading          string
 	Name             string
 	ID               string
@@ -104,50 +104,50 @@ type QiniuCasterCardData struct {
 	Note             string // quoted under the card
 }
 
-// QiniuCasterListData fills qiniu/caster_list.
-type QiniuCasterListData struct {
-	Casters []QiniuCasterRow
+// PiliCasterListData fills qiniu/pili/caster_list.
+type PiliCasterListData struct {
+	Casters []PiliCasterRow
 	Marker  string // next page; "" when done
 }
 
-// QiniuCasterRow is one director in a list.
-type QiniuCasterRow struct {
+// PiliCasterRow is one director in a list.
+type PiliCasterRow struct {
 	Name, ID, Status  string
 	RunStart, RunStop string
 }
 
-// QiniuCasterDoneData fills qiniu/caster_done: a director action whose result
+// PiliCasterDoneData fills qiniu/pili/caster_done: a director action whose result
 // has no card (deleted, or reading the director back failed).
-type QiniuCasterDoneData struct {
+type PiliCasterDoneData struct {
 	Heading     string
 	ID          string
 	Done        string // "deleted", "started", "stopped"
 	ReadBackErr string // why the director could not be read back
 }
 
-// QiniuHistoryData fills qiniu/history: a stream's push sessions.
-type QiniuHistoryData struct {
+// PiliHistoryData fills qiniu/pili/history: a stream's push sessions.
+type PiliHistoryData struct {
 	Stream     string
-	Sessions   []QiniuSession
+	Sessions   []PiliSession
 	Conversion string // how the range was read; "" when none was given
 }
 
-// QiniuSession is one push session.
-type QiniuSession struct {
+// PiliSession is one push session.
+type PiliSession struct {
 	Start, End string
 	Duration   string // "1h0m0s"
 	Publisher  string // client IP
 }
 
-// QiniuStatsData fills qiniu/stats: a stream's per-minute statistics.
-type QiniuStatsData struct {
+// PiliStatsData fills qiniu/pili/stats: a stream's per-minute statistics.
+type PiliStatsData struct {
 	Stream     string
-	Points     []QiniuStatsRow
+	Points     []PiliStatsRow
 	Conversion string
 }
 
-// QiniuStatsRow is one minute of a stream.
-type QiniuStatsRow struct {
+// PiliStatsRow is one minute of a stream.
+type PiliStatsRow struct {
 	Time               string
 	Kbps               string
 	VideoFPS, AudioFPS int64
@@ -156,22 +156,95 @@ type QiniuStatsRow struct {
 	BandwidthKbps      string
 }
 
-// QiniuUsageData fills qiniu/usage: a usage time series as a table.
-type QiniuUsageData struct {
+// PiliUsageData fills qiniu/pili/usage: a usage time series as a table.
+type PiliUsageData struct {
 	Metric      string
 	Granularity string
 	Group       string   // the grouping column; "" for none
 	Columns     []string // value fields, in column order
-	Rows        []QiniuUsageRow
+	Rows        []PiliUsageRow
 	More        int // rows left out of the table
 	Totals      []Field
 	Conversion  string
 }
 
-// QiniuUsageRow is one time (and group) of usage, its values formatted
+// PiliUsageRow is one time (and group) of usage, its values formatted
 // with their units in Columns' order.
-type QiniuUsageRow struct {
+type PiliUsageRow struct {
 	Time   string
 	Group  string
 	Values []string
+}
+
+// PiliStreamCardData fills qiniu/pili/stream_card: a stream's card, never
+// with a publish key.
+type PiliStreamCardData struct {
+	Heading         string
+	Hub, Stream     string
+	StatusLabel     string    // "🟢 Live", "⚪ Offline", …
+	Live            *PiliLive // nil when not live
+	Kbps            string    // the live bitrate
+	CreatedAt       string
+	ExpireAt        string
+	PublishSecurity string
+	Converts        []string
+	NropEnable      bool
+	URLs            *PiliURLs // nil leaves the URL section out
+	Notes           []string
+	Next            []string
+}
+
+// PiliLive is a live stream's push.
+type PiliLive struct {
+	Since              string
+	VideoFPS, AudioFPS int
+	Viewers            int64
+}
+
+// PiliURLs are a stream's signed URLs; "" leaves one out.
+type PiliURLs struct {
+	ExpiresAt                                            string
+	PushAuth                                             string
+	RTMPPush, SRTPush, RTMPPlay, HLSPlay, HDLPlay, Cover string
+}
+
+// PiliStreamListData fills qiniu/pili/stream_list.
+type PiliStreamListData struct {
+	Hub      string
+	Streams  []string
+	Marker   string // next page; "" when done
+	LiveOnly bool
+	Prefix   string
+}
+
+// PiliLiveStatusData fills qiniu/pili/live_status.
+type PiliLiveStatusData struct {
+	Hub      string
+	Live     int // streams live
+	Requests int // batch requests made
+	Rows     []PiliLiveRow
+}
+
+// PiliLiveRow is one stream's live status, formatted ("—" when offline).
+type PiliLiveRow struct {
+	Stream      string
+	Label       string // "🟢 Live", "⚪ Offline", "❓ Not found"
+	Since       string // "" shows —
+	Rate        string // "1200 kbps"
+	FPS         string // "25 / 44"
+	ViewersText string
+}
+
+// PiliRecordingData fills qiniu/pili/recording: a saved replay or snapshot.
+type PiliRecordingData struct {
+	Heading      string
+	Hub, Stream  string
+	Fname        string
+	Format       string
+	Start, End   string // End "" for a snapshot
+	PersistentID string // the asynchronous task; "" when the file is there
+	Bucket       string
+	VodDomain    string
+	Note         string
+	Conversion   string
 }

@@ -2,7 +2,10 @@
 // files embedded in the binary: the seven AIOZ templates of seed 001 (upload
 // progress, upload complete, the five webhook events) reproduced to the
 // character, and the status cards of the other providers in the same style.
-// It is the one template renderer; tools call Render and nothing else.
+// It is the one template renderer. Each template has a name constant of type
+// T[D], D being the data type it renders, declared next to D (aioz.go,
+// pili.go, dora.go, media.go); tools call that constant's Render, so a
+// template cannot be given the wrong data.
 package templates
 
 import (
@@ -46,11 +49,23 @@ func load() {
 }
 
 var funcs = template.FuncMap{
-	"cell": Cell,
+	"cell":                Cell,
+	"insufficientBalance": func() string { return InsufficientBalance },
 }
 
-// Render executes the template called name ("aioz/upload_complete").
-func Render(name string, data any) (string, error) {
+// T names a template that renders data of type D:
+//
+//	var AIOZMediaCard = T[MediaCard]("aioz/media_card")
+type T[D any] string
+
+// Name is the template's name, its path under templates/ without .md.tmpl.
+func (t T[D]) Name() string { return string(t) }
+
+// Render executes the template with d.
+func (t T[D]) Render(d D) (string, error) { return render(string(t), d) }
+
+// render executes the template called name ("aioz/upload_complete").
+func render(name string, data any) (string, error) {
 	once.Do(load)
 	if perr != nil {
 		return "", perr

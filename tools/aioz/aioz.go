@@ -51,12 +51,12 @@ func newClient(b toolkit.Binding) *aiozapi.Client {
 }
 
 // event renders one of the seed-001 media event templates.
-func event(name string, m aiozapi.Media, at time.Time) string {
+func event(tm templates.T[templates.MediaEvent], m aiozapi.Media, at time.Time) string {
 	typ := m.Type
 	if typ == "" {
 		typ = "video"
 	}
-	out, err := templates.Render(name, templates.MediaEvent{
+	out, err := tm.Render(templates.MediaEvent{
 		MediaID: m.ID, Title: m.Title, Type: typ, Timestamp: templates.Timestamp(at), HasMP4: typ != "audio",
 	})
 	if err != nil {

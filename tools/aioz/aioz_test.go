@@ -164,7 +164,7 @@ func TestUploadSendsCreatePartsCompleteInOrder(t *testing.T) {
 	if len(h.progress) == 3 && !strings.Contains(h.progress[2], "100% (3 of 3 chunks)") {
 		t.Errorf("last progress card: %s", h.progress[2])
 	}
-	want, _ := templates.Render(templates.AIOZUploadComplete, templates.MediaEvent{MediaID: out.MediaID, Title: "Demo clip", Type: "video", Timestamp: templates.Timestamp(mustTime(t, out.UploadedAt))})
+	want, _ := templates.AIOZUploadComplete.Render(templates.MediaEvent{MediaID: out.MediaID, Title: "Demo clip", Type: "video", Timestamp: templates.Timestamp(mustTime(t, out.UploadedAt))})
 	if got := toolkit.ResultText(res); got != want {
 		t.Errorf("final text is not the Upload Complete template:\n%s\nwant\n%s", got, want)
 	}

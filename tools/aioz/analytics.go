@@ -138,7 +138,8 @@ func (t *tools) metric(ctx context.Context, c *toolkit.Call, in MetricInput) (Me
 		return MetricOutput{}, "", err
 	}
 	out := MetricOutput{Metric: in.Metric, Aggregation: in.Aggregation, Value: agg.Data, TimeRange: tr}
-	return out, fmt.Sprintf("%s %s: %v\n\n(%s)", in.Metric, in.Aggregation, agg.Data, tr.Conversion), nil
+	text, err := templates.AIOZMetric.Render(templates.Metric{Metric: in.Metric, Aggregation: in.Aggregation, Value: agg.Data, Conversion: tr.Conversion})
+	return out, text, err
 }
 
 // BreakdownInput are aioz_get_metric_breakdown's arguments.
@@ -230,7 +231,8 @@ func (t *tools) usage(ctx context.Context, c *toolkit.Call, in UsageInput) (Usag
 	if out.Rows == nil {
 	}
 	raw, _ := json.MarshalIndent(map[string]any{"data": out.Rows, "total": out.Total}, "", "  ")
-	return out, string(raw) + "\n\n(" + tr.Conversion + ")", nil
+	text, err := templates.AIOZUsageData.Render(templates.UsageData{JSON: string(raw), Conversion: tr.Conversion})
+	return out, text, err
 }
 
 // ReportInput are aioz_analytics_report's arguments.
@@ -287,7 +289,7 @@ func (t *tools) report(ctx context.Context, c *toolkit.Call, in ReportInput) (Re
 		raw, _ := json.MarshalIndent(d, "", "  ")
 		rep.Blocks = append(rep.Blocks, templates.ReportBlock{Label: rb.label, JSON: string(raw)})
 	}
-	text, err := templates.Render("aioz/report", rep)
+	text, err := templates.AIOZReport.Render(rep)
 	return out, text, err
 }
 
@@ -300,5 +302,5 @@ func bucketTable(title, dim string, items []aiozapi.MetricItem, timed bool, conv
 		}
 		t.Rows = append(t.Rows, templates.MetricRow{Key: k, Value: it.MetricValue})
 	}
-	return templates.Render("aioz/metric_table", t)
+	return templates.AIOZMetricTable.Render(t)
 }

@@ -98,8 +98,8 @@ func (t *tools) addChapter(ctx context.Context, c *toolkit.Call, in AddChapterIn
 	if ch.Language == "" {
 		ch.Language = in.Language
 	}
-	return ChapterOutput{MediaID: in.MediaID, Chapter: ch, Cues: len(cues)},
-		fmt.Sprintf("Added %d chapters (%s) to media `%s`.", len(cues), in.Language, in.MediaID), nil
+	reply, err := templates.AIOZChapterAdded.Render(templates.ChapterChange{MediaID: in.MediaID, Language: in.Language, Cues: len(cues)})
+	return ChapterOutput{MediaID: in.MediaID, Chapter: ch, Cues: len(cues)}, reply, err
 }
 
 // ListChaptersInput are aioz_list_chapters' arguments.
@@ -128,7 +128,11 @@ func (t *tools) listChapters(ctx context.Context, c *toolkit.Call, in ListChapte
 	out := ChapterListOutput{MediaID: in.MediaID, Chapters: list.Chapters, Total: list.Total}
 	if out.Chapters == nil {
 	}
-	text, err := templates.Render("aioz/chapters", out)
+	d := templates.Chapters{MediaID: out.MediaID}
+	for _, ch := range out.Chapters {
+		d.Chapters = append(d.Chapters, templates.ChapterRow{Language: ch.Language, URL: ch.URL})
+	}
+	text, err := templates.AIOZChapters.Render(d)
 	return out, text, err
 }
 
@@ -153,6 +157,6 @@ func (t *tools) deleteChapter(ctx context.Context, c *toolkit.Call, in DeleteCha
 	if err := client.DeleteChapter(ctx, in.MediaID, in.Language); err != nil {
 		return DeleteChapterOutput{}, "", err
 	}
-	return DeleteChapterOutput{MediaID: in.MediaID, Language: in.Language, Deleted: true},
-		fmt.Sprintf("Deleted the %s chapters of media `%s`.", in.Language, in.MediaID), nil
+	text, err := templates.AIOZChapterDeleted.Render(templates.ChapterChange{MediaID: in.MediaID, Language: in.Language})
+	return DeleteChapterOutput{MediaID: in.MediaID, Language: in.Language, Deleted: true}, text, err
 }

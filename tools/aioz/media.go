@@ -229,11 +229,8 @@ func (t *tools) createMedia(ctx context.Context, c *toolkit.Call, in CreateInput
 	if err != nil {
 		return MediaOutput{}, "", err
 	}
-	text := fmt.Sprintf("Created %s media **%s** (`%s`), status `%s`. Upload its file with aioz_upload_media, or parts then /complete.", typ, m.Title, m.ID, m.Status)
-	for _, w := range warnings {
-		text += "\n> ⚠️ " + w
-	}
-	return MediaOutput{Media: view(m), Warnings: warnings}, text, nil
+	text, err := templates.AIOZMediaCreated.Render(templates.MediaCreated{ID: m.ID, Title: m.Title, Type: typ, Status: m.Status, Warnings: warnings})
+	return MediaOutput{Media: view(m), Warnings: warnings}, text, err
 }
 
 // CostInput are aioz_get_transcode_cost's arguments.
@@ -258,11 +255,9 @@ func (t *tools) transcodeCost(ctx context.Context, c *toolkit.Call, in CostInput
 	if err != nil {
 		return CostOutput{}, "", err
 	}
-	text := fmt.Sprintf("Transcoding %s (%s, %.0f s) costs %v. Balance sufficient: %v.", strings.Join(in.Qualities, ", "), in.Type, in.DurationSeconds, cost.Price, cost.IsEnough)
-	if !cost.IsEnough {
-		text += "\n\n" + templates.InsufficientBalance
-	}
-	return CostOutput{Price: cost.Price, IsEnough: cost.IsEnough}, text, nil
+	text, err := templates.AIOZTranscodeCost.Render(templates.TranscodeCost{Type: in.Type, DurationSeconds: in.DurationSeconds, Qualities: in.Qualities,
+		Price: cost.Price, IsEnough: cost.IsEnough})
+	return CostOutput{Price: cost.Price, IsEnough: cost.IsEnough}, text, err
 }
 
 // ListInput are aioz_list_media's arguments.
@@ -320,10 +315,11 @@ func (t *tools) listMedia(ctx context.Context, c *toolkit.Call, in ListInput) (L
 	if next := in.Offset + len(list.Media); next < list.Total && len(list.Media) > 0 {
 		out.NextOffset = next
 	}
-	text, err := templates.Render("aioz/media_list", struct {
-		ListOutput
-		Search string
-	}{out, in.Search})
+	d := templates.MediaList{Search: in.Search, Total: out.Total, NextOffset: out.NextOffset}
+	for _, m := range out.Media {
+		d.Media = append(d.Media, templates.MediaRow{ID: m.ID, Title: m.Title, Type: m.Type, Status: m.Status, Duration: m.Duration})
+	}
+	text, err := templates.AIOZMediaList.Render(d)
 	return out, text, err
 }
 
@@ -341,7 +337,7 @@ func (t *tools) getMedia(ctx context.Context, c *toolkit.Call, in MediaIDInput) 
 	if err != nil {
 		return MediaOutput{}, "", err
 	}
-	text, err := templates.Render("aioz/media_card", m)
+	text, err := templates.AIOZMediaCard.Render(mediaCard(m))
 	return MediaOutput{Media: view(m)}, text, err
 }
 
@@ -372,7 +368,8 @@ func (t *tools) updateMedia(ctx context.Context, c *toolkit.Call, in UpdateInput
 	if err != nil {
 		return MediaOutput{}, "", fmt.Errorf("the update succeeded but reading the media back failed: %w", err)
 	}
-	return MediaOutput{Media: view(m)}, fmt.Sprintf("Updated media `%s` (**%s**).", m.ID, m.Title), nil
+	text, err := templates.AIOZMediaUpdated.Render(templates.MediaRef{ID: m.ID, Title: m.Title})
+	return MediaOutput{Media: view(m)}, text, err
 }
 
 // DeleteOutput confirms a deletion.
@@ -389,7 +386,8 @@ func (t *tools) deleteMedia(ctx context.Context, c *toolkit.Call, in MediaIDInpu
 	if err := client.DeleteMedia(ctx, in.MediaID); err != nil {
 		return DeleteOutput{}, "", err
 	}
-	return DeleteOutput{MediaID: in.MediaID, Deleted: true}, fmt.Sprintf("Deleted media `%s`.", in.MediaID), nil
+	text, err := templates.AIOZMediaDeleted.Render(templates.MediaRef{ID: in.MediaID})
+	return DeleteOutput{MediaID: in.MediaID, Deleted: true}, text, err
 }
 
 // ThumbnailInput are aioz_set_media_thumbnail's arguments.
@@ -427,7 +425,8 @@ func (t *tools) setThumbnail(ctx context.Context, c *toolkit.Call, in ThumbnailI
 	if err != nil {
 		return MediaOutput{}, "", fmt.Errorf("the thumbnail was uploaded but reading the media back failed: %w", err)
 	}
-	return MediaOutput{Media: view(m)}, fmt.Sprintf("Thumbnail of `%s` set from %s.", in.MediaID, filepath.Base(in.ImagePath)), nil
+	text, err := templates.AIOZThumbnailSet.Render(templates.ThumbnailSet{MediaID: in.MediaID, File: filepath.Base(in.ImagePath)})
+	return MediaOutput{Media: view(m)}, text, err
 }
 
 // WaitInput are aioz_wait_for_media's arguments.
@@ -490,11 +489,9 @@ func (t *tools) waitForMedia(ctx context.Context, c *toolkit.Call, in WaitInput)
 		case <-timer.C:
 		}
 	}
-	text := fmt.Sprintf("Media `%s` is still `%s` after %s (%d of %d renditions ready). Call aioz_wait_for_media again later.", last.ID, last.Status, timeout, readyRenditions(last), len(last.Qualities))
-	if last.Status == "new" {
-		text += " It is `new`: its file was never completed — upload it with aioz_upload_media."
-	}
-	return WaitOutput{Media: view(last), TimedOut: true}, text, nil
+	text, err := templates.AIOZWaitTimedOut.Render(templates.WaitTimedOut{MediaID: last.ID, Status: last.Status, Waited: timeout.String(),
+		Ready: readyRenditions(last), Renditions: len(last.Qualities)})
+	return WaitOutput{Media: view(last), TimedOut: true}, text, err
 }
 
 func readyRenditions(m aiozapi.Media) int {
@@ -505,4 +502,15 @@ func readyRenditions(m aiozapi.Media) int {
 		}
 	}
 	return n
+}
+
+// mediaCard is a media object as its card shows it.
+func mediaCard(m aiozapi.Media) templates.MediaCard {
+	c := templates.MediaCard{ID: m.ID, Title: m.Title, Type: m.Type, Status: m.Status, Duration: m.Duration,
+		Links: templates.MediaLinks{HLS: m.Assets.HLSURL, HLSPlayer: m.Assets.HLSPlayerURL, DASH: m.Assets.DASHURL,
+			MP4: m.Assets.MP4URL, Thumbnail: m.Assets.ThumbnailURL, Embed: m.Assets.HLSIframe}}
+	for _, q := range m.Qualities {
+		c.Renditions = append(c.Renditions, templates.Rendition{Name: q.Name, Status: q.Status})
+	}
+	return c
 }

@@ -140,14 +140,11 @@ func (t *tools) upload(ctx context.Context, c *toolkit.Call, in UploadInput) (Up
 	if m, err := client.GetMedia(ctx, res.MediaID); err == nil {
 		out.Status, out.Links = m.Status, links(m.Assets)
 	}
-	text, err := templates.Render(templates.AIOZUploadComplete, templates.MediaEvent{
-		MediaID: res.MediaID, Title: title, Type: typ, Timestamp: templates.Timestamp(at),
+	text, err := templates.AIOZUploadComplete.Render(templates.MediaEvent{
+		MediaID: res.MediaID, Title: title, Type: typ, Timestamp: templates.Timestamp(at), Warnings: warnings,
 	})
 	if err != nil {
 		return out, "", err
-	}
-	for _, w := range warnings {
-		text += "\n> ⚠️ " + w + "\n"
 	}
 	return out, text, nil
 }
@@ -182,7 +179,7 @@ func progressCard(title string, plan []aiozapi.Chunk, done map[int]string, faile
 		}
 		p.Rows = append(p.Rows, row)
 	}
-	s, err := templates.Render(templates.AIOZUploadProgress, p)
+	s, err := templates.AIOZUploadProgress.Render(p)
 	if err != nil {
 		return err.Error()
 	}

@@ -49,7 +49,7 @@ func eventsTool(env *toolkit.Env) toolkit.Tool {
 			return EventsOutput{}, "", errors.New("the callback inbox is not running in this process")
 		}
 		evs, more := env.Inbox.List(inbox.Filter{TaskID: in.TaskID, Provider: in.Provider, Kind: in.Kind, AfterSeq: in.AfterSeq, Limit: in.Limit})
-		out := EventsOutput{Events: []EventView{}, More: more, Enabled: env.Inbox.Enabled()}
+		out := EventsOutput{More: more, Enabled: env.Inbox.Enabled()}
 		for _, e := range evs {
 			v := EventView{Seq: e.Seq, Provider: e.Provider, Kind: e.Kind, TaskID: e.TaskID, ReceivedAt: e.ReceivedAt, Summary: e.Summary}
 			_ = json.Unmarshal(e.Payload, &v.Payload)
@@ -58,11 +58,12 @@ func eventsTool(env *toolkit.Env) toolkit.Tool {
 		if more && len(evs) > 0 {
 			out.NextSeq = evs[len(evs)-1].Seq
 		}
-		text, err := templates.Render("media/events", struct {
-			EventsOutput
-			TaskID string
-			Next   int64
-		}{out, in.TaskID, out.NextSeq})
+		d := templates.Events{TaskID: in.TaskID, More: out.More, Next: out.NextSeq, Enabled: out.Enabled}
+		for _, v := range out.Events {
+			d.Events = append(d.Events, templates.EventRow{Seq: v.Seq, ReceivedAt: v.ReceivedAt, Provider: v.Provider, Kind: v.Kind,
+				TaskID: v.TaskID, Summary: v.Summary})
+		}
+		text, err := templates.MediaEvents.Render(d)
 		return out, text, err
 	})
 }

@@ -37,7 +37,12 @@ func Toolset(env *toolkit.Env) toolkit.Toolset {
 			Annotations: toolkit.Annotations{ReadOnly: true, Idempotent: true},
 		}, func(ctx context.Context, c *toolkit.Call, _ ProvidersInput) (ProvidersOutput, string, error) {
 			out := ProvidersOutput{Providers: env.Creds.StatusAll(), Sandbox: env.Sandbox}
-			text, err := templates.Render("media/providers", out)
+			d := templates.Providers{Sandbox: out.Sandbox}
+			for _, s := range out.Providers {
+				d.Providers = append(d.Providers, templates.ProviderRow{Provider: s.Provider, Name: s.Name, Configured: s.Configured,
+					Source: string(s.Source), Note: s.Note})
+			}
+			text, err := templates.MediaProviders.Render(d)
 			return out, text, err
 		}),
 		eventsTool(env),

@@ -98,8 +98,8 @@ func argErr(err error) error {
 // reply renders a result's text. A template failure is a programming
 // error; it is returned, so the tool reports an error rather than showing
 // the failure as its text.
-func reply[Out any](out Out, name string, data any) (Out, string, error) {
-	text, err := templates.Render(name, data)
+func reply[Out, D any](out Out, t templates.T[D], data D) (Out, string, error) {
+	text, err := t.Render(data)
 	if err != nil {
 		var zero Out
 		return zero, "", err

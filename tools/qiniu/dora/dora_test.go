@@ -440,7 +440,8 @@ func TestURLQueriesNotEchoed(t *testing.T) {
 
 // A template that cannot render is an error, not the result's text.
 func TestRenderFailureIsAnError(t *testing.T) {
-	out, text, err := reply(StreamOutput{TaskID: "x"}, templates.DoraTask, struct{ Wrong string }{})
+	missing := templates.T[templates.DoraTaskData]("qiniu/dora/missing")
+	out, text, err := reply(StreamOutput{TaskID: "x"}, missing, templates.DoraTaskData{})
 	if err == nil || text != "" || out.TaskID != "" {
 		t.Errorf("reply = %+v, %q, %v", out, text, err)
 	}
@@ -449,7 +450,7 @@ func TestRenderFailureIsAnError(t *testing.T) {
 // Speaker ids are escaped in the timed-sentence table.
 func TestTranscriptSpeakerEscaped(t *testing.T) {
 	ss := []doraapi.Sentence{{Text: "a", Speaker: "1|x", End: time.Second}, {Text: "b", Speaker: "2", Start: time.Second, End: 2 * time.Second}}
-	text, err := templates.Render(templates.DoraTranscript, transcriptData("long", "s", "t", 2*time.Second, "ab", ss))
+	text, err := templates.DoraTranscript.Render(transcriptData("long", "s", "t", 2*time.Second, "ab", ss))
 	if err != nil || !strings.Contains(text, `| 1\|x | a |`) {
 		t.Errorf("%v\n%s", err, text)
 	}

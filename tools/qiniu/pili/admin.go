@@ -118,7 +118,7 @@ func (t *tools) listHubs(ctx context.Context, _ *toolkit.Call, _ NoInput) (HubsO
 		return HubsOutput{}, "", err
 	}
 	out := HubsOutput{Hubs: hubs}
-	text, err := templates.Render(templates.QiniuHubList, templates.QiniuHubListData{Hubs: hubs, DefaultEnv: EnvHub, Default: t.getenv(EnvHub)})
+	text, err := templates.PiliHubList.Render(templates.PiliHubListData{Hubs: hubs, DefaultEnv: EnvHub, Default: t.getenv(EnvHub)})
 	if err != nil {
 		return HubsOutput{}, "", err
 	}
@@ -127,7 +127,7 @@ func (t *tools) listHubs(ctx context.Context, _ *toolkit.Call, _ NoInput) (HubsO
 
 // hubCard renders a hub, with an optional note under it.
 func hubCard(heading string, h piliapi.Hub, note string) (string, error) {
-	return templates.Render(templates.QiniuHubCard, templates.QiniuHubCardData{
+	return templates.PiliHubCard.Render(templates.PiliHubCardData{
 		Heading: heading, Name: h.Name, PublishSecurity: h.PublishSecurity,
 		StorageBucket: h.StorageBucket, ExpireDays: h.LiveDataExpireDays, VodDomain: h.VodDomain,
 		HlsPlus: h.HlsPlus, CoverSeconds: h.SnapshotInterval,
@@ -136,10 +136,10 @@ func hubCard(heading string, h piliapi.Hub, note string) (string, error) {
 	})
 }
 
-func domainRows(ds []piliapi.HubDomain) []templates.QiniuDomainRow {
-	rows := make([]templates.QiniuDomainRow, 0, len(ds))
+func domainRows(ds []piliapi.HubDomain) []templates.PiliDomainRow {
+	rows := make([]templates.PiliDomainRow, 0, len(ds))
 	for _, d := range ds {
-		rows = append(rows, templates.QiniuDomainRow{Type: d.Type, Domain: d.Domain, Cname: d.Cname, CertEnable: d.CertEnable, CertName: d.CertName})
+		rows = append(rows, templates.PiliDomainRow{Type: d.Type, Domain: d.Domain, Cname: d.Cname, CertEnable: d.CertEnable, CertName: d.CertName})
 	}
 	return rows
 }
@@ -294,7 +294,7 @@ type DomainsOutput struct {
 
 // domainTable renders a hub's domains, with an optional note under them.
 func domainTable(hub, heading string, ds []piliapi.HubDomain, note string) (string, error) {
-	return templates.Render(templates.QiniuDomainList, templates.QiniuDomainListData{Heading: heading, Hub: hub, Domains: domainRows(ds), Note: note})
+	return templates.PiliDomainList.Render(templates.PiliDomainListData{Heading: heading, Hub: hub, Domains: domainRows(ds), Note: note})
 }
 
 func (t *tools) listDomains(ctx context.Context, _ *toolkit.Call, in HubArg) (DomainsOutput, string, error) {
@@ -330,7 +330,7 @@ func (t *tools) domainOut(hub string, d piliapi.Domain) (DomainOutput, string, e
 	set := d.PlaySecurity.Key1 != "" || d.PlaySecurity.Key2 != ""
 	d.PlaySecurity.Key1, d.PlaySecurity.Key2 = "", ""
 	out := DomainOutput{Hub: hub, Domain: d, PlayKeysSet: set}
-	v := templates.QiniuDomainCardData{Hub: hub, Domain: d.Domain, Type: d.Type, Cname: d.Cname, PlayKeysSet: set,
+	v := templates.PiliDomainCardData{Hub: hub, Domain: d.Domain, Type: d.Type, Cname: d.Cname, PlayKeysSet: set,
 		CertEnable: d.CertEnable, CertName: d.CertName, Disabled: d.Disable,
 		ConnectCallback: callback(d.ConnectCallback), DisconnectCallback: callback(d.DisconnectCallback),
 		Allow: len(d.IPLimit.WhiteList), Deny: len(d.IPLimit.BlackList)}
@@ -338,9 +338,9 @@ func (t *tools) domainOut(hub string, d piliapi.Domain) (DomainOutput, string, e
 		v.AntiLeech = d.PlaySecurity.Type
 	}
 	for _, r := range d.URLRewrite.Rules {
-		v.Rewrites = append(v.Rewrites, templates.QiniuRewrite{Pattern: oneLine(r.Pattern), Replace: oneLine(r.Replace)})
+		v.Rewrites = append(v.Rewrites, templates.PiliRewrite{Pattern: oneLine(r.Pattern), Replace: oneLine(r.Replace)})
 	}
-	text, err := templates.Render(templates.QiniuDomainCard, v)
+	text, err := templates.PiliDomainCard.Render(v)
 	if err != nil {
 		return DomainOutput{}, "", err
 	}

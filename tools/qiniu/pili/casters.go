@@ -180,7 +180,7 @@ func displayURLs(v any, path string, hidden *[]string) any {
 
 // casterCard renders a director, with an optional note under it.
 func casterCard(heading string, v CasterView, note string) (string, error) {
-	d := templates.QiniuCasterCardData{Heading: heading, Name: v.Name, ID: v.ID, Status: v.Status, RunStart: v.RunStart, RunStop: v.RunStop,
+	d := templates.PiliCasterCardData{Heading: heading, Name: v.Name, ID: v.ID, Status: v.Status, RunStart: v.RunStart, RunStop: v.RunStop,
 		StaticKeySet: v.StaticKeySet, URLQueriesHidden: v.URLQueriesHidden, Note: note}
 	if r, ok := v.Canvas["resolution"]; ok {
 		d.CanvasSet, d.Canvas = true, fmt.Sprint(r)
@@ -194,7 +194,7 @@ func casterCard(heading string, v CasterView, note string) (string, error) {
 			}
 		}
 	}
-	return templates.Render(templates.QiniuCasterCard, d)
+	return templates.PiliCasterCard.Render(d)
 }
 
 // casterResult is a tool result made of a director's card.
@@ -264,7 +264,7 @@ func (t *tools) deleteCaster(ctx context.Context, _ *toolkit.Call, in CasterID) 
 	if err := c.DeleteCaster(ctx, id); err != nil {
 		return CasterDone{}, "", err
 	}
-	text, err := templates.Render(templates.QiniuCasterDone, templates.QiniuCasterDoneData{Heading: "🗑️ Cloud director deleted", ID: id, Done: "deleted"})
+	text, err := templates.PiliCasterDone.Render(templates.PiliCasterDoneData{Heading: "🗑️ Cloud director deleted", ID: id, Done: "deleted"})
 	if err != nil {
 		return CasterDone{}, "", err
 	}
@@ -311,7 +311,7 @@ func (t *tools) stopCaster(ctx context.Context, _ *toolkit.Call, in CasterID) (C
 func (t *tools) casterAfter(ctx context.Context, c *piliapi.Client, id, done, heading string) (CasterDone, string, error) {
 	res, err := c.GetCaster(ctx, id)
 	if err != nil {
-		text, rerr := templates.Render(templates.QiniuCasterDone, templates.QiniuCasterDoneData{Heading: heading, ID: id, Done: done, ReadBackErr: err.Error()})
+		text, rerr := templates.PiliCasterDone.Render(templates.PiliCasterDoneData{Heading: heading, ID: id, Done: done, ReadBackErr: err.Error()})
 		if rerr != nil {
 			return CasterDone{}, "", rerr
 		}
@@ -348,13 +348,13 @@ func (t *tools) listCasters(ctx context.Context, _ *toolkit.Call, in CasterListI
 		return CasterListOutput{}, "", err
 	}
 	out := CasterListOutput{Marker: l.Marker}
-	d := templates.QiniuCasterListData{Marker: l.Marker}
+	d := templates.PiliCasterListData{Marker: l.Marker}
 	for _, it := range l.Items {
 		v := t.casterView(it)
 		out.Casters = append(out.Casters, v)
-		d.Casters = append(d.Casters, templates.QiniuCasterRow{Name: v.Name, ID: v.ID, Status: v.Status, RunStart: v.RunStart, RunStop: v.RunStop})
+		d.Casters = append(d.Casters, templates.PiliCasterRow{Name: v.Name, ID: v.ID, Status: v.Status, RunStart: v.RunStart, RunStop: v.RunStop})
 	}
-	text, err := templates.Render(templates.QiniuCasterList, d)
+	text, err := templates.PiliCasterList.Render(d)
 	if err != nil {
 		return CasterListOutput{}, "", err
 	}

@@ -134,16 +134,6 @@ type StreamView struct {
 	NropEnable      bool      `json:"nrop_enable"`
 }
 
-type cardData struct {
-	StreamView
-	URLs        *URLSet
-	Notes       []string
-	Heading     string
-	StatusLabel string
-	Kbps        string
-	Next        []string
-}
-
 func (v StreamView) statusLabel() string {
 	switch v.Status {
 	case "live":
@@ -174,14 +164,21 @@ func cardResult(heading string, v StreamView, next ...string) (StreamView, strin
 
 func urlCard(heading string, o URLsOutput, next ...string) (string, error) {
 	v := o.StreamView
-	d := cardData{StreamView: v, URLs: o.URLs, Notes: o.Notes, Heading: heading, StatusLabel: v.statusLabel(), Next: next}
+	d := templates.PiliStreamCardData{Heading: heading, Hub: v.Hub, Stream: v.Stream, StatusLabel: v.statusLabel(),
+		CreatedAt: v.CreatedAt, ExpireAt: v.ExpireAt, PublishSecurity: v.PublishSecurity, Converts: v.Converts, NropEnable: v.NropEnable,
+		Notes: o.Notes, Next: next}
 	if v.StatusNote != "" {
 		d.Notes = append([]string{v.StatusNote}, d.Notes...)
 	}
 	if v.Live != nil {
+		d.Live = &templates.PiliLive{Since: v.Live.Since, VideoFPS: v.Live.VideoFPS, AudioFPS: v.Live.AudioFPS, Viewers: v.Live.Viewers}
 		d.Kbps = kbps(v.Live.Bps)
 	}
-	return templates.Render(templates.QiniuStreamCard, d)
+	if u := o.URLs; u != nil {
+		d.URLs = &templates.PiliURLs{ExpiresAt: u.ExpiresAt, PushAuth: u.PushAuth, RTMPPush: u.RTMPPush, SRTPush: u.SRTPush,
+			RTMPPlay: u.RTMPPlay, HLSPlay: u.HLSPlay, HDLPlay: u.HDLPlay, Cover: u.Cover}
+	}
+	return templates.PiliStreamCard.Render(d)
 }
 
 // view reads a stream and its live status into a card.
@@ -310,11 +307,8 @@ func (t *tools) listStreams(ctx context.Context, _ *toolkit.Call, in ListInput) 
 		return ListOutput{}, "", err
 	}
 	out := ListOutput{Hub: hub, Streams: l.Keys, Marker: l.Marker}
-	text, err := templates.Render(templates.QiniuStreamList, struct {
-		ListOutput
-		LiveOnly bool
-		Prefix   string
-	}{out, in.LiveOnly, in.Prefix})
+	text, err := templates.PiliStreamList.Render(templates.PiliStreamListData{Hub: out.Hub, Streams: out.Streams, Marker: out.Marker,
+		LiveOnly: in.LiveOnly, Prefix: in.Prefix})
 	if err != nil {
 		return out, "", err
 	}
@@ -446,11 +440,6 @@ type LiveStatusOutput struct {
 	Requests int       `json:"requests"`
 }
 
-type liveRowView struct {
-	LiveRow
-	Label, Rate, FPS, ViewersText string
-}
-
 func (t *tools) liveStatus(ctx context.Context, _ *toolkit.Call, in LiveStatusInput) (LiveStatusOutput, string, error) {
 	hub, err := t.hub(in.Hub)
 	if err != nil {
@@ -509,9 +498,9 @@ func (t *tools) liveStatus(ctx context.Context, _ *toolkit.Call, in LiveStatusIn
 		}
 		out.Requests = n
 	}
-	var rows []liveRowView
+	var rows []templates.PiliLiveRow
 	for _, r := range out.Streams {
-		v := liveRowView{LiveRow: r, Label: map[string]string{"live": "🟢 Live", "offline": "⚪ Offline", "not_found": "❓ Not found"}[r.Status],
+		v := templates.PiliLiveRow{Stream: r.Stream, Since: r.Since, Label: map[string]string{"live": "🟢 Live", "offline": "⚪ Offline", "not_found": "❓ Not found"}[r.Status],
 			Rate: "—", FPS: "—", ViewersText: "—"}
 		if r.Status == "live" {
 			out.Live++
@@ -523,10 +512,7 @@ func (t *tools) liveStatus(ctx context.Context, _ *toolkit.Call, in LiveStatusIn
 		}
 		rows = append(rows, v)
 	}
-	text, err := templates.Render(templates.QiniuLiveStatus, struct {
-		LiveStatusOutput
-		Rows []liveRowView
-	}{out, rows})
+	text, err := templates.PiliLiveStatus.Render(templates.PiliLiveStatusData{Hub: out.Hub, Live: out.Live, Requests: out.Requests, Rows: rows})
 	if err != nil {
 		return out, "", err
 	}
@@ -571,14 +557,14 @@ func (t *tools) history(ctx context.Context, _ *toolkit.Call, in HistoryInput) (
 		return HistoryOutput{}, "", notFound(err, hub, title)
 	}
 	out := HistoryOutput{Hub: hub, Stream: title, Range: sp}
-	d := templates.QiniuHistoryData{Stream: title, Conversion: sp.Conversion}
+	d := templates.PiliHistoryData{Stream: title, Conversion: sp.Conversion}
 	for _, it := range items {
 		s := Session{Start: fmtTime(it.Start), End: fmtTime(it.End), Seconds: it.End - it.Start, ClientIP: it.ClientIP}
 		out.Sessions = append(out.Sessions, s)
-		d.Sessions = append(d.Sessions, templates.QiniuSession{Start: s.Start, End: s.End,
+		d.Sessions = append(d.Sessions, templates.PiliSession{Start: s.Start, End: s.End,
 			Duration: (time.Duration(s.Seconds) * time.Second).String(), Publisher: s.ClientIP})
 	}
-	text, err := templates.Render(templates.QiniuHistory, d)
+	text, err := templates.PiliHistory.Render(d)
 	if err != nil {
 		return HistoryOutput{}, "", err
 	}
@@ -632,17 +618,17 @@ func (t *tools) stats(ctx context.Context, _ *toolkit.Call, in StatsInput) (Stat
 		return StatsOutput{}, "", err
 	}
 	out := StatsOutput{Hub: hub, Stream: title, Range: sp}
-	d := templates.QiniuStatsData{Stream: title, Conversion: sp.Conversion}
+	d := templates.PiliStatsData{Stream: title, Conversion: sp.Conversion}
 	for _, it := range items {
 		s := it.Stats
 		p := StatsPoint{Time: fmtTime(it.Time), Bps: int64(s.Bps), VideoFPS: int64(s.VideoFps), AudioFPS: int64(s.AudioFps),
 			Width: int64(s.Width), Height: int64(s.Height), Codecs: strings.Trim(s.VideoCodec+"/"+s.AudioCodec, "/"),
 			Viewers: int64(s.PlayCount), Bandwidth: int64(s.Bandwidth)}
 		out.Points = append(out.Points, p)
-		d.Points = append(d.Points, templates.QiniuStatsRow{Time: p.Time, Kbps: kbps(p.Bps), VideoFPS: p.VideoFPS, AudioFPS: p.AudioFPS,
+		d.Points = append(d.Points, templates.PiliStatsRow{Time: p.Time, Kbps: kbps(p.Bps), VideoFPS: p.VideoFPS, AudioFPS: p.AudioFPS,
 			Width: p.Width, Height: p.Height, Viewers: p.Viewers, BandwidthKbps: kbps(p.Bandwidth)})
 	}
-	text, err := templates.Render(templates.QiniuStats, d)
+	text, err := templates.PiliStats.Render(d)
 	if err != nil {
 		return StatsOutput{}, "", err
 	}
@@ -676,12 +662,6 @@ type FileOutput struct {
 	Note         string `json:"note,omitempty" jsonschema_description:"Set when the hub's bucket and VOD domain could not be read"`
 }
 
-type fileCard struct {
-	FileOutput
-	Heading    string
-	Conversion string
-}
-
 // fileResult completes a saved file with the hub's bucket and VOD domain
 // and renders its card.
 func (t *tools) fileResult(ctx context.Context, c *piliapi.Client, heading string, out FileOutput, conv string) (FileOutput, string, error) {
@@ -690,7 +670,9 @@ func (t *tools) fileResult(ctx context.Context, c *piliapi.Client, heading strin
 	} else {
 		out.Note = "The file was saved, but reading the hub's bucket and VOD domain failed (" + err.Error() + "); qiniu_get_hub shows them."
 	}
-	text, err := templates.Render(templates.QiniuRecording, fileCard{FileOutput: out, Heading: heading, Conversion: conv})
+	text, err := templates.PiliRecording.Render(templates.PiliRecordingData{Heading: heading, Hub: out.Hub, Stream: out.Stream,
+		Fname: out.Fname, Format: out.Format, Start: out.Start, End: out.End, PersistentID: out.PersistentID,
+		Bucket: out.Bucket, VodDomain: out.VodDomain, Note: out.Note, Conversion: conv})
 	if err != nil {
 		return FileOutput{}, "", err
 	}

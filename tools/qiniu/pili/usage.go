@@ -94,13 +94,13 @@ func (t *tools) usage(ctx context.Context, _ *toolkit.Call, in UsageInput) (Usag
 			out.Totals[k] += v
 		}
 	}
-	d := templates.QiniuUsageData{Metric: in.Metric, Granularity: g, Group: in.Group, Columns: sel, Conversion: sp.Conversion}
+	d := templates.PiliUsageData{Metric: in.Metric, Granularity: g, Group: in.Group, Columns: sel, Conversion: sp.Conversion}
 	for i, r := range rows {
 		if i == maxUsageRows {
 			d.More = len(rows) - maxUsageRows
 			break
 		}
-		row := templates.QiniuUsageRow{Time: r.Time, Group: r.Group}
+		row := templates.PiliUsageRow{Time: r.Time, Group: r.Group}
 		for _, s := range sel {
 			row.Values = append(row.Values, human(r.Values[s], m.Unit(s)))
 		}
@@ -114,7 +114,7 @@ func (t *tools) usage(ctx context.Context, _ *toolkit.Call, in UsageInput) (Usag
 	for _, k := range keys {
 		d.Totals = append(d.Totals, templates.Field{Name: k, Value: human(out.Totals[k], m.Unit(k))})
 	}
-	text, err := templates.Render(templates.QiniuUsage, d)
+	text, err := templates.PiliUsage.Render(d)
 	if err != nil {
 		return UsageOutput{}, "", err
 	}
