@@ -162,18 +162,3 @@ func TestUnconfiguredProvidersHiddenByDefault(t *testing.T) {
 		t.Error("a toolset named explicitly must be exposed even when its provider is not configured")
 	}
 }
-
-// TestReadmeListsEveryTool keeps the README's tool table true.
-func TestReadmeListsEveryTool(t *testing.T) {
-	readme, err := os.ReadFile("../README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, ts := range Inventory(testEnv()).Toolsets {
-		for _, tool := range ts.Tools {
-			if !bytes.Contains(readme, []byte("`"+tool.Name+"`")) {
-				t.Errorf("README.md does not list %s", tool.Name)
-			}
-		}
-	}
-}
