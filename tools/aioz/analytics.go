@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mcp-media/mcp-media/internal/argerr"
 	"github.com/mcp-media/mcp-media/internal/clients/aiozapi"
 	"github.com/mcp-media/mcp-media/internal/timerange"
 	"github.com/mcp-media/mcp-media/templates"
@@ -70,9 +71,9 @@ func (t *tools) when(w When) (TimeRange, error) {
 	if err != nil {
 		var te *timerange.Error
 		if errors.As(err, &te) {
-			return TimeRange{}, toolkit.BadArg(te.Arg, strings.TrimPrefix(err.Error(), "invalid argument `"+te.Arg+"`: "), "")
+			return TimeRange{}, argerr.New(te.Arg, strings.TrimPrefix(err.Error(), "invalid argument `"+te.Arg+"`: "), "")
 		}
-		return TimeRange{}, toolkit.BadArg("from", err.Error(), "")
+		return TimeRange{}, argerr.New("from", err.Error(), "")
 	}
 	return TimeRange{From: r.From.UTC().Format(time.RFC3339), To: r.To.UTC().Format(time.RFC3339),
 		FromUnix: r.FromUnix, ToUnix: r.ToUnix, Conversion: r.Note}, nil
@@ -107,7 +108,7 @@ type MetricOutput struct {
 
 func (t *tools) metric(ctx context.Context, c *toolkit.Call, in MetricInput) (MetricOutput, string, error) {
 	if in.Aggregation == "rate" && in.Metric != "play" {
-		return MetricOutput{}, "", toolkit.BadArg("aggregation", "rate is only defined for metric play", "use count, total, average or sum")
+		return MetricOutput{}, "", argerr.New("aggregation", "rate is only defined for metric play", "use count, total, average or sum")
 	}
 	tr, client, err := t.start(in.When)
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/mcp-media/mcp-media/internal/argerr"
 	"github.com/mcp-media/mcp-media/internal/clients/aiozapi"
 	"github.com/mcp-media/mcp-media/internal/httpx"
 	"github.com/mcp-media/mcp-media/internal/webvtt"
@@ -44,31 +45,31 @@ type ChapterOutput struct {
 
 func (t *tools) addChapter(ctx context.Context, c *toolkit.Call, in AddChapterInput) (ChapterOutput, string, error) {
 	if err := webvtt.ValidLanguage(in.Language); err != nil {
-		return ChapterOutput{}, "", toolkit.BadArg("language", err.Error(), "")
+		return ChapterOutput{}, "", argerr.New("language", err.Error(), "")
 	}
 	var text string
 	arg := "vtt_text"
 	switch {
 	case in.VTTPath != "" && in.VTTText != "":
-		return ChapterOutput{}, "", toolkit.BadArg("vtt_path", "and vtt_text are both given", "give only one of them")
+		return ChapterOutput{}, "", argerr.New("vtt_path", "and vtt_text are both given", "give only one of them")
 	case in.VTTPath != "":
 		arg = "vtt_path"
 		if !strings.HasSuffix(strings.ToLower(in.VTTPath), ".vtt") {
-			return ChapterOutput{}, "", toolkit.BadArg("vtt_path", fmt.Sprintf("%q is not a .vtt file", in.VTTPath), "give a WebVTT file ending in .vtt")
+			return ChapterOutput{}, "", argerr.New("vtt_path", fmt.Sprintf("%q is not a .vtt file", in.VTTPath), "give a WebVTT file ending in .vtt")
 		}
 		b, err := os.ReadFile(in.VTTPath)
 		if err != nil {
-			return ChapterOutput{}, "", toolkit.BadArg("vtt_path", err.Error(), "give a readable local .vtt file")
+			return ChapterOutput{}, "", argerr.New("vtt_path", err.Error(), "give a readable local .vtt file")
 		}
 		text = string(b)
 	case in.VTTText != "":
 		text = in.VTTText
 	default:
-		return ChapterOutput{}, "", toolkit.BadArg("vtt_path", "or vtt_text is required", "give a .vtt file path or the WebVTT text")
+		return ChapterOutput{}, "", argerr.New("vtt_path", "or vtt_text is required", "give a .vtt file path or the WebVTT text")
 	}
 	cues, err := webvtt.Parse(text)
 	if err != nil {
-		return ChapterOutput{}, "", toolkit.BadArg(arg, err.Error(), "")
+		return ChapterOutput{}, "", argerr.New(arg, err.Error(), "")
 	}
 	client, _, err := t.client()
 	if err != nil {

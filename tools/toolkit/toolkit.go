@@ -18,6 +18,7 @@ import (
 	"github.com/invopop/jsonschema"
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
+	"github.com/mcp-media/mcp-media/internal/argerr"
 	sjs "github.com/santhosh-tekuri/jsonschema/v6"
 )
 
@@ -195,10 +196,10 @@ func (t Tool) Handler(env *Env) server.ToolHandlerFunc {
 func (t Tool) validate(raw json.RawMessage) error {
 	inst, err := sjs.UnmarshalJSON(bytes.NewReader(raw))
 	if err != nil {
-		return &ArgError{Arg: "arguments", Problem: "are not valid JSON: " + err.Error(), Fix: "send a JSON object"}
+		return &argerr.Error{Arg: "arguments", Problem: "are not valid JSON: " + err.Error(), Fix: "send a JSON object"}
 	}
 	if _, ok := inst.(map[string]any); !ok {
-		return &ArgError{Arg: "arguments", Problem: "must be a JSON object", Fix: "send an object such as {\"media_id\": \"...\"}"}
+		return &argerr.Error{Arg: "arguments", Problem: "must be a JSON object", Fix: "send an object such as {\"media_id\": \"...\"}"}
 	}
 	err = t.validator.Validate(inst)
 	if err == nil {
@@ -208,7 +209,7 @@ func (t Tool) validate(raw json.RawMessage) error {
 	if errors.As(err, &ve) {
 		return fromValidation(ve, t.InputSchema)
 	}
-	return &ArgError{Arg: "arguments", Problem: err.Error()}
+	return &argerr.Error{Arg: "arguments", Problem: err.Error()}
 }
 
 // decodeArgs decodes validated arguments. Unknown fields were already refused
@@ -219,13 +220,13 @@ func decodeArgs(raw json.RawMessage, into any) error {
 	if err := dec.Decode(into); err != nil {
 		var te *json.UnmarshalTypeError
 		if errors.As(err, &te) {
-			return &ArgError{Arg: te.Field, Problem: fmt.Sprintf("must be %s, got %s", jsonKind(te.Type), te.Value)}
+			return &argerr.Error{Arg: te.Field, Problem: fmt.Sprintf("must be %s, got %s", jsonKind(te.Type), te.Value)}
 		}
 		if strings.HasPrefix(err.Error(), "json: unknown field ") {
 			f := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-			return &ArgError{Arg: f, Problem: "is not an argument of this tool", Fix: "remove it; see the tool's input schema"}
+			return &argerr.Error{Arg: f, Problem: "is not an argument of this tool", Fix: "remove it; see the tool's input schema"}
 		}
-		return &ArgError{Arg: "arguments", Problem: err.Error()}
+		return &argerr.Error{Arg: "arguments", Problem: err.Error()}
 	}
 	return nil
 }

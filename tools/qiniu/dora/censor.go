@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mcp-media/mcp-media/internal/argerr"
 	"github.com/mcp-media/mcp-media/internal/clients/qiniu/doraapi"
 	"github.com/mcp-media/mcp-media/templates"
 	"github.com/mcp-media/mcp-media/tools/toolkit"
@@ -258,7 +259,7 @@ func (t *tools) getAudioCensor(ctx context.Context, c *toolkit.Call, in GetAudio
 		}
 		var de *doraapi.Error
 		if errors.As(err, &de) && de.Code == 1902 {
-			return AudioCensorOutput{}, "", toolkit.BadArg("task_id", err.Error(), "use the task_id qiniu_censor_audio returned")
+			return AudioCensorOutput{}, "", argerr.New("task_id", err.Error(), "use the task_id qiniu_censor_audio returned")
 		}
 		return AudioCensorOutput{}, "", err
 	}

@@ -21,6 +21,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mcp-media/mcp-media/internal/argerr"
 	"github.com/mcp-media/mcp-media/internal/clients/qiniu/doraapi"
 	"github.com/mcp-media/mcp-media/internal/providers"
 	"github.com/mcp-media/mcp-media/internal/redact"
@@ -110,7 +111,7 @@ func spec(name, title, toolset, desc string, a toolkit.Annotations) toolkit.Spec
 func argErr(err error) error {
 	var le *doraapi.LimitError
 	if errors.As(err, &le) {
-		return toolkit.BadArg(le.Arg, le.Problem, le.Fix)
+		return argerr.New(le.Arg, le.Problem, le.Fix)
 	}
 	return err
 }
@@ -170,7 +171,7 @@ func (t *tools) streamCallback(kind, own string) (delivery, error) {
 	if err != nil || d.inbox {
 		return d, err
 	}
-	return d, toolkit.BadArg("callback_url", "this censor delivers results only by callback, and no public URL is configured for the callback inbox",
+	return d, argerr.New("callback_url", "this censor delivers results only by callback, and no public URL is configured for the callback inbox",
 		"start the server with --public-url (an address Qiniu can reach, forwarded to --callback-addr), or pass callback_url of a receiver you run")
 }
 
@@ -254,16 +255,16 @@ func checkVTTPath(p string) (string, error) {
 	}
 	abs, err := filepath.Abs(p)
 	if err != nil {
-		return "", toolkit.BadArg("vtt_path", err.Error(), "give an absolute path ending in .vtt")
+		return "", argerr.New("vtt_path", err.Error(), "give an absolute path ending in .vtt")
 	}
 	if !strings.EqualFold(filepath.Ext(abs), ".vtt") {
-		return "", toolkit.BadArg("vtt_path", "must end in .vtt", "give a path such as /home/me/talk.zh.vtt")
+		return "", argerr.New("vtt_path", "must end in .vtt", "give a path such as /home/me/talk.zh.vtt")
 	}
 	if _, err := os.Stat(abs); err == nil {
-		return "", toolkit.BadArg("vtt_path", abs+" already exists", "choose another name; existing files are never overwritten")
+		return "", argerr.New("vtt_path", abs+" already exists", "choose another name; existing files are never overwritten")
 	}
 	if st, err := os.Stat(filepath.Dir(abs)); err != nil || !st.IsDir() {
-		return "", toolkit.BadArg("vtt_path", "the folder "+filepath.Dir(abs)+" does not exist", "create it first or choose another folder")
+		return "", argerr.New("vtt_path", "the folder "+filepath.Dir(abs)+" does not exist", "create it first or choose another folder")
 	}
 	return abs, nil
 }

@@ -24,6 +24,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/mcp-media/mcp-media/internal/argerr"
 	"github.com/mcp-media/mcp-media/internal/clients/qiniu/piliapi"
 	"github.com/mcp-media/mcp-media/internal/clients/qiniu/qiniuauth"
 	"github.com/mcp-media/mcp-media/internal/providers"
@@ -119,7 +120,7 @@ func (t *tools) hub(h string) (string, error) {
 	if d := t.getenv(EnvHub); d != "" {
 		return d, nil
 	}
-	return "", toolkit.BadArg("hub", "is required: no default hub is configured",
+	return "", argerr.New("hub", "is required: no default hub is configured",
 		"pass `hub` (qiniu_list_hubs lists them), or set "+EnvHub+" in the server's environment")
 }
 
@@ -202,9 +203,9 @@ func fmtTime(u int64) string {
 func timeErr(arg string, err error) error {
 	var te *timerange.Error
 	if errors.As(err, &te) {
-		return toolkit.BadArg(arg, fmt.Sprintf("%q %s", te.Input, te.Reason), "")
+		return argerr.New(arg, fmt.Sprintf("%q %s", te.Input, te.Reason), "")
 	}
-	return toolkit.BadArg(arg, err.Error(), "")
+	return argerr.New(arg, err.Error(), "")
 }
 
 // instant parses one point in time (any form timerange accepts; a date
@@ -234,7 +235,7 @@ type Span struct {
 func (t *tools) span(from, to, def string) (Span, error) {
 	if strings.TrimSpace(from) == "" {
 		if strings.TrimSpace(to) != "" {
-			return Span{}, toolkit.BadArg("from", "is required when `to` is given", "give both, or a range like 'last 2 hours' in `from`")
+			return Span{}, argerr.New("from", "is required when `to` is given", "give both, or a range like 'last 2 hours' in `from`")
 		}
 		if def == "" {
 			return Span{}, nil
@@ -272,7 +273,7 @@ func parseDuration(arg, s string) (time.Duration, error) {
 			return time.Duration(n * float64(unit)), nil
 		}
 	}
-	return 0, toolkit.BadArg(arg, fmt.Sprintf("%q is not a duration", s), "use forms like 90m, 2h, 1h30m, 3 days or 3600 (seconds)")
+	return 0, argerr.New(arg, fmt.Sprintf("%q is not a duration", s), "use forms like 90m, 2h, 1h30m, 3 days or 3600 (seconds)")
 }
 
 // ---- small helpers ----
@@ -295,7 +296,7 @@ func kbps(bps int64) string { return strconv.FormatFloat(float64(bps)/1000, 'f',
 
 func checkStream(arg, s string) error {
 	if strings.TrimSpace(s) == "" {
-		return toolkit.BadArg(arg, "is required", "give the stream title")
+		return argerr.New(arg, "is required", "give the stream title")
 	}
 	return nil
 }
