@@ -119,7 +119,7 @@ func (t *tools) transcribeShort(ctx context.Context, c *toolkit.Call, in ShortIn
 	}
 	res, err := client.ShortASR(ctx, doraapi.ShortASRRequest{URL: in.URL, Path: in.Path, HotWords: in.HotWords})
 	if err != nil {
-		return ShortOutput{}, "", argErr(err)
+		return ShortOutput{}, "", err
 	}
 	out := ShortOutput{Text: res.Text, RequestID: res.RequestID, Source: shown(firstOf(in.URL, in.Path))}
 	var d time.Duration
@@ -193,7 +193,7 @@ func (t *tools) transcribeLong(ctx context.Context, c *toolkit.Call, in LongInpu
 		return TranscriptionOutput{}, "", argerr.New("vtt_path", "needs wait: true", "drop vtt_path, or pass it to qiniu_get_transcription once the task is done")
 	}
 	if err := doraapi.CheckHotWords("hot_words", in.HotWords, true); err != nil {
-		return TranscriptionOutput{}, "", argErr(err)
+		return TranscriptionOutput{}, "", err
 	}
 	client, err := t.newClient()
 	if err != nil {
@@ -211,7 +211,7 @@ func (t *tools) transcribeLong(ctx context.Context, c *toolkit.Call, in LongInpu
 	}
 	sub, err := client.SubmitLongASR(ctx, req)
 	if err != nil {
-		return TranscriptionOutput{}, "", argErr(err)
+		return TranscriptionOutput{}, "", err
 	}
 	t.bind(d, sub.TaskID)
 	if !wait {
@@ -431,7 +431,7 @@ func (t *tools) transcribeRealtime(ctx context.Context, c *toolkit.Call, in Real
 		if ctx.Err() != nil && errors.Is(ctx.Err(), context.Canceled) {
 			return RealtimeOutput{}, "", err
 		}
-		return RealtimeOutput{}, "", argErr(err)
+		return RealtimeOutput{}, "", err
 	}
 	out := RealtimeOutput{Text: tr.Text, Sentences: sentenceViews(tr.Sentences, false), Seconds: seconds(tr.Audio), Results: tr.Results,
 		Partials: tr.Partials, Ended: tr.Ended, SampleRate: tr.SampleRate, Decoder: tr.Decoder}

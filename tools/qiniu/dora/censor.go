@@ -65,7 +65,7 @@ type ImageOutput struct {
 
 func (t *tools) censorImage(ctx context.Context, c *toolkit.Call, in ImageInput) (ImageOutput, string, error) {
 	if _, err := doraapi.CheckImageSource(in.URL, in.Path); err != nil {
-		return ImageOutput{}, "", argErr(err)
+		return ImageOutput{}, "", err
 	}
 	client, err := t.newClient()
 	if err != nil {
@@ -74,7 +74,7 @@ func (t *tools) censorImage(ctx context.Context, c *toolkit.Call, in ImageInput)
 	v, err := client.CensorImage(ctx, doraapi.ImageCensorRequest{URL: in.URL, Path: in.Path, Types: providerTypes(in.Checks, imageTypeNames),
 		Channel: in.Channel, TokenID: in.UserID})
 	if err != nil {
-		return ImageOutput{}, "", argErr(err)
+		return ImageOutput{}, "", err
 	}
 	out := ImageOutput{Source: shown(firstOf(in.URL, in.Path)), ImageVerdict: v}
 	data := verdictData("Image", out.Source, v.Verdict)
@@ -135,7 +135,7 @@ func (t *tools) censorAudio(ctx context.Context, c *toolkit.Call, in AudioInput)
 	id, err := client.SubmitAudioCensor(ctx, doraapi.AudioCensorRequest{URL: in.URL, Types: providerTypes(in.Checks, audioTypeNames),
 		Channel: in.Channel, TokenID: in.UserID, ReturnAllText: in.AllSegments, Callback: d.callback})
 	if err != nil {
-		return AudioCensorOutput{}, "", argErr(err)
+		return AudioCensorOutput{}, "", err
 	}
 	t.bind(d, id)
 	if in.Wait != nil && !*in.Wait {

@@ -107,15 +107,6 @@ func spec(name, title, toolset, desc string, a toolkit.Annotations) toolkit.Spec
 	return toolkit.Remote("qiniu", name, title, toolset, desc, a)
 }
 
-// argErr turns the client's limit errors into argument errors; others pass.
-func argErr(err error) error {
-	var le *doraapi.LimitError
-	if errors.As(err, &le) {
-		return argerr.New(le.Arg, le.Problem, le.Fix)
-	}
-	return err
-}
-
 // reply renders a result's text. A template failure is a programming
 // error; it is returned, so the tool reports an error rather than showing
 // the failure as its text.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -95,7 +96,7 @@ func TestShortASRLimitsRefusedBeforeSending(t *testing.T) {
 			e := newEnv(t)
 			_, err := e.client.ShortASR(context.Background(), c.req(t))
 			if err == nil || !isLimit(err) || !strings.Contains(err.Error(), c.want) {
-				t.Fatalf("err = %v, want a LimitError mentioning %q", err, c.want)
+				t.Fatalf("err = %v, want an argument error mentioning %q", err, c.want)
 			}
 			if n := len(e.fake.Requests()); n != 0 {
 				t.Errorf("%d requests were sent", n)
@@ -245,13 +246,14 @@ func TestParseLongASRDocExample(t *testing.T) {
 	}
 }
 
-// A LimitError names the argument it is about.
+// A limit error names the argument it is about, in the argerr wording.
 func TestLimitErrorNamesArgument(t *testing.T) {
-	e := &LimitError{Arg: "task_id", Problem: "is required", Fix: "use the id the submit returned"}
-	if got, want := e.Error(), "invalid argument `task_id`: is required. Fix: use the id the submit returned"; got != want {
-		t.Errorf("Error() = %q, want %q", got, want)
+	e := newEnv(t)
+	_, err := e.client.LongASRTask(context.Background(), " ")
+	if got, want := fmt.Sprint(err), "invalid argument `task_id`: is required"; got != want {
+		t.Errorf("LongASRTask(\" \") error = %q, want %q", got, want)
 	}
-	if got := (&LimitError{Problem: "too long"}).Error(); got != "too long" {
-		t.Errorf("without Arg: %q", got)
+	if !isLimit(err) {
+		t.Errorf("error %T is not *argerr.Error", err)
 	}
 }

@@ -12,7 +12,7 @@
 //
 // Tolerances for the docs' contradictions (spec §2) are marked "quirk N" in
 // the code. Limits that the docs state are checked before anything is sent;
-// those errors are *LimitError.
+// those errors are *argerr.Error, naming the argument.
 package doraapi
 
 import (

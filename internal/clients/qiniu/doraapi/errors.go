@@ -36,25 +36,6 @@ func (e *Error) Error() string {
 	return b.String()
 }
 
-// LimitError is a documented limit that the input breaks; it is returned
-// before anything is sent.
-type LimitError struct {
-	Arg     string // which input: "path", "url", "sample_rate", "hot_words"…
-	Problem string // what is wrong, naming the limit
-	Fix     string
-}
-
-func (e *LimitError) Error() string {
-	msg := e.Problem
-	if e.Arg != "" {
-		msg = fmt.Sprintf("invalid argument `%s`: %s", e.Arg, e.Problem)
-	}
-	if e.Fix != "" {
-		msg += ". Fix: " + e.Fix
-	}
-	return msg
-}
-
 // p000: short ASR rtn codes (spec §4.1). The packed messages of quirk 17
 // are kept as the provider sends them; only the meaning is ours.
 var shortASRCodes = map[int]string{
