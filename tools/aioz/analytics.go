@@ -3,9 +3,7 @@ package aioz
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/mcp-media/mcp-media/internal/argerr"
@@ -69,11 +67,7 @@ type TimeRange struct {
 func (t *tools) when(w When) (TimeRange, error) {
 	r, err := timerange.Parse(w.From, w.To, t.now(), time.UTC)
 	if err != nil {
-		var te *timerange.Error
-		if errors.As(err, &te) {
-			return TimeRange{}, argerr.New(te.Arg, strings.TrimPrefix(err.Error(), "invalid argument `"+te.Arg+"`: "), "")
-		}
-		return TimeRange{}, argerr.New("from", err.Error(), "")
+		return TimeRange{}, err
 	}
 	return TimeRange{From: r.From.UTC().Format(time.RFC3339), To: r.To.UTC().Format(time.RFC3339),
 		FromUnix: r.FromUnix, ToUnix: r.ToUnix, Conversion: r.Note}, nil

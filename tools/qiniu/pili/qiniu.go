@@ -200,25 +200,11 @@ func fmtTime(u int64) string {
 	return time.Unix(u, 0).In(beijing).Format(time.RFC3339)
 }
 
-func timeErr(arg string, err error) error {
-	var te *timerange.Error
-	if errors.As(err, &te) {
-		return argerr.New(arg, fmt.Sprintf("%q %s", te.Input, te.Reason), "")
-	}
-	return argerr.New(arg, err.Error(), "")
-}
-
 // instant parses one point in time (any form timerange accepts; a date
 // alone means its last second when end is true, its first otherwise).
 func (t *tools) instant(arg, s string, end bool) (time.Time, error) {
-	r, err := timerange.Parse(s, s, t.now(), beijing)
-	if err != nil {
-		return time.Time{}, timeErr(arg, err)
-	}
-	if end {
-		return r.To, nil
-	}
-	return r.From, nil
+	u, err := timerange.Instant(s, end, t.now(), beijing)
+	return u, argerr.Named(err, arg)
 }
 
 // Span is how a time range was understood.
@@ -244,11 +230,7 @@ func (t *tools) span(from, to, def string) (Span, error) {
 	}
 	r, err := timerange.Parse(from, to, t.now(), beijing)
 	if err != nil {
-		var te *timerange.Error
-		if errors.As(err, &te) {
-			return Span{}, timeErr(te.Arg, err)
-		}
-		return Span{}, timeErr("from", err)
+		return Span{}, err
 	}
 	return Span{From: fmtTime(r.FromUnix), To: fmtTime(r.ToUnix), FromUnix: r.FromUnix, ToUnix: r.ToUnix,
 		Conversion: r.Note + "; dates without a zone are Beijing time"}, nil
