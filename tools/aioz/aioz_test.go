@@ -256,8 +256,8 @@ func TestInvalidArgumentsNameTheArgument(t *testing.T) {
 		args any
 		want string
 	}{
-		{"aioz_upload_media", map[string]any{"file_path": "/nope/missing.mp4"}, "`file_path`"},
-		{"aioz_upload_media", map[string]any{"file_path": text}, "`file_path`"},
+		{"aioz_upload_media", map[string]any{"file_path": "/nope/missing.mp4"}, "invalid argument `file_path`: no such file: /nope/missing.mp4. Fix: give an absolute path"},
+		{"aioz_upload_media", map[string]any{"file_path": text}, "invalid argument `file_path`: file content does not match its .mp4 extension"},
 		{"aioz_upload_media", map[string]any{"file_path": video, "chunk_size_mib": 10}, "`chunk_size_mib`: must be at least 50"},
 		{"aioz_upload_media", map[string]any{"file_path": video, "chunk_size_mib": 500}, "`chunk_size_mib`: must be at most 200"},
 		{"aioz_upload_media", map[string]any{"file_path": 42}, "`file_path`: must be string"},

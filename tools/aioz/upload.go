@@ -64,7 +64,7 @@ func (t *tools) upload(ctx context.Context, c *toolkit.Call, in UploadInput) (Up
 	var out UploadOutput
 	info, err := mediafile.Inspect(in.FilePath)
 	if err != nil {
-		return out, "", argerr.New("file_path", err.Error(), "")
+		return out, "", argerr.Named(err, "file_path")
 	}
 	typ := in.Type
 	if typ == "" {
