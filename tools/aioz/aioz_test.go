@@ -267,8 +267,8 @@ func TestInvalidArgumentsNameTheArgument(t *testing.T) {
 		{"aioz_get_metric", map[string]any{"metric": "view", "aggregation": "count", "from": "01/09/2024", "to": "soon"}, "invalid argument `to`: \"soon\" is not a date I understand"},
 		{"aioz_get_metric", map[string]any{"metric": "view", "aggregation": "rate", "from": "last 7 days"}, "`aggregation`"},
 		{"aioz_get_metric", map[string]any{"metric": "nope", "aggregation": "count", "from": "last 7 days"}, "`metric`"},
-		{"aioz_add_chapter", map[string]any{"media_id": "x", "language": "english", "vtt_text": "WEBVTT\n"}, "`language`"},
-		{"aioz_add_chapter", map[string]any{"media_id": "x", "language": "en", "vtt_text": "hello"}, "`vtt_text`"},
+		{"aioz_add_chapter", map[string]any{"media_id": "x", "language": "english", "vtt_text": "WEBVTT\n"}, "invalid argument `language`: \"english\" is not a valid language tag"},
+		{"aioz_add_chapter", map[string]any{"media_id": "x", "language": "en", "vtt_text": "hello"}, "invalid argument `vtt_text`: WebVTT line 1: "},
 		{"aioz_list_media", map[string]any{"limit": 1000}, "`limit`"},
 	}
 	for _, c := range cases {

@@ -45,7 +45,7 @@ type ChapterOutput struct {
 
 func (t *tools) addChapter(ctx context.Context, c *toolkit.Call, in AddChapterInput) (ChapterOutput, string, error) {
 	if err := webvtt.ValidLanguage(in.Language); err != nil {
-		return ChapterOutput{}, "", argerr.New("language", err.Error(), "")
+		return ChapterOutput{}, "", argerr.Named(err, "language")
 	}
 	var text string
 	arg := "vtt_text"
@@ -69,7 +69,7 @@ func (t *tools) addChapter(ctx context.Context, c *toolkit.Call, in AddChapterIn
 	}
 	cues, err := webvtt.Parse(text)
 	if err != nil {
-		return ChapterOutput{}, "", argerr.New(arg, err.Error(), "")
+		return ChapterOutput{}, "", argerr.Named(err, arg)
 	}
 	client, _, err := t.client()
 	if err != nil {
