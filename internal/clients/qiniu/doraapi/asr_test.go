@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/mcp-media/mcp-media/internal/clients/qiniu/qiniuauth"
 )
 
 func TestShortASRLocalWAV(t *testing.T) {
@@ -115,8 +117,8 @@ func TestShortASR8BitPCMWAVAllowed(t *testing.T) {
 func TestWrongSecretNamesAuthSet(t *testing.T) {
 	e := newEnv(t, func(c *Config) { c.SecretKey = "wrong-secret-key-0000000000000000" })
 	_, err := e.client.ShortASR(context.Background(), ShortASRRequest{URL: "https://x.example/a.wav"})
-	if err == nil || !strings.Contains(err.Error(), "mcp-media auth set qiniu") {
-		t.Fatalf("err = %v", err)
+	if err == nil || !strings.Contains(err.Error(), qiniuauth.AuthHint) {
+		t.Fatalf("err = %v, want the shared hint %q", err, qiniuauth.AuthHint)
 	}
 	if strings.Contains(err.Error(), "wrong-secret-key") {
 		t.Errorf("secret leaked: %v", err)
@@ -129,7 +131,7 @@ func TestWrongSecretNamesAuthSet(t *testing.T) {
 		func() error { _, err := e.client.Translation(context.Background(), "abc"); return err },
 		func() error { _, err := e.client.LongASRTask(context.Background(), "abc"); return err },
 	} {
-		if err := f(); err == nil || !strings.Contains(err.Error(), "mcp-media auth set qiniu") {
+		if err := f(); err == nil || !strings.Contains(err.Error(), qiniuauth.AuthHint) {
 			t.Errorf("err = %v", err)
 		}
 	}

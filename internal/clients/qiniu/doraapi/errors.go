@@ -3,6 +3,8 @@ package doraapi
 import (
 	"fmt"
 	"strings"
+
+	"github.com/mcp-media/mcp-media/internal/clients/qiniu/qiniuauth"
 )
 
 // Error is a Dora business error: an HTTP 200 answer whose rtn (Yitu) or
@@ -142,7 +144,7 @@ func codeHint(field string, code int) string {
 	case "code":
 		switch code {
 		case 9101, 401:
-			return authHint
+			return qiniuauth.AuthHint
 		case 9100:
 			return "Top up the Qiniu account"
 		case 1901:

@@ -104,7 +104,7 @@ func decodeError(status int, body []byte) (string, string) {
 func hint(e *httpx.APIError) string {
 	switch {
 	case e.Status == http.StatusUnauthorized:
-		return "Authentication failed: Qiniu rejected the request signature. Check the AccessKey and SecretKey and run `mcp-media auth set qiniu`"
+		return qiniuauth.AuthHint
 	case e.Status == http.StatusForbidden:
 		return "The Qiniu keys are not allowed to do this (an IAM sub-account needs a policy granting it); use the account's keys via `mcp-media auth set qiniu`"
 	case e.Status == http.StatusNotFound:

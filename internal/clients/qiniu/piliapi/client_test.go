@@ -83,7 +83,7 @@ func TestWrongSecretIsAuthenticationError(t *testing.T) {
 		t.Fatalf("status %d, want 401: %v", httpx.StatusOf(err), err)
 	}
 	msg := err.Error()
-	for _, want := range []string{"401", "Authentication failed", "mcp-media auth set qiniu"} {
+	for _, want := range []string{"401", qiniuauth.AuthHint} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("error %q lacks %q", msg, want)
 		}
