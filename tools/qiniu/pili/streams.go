@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mcp-media/mcp-media/internal/argerr"
 	"github.com/mcp-media/mcp-media/internal/clients/qiniu/piliapi"
 	"github.com/mcp-media/mcp-media/templates"
 	"github.com/mcp-media/mcp-media/tools/toolkit"
@@ -253,7 +254,7 @@ type CreateInput struct {
 
 func (t *tools) createStream(ctx context.Context, _ *toolkit.Call, in CreateInput) (StreamView, string, error) {
 	if !streamRE.MatchString(strings.TrimSpace(in.Stream)) {
-		return StreamView{}, "", toolkit.BadArg("stream", fmt.Sprintf("%q is not a valid title", in.Stream), "use 4-200 letters and digits only (no '-', '_' or spaces)")
+		return StreamView{}, "", argerr.New("stream", fmt.Sprintf("%q is not a valid title", in.Stream), "use 4-200 letters and digits only (no '-', '_' or spaces)")
 	}
 	c, hub, title, err := t.target(in.StreamArg)
 	if err != nil {
@@ -357,7 +358,7 @@ func (t *tools) disableStream(ctx context.Context, _ *toolkit.Call, in DisableIn
 		}
 	}
 	if set != 1 {
-		return StreamView{}, "", toolkit.BadArg("duration", "give exactly one of `duration`, `until` or `permanent`", `e.g. {"duration": "2h"} or {"until": "2026-12-31T20:00:00+08:00"}`)
+		return StreamView{}, "", argerr.New("duration", "give exactly one of `duration`, `until` or `permanent`", `e.g. {"duration": "2h"} or {"until": "2026-12-31T20:00:00+08:00"}`)
 	}
 	now := t.now()
 	var till int64 = -1
@@ -377,7 +378,7 @@ func (t *tools) disableStream(ctx context.Context, _ *toolkit.Call, in DisableIn
 			return StreamView{}, "", err
 		}
 		if !u.After(now) {
-			return StreamView{}, "", toolkit.BadArg("until", fmt.Sprintf("%s is not in the future", fmtTime(u.Unix())), "give a later time, or use `duration`")
+			return StreamView{}, "", argerr.New("until", fmt.Sprintf("%s is not in the future", fmtTime(u.Unix())), "give a later time, or use `duration`")
 		}
 		till = u.Unix()
 	}
@@ -450,7 +451,7 @@ func (t *tools) liveStatus(ctx context.Context, _ *toolkit.Call, in LiveStatusIn
 	for i, s := range in.Streams {
 		s = strings.TrimSpace(s)
 		if s == "" {
-			return LiveStatusOutput{}, "", toolkit.BadArg(fmt.Sprintf("streams.%d", i), "is empty", "remove it")
+			return LiveStatusOutput{}, "", argerr.New(fmt.Sprintf("streams.%d", i), "is empty", "remove it")
 		}
 		if !seen[s] {
 			seen[s] = true
@@ -458,7 +459,7 @@ func (t *tools) liveStatus(ctx context.Context, _ *toolkit.Call, in LiveStatusIn
 		}
 	}
 	if len(titles) > maxLiveStatus {
-		return LiveStatusOutput{}, "", toolkit.BadArg("streams", fmt.Sprintf("has %d titles; one call checks at most %d (sent %d per request, Qiniu's limit)", len(titles), maxLiveStatus, piliapi.MaxBatchLive),
+		return LiveStatusOutput{}, "", argerr.New("streams", fmt.Sprintf("has %d titles; one call checks at most %d (sent %d per request, Qiniu's limit)", len(titles), maxLiveStatus, piliapi.MaxBatchLive),
 			"split the list over several calls")
 	}
 	c, err := t.client.Get()
@@ -606,7 +607,7 @@ func (t *tools) stats(ctx context.Context, _ *toolkit.Call, in StatsInput) (Stat
 		return StatsOutput{}, "", err
 	}
 	if sp.ToUnix-sp.FromUnix > piliapi.MaxStatsWindow {
-		return StatsOutput{}, "", toolkit.BadArg("from", fmt.Sprintf("the range spans %.1f hours; Qiniu returns at most 24 hours of stream stats", float64(sp.ToUnix-sp.FromUnix)/3600),
+		return StatsOutput{}, "", argerr.New("from", fmt.Sprintf("the range spans %.1f hours; Qiniu returns at most 24 hours of stream stats", float64(sp.ToUnix-sp.FromUnix)/3600),
 			"narrow it, e.g. from 'last 24 hours' or one day")
 	}
 	c, hub, title, err := t.target(in.StreamArg)
@@ -742,7 +743,7 @@ type ConvertsInput struct {
 func (t *tools) setConverts(ctx context.Context, _ *toolkit.Call, in ConvertsInput) (StreamView, string, error) {
 	for i, p := range in.Profiles {
 		if !profileRE.MatchString(p) {
-			return StreamView{}, "", toolkit.BadArg(fmt.Sprintf("profiles.%d", i), fmt.Sprintf("%q is not a transcode profile", p), "use 480p, 720p or wmt_<watermark template name>")
+			return StreamView{}, "", argerr.New(fmt.Sprintf("profiles.%d", i), fmt.Sprintf("%q is not a transcode profile", p), "use 480p, 720p or wmt_<watermark template name>")
 		}
 	}
 	c, hub, title, err := t.target(in.StreamArg)

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mcp-media/mcp-media/internal/argerr"
 	"github.com/mcp-media/mcp-media/internal/fakes/qiniu/dorafake"
 	"github.com/mcp-media/mcp-media/internal/redact"
 )
@@ -134,8 +135,8 @@ func writeWAV(t *testing.T, rate, channels, bits int, d time.Duration) string {
 	return writeFile(t, "clip.wav", wavBytes(rate, channels, bits, d))
 }
 
-// isLimit reports whether err is a *LimitError (refused before sending).
+// isLimit reports whether err is a *argerr.Error (refused before sending).
 func isLimit(err error) bool {
-	var le *LimitError
+	var le *argerr.Error
 	return errors.As(err, &le)
 }

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mcp-media/mcp-media/internal/argerr"
 	"github.com/mcp-media/mcp-media/internal/clients/qiniu/qiniuauth"
 	"github.com/mcp-media/mcp-media/internal/fakes/qiniu/pilifake"
 	"github.com/mcp-media/mcp-media/internal/httpx"
@@ -82,7 +83,7 @@ func TestWrongSecretIsAuthenticationError(t *testing.T) {
 		t.Fatalf("status %d, want 401: %v", httpx.StatusOf(err), err)
 	}
 	msg := err.Error()
-	for _, want := range []string{"401", "Authentication failed", "mcp-media auth set qiniu"} {
+	for _, want := range []string{"401", qiniuauth.AuthHint} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("error %q lacks %q", msg, want)
 		}
@@ -538,8 +539,8 @@ func TestEmptyArgumentNamed(t *testing.T) {
 		{func() error { _, err := f.client.GetHub(ctx, ""); return err }(), "`hub`"},
 	}
 	for _, c := range cases {
-		var ea *EmptyArgError
-		if !errors.As(c.err, &ea) || !strings.Contains(c.err.Error(), c.want) {
+		var ea *argerr.Error
+		if !errors.As(c.err, &ea) || !strings.Contains(c.err.Error(), "invalid argument "+c.want+": is empty") {
 			t.Errorf("error %v does not name %s", c.err, c.want)
 		}
 	}
