@@ -522,7 +522,7 @@ func validateQualities(typ string, reqs []qualityReq) ([]quality, error) {
 	return out, nil
 }
 
-func (s *Server) handleCreateMedia(w http.ResponseWriter, r *http.Request, _ params, _ *Request) {
+func (s *Server) handleCreateMedia(w http.ResponseWriter, r *http.Request) {
 	var req createReq
 	if mediaType(r) == "application/x-www-form-urlencoded" {
 		if err := r.ParseForm(); err != nil {
@@ -694,7 +694,7 @@ func containsAll[T comparable](have, want []T) bool {
 	return true
 }
 
-func (s *Server) handleListMedia(w http.ResponseWriter, r *http.Request, _ params, _ *Request) {
+func (s *Server) handleListMedia(w http.ResponseWriter, r *http.Request) {
 	var req listReq
 	if err := decodeJSON(r, &req); err != nil {
 		writeError(w, err)
@@ -823,9 +823,9 @@ func contains(list []string, v string) bool {
 // ---------------------------------------------------------------------------
 // M3 detail, M11 player.json
 
-func (s *Server) handleGetMedia(w http.ResponseWriter, r *http.Request, p params, _ *Request) {
+func (s *Server) handleGetMedia(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
-	m, err := s.liveMediaLocked(p["id"])
+	m, err := s.liveMediaLocked(r.PathValue("id"))
 	if err != nil {
 		s.mu.Unlock()
 		writeError(w, err)
@@ -841,9 +841,9 @@ func (s *Server) handleGetMedia(w http.ResponseWriter, r *http.Request, p params
 	writeData(w, http.StatusOK, out)
 }
 
-func (s *Server) handlePlayerJSON(w http.ResponseWriter, r *http.Request, p params, _ *Request) {
+func (s *Server) handlePlayerJSON(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
-	m, err := s.liveMediaLocked(p["id"])
+	m, err := s.liveMediaLocked(r.PathValue("id"))
 	if err != nil {
 		s.mu.Unlock()
 		writeError(w, err)
@@ -867,7 +867,7 @@ type updateReq struct {
 	PlayerThemeID *string     `json:"player_theme_id"`
 }
 
-func (s *Server) handleUpdateMedia(w http.ResponseWriter, r *http.Request, p params, _ *Request) {
+func (s *Server) handleUpdateMedia(w http.ResponseWriter, r *http.Request) {
 	var req updateReq
 	if err := decodeJSON(r, &req); err != nil {
 		writeError(w, err)
@@ -895,7 +895,7 @@ func (s *Server) handleUpdateMedia(w http.ResponseWriter, r *http.Request, p par
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	m, err := s.liveMediaLocked(p["id"])
+	m, err := s.liveMediaLocked(r.PathValue("id"))
 	if err != nil {
 		writeError(w, err)
 		return
@@ -924,10 +924,10 @@ func (s *Server) handleUpdateMedia(w http.ResponseWriter, r *http.Request, p par
 	writeOK(w, "Update media successfully.")
 }
 
-func (s *Server) handleDeleteMedia(w http.ResponseWriter, _ *http.Request, p params, _ *Request) {
+func (s *Server) handleDeleteMedia(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	m, err := s.liveMediaLocked(p["id"])
+	m, err := s.liveMediaLocked(r.PathValue("id"))
 	if err != nil {
 		writeError(w, err)
 		return
@@ -942,7 +942,7 @@ func (s *Server) handleDeleteMedia(w http.ResponseWriter, _ *http.Request, p par
 // ---------------------------------------------------------------------------
 // M4 cost
 
-func (s *Server) handleCost(w http.ResponseWriter, r *http.Request, _ params, _ *Request) {
+func (s *Server) handleCost(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	var missing []string
 	for _, k := range []string{"type", "duration", "qualities"} {
@@ -1026,8 +1026,9 @@ func parseContentRange(h string) (start, end, total int64, err error) {
 
 var md5HexRE = regexp.MustCompile(`^[0-9a-f]{32}$`)
 
-func (s *Server) handlePart(w http.ResponseWriter, r *http.Request, p params, rec *Request) {
-	id := p["id"]
+func (s *Server) handlePart(w http.ResponseWriter, r *http.Request) {
+	rec := recorded(r)
+	id := r.PathValue("id")
 	s.mu.Lock()
 	m, err := s.liveMediaLocked(id)
 	if err == nil && m.Status != StatusNew {
@@ -1214,10 +1215,10 @@ func coverage(parts map[int64]partRange, total int64) (missing, overlap []string
 	return missing, overlap
 }
 
-func (s *Server) handleComplete(w http.ResponseWriter, _ *http.Request, p params, _ *Request) {
+func (s *Server) handleComplete(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	m, err := s.liveMediaLocked(p["id"])
+	m, err := s.liveMediaLocked(r.PathValue("id"))
 	if err != nil {
 		writeError(w, err)
 		return
@@ -1382,9 +1383,9 @@ func readFilePart(r *http.Request, head int) (name string, prefix []byte, err er
 	return name, prefix, nil
 }
 
-func (s *Server) handleUploadThumbnail(w http.ResponseWriter, r *http.Request, p params, _ *Request) {
+func (s *Server) handleUploadThumbnail(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
-	_, err := s.liveMediaLocked(p["id"])
+	_, err := s.liveMediaLocked(r.PathValue("id"))
 	s.mu.Unlock()
 	if err != nil {
 		drain(r)
@@ -1407,7 +1408,7 @@ func (s *Server) handleUploadThumbnail(w http.ResponseWriter, r *http.Request, p
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	m, err := s.liveMediaLocked(p["id"])
+	m, err := s.liveMediaLocked(r.PathValue("id"))
 	if err != nil {
 		writeError(w, err)
 		return
@@ -1417,10 +1418,10 @@ func (s *Server) handleUploadThumbnail(w http.ResponseWriter, r *http.Request, p
 	writeOK(w, "Upload thumbnail successfully.")
 }
 
-func (s *Server) handleDeleteThumbnail(w http.ResponseWriter, _ *http.Request, p params, _ *Request) {
+func (s *Server) handleDeleteThumbnail(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	m, err := s.liveMediaLocked(p["id"])
+	m, err := s.liveMediaLocked(r.PathValue("id"))
 	if err != nil {
 		writeError(w, err)
 		return

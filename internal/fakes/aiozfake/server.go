@@ -30,6 +30,7 @@
 package aiozfake
 
 import (
+	"context"
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
@@ -37,6 +38,8 @@ import (
 	"io"
 	"math"
 	"net/http"
+	"path"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -143,8 +146,8 @@ type Metadata struct {
 // Server is the fake. It implements http.Handler and is safe for
 // concurrent use.
 type Server struct {
-	opts   Options
-	routes []route
+	opts Options
+	mux  *http.ServeMux
 
 	mu        sync.Mutex
 	balance   float64
@@ -190,7 +193,7 @@ func New(opts Options) *Server {
 	if s.balance == 0 {
 		s.balance = DefaultBalance
 	}
-	s.routes = s.buildRoutes()
+	s.routes()
 	if opts.WebhookURL != "" {
 		go s.deliverLoop()
 	}
@@ -324,128 +327,111 @@ func (s *Server) deliver(ev WebhookEvent) {
 // ---------------------------------------------------------------------------
 // routing
 
-type params map[string]string
-
-type handlerFunc func(w http.ResponseWriter, r *http.Request, p params, rec *Request)
-
-type route struct {
-	method  string
-	segs    []string // "{name}" is a parameter
-	public  bool
-	handler handlerFunc
+func (s *Server) routes() {
+	m := http.NewServeMux()
+	// Media and upload (§7.1–7.4).
+	m.HandleFunc("POST /api/media/create", s.auth(s.handleCreateMedia))
+	m.HandleFunc("POST /api/media", s.auth(s.handleListMedia))
+	m.HandleFunc("GET /api/media/cost", s.auth(s.handleCost))
+	m.HandleFunc("GET /api/media/{id}", s.auth(s.handleGetMedia))
+	m.HandleFunc("PATCH /api/media/{id}", s.auth(s.handleUpdateMedia))
+	m.HandleFunc("DELETE /api/media/{id}", s.auth(s.handleDeleteMedia))
+	m.HandleFunc("POST /api/media/{id}/part", s.auth(s.handlePart))
+	m.HandleFunc("GET /api/media/{id}/complete", s.auth(s.handleComplete))
+	m.HandleFunc("POST /api/media/{id}/thumbnail", s.auth(s.handleUploadThumbnail))
+	m.HandleFunc("DELETE /api/media/{id}/thumbnail", s.auth(s.handleDeleteThumbnail))
+	m.HandleFunc("GET /api/media/{id}/player.json", s.handlePlayerJSON) // public
+	// Chapters.
+	m.HandleFunc("GET /api/media/{id}/chapters", s.auth(s.handleListChapters))
+	m.HandleFunc("POST /api/media/{id}/chapters/{lan}", s.auth(s.handleCreateChapter))
+	m.HandleFunc("DELETE /api/media/{id}/chapters/{lan}", s.auth(s.handleDeleteChapter))
+	// Captions, also under their older name "transcripts".
+	for _, kind := range []string{"captions", "transcripts"} {
+		m.HandleFunc("GET /api/media/{id}/"+kind, s.auth(s.handleListCaptions))
+		m.HandleFunc("POST /api/media/{id}/"+kind+"/{lan}", s.auth(s.handleCreateCaption))
+		m.HandleFunc("PATCH /api/media/{id}/"+kind+"/{lan}", s.auth(s.handleSetDefaultCaption))
+		m.HandleFunc("DELETE /api/media/{id}/"+kind+"/{lan}", s.auth(s.handleDeleteCaption))
+	}
+	// User.
+	m.HandleFunc("GET /api/user/me", s.auth(s.handleUserMe))
+	// Analytics.
+	m.HandleFunc("POST /api/analytics/metrics/data/{metric}/{aggregation}", s.auth(s.handleAggregate))
+	m.HandleFunc("POST /api/analytics/metrics/bucket/{metric}/{breakdown}", s.auth(s.handleBreakdown))
+	m.HandleFunc("POST /api/analytics/metrics/timeseries/{metric}/{interval}", s.auth(s.handleTimeseries))
+	m.HandleFunc("GET /api/analytics/data", s.auth(s.handleDataUsage))
+	m.HandleFunc("GET /api/analytics/media", s.auth(s.handleAnalyticsMedia))
+	// Literal segments win over parameters for every method, so e.g.
+	// PATCH /media/cost is a 405, not an update of media "cost".
+	for _, p := range shadowed {
+		m.HandleFunc(p, s.noRoute)
+	}
+	// Anything else: 405 where the path exists under another method, 404
+	// otherwise, both in the error envelope.
+	m.HandleFunc("/", s.noRoute)
+	s.mux = m
 }
 
-func (s *Server) buildRoutes() []route {
-	type def struct {
-		method, pattern string
-		public          bool
-		h               handlerFunc
-	}
-	defs := []def{
-		{"POST", "/media/create", false, s.handleCreateMedia},
-		{"POST", "/media", false, s.handleListMedia},
-		{"GET", "/media/cost", false, s.handleCost},
-		{"GET", "/media/{id}", false, s.handleGetMedia},
-		{"PATCH", "/media/{id}", false, s.handleUpdateMedia},
-		{"DELETE", "/media/{id}", false, s.handleDeleteMedia},
-		{"POST", "/media/{id}/part", false, s.handlePart},
-		{"GET", "/media/{id}/complete", false, s.handleComplete},
-		{"POST", "/media/{id}/thumbnail", false, s.handleUploadThumbnail},
-		{"DELETE", "/media/{id}/thumbnail", false, s.handleDeleteThumbnail},
-		{"GET", "/media/{id}/player.json", true, s.handlePlayerJSON},
-
-		{"GET", "/media/{id}/chapters", false, s.handleListChapters},
-		{"POST", "/media/{id}/chapters/{lan}", false, s.handleCreateChapter},
-		{"DELETE", "/media/{id}/chapters/{lan}", false, s.handleDeleteChapter},
-
-		{"GET", "/media/{id}/captions", false, s.handleListCaptions},
-		{"POST", "/media/{id}/captions/{lan}", false, s.handleCreateCaption},
-		{"PATCH", "/media/{id}/captions/{lan}", false, s.handleSetDefaultCaption},
-		{"DELETE", "/media/{id}/captions/{lan}", false, s.handleDeleteCaption},
-		{"GET", "/media/{id}/transcripts", false, s.handleListCaptions},
-		{"POST", "/media/{id}/transcripts/{lan}", false, s.handleCreateCaption},
-		{"PATCH", "/media/{id}/transcripts/{lan}", false, s.handleSetDefaultCaption},
-		{"DELETE", "/media/{id}/transcripts/{lan}", false, s.handleDeleteCaption},
-
-		{"GET", "/user/me", false, s.handleUserMe},
-
-		{"POST", "/analytics/metrics/data/{metric}/{aggregation}", false, s.handleAggregate},
-		{"POST", "/analytics/metrics/bucket/{metric}/{breakdown}", false, s.handleBreakdown},
-		{"POST", "/analytics/metrics/timeseries/{metric}/{interval}", false, s.handleTimeseries},
-		{"GET", "/analytics/data", false, s.handleDataUsage},
-		{"GET", "/analytics/media", false, s.handleAnalyticsMedia},
-	}
-	out := make([]route, 0, len(defs))
-	for _, d := range defs {
-		out = append(out, route{
-			method:  d.method,
-			segs:    strings.Split(strings.TrimPrefix(d.pattern, "/"), "/"),
-			public:  d.public,
-			handler: d.h,
-		})
-	}
-	return out
+// shadowed are the patterns where a literal path hides a {id} route of the
+// same method; they answer like a method the path does not have.
+var shadowed = []string{
+	"GET /api/media/create", "PATCH /api/media/create", "DELETE /api/media/create",
+	"PATCH /api/media/cost", "DELETE /api/media/cost",
 }
 
-// match returns the route for method and path (path without the /api
-// prefix), the allowed methods when the path exists under another method,
-// and the path parameters. Literal segments win over parameters, so
-// PATCH /media/cost is a 405, not an update of media "cost".
-func (s *Server) match(method, path string) (*route, []string, params) {
-	if !strings.HasPrefix(path, "/") {
-		return nil, nil, nil
-	}
-	segs := strings.Split(path[1:], "/")
-	best := -1
-	var cands []int
-	for i := range s.routes {
-		rt := &s.routes[i]
-		if len(rt.segs) != len(segs) {
-			continue
-		}
-		lit, ok := 0, true
-		for j, sg := range rt.segs {
-			if strings.HasPrefix(sg, "{") {
-				if segs[j] == "" {
-					ok = false
-					break
-				}
-				continue
-			}
-			if sg != segs[j] {
-				ok = false
-				break
-			}
-			lit++
-		}
-		if !ok {
-			continue
-		}
-		switch {
-		case lit > best:
-			best, cands = lit, []int{i}
-		case lit == best:
-			cands = append(cands, i)
-		}
-	}
-	if len(cands) == 0 {
-		return nil, nil, nil
-	}
+// noRoute answers a request no route takes: 405 with Allow when the path
+// is served under other methods (listed in GET, POST, PATCH, DELETE order),
+// 404 otherwise.
+func (s *Server) noRoute(w http.ResponseWriter, r *http.Request) {
+	drain(r)
 	var allowed []string
-	for _, i := range cands {
-		rt := &s.routes[i]
-		if rt.method == method {
-			p := params{}
-			for j, sg := range rt.segs {
-				if strings.HasPrefix(sg, "{") {
-					p[strings.Trim(sg, "{}")] = segs[j]
-				}
-			}
-			return rt, nil, p
+	for _, method := range []string{http.MethodGet, http.MethodPost, http.MethodPatch, http.MethodDelete} {
+		if method == r.Method || !canonical(r.URL.Path) {
+			continue
 		}
-		allowed = append(allowed, rt.method)
+		probe := r.Clone(r.Context())
+		probe.Method = method
+		if _, p := s.mux.Handler(probe); p != "/" && !slices.Contains(shadowed, p) {
+			allowed = append(allowed, method)
+		}
 	}
-	return nil, allowed, nil
+	if allowed != nil {
+		w.Header().Set("Allow", strings.Join(allowed, ", "))
+		writeErr(w, http.StatusMethodNotAllowed, "Method "+r.Method+" not allowed on this route")
+		return
+	}
+	writeErr(w, http.StatusNotFound, "Route not found")
+}
+
+// canonical reports whether p is a path the mux serves without redirecting.
+func canonical(p string) bool {
+	c := path.Clean(p)
+	if strings.HasSuffix(p, "/") && c != "/" {
+		c += "/"
+	}
+	return c == p
+}
+
+// auth wraps the handler of a route that needs the API key pair.
+func (s *Server) auth(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if !s.authorized(r) {
+			drain(r)
+			writeErr(w, http.StatusUnauthorized, "Invalid API keys")
+			return
+		}
+		h(w, r)
+	}
+}
+
+// recordKey is the context key of the *Request being recorded.
+type recordKey struct{}
+
+// recorded is the record of request r, for handlers that add to it.
+func recorded(r *http.Request) *Request {
+	if rec, ok := r.Context().Value(recordKey{}).(*Request); ok {
+		return rec
+	}
+	return &Request{}
 }
 
 // statusWriter records the status code written.
@@ -468,7 +454,8 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 	return w.ResponseWriter.Write(b)
 }
 
-// ServeHTTP implements http.Handler.
+// ServeHTTP records the request, applies due transcoding steps and the rate
+// limit, and routes it.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rec := Request{
 		Method:   r.Method,
@@ -505,30 +492,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeErr(sw, http.StatusTooManyRequests, "Too many requests, retry after "+strconv.Itoa(retry)+" seconds")
 		return
 	}
-
-	path := r.URL.Path
-	if path != "/api" && !strings.HasPrefix(path, "/api/") {
-		drain(r)
-		writeErr(sw, http.StatusNotFound, "Route not found")
+	if r.Method == http.MethodHead || !canonical(r.URL.Path) {
+		// A GET pattern would take HEAD, and the mux would redirect a
+		// path with empty, "." or ".." segments; neither is a route.
+		s.noRoute(sw, r)
 		return
 	}
-	rt, allowed, p := s.match(r.Method, strings.TrimPrefix(path, "/api"))
-	if rt == nil {
-		drain(r)
-		if allowed != nil {
-			h.Set("Allow", strings.Join(allowed, ", "))
-			writeErr(sw, http.StatusMethodNotAllowed, "Method "+r.Method+" not allowed on this route")
-			return
-		}
-		writeErr(sw, http.StatusNotFound, "Route not found")
-		return
-	}
-	if !rt.public && !s.authorized(r) {
-		drain(r)
-		writeErr(sw, http.StatusUnauthorized, "Invalid API keys")
-		return
-	}
-	rt.handler(sw, r, p, &rec)
+	s.mux.ServeHTTP(sw, r.WithContext(context.WithValue(r.Context(), recordKey{}, &rec)))
 }
 
 func (s *Server) authorized(r *http.Request) bool {
