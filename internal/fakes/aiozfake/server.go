@@ -405,10 +405,7 @@ func (s *Server) noRoute(w http.ResponseWriter, r *http.Request) {
 // canonical reports whether p is a path the mux serves without redirecting.
 func canonical(p string) bool {
 	c := path.Clean(p)
-	if strings.HasSuffix(p, "/") && c != "/" {
-		c += "/"
-	}
-	return c == p
+	return c == p || c != "/" && c+"/" == p
 }
 
 // auth wraps the handler of a route that needs the API key pair.

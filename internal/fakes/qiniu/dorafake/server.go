@@ -52,6 +52,8 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"path"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -108,6 +110,7 @@ type Server struct {
 	now      func() time.Time
 	client   *http.Client
 	upgrader websocket.Upgrader
+	mux      *http.ServeMux
 
 	mu        sync.Mutex
 	idle      *sync.Cond               // signalled when pending drops to 0
@@ -158,6 +161,7 @@ func New(opts Options) *Server {
 	}
 	s.idle = sync.NewCond(&s.mu)
 	s.upgrader = websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }}
+	s.routes()
 	if opts.Step > 0 {
 		go s.ticker(opts.Step)
 	}
@@ -241,13 +245,9 @@ const (
 	famTranslate
 )
 
-type handlerFunc func(s *Server, r *http.Request, body []byte) reply
-
-type route struct {
-	method string
-	fam    family
-	h      handlerFunc
-}
+// handlerFunc answers one Dora API call whose body has passed the common
+// checks.
+type handlerFunc func(r *http.Request, body []byte) reply
 
 // reply is what a handler answers.
 type reply struct {
@@ -262,49 +262,91 @@ func okReply(body any) reply { return reply{status: http.StatusOK, body: body} }
 // plus JSON framing.
 const maxBody = 32 << 20
 
-func lookup(path string) (route, bool) {
-	switch path {
-	case "/v2/asr":
-		return route{http.MethodPost, famYitu, (*Server).shortASR}, true
-	case "/v4/lasr", "/v4/lasr/start": // quirk 29: the example says v4/lasr/start
-		return route{http.MethodPost, famYitu, (*Server).lasrSubmit}, true
-	case "/v1/antispam/streamscan":
-		return route{http.MethodPost, famYitu, (*Server).streamScan}, true
-	case "/v1/antispam/streamclose":
-		return route{http.MethodPost, famYitu, (*Server).streamClose}, true
-	case "/anti_fraud/v2/audiostream":
-		return route{http.MethodPost, famShumei, (*Server).audioStreamSubmit}, true
-	case "/anti_fraud/v2/finish_audiostream":
-		return route{http.MethodPost, famShumei, (*Server).audioStreamFinish}, true
-	case "/anti_fraud/v2/img":
-		return route{http.MethodPost, famShumei, (*Server).imageCensor}, true
-	case "/anti_fraud/v2/audio":
-		return route{http.MethodPost, famShumei, (*Server).audioSubmit}, true
-	case "/anti_fraud/v2/query_audio":
-		return route{http.MethodPost, famShumei, (*Server).audioQuery}, true
-	case "/anti_fraud/v3/videostream":
-		return route{http.MethodPost, famShumei, (*Server).videoStreamSubmit}, true
-	case "/anti_fraud/v3/finish_videostream":
-		return route{http.MethodPost, famShumei, (*Server).videoStreamFinish}, true
-	case "/translate/v1/document/translate":
-		return route{http.MethodPost, famTranslate, (*Server).translateSubmit}, true
-	case "/translate/v1/document/query":
-		return route{http.MethodGet, famTranslate, (*Server).translateQuery}, true
+func (s *Server) routes() {
+	m := http.NewServeMux()
+	// Speech recognition: short, realtime (WebSocket) and long.
+	m.HandleFunc("POST /v2/asr", s.api(famYitu, s.shortASR))
+	m.HandleFunc("GET /v2/asr", s.serveRealtime)
+	m.HandleFunc("POST /v4/lasr", s.api(famYitu, s.lasrSubmit))
+	m.HandleFunc("POST /v4/lasr/start", s.api(famYitu, s.lasrSubmit)) // quirk 29: the example says v4/lasr/start
+	m.HandleFunc("GET /v4/lasr/{id}", s.api(famYitu, s.lasrQuery))
+	// Yitu live voice censor.
+	m.HandleFunc("POST /v1/antispam/streamscan", s.api(famYitu, s.streamScan))
+	m.HandleFunc("POST /v1/antispam/streamclose", s.api(famYitu, s.streamClose))
+	// Shumei censors.
+	m.HandleFunc("POST /anti_fraud/v2/audiostream", s.api(famShumei, s.audioStreamSubmit))
+	m.HandleFunc("POST /anti_fraud/v2/finish_audiostream", s.api(famShumei, s.audioStreamFinish))
+	m.HandleFunc("POST /anti_fraud/v2/img", s.api(famShumei, s.imageCensor))
+	m.HandleFunc("POST /anti_fraud/v2/audio", s.api(famShumei, s.audioSubmit))
+	m.HandleFunc("POST /anti_fraud/v2/query_audio", s.api(famShumei, s.audioQuery))
+	m.HandleFunc("POST /anti_fraud/v3/videostream", s.api(famShumei, s.videoStreamSubmit))
+	m.HandleFunc("POST /anti_fraud/v3/finish_videostream", s.api(famShumei, s.videoStreamFinish))
+	// Document translation.
+	m.HandleFunc("POST /translate/v1/document/translate", s.api(famTranslate, s.translateSubmit))
+	m.HandleFunc("GET /translate/v1/document/query", s.api(famTranslate, s.translateQuery))
+	// Literal segments win over parameters for every method, so
+	// GET /v4/lasr/start is a 405, not a query of task "start".
+	for _, p := range shadowed {
+		m.HandleFunc(p, s.noRoute)
 	}
-	if id, ok := strings.CutPrefix(path, "/v4/lasr/"); ok && id != "" && !strings.Contains(id, "/") {
-		return route{http.MethodGet, famYitu, (*Server).lasrQuery}, true
-	}
-	return route{}, false
+	// Anything else: 405 naming the method where the path exists under
+	// another one, 404 otherwise.
+	m.HandleFunc("/", s.noRoute)
+	s.mux = m
 }
+
+// shadowed are the patterns where a literal path hides a {id} route of the
+// same method; they answer like a method the path does not have.
+var shadowed = []string{"GET /v4/lasr/start"}
 
 // ServeHTTP serves every Dora API. See the package documentation.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.URL.Path == "/v2/asr" && r.Method == http.MethodGet {
-		s.serveRealtime(w, r)
+	if r.Method == http.MethodHead || !canonical(r.URL.Path) {
+		// A GET pattern would take HEAD, and the mux would redirect a
+		// path with empty, "." or ".." segments; neither is an API.
+		s.noRoute(w, r)
 		return
 	}
-	body, readErr := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
-	rep := s.handle(r, body, readErr)
+	s.mux.ServeHTTP(w, r)
+}
+
+// canonical reports whether p is a path the mux serves without redirecting.
+func canonical(p string) bool {
+	c := path.Clean(p)
+	return c == p || c != "/" && c+"/" == p
+}
+
+// noRoute answers a request no API takes: 405 naming the method when the
+// path is served under another one (POST tried first), 404 otherwise.
+func (s *Server) noRoute(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+	rep := reply{status: http.StatusNotFound, body: map[string]string{"error": "no such API: " + r.URL.Path}, reason: "unknown path"}
+	for _, method := range []string{http.MethodPost, http.MethodGet} {
+		if method == r.Method || !canonical(r.URL.Path) {
+			continue
+		}
+		probe := r.Clone(r.Context())
+		probe.Method = method
+		if _, p := s.mux.Handler(probe); p != "/" && !slices.Contains(shadowed, p) {
+			rep = reply{status: http.StatusMethodNotAllowed, body: map[string]string{"error": "method not allowed, use " + method}, reason: "method not allowed"}
+			break
+		}
+	}
+	s.respond(w, r, body, rep)
+}
+
+// api adapts a Dora API of family f to the mux: it reads the body and
+// checks its size, the signature and, for POST, the JSON Content-Type
+// before h sees it, then answers and records.
+func (s *Server) api(f family, h handlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		body, readErr := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+		s.respond(w, r, body, s.handle(f, h, r, body, readErr))
+	}
+}
+
+// respond writes rep as JSON and records the exchange.
+func (s *Server) respond(w http.ResponseWriter, r *http.Request, body []byte, rep reply) {
 	out, err := json.Marshal(rep.body)
 	if err != nil { // cannot happen with the types used here
 		rep = reply{status: http.StatusInternalServerError, reason: err.Error()}
@@ -316,35 +358,28 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(out)
 }
 
-func (s *Server) handle(r *http.Request, body []byte, readErr error) reply {
-	rt, ok := lookup(r.URL.Path)
-	if !ok {
-		return reply{status: http.StatusNotFound, body: map[string]string{"error": "no such API: " + r.URL.Path}, reason: "unknown path"}
-	}
-	if r.Method != rt.method {
-		return reply{status: http.StatusMethodNotAllowed, body: map[string]string{"error": "method not allowed, use " + rt.method}, reason: "method not allowed"}
-	}
+func (s *Server) handle(f family, h handlerFunc, r *http.Request, body []byte, readErr error) reply {
 	if readErr != nil {
-		return badRequest(rt.fam, false, "reading body: "+readErr.Error())
+		return badRequest(f, false, "reading body: "+readErr.Error())
 	}
 	if len(body) > maxBody {
-		rep := badRequest(rt.fam, false, "body larger than 32 MB")
-		if rt.fam == famYitu {
+		rep := badRequest(f, false, "body larger than 32 MB")
+		if f == famYitu {
 			rep = yituErr(4210, "SAAS_SPEECH_AUDIO_LENGTH_TOO_LONG_ERROR", "body larger than 32 MB")
 		}
 		rep.status = http.StatusRequestEntityTooLarge
 		return rep
 	}
 	if reason := s.checkAuth(r, body); reason != "" {
-		return unauthorized(rt.fam, reason)
+		return unauthorized(f, reason)
 	}
-	if rt.method == http.MethodPost {
+	if r.Method == http.MethodPost {
 		mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 		if err != nil || mt != "application/json" {
-			return badRequest(rt.fam, true, "Content-Type must be application/json")
+			return badRequest(f, true, "Content-Type must be application/json")
 		}
 	}
-	return rt.h(s, r, body)
+	return h(r, body)
 }
 
 // Recording limits, so that a long-running sandbox does not grow without
