@@ -9,9 +9,10 @@ import (
 	"net/http"
 	"runtime"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/mcp-media/mcp-media/internal/testkit"
 )
 
 func TestCreateValidation(t *testing.T) {
@@ -644,14 +645,11 @@ func TestTranscodeFail(t *testing.T) {
 }
 
 func TestTranscodeStepClock(t *testing.T) {
-	var mu sync.Mutex
-	now := time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
-	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
-	advance := func(d time.Duration) { mu.Lock(); now = now.Add(d); mu.Unlock() }
-	e := newEnv(t, Options{Step: time.Hour, Now: clock}) // timers never fire during the test
+	clk := testkit.NewClock(time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC))
+	e := newEnv(t, Options{Step: time.Hour, Now: clk.Now}) // timers never fire during the test
 	id := e.upload(map[string]any{"title": "clock", "qualities": []any{
 		map[string]any{"resolution": "720p"}, map[string]any{"resolution": "360p"}}}, []byte("data"))
-	t0 := clock()
+	t0 := clk.Now()
 	steps := []struct {
 		status string
 		events int
@@ -663,7 +661,7 @@ func TestTranscodeStepClock(t *testing.T) {
 	}
 	for i, st := range steps {
 		if i > 0 {
-			advance(time.Hour)
+			clk.Add(time.Hour)
 		}
 		if d := e.detail(id); d["status"] != st.status {
 			t.Fatalf("step %d: status %v, want %s", i, d["status"], st.status)

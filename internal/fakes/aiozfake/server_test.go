@@ -15,11 +15,13 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/mcp-media/mcp-media/internal/testkit"
 )
 
 const (
-	testPub = "pk_live_0123456789abcdef"
-	testSec = "sk_live_fedcba9876543210"
+	testPub = testkit.AIOZPublicKey
+	testSec = testkit.AIOZSecretKey
 )
 
 type env struct {
@@ -301,19 +303,15 @@ func TestRateLimitHeadersAnd429(t *testing.T) {
 }
 
 func TestRateLimitWindowResets(t *testing.T) {
-	now := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
-	var mu sync.Mutex
-	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
-	e := newEnv(t, Options{RateLimit: 1, Now: clock})
+	clk := testkit.NewClock(time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC))
+	e := newEnv(t, Options{RateLimit: 1, Now: clk.Now})
 	if r := e.do("GET", "/user/me", nil); r.code != 200 {
 		t.Fatal(r.code)
 	}
 	if r := e.do("GET", "/user/me", nil); r.code != 429 {
 		t.Fatal(r.code)
 	}
-	mu.Lock()
-	now = now.Add(61 * time.Second)
-	mu.Unlock()
+	clk.Add(61 * time.Second)
 	if r := e.do("GET", "/user/me", nil); r.code != 200 {
 		t.Fatalf("after window: %d", r.code)
 	}
