@@ -21,14 +21,15 @@ import (
 	"github.com/mcp-media/mcp-media/internal/credentials"
 	"github.com/mcp-media/mcp-media/internal/fakes/aiozfake"
 	"github.com/mcp-media/mcp-media/internal/redact"
+	"github.com/mcp-media/mcp-media/internal/testkit"
 	"github.com/mcp-media/mcp-media/templates"
 	"github.com/mcp-media/mcp-media/tools/toolkit"
 	"github.com/mcp-media/mcp-media/tools/toolkit/tooltest"
 )
 
 const (
-	testPub = "pub-7c1f5a3e9b2d"
-	testSec = "sec-0e4d8a6b2c9f1357"
+	testPub = testkit.AIOZPublicKey
+	testSec = testkit.AIOZSecretKey
 )
 
 type harness struct {
