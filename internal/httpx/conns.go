@@ -2,6 +2,7 @@ package httpx
 
 import (
 	"context"
+	"net/http"
 	"net/http/httptrace"
 	"sync/atomic"
 )
@@ -28,3 +29,13 @@ var connTrace = &httptrace.ClientTrace{
 
 // traced counts the connection the request gets.
 func traced(ctx context.Context) context.Context { return httptrace.WithClientTrace(ctx, connTrace) }
+
+// SetMaxIdleConnsPerHost changes the shared client's idle pool per host
+// (bench/sessions uses it to compare pool sizes in one run). It drops the
+// idle connections.
+func SetMaxIdleConnsPerHost(n int) {
+	if tr, ok := defaultHTTP.Transport.(*http.Transport); ok {
+		tr.CloseIdleConnections()
+		tr.MaxIdleConnsPerHost = n
+	}
+}
