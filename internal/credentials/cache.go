@@ -7,7 +7,10 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"sync"
 	"time"
+
+	"github.com/mcp-media/mcp-media/internal/providers"
 )
 
 // ChangeFileName is the file, in the state dir, that `auth set` and `auth
@@ -40,16 +43,49 @@ func (s *Store) cachedKeyring(id string) (map[string]string, error) {
 		ttl = DefaultTTL
 	}
 	s.cacheMu.Lock()
-	defer s.cacheMu.Unlock()
-	if c, ok := s.cache[id]; ok && c.stamp == stamp && now.Sub(c.at) < ttl && !now.Before(c.at) {
+	if s.readMu == nil {
+		s.readMu = map[string]*sync.Mutex{}
+	}
+	mu := s.readMu[id]
+	if mu == nil {
+		mu = &sync.Mutex{}
+		s.readMu[id] = mu
+	}
+	s.cacheMu.Unlock()
+	// One read per provider at a time; different providers in parallel.
+	mu.Lock()
+	defer mu.Unlock()
+	s.cacheMu.Lock()
+	c, ok := s.cache[id]
+	s.cacheMu.Unlock()
+	if ok && c.stamp == stamp && now.Sub(c.at) < ttl && !now.Before(c.at) {
 		return c.fields, c.err
 	}
 	fields, err := s.fromKeyring(id)
+	s.cacheMu.Lock()
 	if s.cache == nil {
 		s.cache = map[string]cached{}
 	}
 	s.cache[id] = cached{fields: fields, err: err, stamp: stamp, at: now}
+	s.cacheMu.Unlock()
 	return fields, err
+}
+
+// Warm reads the keyring for every provider at once (start-up: the
+// selection then finds them cached instead of reading one after another).
+func (s *Store) Warm() {
+	if s.Sandbox != nil || s.Keyring == nil {
+		return
+	}
+	var wg sync.WaitGroup
+	for _, p := range providers.All {
+		wg.Add(1)
+		go func(id string) {
+			defer wg.Done()
+			_, _ = s.cachedKeyring(id)
+		}(p.ID)
+	}
+	wg.Wait()
 }
 
 // forget drops the cached read of provider id (after this process changed

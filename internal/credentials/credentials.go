@@ -111,6 +111,7 @@ type Store struct {
 
 	cacheMu    sync.Mutex
 	cache      map[string]cached
+	readMu     map[string]*sync.Mutex
 	lockedOnce sync.Once
 }
 
