@@ -21,9 +21,9 @@ import (
 // fixture is the server the transport tests drive.
 type fixture struct {
 	srv     *server.MCPServer
-	started chan string     // a "block" call started (its tag)
-	release chan struct{}   // closing it ends "wait" calls
-	after   chan string     // a "block" call saw its cancellation
+	started chan string   // a "block" call started (its tag)
+	release chan struct{} // closing it ends "wait" calls
+	after   chan string   // a "block" call saw its cancellation
 	mu      sync.Mutex
 	cancels int
 }
