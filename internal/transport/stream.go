@@ -114,7 +114,9 @@ func pump(w http.ResponseWriter, r *http.Request, st *stream, seq int, heartbeat
 		for _, ev := range evs {
 			var err error
 			if ev.data == nil {
-				_, err = fmt.Fprintf(w, "id: %s\ndata: \n\n", st.eventID(ev.seq))
+				// The priming event: an id to resume from, and how long
+				// to wait before reconnecting.
+				_, err = fmt.Fprintf(w, "id: %s\nretry: %d\ndata: \n\n", st.eventID(ev.seq), retryMillis)
 			} else {
 				_, err = fmt.Fprintf(w, "event: message\nid: %s\ndata: %s\n\n", st.eventID(ev.seq), ev.data)
 			}
@@ -146,6 +148,9 @@ func pump(w http.ResponseWriter, r *http.Request, st *stream, seq int, heartbeat
 		}
 	}
 }
+
+// retryMillis is the reconnection delay announced on priming events.
+const retryMillis = 1000
 
 // clearReadDeadline lifts the per-request read deadline the HTTP server set
 // for reading headers and body: past it, a long stream's connection would be
