@@ -245,7 +245,14 @@ func (c *Conn) run(env envelope, raw json.RawMessage, out func(json.RawMessage))
 	rs := &reqSession{Session: c.sess, ch: make(chan mcp.JSONRPCNotification, 64)}
 	ctx = c.e.srv.WithContext(ctx, rs)
 	done := make(chan mcp.JSONRPCMessage, 1)
-	go func() { done <- c.e.srv.HandleMessage(ctx, raw) }()
+	go func() {
+		defer func() {
+			if p := recover(); p != nil { // one bad request must not end the server
+				done <- mcp.NewJSONRPCError(mcp.NewRequestId(idOf(env)), mcp.INTERNAL_ERROR, fmt.Sprintf("internal error: %v", p), nil)
+			}
+		}()
+		done <- c.e.srv.HandleMessage(ctx, raw)
+	}()
 	send := func(msg json.RawMessage) {
 		cl.mu.Lock()
 		defer cl.mu.Unlock()

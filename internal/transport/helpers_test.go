@@ -34,7 +34,10 @@ func newFixture() *fixture {
 		server.WithResourceCapabilities(true, false), server.WithPromptCapabilities(false), server.WithLogging())
 	s.AddTool(mcp.NewTool("progress", mcp.WithNumber("n")), func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
 		n := req.GetInt("n", 3)
-		tok := req.Params.Meta.ProgressToken
+		var tok any
+		if req.Params.Meta != nil {
+			tok = req.Params.Meta.ProgressToken
+		}
 		for i := 1; i <= n; i++ {
 			_ = server.ServerFromContext(ctx).SendNotificationToClient(ctx, "notifications/progress",
 				map[string]any{"progressToken": tok, "progress": i, "total": n})
@@ -43,11 +46,15 @@ func newFixture() *fixture {
 	})
 	s.AddTool(mcp.NewTool("block", mcp.WithString("tag")), func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
 		tag := req.GetString("tag", "")
+		var tok any
+		if req.Params.Meta != nil {
+			tok = req.Params.Meta.ProgressToken
+		}
 		f.started <- tag
 		<-ctx.Done()
 		// Work that notices its cancellation late still tries to report.
 		_ = server.ServerFromContext(ctx).SendNotificationToClient(ctx, "notifications/progress",
-			map[string]any{"progressToken": req.Params.Meta.ProgressToken, "progress": 99})
+			map[string]any{"progressToken": tok, "progress": 99})
 		f.after <- tag
 		return mcp.NewToolResultText("finished anyway"), nil
 	})
