@@ -46,7 +46,7 @@ func (e *APIError) Error() string {
 }
 
 // AuthSetHint is the fix for a wrong or unknown account AccessKey.
-const AuthSetHint = "Fix: check the AccessKey ID and secret of the RAM user: run `mcp-media auth set aliyun` (or set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET)"
+const AuthSetHint = "Alibaba Cloud rejected the AccessKey. Fix: check the AccessKey ID and secret of the RAM user: run `mcp-media auth set aliyun` (or set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET)"
 
 // hint says what to do about an Alibaba code (gateway codes: spec §1.5).
 func hint(service, code string) string {

@@ -4,9 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/crc64"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"sync"
 	"time"
 
@@ -125,6 +128,15 @@ func (u *Upload) Run(ctx context.Context, c *Client) (*Result, error) {
 		parts = 1
 	}
 
+	// The SDK's own CRC64 check is off: it reports a mismatch when a resumed
+	// upload finds every part already on OSS (it combines no part CRCs and
+	// compares 0). The whole file's CRC64-ECMA, computed alongside the
+	// upload, is compared with the object's instead.
+	crcCtx, stopCRC := context.WithCancel(ctx)
+	defer stopCRC()
+	crcCh := make(chan crcResult, 1)
+	go func() { crcCh <- fileCRC64(crcCtx, u.Path) }()
+
 	req := u.Request
 	st, err := c.CreateUploadStream(ctx, req)
 	if err != nil {
@@ -153,15 +165,16 @@ func (u *Upload) Run(ctx context.Context, c *Client) (*Result, error) {
 			mu.Lock()
 			defer mu.Unlock()
 			done = transferred
+			// The SDK's one call announcing the parts ListParts found.
+			resumed := res.Multipart && obs.partsOK.Load() == 0 && transferred > 0
+			if resumed {
+				res.ResumedBytes = transferred
+			}
 			if u.OnProgress == nil {
 				return
 			}
-			p := Progress{Done: transferred, Total: size, Parts: parts, Elapsed: time.Since(start)}
+			p := Progress{Done: transferred, Total: size, Parts: parts, Elapsed: time.Since(start), Resumed: resumed}
 			if res.Multipart {
-				if obs.partsOK.Load() == 0 && transferred > 0 {
-					p.Resumed = true // the SDK's one call announcing ListParts' parts
-					res.ResumedBytes = transferred
-				}
 				p.Part = int(transferred / partSize)
 				if transferred == size {
 					p.Part = parts
@@ -217,11 +230,47 @@ func (u *Upload) Run(ctx context.Context, c *Client) (*Result, error) {
 		return nil, &Interrupted{Err: werr, MediaID: st.MediaID, Bytes: done, Size: size,
 			Parts: int(done / partSize), PartsSent: res.PartsSent, Resumable: res.Multipart}
 	}
+	local := <-crcCh
+	if local.err != nil {
+		return nil, fmt.Errorf("reading %s for its CRC64: %w", u.Path, local.err)
+	}
+	if want := strconv.FormatUint(local.crc, 10); res.CRC64 != "" && res.CRC64 != want {
+		return nil, fmt.Errorf("aliyun OSS: the object %s/%s has CRC64 %s but the local file has %s: the upload is corrupt; call again to upload it anew", res.Bucket, res.Key, res.CRC64, want)
+	}
 	res.Elapsed = time.Since(start)
 	if res.Renewals > 0 {
 		res.Notes = append(res.Notes, fmt.Sprintf("The STS upload credential expired mid-upload and was renewed %d time(s) with CreateUploadStream for the same MediaId; the upload went on.", res.Renewals))
 	}
 	return res, nil
+}
+
+type crcResult struct {
+	crc uint64
+	err error
+}
+
+// fileCRC64 is the CRC64-ECMA of the file at path (OSS's x-oss-hash-crc64ecma).
+func fileCRC64(ctx context.Context, path string) crcResult {
+	f, err := os.Open(path)
+	if err != nil {
+		return crcResult{err: err}
+	}
+	defer f.Close()
+	h := crc64.New(crc64.MakeTable(crc64.ECMA))
+	buf := make([]byte, 256<<10)
+	for {
+		if ctx.Err() != nil {
+			return crcResult{err: ctx.Err()}
+		}
+		n, err := f.Read(buf)
+		h.Write(buf[:n])
+		if err == io.EOF {
+			return crcResult{crc: h.Sum64()}
+		}
+		if err != nil {
+			return crcResult{err: err}
+		}
+	}
 }
 
 // opOf names the OSS operation inside an SDK error.
@@ -241,6 +290,7 @@ func (c *Client) ossClient(st *Stream, hc *http.Client) *oss.Client {
 				WithRegion(OSSRegion(st.Address.Endpoint, st.Auth.Region, c.cfg.Region)).
 				WithEndpoint(st.Address.Endpoint).
 				WithLogLevel(oss.LogOff).
+				WithDisableUploadCRC64Check(true).
 				WithHttpClient(hc)
 	if needsPathStyle(st.Address.Endpoint) {
 		cfg = cfg.WithUsePathStyle(true)

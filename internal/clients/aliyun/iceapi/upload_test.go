@@ -176,3 +176,34 @@ func TestWrongSecretNamesAuthSet(t *testing.T) {
 		t.Fatal("OSS was called after a failed CreateUploadStream")
 	}
 }
+
+// SDK pitfall: resuming when every part is already on OSS (the first run
+// was cut off before CompleteMultipartUpload) must complete, not fail the
+// SDK's CRC64 check with "client 0".
+func TestResumeWithAllPartsUploaded(t *testing.T) {
+	r := newRig(t, icefake.Options{})
+	path, crc := mediaFile(t, r.dir, 24*MiB)
+	cp := t.TempDir()
+	ctx, cancel := context.WithCancel(bg)
+	u := &Upload{Path: path, PartSize: 8 * MiB, Parallel: 1, CheckpointDir: cp,
+		OnProgress: func(p Progress) {
+			if p.Part == 3 {
+				cancel()
+			}
+		}}
+	_, err := u.Run(ctx, r.client(t, testSecret, false))
+	var in *Interrupted
+	if !errors.As(err, &in) {
+		t.Fatalf("got %v", err)
+	}
+	res, err := (&Upload{Path: path, Request: CreateRequest{MediaID: in.MediaID}, PartSize: 8 * MiB, CheckpointDir: cp}).Run(bg, r.client(t, testSecret, false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.PartsSent != 0 || res.ResumedBytes != 24*MiB {
+		t.Fatalf("%+v", res)
+	}
+	if obj, _ := r.oss.Object(res.Bucket, res.Key); obj.CRC64 != crc || res.CRC64 == "" {
+		t.Fatalf("object %+v result crc %s", obj, res.CRC64)
+	}
+}

@@ -106,6 +106,17 @@ func (s *Server) Mint(bucket, key string) Cred {
 	return *c
 }
 
+// Minted returns every credential minted so far (for leak tests).
+func (s *Server) Minted() []Cred {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]Cred, 0, len(s.creds))
+	for _, c := range s.creds {
+		out = append(out, *c)
+	}
+	return out
+}
+
 // ExpireAll expires every credential minted so far.
 func (s *Server) ExpireAll() {
 	s.mu.Lock()
