@@ -24,6 +24,11 @@ func Toolsets(env *toolkit.Env) []toolkit.Toolset {
 type tools struct {
 	env    *toolkit.Env
 	client toolkit.Client[clientOrErr]
+	// parallel is the number of concurrent part uploads (0: the client's
+	// default, 3). The SDK resumes from the consecutive run of parts from
+	// part 1, so with parallel uploads a part finished out of order before an
+	// interruption may be sent again.
+	parallel int
 }
 
 // clientOrErr carries New's error (a refused region) to the handler.

@@ -3,6 +3,7 @@ package ice
 import (
 	"context"
 	"crypto/rand"
+	"encoding/json"
 	"io"
 	"net/http/httptest"
 	"os"
@@ -14,6 +15,7 @@ import (
 	"github.com/mcp-media/mcp-media/internal/credentials"
 	"github.com/mcp-media/mcp-media/internal/fakes/aliyun/icefake"
 	"github.com/mcp-media/mcp-media/internal/fakes/aliyun/ossfake"
+	"github.com/mcp-media/mcp-media/internal/inbox"
 	"github.com/mcp-media/mcp-media/internal/redact"
 	"github.com/mcp-media/mcp-media/tools/toolkit"
 	"github.com/mcp-media/mcp-media/tools/toolkit/tooltest"
@@ -101,6 +103,7 @@ func TestUploadStream(t *testing.T) {
 func TestCancelAndResumeWithoutMediaID(t *testing.T) {
 	h := newHarness(t, "cn-shanghai", testSecret)
 	path := video(t, 24<<20)
+	h.run = tooltest.NewRunner(h.env, []toolkit.Toolset{sequential(h.env)}, testAK, testSecret)
 	ctx, cancel := context.WithCancel(context.Background())
 	h.env.ProgressSink = func(p, total float64, msg string) {
 		if strings.Contains(msg, "part 1/3") {
@@ -113,7 +116,7 @@ func TestCancelAndResumeWithoutMediaID(t *testing.T) {
 	}
 	h.env.ProgressSink = nil
 	res = h.run.OK(t, "aliyun_ice_upload_stream", map[string]any{"file_path": path, "part_size_mib": 8})
-	if res.Get("resumed") != true || res.Num("parts_sent") >= 3 || res.Get("asset_created") != false {
+	if res.Get("resumed") != true || res.Num("parts_sent") != 2 || res.Get("asset_created") != false || !strings.Contains(res.Text, "resumed") {
 		t.Fatalf("%s", res.Str())
 	}
 	calls := h.ice.Calls()
@@ -136,4 +139,39 @@ func TestErrors(t *testing.T) {
 	txt := filepath.Join(t.TempDir(), "notes.txt")
 	os.WriteFile(txt, []byte("not a video"), 0o600)
 	w.run.Fails(t, "aliyun_ice_upload_stream", map[string]any{"file_path": txt}, "`file_path`")
+}
+
+// With --public-url, a user_data without MessageCallback.CallbackURL gets
+// the inbox's URL; one the caller gave is kept.
+func TestUserDataCallbackURL(t *testing.T) {
+	h := newHarness(t, "cn-shanghai", testSecret)
+	ib, err := inbox.New(inbox.Options{PublicURL: "https://mcp.example.com"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.env.Inbox = ib
+	path := video(t, 1<<20)
+	h.run.OK(t, "aliyun_ice_upload_stream", map[string]any{"file_path": path, "user_data": `{"Extend":{"localId":"x"}}`})
+	h.run.OK(t, "aliyun_ice_upload_stream", map[string]any{"file_path": path, "user_data": `{"MessageCallback":{"CallbackURL":"https://mine.example.com/cb"}}`})
+	calls := h.ice.Calls()
+	var ud [2]map[string]any
+	for i := range ud {
+		if err := json.Unmarshal([]byte(calls[i].Query.Get("UserData")), &ud[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cb, _ := ud[0]["MessageCallback"].(map[string]any)["CallbackURL"].(string)
+	if !strings.HasPrefix(cb, "https://mcp.example.com") || ud[0]["Extend"] == nil {
+		t.Fatalf("first user data %v", ud[0])
+	}
+	if got := ud[1]["MessageCallback"].(map[string]any)["CallbackURL"]; got != "https://mine.example.com/cb" {
+		t.Fatalf("caller's callback replaced: %v", got)
+	}
+}
+
+// sequential is the toolset with one part upload at a time, so which parts
+// reached OSS before a cancellation is deterministic.
+func sequential(env *toolkit.Env) toolkit.Toolset {
+	t := &tools{env: env, client: toolkit.NewClient(env, "aliyun", newClient), parallel: 1}
+	return toolkit.NewToolset(toolkit.ToolsetSpec{Name: ToolsetName, Provider: "aliyun"}, t.uploadTool())
 }

@@ -116,6 +116,7 @@ func (t *tools) upload(ctx context.Context, c *toolkit.Call, in UploadInput) (Up
 		Path:          info.Path,
 		Request:       iceapi.CreateRequest{MediaID: mediaID, Definition: in.Definition, FileExtension: ext, HDRType: in.HDRType, UserData: userData},
 		PartSize:      int64(in.PartSizeMiB) * iceapi.MiB,
+		Parallel:      t.parallel,
 		CheckpointDir: filepath.Join(stateDir, "checkpoints"),
 		OnStream: func(s *iceapi.Stream, renewal int) {
 			if in.MediaID == "" && renewal == 0 {
