@@ -40,6 +40,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/mcp-media/mcp-media/internal/fakes/reqlog"
 )
 
 // DefaultBalance is the fake user's balance when Options.Balance is zero.
@@ -151,7 +153,7 @@ type Server struct {
 	order     []*media // creation order
 	seq       int
 	failParts int
-	requests  []Request
+	requests  reqlog.Ring[Request]
 	events    []WebhookEvent
 	timers    []*time.Timer
 	closed    bool
@@ -213,16 +215,13 @@ func (s *Server) FailNextParts(n int) {
 	s.mu.Unlock()
 }
 
-// Requests returns a copy of every request received, in arrival order.
+// Requests returns a copy of the newest requests received (up to
+// reqlog.DefaultSize), in arrival order.
 func (s *Server) Requests() []Request {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out := make([]Request, len(s.requests))
-	for i, r := range s.requests {
+	return s.requests.All(func(r Request) Request {
 		r.Header = r.Header.Clone()
-		out[i] = r
-	}
-	return out
+		return r
+	})
 }
 
 // Events returns a copy of the events emitted so far, in order. Steps that
@@ -398,18 +397,15 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 
 	s.mu.Lock()
-	idx := len(s.requests)
-	s.requests = append(s.requests, rec)
+	idx := s.requests.Add(rec)
 	s.advanceDueLocked()
 	limit, remaining, retry, limited := s.rateLimitLocked()
 	s.mu.Unlock()
 
 	sw := &statusWriter{ResponseWriter: w}
 	defer func() {
-		s.mu.Lock()
 		rec.Status = sw.status
-		s.requests[idx] = rec
-		s.mu.Unlock()
+		s.requests.Update(idx, rec)
 	}()
 
 	h := sw.Header()

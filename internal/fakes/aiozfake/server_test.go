@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mcp-media/mcp-media/internal/fakes/reqlog"
 	"github.com/mcp-media/mcp-media/internal/testkit"
 )
 
@@ -469,4 +470,18 @@ func TestConcurrentUse(t *testing.T) {
 func md5hex(b []byte) string {
 	h := md5.Sum(b)
 	return hex.EncodeToString(h[:])
+}
+
+// A long sandbox session keeps a bounded request log: the newest
+// reqlog.DefaultSize requests, not every request since start.
+func TestRequestLogIsBounded(t *testing.T) {
+	e := newEnv(t, Options{RateLimit: 1 << 30})
+	n := reqlog.DefaultSize + 50
+	for i := 0; i < n; i++ {
+		e.do("GET", "/api/user/me", nil)
+	}
+	got := e.s.Requests()
+	if len(got) != reqlog.DefaultSize {
+		t.Fatalf("kept %d requests after %d, want %d", len(got), n, reqlog.DefaultSize)
+	}
 }

@@ -62,9 +62,7 @@ func (s *Server) startDelivery(c pendingCallback) {
 			if err != nil {
 				rec.Err = err.Error()
 			}
-			s.mu.Lock()
-			s.callbacks = appendBounded(s.callbacks, rec)
-			s.mu.Unlock()
+			s.callbacks.Add(rec)
 			if status == http.StatusOK || attempt == c.attempts {
 				return
 			}

@@ -54,6 +54,7 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+	"github.com/mcp-media/mcp-media/internal/fakes/reqlog"
 )
 
 // Options configures a Server.
@@ -111,8 +112,8 @@ type Server struct {
 	chains    map[string]chan struct{} // last delivery per kind/id, to keep order
 	closed    bool
 	done      chan struct{}
-	requests  []Request
-	callbacks []Callback
+	requests  reqlog.Ring[Request]
+	callbacks reqlog.Ring[Callback]
 	lasr      map[string]*lasrTask
 	audios    map[string]*audioTask
 	streams   map[string]stream
@@ -207,20 +208,16 @@ func (s *Server) Close() {
 	s.Flush()
 }
 
-// Requests returns a copy of the requests received so far (the newest
-// 10000), oldest first.
+// Requests returns a copy of the newest requests received (up to
+// reqlog.DefaultSize), oldest first.
 func (s *Server) Requests() []Request {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]Request(nil), s.requests...)
+	return s.requests.All(nil)
 }
 
-// Callbacks returns a copy of the callback delivery attempts so far (the
-// newest 10000), oldest first.
+// Callbacks returns a copy of the newest callback delivery attempts (up to
+// reqlog.DefaultSize), oldest first.
 func (s *Server) Callbacks() []Callback {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]Callback(nil), s.callbacks...)
+	return s.callbacks.All(nil)
 }
 
 // WebSocketHandler returns the realtime ASR handler alone. ServeHTTP also
@@ -375,20 +372,9 @@ func (s *Server) handle(f family, h handlerFunc, r *http.Request, body []byte, r
 	return h(r, body)
 }
 
-// Recording limits, so that a long-running sandbox does not grow without
-// bound: the newest maxRecorded requests and callbacks are kept, and a
-// recorded request body is cut at maxRecordedBody bytes.
-const (
-	maxRecorded     = 10000
-	maxRecordedBody = 1 << 20
-)
-
-func appendBounded[T any](list []T, v T) []T {
-	if len(list) >= maxRecorded {
-		list = append(list[:0:0], list[len(list)-maxRecorded+1:]...)
-	}
-	return append(list, v)
-}
+// maxRecordedBody cuts a recorded request body, so that the request log
+// (a reqlog.Ring) stays bounded in bytes as well as in entries.
+const maxRecordedBody = 1 << 20
 
 func (s *Server) record(r *http.Request, body []byte, status int, resp []byte, reason string) {
 	if len(body) > maxRecordedBody {
@@ -406,9 +392,7 @@ func (s *Server) record(r *http.Request, body []byte, status int, resp []byte, r
 		Response: resp,
 		Error:    reason,
 	}
-	s.mu.Lock()
-	s.requests = appendBounded(s.requests, req)
-	s.mu.Unlock()
+	s.requests.Add(req)
 }
 
 // ---------------------------------------------------------------------------
