@@ -242,6 +242,35 @@ func (s *Server) liveMediaLocked(id string) (*media, error) {
 	return m, nil
 }
 
+// lockLiveMedia locks s.mu and looks up the live media named by the {id}
+// path value. On success the caller holds s.mu and must release it; on
+// failure the lookup error is answered, s.mu is released and ok is false.
+func (s *Server) lockLiveMedia(w http.ResponseWriter, r *http.Request) (*media, bool) {
+	s.mu.Lock()
+	m, err := s.liveMediaLocked(r.PathValue("id"))
+	if err != nil {
+		s.mu.Unlock()
+		writeError(w, err)
+		return nil, false
+	}
+	return m, true
+}
+
+// checkLiveMedia answers a request whose {id} names no live media before its
+// body is read: it drains the body, writes the lookup error and reports
+// false. It holds s.mu only for the lookup.
+func (s *Server) checkLiveMedia(w http.ResponseWriter, r *http.Request) bool {
+	s.mu.Lock()
+	_, err := s.liveMediaLocked(r.PathValue("id"))
+	s.mu.Unlock()
+	if err != nil {
+		drain(r)
+		writeError(w, err)
+		return false
+	}
+	return true
+}
+
 // ---------------------------------------------------------------------------
 // JSON rendering (spec §5.1, §5.2, §5.4)
 
@@ -360,11 +389,8 @@ func (s *Server) renderLocked(m *media, base string, player bool) mediaJSON {
 // M3 detail, M11 player.json
 
 func (s *Server) handleGetMedia(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	m, err := s.liveMediaLocked(r.PathValue("id"))
-	if err != nil {
-		s.mu.Unlock()
-		writeError(w, err)
+	m, ok := s.lockLiveMedia(w, r)
+	if !ok {
 		return
 	}
 	out := s.renderLocked(m, baseURL(r), false)
@@ -378,11 +404,8 @@ func (s *Server) handleGetMedia(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handlePlayerJSON(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	m, err := s.liveMediaLocked(r.PathValue("id"))
-	if err != nil {
-		s.mu.Unlock()
-		writeError(w, err)
+	m, ok := s.lockLiveMedia(w, r)
+	if !ok {
 		return
 	}
 	out := s.renderLocked(m, baseURL(r), true)
@@ -429,13 +452,11 @@ func (s *Server) handleUpdateMedia(w http.ResponseWriter, r *http.Request) {
 		writeErr(w, http.StatusBadRequest, "player_id and player_theme_id disagree")
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	m, err := s.liveMediaLocked(r.PathValue("id"))
-	if err != nil {
-		writeError(w, err)
+	m, ok := s.lockLiveMedia(w, r)
+	if !ok {
 		return
 	}
+	defer s.mu.Unlock()
 	if req.Title != nil {
 		m.Title = *req.Title
 	}
@@ -461,13 +482,11 @@ func (s *Server) handleUpdateMedia(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleDeleteMedia(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	m, err := s.liveMediaLocked(r.PathValue("id"))
-	if err != nil {
-		writeError(w, err)
+	m, ok := s.lockLiveMedia(w, r)
+	if !ok {
 		return
 	}
+	defer s.mu.Unlock()
 	m.Status = StatusDeleted
 	m.nextStep = m.stepsTotal // cancel pending transcoding steps
 	m.waitRead = false

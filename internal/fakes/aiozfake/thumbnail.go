@@ -61,12 +61,7 @@ func readFilePart(r *http.Request, head int) (name string, prefix []byte, err er
 }
 
 func (s *Server) handleUploadThumbnail(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	_, err := s.liveMediaLocked(r.PathValue("id"))
-	s.mu.Unlock()
-	if err != nil {
-		drain(r)
-		writeError(w, err)
+	if !s.checkLiveMedia(w, r) {
 		return
 	}
 	name, prefix, err := readFilePart(r, 8)
@@ -83,26 +78,22 @@ func (s *Server) handleUploadThumbnail(w http.ResponseWriter, r *http.Request) {
 		writeErr(w, http.StatusBadRequest, "file content is not a PNG or JPEG image")
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	m, err := s.liveMediaLocked(r.PathValue("id"))
-	if err != nil {
-		writeError(w, err)
+	m, ok := s.lockLiveMedia(w, r)
+	if !ok {
 		return
 	}
+	defer s.mu.Unlock()
 	m.HasThumbnail = true
 	m.UpdatedAt = s.now()
 	writeOK(w, "Upload thumbnail successfully.")
 }
 
 func (s *Server) handleDeleteThumbnail(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	m, err := s.liveMediaLocked(r.PathValue("id"))
-	if err != nil {
-		writeError(w, err)
+	m, ok := s.lockLiveMedia(w, r)
+	if !ok {
 		return
 	}
+	defer s.mu.Unlock()
 	if !m.HasThumbnail {
 		writeErr(w, http.StatusNotFound, "Thumbnail not found")
 		return
