@@ -175,18 +175,6 @@ func (s *Server) lockVTTUpload(w http.ResponseWriter, r *http.Request) (*media, 
 	return m, lang, ok
 }
 
-// lockMediaLang validates the {lan} path value, then locks s.mu and looks
-// up the {id} media as lockLiveMedia does.
-func (s *Server) lockMediaLang(w http.ResponseWriter, r *http.Request) (*media, string, bool) {
-	lang, err := langOrErr(r.PathValue("lan"))
-	if err != nil {
-		writeError(w, err)
-		return nil, "", false
-	}
-	m, ok := s.lockLiveMedia(w, r)
-	return m, lang, ok
-}
-
 // serveMediaPage answers a page (offset, limit) of the list that all makes
 // for the {id} media, as {key: page, "total": n}.
 func serveMediaPage[T any](s *Server, w http.ResponseWriter, r *http.Request, key string, all func(m *media, base string) []T) {
@@ -226,30 +214,25 @@ func (s *Server) handleListChapters(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleDeleteChapter(w http.ResponseWriter, r *http.Request) {
-	s.deleteLang(w, r, "Delete chapter successfully.", func(m *media, lang string) bool {
+	s.deleteLang(w, r, "Delete chapter successfully.", func(m *media, lang string) error {
 		var found bool
-		m.chapters, found = removeFirst(m.chapters, func(l string) bool { return l == lang })
-		return found
-	}, func(lang string) {
-		writeErr(w, http.StatusNotFound, "Chapter not found for language "+lang)
+		if m.chapters, found = removeFirst(m.chapters, func(l string) bool { return l == lang }); !found {
+			return notFound("Chapter not found for language %s", lang)
+		}
+		return nil
 	})
 }
 
-// deleteLang answers the DELETE of one language's chapter or caption: with
-// the {id} media locked, remove drops the {lan} entry and reports whether
-// there was one. The answer is done (the media touched) or notFound's.
-func (s *Server) deleteLang(w http.ResponseWriter, r *http.Request, done string, remove func(m *media, lang string) bool, notFound func(lang string)) {
-	m, lang, ok := s.lockMediaLang(w, r)
-	if !ok {
+// deleteLang answers the DELETE of one language's chapter or caption: the
+// {lan} path value is checked, then remove drops that entry from the {id}
+// media or returns the error to answer (see touchMedia).
+func (s *Server) deleteLang(w http.ResponseWriter, r *http.Request, done string, remove func(m *media, lang string) error) {
+	lang, err := langOrErr(r.PathValue("lan"))
+	if err != nil {
+		writeError(w, err)
 		return
 	}
-	defer s.mu.Unlock()
-	if !remove(m, lang) {
-		notFound(lang)
-		return
-	}
-	m.UpdatedAt = s.now()
-	writeOK(w, done)
+	s.touchMedia(w, r, done, func(m *media) error { return remove(m, lang) })
 }
 
 // removeFirst removes the first element of list that match accepts and
@@ -273,9 +256,9 @@ func noun(r *http.Request) string {
 	return "caption"
 }
 
-// captionNotFound answers 404 for a caption (or transcript) language.
-func captionNotFound(w http.ResponseWriter, r *http.Request, lang string) {
-	writeErr(w, http.StatusNotFound, fmt.Sprintf("%s not found for language %s", strings.ToUpper(noun(r)[:1])+noun(r)[1:], lang))
+// captionNotFound is the 404 for a caption (or transcript) language.
+func captionNotFound(r *http.Request, lang string) error {
+	return notFound("%s not found for language %s", strings.ToUpper(noun(r)[:1])+noun(r)[1:], lang)
 }
 
 func (s *Server) handleCreateCaption(w http.ResponseWriter, r *http.Request) {
@@ -382,36 +365,33 @@ func (s *Server) handleSetDefaultCaption(w http.ResponseWriter, r *http.Request)
 	if !ok {
 		return
 	}
-	m, ok := s.lockLiveMedia(w, r)
-	if !ok {
-		return
-	}
-	defer s.mu.Unlock()
-	var target *caption
-	for _, c := range m.captions {
-		if c.lang == lang {
-			target = c
-		}
-	}
-	if target == nil {
-		captionNotFound(w, r, lang)
-		return
-	}
-	if def {
+	s.touchMedia(w, r, "Set default "+noun(r)+" successfully.", func(m *media) error {
+		var target *caption
 		for _, c := range m.captions {
-			c.isDefault = false
+			if c.lang == lang {
+				target = c
+			}
 		}
-	}
-	target.isDefault = def
-	m.UpdatedAt = s.now()
-	writeOK(w, "Set default "+noun(r)+" successfully.")
+		if target == nil {
+			return captionNotFound(r, lang)
+		}
+		if def {
+			for _, c := range m.captions {
+				c.isDefault = false
+			}
+		}
+		target.isDefault = def
+		return nil
+	})
 }
 
 func (s *Server) handleDeleteCaption(w http.ResponseWriter, r *http.Request) {
 	// Deleting the default leaves no default (no replacement).
-	s.deleteLang(w, r, "Delete "+noun(r)+" successfully.", func(m *media, lang string) bool {
+	s.deleteLang(w, r, "Delete "+noun(r)+" successfully.", func(m *media, lang string) error {
 		var found bool
-		m.captions, found = removeFirst(m.captions, func(c *caption) bool { return c.lang == lang })
-		return found
-	}, func(lang string) { captionNotFound(w, r, lang) })
+		if m.captions, found = removeFirst(m.captions, func(c *caption) bool { return c.lang == lang }); !found {
+			return captionNotFound(r, lang)
+		}
+		return nil
+	})
 }

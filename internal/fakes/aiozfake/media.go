@@ -256,6 +256,23 @@ func (s *Server) lockLiveMedia(w http.ResponseWriter, r *http.Request) (*media, 
 	return m, true
 }
 
+// touchMedia answers a change to the {id} media: with s.mu held, change
+// edits it or returns the error to answer; after a change the media's
+// updated_at moves and the answer is the success message done.
+func (s *Server) touchMedia(w http.ResponseWriter, r *http.Request, done string, change func(m *media) error) {
+	m, ok := s.lockLiveMedia(w, r)
+	if !ok {
+		return
+	}
+	defer s.mu.Unlock()
+	if err := change(m); err != nil {
+		writeError(w, err)
+		return
+	}
+	m.UpdatedAt = s.now()
+	writeOK(w, done)
+}
+
 // checkLiveMedia answers a request whose {id} names no live media before its
 // body is read: it drains the body, writes the lookup error and reports
 // false. It holds s.mu only for the lookup.
@@ -452,11 +469,14 @@ func (s *Server) handleUpdateMedia(w http.ResponseWriter, r *http.Request) {
 		writeErr(w, http.StatusBadRequest, "player_id and player_theme_id disagree")
 		return
 	}
-	m, ok := s.lockLiveMedia(w, r)
-	if !ok {
-		return
-	}
-	defer s.mu.Unlock()
+	s.touchMedia(w, r, "Update media successfully.", func(m *media) error {
+		req.apply(m)
+		return nil
+	})
+}
+
+// apply sets the fields the request names.
+func (req updateReq) apply(m *media) {
 	if req.Title != nil {
 		m.Title = *req.Title
 	}
@@ -477,19 +497,13 @@ func (s *Server) handleUpdateMedia(w http.ResponseWriter, r *http.Request) {
 	} else if req.PlayerThemeID != nil {
 		m.PlayerThemeID = *req.PlayerThemeID
 	}
-	m.UpdatedAt = s.now()
-	writeOK(w, "Update media successfully.")
 }
 
 func (s *Server) handleDeleteMedia(w http.ResponseWriter, r *http.Request) {
-	m, ok := s.lockLiveMedia(w, r)
-	if !ok {
-		return
-	}
-	defer s.mu.Unlock()
-	m.Status = StatusDeleted
-	m.nextStep = m.stepsTotal // cancel pending transcoding steps
-	m.waitRead = false
-	m.UpdatedAt = s.now()
-	writeOK(w, "Delete media successfully.")
+	s.touchMedia(w, r, "Delete media successfully.", func(m *media) error {
+		m.Status = StatusDeleted
+		m.nextStep = m.stepsTotal // cancel pending transcoding steps
+		m.waitRead = false
+		return nil
+	})
 }

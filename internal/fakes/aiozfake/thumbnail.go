@@ -78,27 +78,18 @@ func (s *Server) handleUploadThumbnail(w http.ResponseWriter, r *http.Request) {
 		writeErr(w, http.StatusBadRequest, "file content is not a PNG or JPEG image")
 		return
 	}
-	m, ok := s.lockLiveMedia(w, r)
-	if !ok {
-		return
-	}
-	defer s.mu.Unlock()
-	m.HasThumbnail = true
-	m.UpdatedAt = s.now()
-	writeOK(w, "Upload thumbnail successfully.")
+	s.touchMedia(w, r, "Upload thumbnail successfully.", func(m *media) error {
+		m.HasThumbnail = true
+		return nil
+	})
 }
 
 func (s *Server) handleDeleteThumbnail(w http.ResponseWriter, r *http.Request) {
-	m, ok := s.lockLiveMedia(w, r)
-	if !ok {
-		return
-	}
-	defer s.mu.Unlock()
-	if !m.HasThumbnail {
-		writeErr(w, http.StatusNotFound, "Thumbnail not found")
-		return
-	}
-	m.HasThumbnail = false
-	m.UpdatedAt = s.now()
-	writeOK(w, "Delete thumbnail successfully.")
+	s.touchMedia(w, r, "Delete thumbnail successfully.", func(m *media) error {
+		if !m.HasThumbnail {
+			return notFound("Thumbnail not found")
+		}
+		m.HasThumbnail = false
+		return nil
+	})
 }
