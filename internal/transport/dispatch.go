@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sync"
+	"sync/atomic"
 
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
@@ -28,7 +29,7 @@ const (
 	kindInvalid kind = iota
 	kindRequest
 	kindNotification
-	kindResponse // a reply to a request the server sent (ping)
+	kindResponse // a reply to a request the server sent (see requests.go)
 )
 
 type rpcError struct {
@@ -169,13 +170,15 @@ type Conn struct {
 
 	mu       sync.Mutex
 	inflight map[string]*call
+	pending  map[string]chan reply // server requests awaiting the client's response
+	nextReq  atomic.Int64
 	wg       sync.WaitGroup
 }
 
 // newConn starts a session's engine and registers it with mcp-go.
 func (e *Engine) newConn(id string) *Conn {
 	ctx, stop := context.WithCancel(context.Background())
-	c := &Conn{e: e, sess: newSession(id), ctx: ctx, stop: stop, inflight: map[string]*call{}}
+	c := &Conn{e: e, sess: newSession(id), ctx: ctx, stop: stop, inflight: map[string]*call{}, pending: map[string]chan reply{}}
 	_ = e.srv.RegisterSession(ctx, c.sess)
 	return c
 }
@@ -206,6 +209,7 @@ func (c *Conn) Handle(raw json.RawMessage, out func(json.RawMessage)) {
 		}
 		return
 	case kindResponse:
+		c.response(env)
 		return
 	case kindNotification:
 		if *env.Method == string(mcp.MethodNotificationCancelled) {
@@ -242,7 +246,9 @@ func (c *Conn) run(env envelope, raw json.RawMessage, out func(json.RawMessage))
 		c.wg.Done()
 	}()
 
-	rs := &reqSession{Session: c.sess, ch: make(chan mcp.JSONRPCNotification, 64)}
+	rs := &reqSession{Session: c.sess, ch: make(chan mcp.JSONRPCNotification, 64), conn: c,
+		reqs: make(chan json.RawMessage), done: make(chan struct{})}
+	defer close(rs.done)
 	ctx = c.e.srv.WithContext(ctx, rs)
 	done := make(chan mcp.JSONRPCMessage, 1)
 	go func() {
@@ -265,21 +271,26 @@ func (c *Conn) run(env envelope, raw json.RawMessage, out func(json.RawMessage))
 			send(encode(n))
 		}
 	}
+	drain := func() {
+		for {
+			select {
+			case n := <-rs.ch:
+				note(n)
+			default:
+				return
+			}
+		}
+	}
 	for {
 		select {
 		case n := <-rs.ch:
 			note(n)
+		case m := <-rs.reqs:
+			drain() // what the handler sent before its request goes first
+			send(m)
 		case resp := <-done:
 			// The handler has returned: whatever it sent is queued already.
-			for {
-				select {
-				case n := <-rs.ch:
-					note(n)
-					continue
-				default:
-				}
-				break
-			}
+			drain()
 			if resp != nil {
 				send(encode(resp))
 			}

@@ -175,7 +175,10 @@ func (s *Session) wants(n mcp.JSONRPCNotification) bool {
 // so the request's writer can put all of them on the wire before its result.
 type reqSession struct {
 	*Session
-	ch chan mcp.JSONRPCNotification
+	ch   chan mcp.JSONRPCNotification
+	conn *Conn
+	reqs chan json.RawMessage // server-initiated requests (see requests.go)
+	done chan struct{}        // closed when the request's writer loop ends
 }
 
 // NotificationChannel implements server.ClientSession.
