@@ -73,32 +73,39 @@ var (
 // InsufficientBalance is seed 001's verbatim text for is_enough: false.
 const InsufficientBalance = "> ⚠️ Your account balance is insufficient to transcode with the requested quality presets. Please top up your AIOZ wallet before proceeding."
 
-// MetricTable fills aioz/metric_table: a breakdown or a time series.
+// MetricTable fills aioz/metric_table: a breakdown or a time series, each
+// value with its share of the total (see ShareRows).
 type MetricTable struct {
 	Title      string
-	Dimension  string
+	Dimension  string // the first column's heading
+	Metric     string // the value column's heading, with its unit
 	Rows       []MetricRow
+	Total      string // "" for metrics that do not add up (rates, retention)
 	Conversion string // how the dates were understood
 }
 
-// MetricRow is one bucket.
+// MetricRow is one bucket; Share is "" when the metric does not add up.
 type MetricRow struct {
 	Key   string
-	Value float64
+	Value string
+	Share string
 }
 
-// Report fills aioz/report, seed 000's combined analytics layout.
+// Report fills aioz/report, seed 000's combined analytics: the two labelled
+// figures, then one table per breakdown block in seed 000's order.
 type Report struct {
-	WatchTimeSum float64
-	ViewCount    float64
+	WatchTimeSum string
+	ViewCount    string
 	Blocks       []ReportBlock
 	Conversion   string
 }
 
-// ReportBlock is one labelled breakdown, printed as indented JSON.
+// ReportBlock is one labelled breakdown (views per value).
 type ReportBlock struct {
 	Label string
-	JSON  string
+	Rows  []MetricRow
+	Total string
+	Count int // the provider's total count of values
 }
 
 // MediaCard fills aioz/media_card: one media object.

@@ -141,9 +141,12 @@ type PiliSession struct {
 
 // PiliStatsData fills qiniu/pili/stats: a stream's per-minute statistics.
 type PiliStatsData struct {
-	Stream     string
-	Points     []PiliStatsRow
-	Conversion string
+	Stream      string
+	Points      []PiliStatsRow
+	AvgKbps     string // over the points
+	PeakKbps    string
+	PeakViewers int64
+	Conversion  string
 }
 
 // PiliStatsRow is one minute of a stream.
@@ -163,7 +166,9 @@ type PiliUsageData struct {
 	Group       string   // the grouping column; "" for none
 	Columns     []string // value fields, in column order
 	Rows        []PiliUsageRow
-	More        int // rows left out of the table
+	More        int      // rows left out of the table
+	ShareOf     string   // the column each row's Share is of ("" for none)
+	TotalRow    []string // the totals in Columns' order, formatted
 	Totals      []Field
 	Conversion  string
 }
@@ -174,6 +179,7 @@ type PiliUsageRow struct {
 	Time   string
 	Group  string
 	Values []string
+	Share  string // of the ShareOf total
 }
 
 // PiliStreamCardData fills qiniu/pili/stream_card: a stream's card, never

@@ -28,6 +28,8 @@ type envOptions struct {
 	publicURL string
 	// callbackAddr starts a callback receiver on its own listener.
 	callbackAddr string
+	// noCharts leaves chart images out of results (--no-charts).
+	noCharts bool
 }
 
 // newEnv builds the tool environment: keyring+env credentials, or the
@@ -53,6 +55,7 @@ func newEnv(o envOptions, stderr io.Writer) (*toolkit.Env, *sandbox.Sandbox, fun
 		Getenv:   os.Getenv,
 		StateDir: stateDir(),
 		Log:      log,
+		NoCharts: o.noCharts,
 	}
 	// `auth set`/`auth delete` in another process rewrite the change file;
 	// the next call then rereads the keyring (no restart).

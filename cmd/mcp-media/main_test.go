@@ -75,7 +75,7 @@ func TestDemoShowsTheMainFlows(t *testing.T) {
 		"## ✅ Encoding Finished — Media is Live!",
 		"## 🎬 Media matching “teaser”",
 		"Added 3 chapters (en)",
-		"=== device_type ===",
+		"### device_type",
 		"🔗 Stream URLs",
 		"🟢 Live",
 		"Stream disabled",

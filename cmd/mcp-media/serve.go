@@ -37,6 +37,7 @@ func cmdServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	sandboxed := fs.Bool("sandbox", false, "use the built-in fake providers (no account needed; nothing reaches a real cloud)")
 	callbackAddr := fs.String("callback-addr", "", "listen address of the callback receiver (POST /callbacks/<token>); default: the --addr listener for sse/http, none for stdio")
 	publicURL := fs.String("public-url", "", "base URL providers use to reach the callback receiver (e.g. https://hooks.example.com); without it, results that only come by callback cannot arrive and tools poll instead")
+	noCharts := fs.Bool("no-charts", false, "leave the PNG chart images out of results (for clients that cannot show images)")
 	fs.Var(&origins, "allow-origin", "extra Origin allowed on sse/http besides loopback ones (repeatable)")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, "Usage: mcp-media serve [flags]\n\nServes the MCP tools. stdio is for Claude Desktop/Code and IDEs; sse and http listen on --addr\n(streamable HTTP at /mcp, SSE at /sse + /message).\n\nFlags:\n")
@@ -57,7 +58,7 @@ func cmdServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	if shared && *publicURL != "" && !*sandboxed && os.Getenv("MCP_MEDIA_HTTP_TOKEN") == "" {
 		return &exitError{code: 2, msg: "--public-url makes the MCP listener reachable from outside, so it needs MCP_MEDIA_HTTP_TOKEN (clients then send `Authorization: Bearer <token>`); or give the callback receiver its own listener with --callback-addr"}
 	}
-	opts := envOptions{sandbox: *sandboxed, publicURL: *publicURL, callbackAddr: *callbackAddr}
+	opts := envOptions{sandbox: *sandboxed, publicURL: *publicURL, callbackAddr: *callbackAddr, noCharts: *noCharts}
 	if shared && *sandboxed {
 		opts.callbackAddr = "127.0.0.1:0" // the fakes call back on loopback
 	}

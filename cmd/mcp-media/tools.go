@@ -1,13 +1,17 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
+	"image"
+	_ "image/png" // chart images
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/mark3labs/mcp-go/client"
@@ -134,6 +138,8 @@ func cmdCall(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	argsJSON := fs.String("args", "{}", "tool arguments as a JSON object")
 	asJSON := fs.Bool("json", false, "also print the structured result as JSON")
 	sandboxed := fs.Bool("sandbox", false, "call the built-in fake providers")
+	noCharts := fs.Bool("no-charts", false, "leave the PNG chart images out of the result")
+	imageDir := fs.String("image-dir", "", "write the result's images into this directory (chart-1.png, …)")
 	var toolsets listFlag
 	fs.Var(&toolsets, "toolsets", "toolsets to load (default: all)")
 	fs.Usage = func() {
@@ -159,7 +165,7 @@ func cmdCall(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		toolsets = listFlag{"all"}
 	}
 	stderr = &syncWriter{w: stderr}
-	env, _, cleanup, err := newEnv(envOptions{sandbox: *sandboxed}, stderr)
+	env, _, cleanup, err := newEnv(envOptions{sandbox: *sandboxed, noCharts: *noCharts}, stderr)
 	if err != nil {
 		return err
 	}
@@ -205,12 +211,37 @@ func cmdCall(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	fmt.Fprintln(stdout, toolkit.ResultText(res))
+	if err := printImages(res, *imageDir, stdout); err != nil {
+		return err
+	}
 	if *asJSON && res.StructuredContent != nil {
 		b, _ := json.MarshalIndent(res.StructuredContent, "", "  ")
 		fmt.Fprintf(stdout, "\n%s\n", b)
 	}
 	if res.IsError {
 		return &exitError{code: 1}
+	}
+	return nil
+}
+
+// printImages says what images a result carries (their size), and writes
+// them into dir when one is given.
+func printImages(res *mcp.CallToolResult, dir string, stdout io.Writer) error {
+	for i, b := range toolkit.ResultImages(res, "") {
+		cfg, _, err := image.DecodeConfig(bytes.NewReader(b))
+		if err != nil {
+			fmt.Fprintf(stdout, "\n[image %d: %d bytes, not a PNG: %v]\n", i+1, len(b), err)
+			continue
+		}
+		where := ""
+		if dir != "" {
+			p := filepath.Join(dir, fmt.Sprintf("chart-%d.png", i+1))
+			if err := os.WriteFile(p, b, 0o644); err != nil {
+				return err
+			}
+			where = ", written to " + p
+		}
+		fmt.Fprintf(stdout, "\n[chart %d: PNG %dx%d, %d KB%s]\n", i+1, cfg.Width, cfg.Height, (len(b)+1023)/1024, where)
 	}
 	return nil
 }

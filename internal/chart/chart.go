@@ -10,6 +10,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"image"
 	"image/color"
 	"math"
 	"strconv"
@@ -78,6 +79,19 @@ func (c Chart) Size() (w, h int) {
 	}
 	cols, rows := grid(len(c.Panels))
 	return cols * gridPanelW, rows*gridPanelH + titleH
+}
+
+// PanelRect is the part of the image where panel i is drawn, in pixels
+// (for tests that read the bars back).
+func (c Chart) PanelRect(i int) image.Rectangle {
+	w, h := c.Size()
+	if len(c.Panels) <= 1 {
+		return image.Rect(0, 0, w, h)
+	}
+	cols, rows := grid(len(c.Panels))
+	col, row := i%cols, i/cols
+	ph := (h - titleH) / rows
+	return image.Rect(col*w/cols, titleH+row*ph, (col+1)*w/cols, titleH+(row+1)*ph)
 }
 
 func grid(n int) (cols, rows int) {

@@ -54,10 +54,9 @@ func TestGridOfPanels(t *testing.T) {
 	}
 	// Top row: panels a (left) and b (right); bottom row: c. Each panel
 	// has its own scale.
-	mid := 48 + (h-48)/2
-	charttest.Proportional(t, charttest.Bars(img, image.Rect(0, 0, w/2, mid)), []float64{1, 2})
-	charttest.Proportional(t, charttest.Bars(img, image.Rect(w/2, 0, w, mid)), []float64{3, 3, 6})
-	if bottom := charttest.Bars(img, image.Rect(0, mid, w, h)); len(bottom) != 1 {
+	charttest.Proportional(t, charttest.Bars(img, c.PanelRect(0)), []float64{1, 2})
+	charttest.Proportional(t, charttest.Bars(img, c.PanelRect(1)), []float64{3, 3, 6})
+	if bottom := charttest.Bars(img, image.Rect(0, c.PanelRect(2).Min.Y, w, h)); len(bottom) != 1 {
 		t.Errorf("bottom row has %d bars, want 1", len(bottom))
 	}
 }

@@ -357,12 +357,12 @@ func TestUploadWaitGetListChaptersReport(t *testing.T) {
 	}
 	res = h.call(t, ctx, "aioz_analytics_report", map[string]any{"type": "video", "from": "last 7 days"})
 	text := toolkit.ResultText(res)
-	for _, label := range []string{"Watch Time Sum: ", "View Count: ", "=== device_type ===", "=== operator_system ===", "=== country ===", "=== browser ==="} {
+	for _, label := range []string{"Watch Time Sum: ", "View Count: ", "### device_type", "### operator_system", "### country", "### browser"} {
 		if !strings.Contains(text, label) {
 			t.Errorf("report lacks %q:\n%s", label, text)
 		}
 	}
-	if strings.Index(text, "=== device_type ===") > strings.Index(text, "=== browser ===") {
+	if strings.Index(text, "### device_type") > strings.Index(text, "### browser") {
 		t.Error("report blocks out of seed 000's order")
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/mcp-media/mcp-media/internal/argerr"
+	"github.com/mcp-media/mcp-media/internal/chart"
 	"github.com/mcp-media/mcp-media/internal/clients/aiozapi"
 	"github.com/mcp-media/mcp-media/internal/timerange"
 	"github.com/mcp-media/mcp-media/templates"
@@ -176,7 +177,7 @@ func (t *tools) breakdown(ctx context.Context, c *toolkit.Call, in BreakdownInpu
 		return BucketsOutput{}, "", err
 	}
 	out := BucketsOutput{Metric: in.Metric, By: in.Breakdown, Items: b.Data, Total: b.Total, TimeRange: tr}
-	text, err := bucketTable(in.Metric+" by "+in.Breakdown, in.Breakdown, out.Items, false, tr.Conversion)
+	text, err := bucketTable(c, in.Metric+" by "+in.Breakdown, in.Breakdown, in.Metric, out.Items, false, tr.Conversion)
 	return out, text, err
 }
 
@@ -201,7 +202,7 @@ func (t *tools) timeseries(ctx context.Context, c *toolkit.Call, in TimeseriesIn
 		return BucketsOutput{}, "", err
 	}
 	out := BucketsOutput{Metric: in.Metric, By: in.Interval, Items: b.Data, Total: b.Total, TimeRange: tr}
-	text, err := bucketTable(in.Metric+" per "+in.Interval, in.Interval, out.Items, true, tr.Conversion)
+	text, err := bucketTable(c, in.Metric+" per "+in.Interval, in.Interval, in.Metric, out.Items, true, tr.Conversion)
 	return out, text, err
 }
 
@@ -277,7 +278,9 @@ func (t *tools) report(ctx context.Context, c *toolkit.Call, in ReportInput) (Re
 		return ReportOutput{}, "", fmt.Errorf("view count: %w", err)
 	}
 	out := ReportOutput{WatchTimeSum: wt.Data, ViewCount: views.Data, Breakdowns: map[string]BreakdownData{}, TimeRange: tr}
-	rep := templates.Report{WatchTimeSum: wt.Data, ViewCount: views.Data, Conversion: tr.Conversion}
+	rep := templates.Report{WatchTimeSum: templates.Num(wt.Data), ViewCount: templates.Num(views.Data), Conversion: tr.Conversion}
+	ch := chart.Chart{Title: fmt.Sprintf("%s views by audience, %s to %s (watch time %s s, %s views)", in.Type,
+		tr.From[:10], tr.To[:10], chart.Human(wt.Data), templates.Num(views.Data))}
 	bq := q
 	bq.Limit, bq.SortBy, bq.OrderBy = 100, "metric_value", "desc"
 	for i, rb := range reportBreakdowns {
@@ -288,23 +291,58 @@ func (t *tools) report(ctx context.Context, c *toolkit.Call, in ReportInput) (Re
 		}
 		d := BreakdownData{Data: res.Data, Total: res.Total}
 		out.Breakdowns[rb.label] = d
-		raw, _ := json.MarshalIndent(d, "", "  ")
-		rep.Blocks = append(rep.Blocks, templates.ReportBlock{Label: rb.label, JSON: string(raw)})
+		keys, values := split(d.Data, false)
+		rows, total := templates.ShareRows(keys, values, true)
+		rep.Blocks = append(rep.Blocks, templates.ReportBlock{Label: rb.label, Rows: rows, Total: total, Count: d.Total})
+		ch.Panels = append(ch.Panels, chart.Panel{Title: "views by " + strings.ReplaceAll(rb.breakdown, "-", " "),
+			XLabel: strings.ReplaceAll(rb.breakdown, "-", " "), YLabel: "views", Labels: keys, Values: values})
 	}
+	c.Chart(ch)
 	text, err := templates.AIOZReport.Render(rep)
 	return out, text, err
 }
 
-func bucketTable(title, dim string, items []aiozapi.MetricItem, timed bool, conversion string) (string, error) {
-	t := templates.MetricTable{Title: title, Dimension: dim, Conversion: conversion}
-	for _, it := range items {
-		k := it.DimensionValue
+// split returns the keys (dimension values, or bucket times) and values of
+// metric items.
+func split(items []aiozapi.MetricItem, timed bool) ([]string, []float64) {
+	keys := make([]string, len(items))
+	values := make([]float64, len(items))
+	for i, it := range items {
+		keys[i], values[i] = it.DimensionValue, it.MetricValue
 		if timed {
-			k = it.EmittedAt
+			keys[i] = it.EmittedAt
 		}
-		t.Rows = append(t.Rows, templates.MetricRow{Key: k, Value: it.MetricValue})
 	}
-	return templates.AIOZMetricTable.Render(t)
+	return keys, values
+}
+
+// metricAxis is a metric's column heading and axis label with its unit, and
+// whether its values add up (shares and totals mean nothing for a rate).
+func metricAxis(metric string) (string, bool) {
+	switch metric {
+	case "watch_time":
+		return "watch time (s)", true
+	case "play_rate":
+		return "play rate", false
+	case "retention":
+		return "retention", false
+	}
+	return metric + "s", true
+}
+
+// bucketTable renders a breakdown or time series as a table with shares
+// and attaches its chart: bars, or a line for long time series.
+func bucketTable(c *toolkit.Call, title, dim, metric string, items []aiozapi.MetricItem, timed bool, conversion string) (string, error) {
+	heading, additive := metricAxis(metric)
+	keys, values := split(items, timed)
+	rows, total := templates.ShareRows(keys, values, additive)
+	p := chart.Panel{XLabel: strings.ReplaceAll(dim, "-", " "), YLabel: heading, Labels: keys, Values: values}
+	if timed {
+		p.Labels, p.XLabel = chart.TimeAxis(keys)
+		p.Line = len(values) > 60
+	}
+	c.Chart(chart.Chart{Title: strings.ReplaceAll(title, "_", " "), Panels: []chart.Panel{p}})
+	return templates.AIOZMetricTable.Render(templates.MetricTable{Title: title, Dimension: dim, Metric: heading, Rows: rows, Total: total, Conversion: conversion})
 }
 
 // AccountOutput is the account aioz_get_account reads (U1).

@@ -11,6 +11,7 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
 
+	"github.com/mcp-media/mcp-media/internal/chart"
 	"github.com/mcp-media/mcp-media/internal/credentials"
 	"github.com/mcp-media/mcp-media/internal/inbox"
 	"github.com/mcp-media/mcp-media/internal/redact"
@@ -25,6 +26,7 @@ type Env struct {
 	HTTP     *http.Client // nil: the httpx default
 	StateDir string       // per-user state (upload resume files)
 	Sandbox  bool         // true when the providers are the built-in fakes
+	NoCharts bool         // --no-charts: results carry no image blocks (see Call.Chart)
 	Log      *slog.Logger // already scrubbing (see redact.Handler)
 	// Inbox receives provider callbacks; Inbox.Enabled() is false when no
 	// --public-url was given (tools then poll where the API allows it).
@@ -41,6 +43,7 @@ type Call struct {
 	env   *Env
 	token mcp.ProgressToken
 	mu    sync.Mutex
+	chart *chart.Chart // see Call.Chart
 }
 
 func (e *Env) newCall(ctx context.Context, token mcp.ProgressToken) *Call {

@@ -172,7 +172,7 @@ func (t Tool) Run(ctx context.Context, c *Call, raw json.RawMessage) (res *mcp.C
 		text = strings.TrimRight(text, "\n") + "\n\n_Sandbox result: built-in fake provider, no real account was touched._"
 	}
 	return &mcp.CallToolResult{
-		Content:           []mcp.Content{mcp.NewTextContent(c.env.Redact.String(text))},
+		Content:           append([]mcp.Content{mcp.NewTextContent(c.env.Redact.String(text))}, c.chartContent()...),
 		StructuredContent: sc,
 	}
 }

@@ -96,7 +96,7 @@ type StatsOutput struct {
 	Range  Span         `json:"range"`
 }
 
-func (t *tools) stats(ctx context.Context, _ *toolkit.Call, in StatsInput) (StatsOutput, string, error) {
+func (t *tools) stats(ctx context.Context, call *toolkit.Call, in StatsInput) (StatsOutput, string, error) {
 	sp, err := t.span(in.From, in.To, "last 1 hour")
 	if err != nil {
 		return StatsOutput{}, "", err
@@ -123,6 +123,16 @@ func (t *tools) stats(ctx context.Context, _ *toolkit.Call, in StatsInput) (Stat
 		out.Points = append(out.Points, p)
 		d.Points = append(d.Points, templates.PiliStatsRow{Time: p.Time, Kbps: kbps(p.Bps), VideoFPS: p.VideoFPS, AudioFPS: p.AudioFPS,
 			Width: p.Width, Height: p.Height, Viewers: p.Viewers, BandwidthKbps: kbps(p.Bandwidth)})
+	}
+	if n := len(out.Points); n > 0 {
+		var sum, peak, viewers int64
+		for _, p := range out.Points {
+			sum += p.Bps
+			peak = max(peak, p.Bps)
+			viewers = max(viewers, p.Viewers)
+		}
+		d.AvgKbps, d.PeakKbps, d.PeakViewers = kbps(sum/int64(n)), kbps(peak), viewers
+		call.Chart(statsChart(title, out.Points))
 	}
 	text, err := templates.PiliStats.Render(d)
 	if err != nil {

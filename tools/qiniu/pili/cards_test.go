@@ -75,7 +75,7 @@ func TestCardsRendered(t *testing.T) {
 		"| 2026-03-10T07:46:40+08:00 | 2026-03-10T08:46:40+08:00 | 1h0m0s | 1.2.3.4\\|x |\n"+
 		"| 2026-03-09T04:00:00+08:00 | 2026-03-09T04:01:40+08:00 | 1m40s |  |\n")
 	st := h.ok("qiniu_get_stream_stats", M{"hub": "h1", "stream": "s|1"}).Text
-	has("stats", st, "## 📈 Stream stats: s\\|1\n\n| Time | Bitrate | FPS (v/a) | Resolution | Viewers | Bandwidth |\n|------|---------|-----------|------------|---------|-----------|\n"+
+	has("stats", st, "## 📈 Stream stats: s\\|1\n\nBitrate: average 1235 kbps, peak 1235 kbps; peak viewers 7.\n\n| Time | Bitrate | FPS (v/a) | Resolution | Viewers | Bandwidth |\n|------|---------|-----------|------------|---------|-----------|\n"+
 		"| 2026-03-10T07:46:40+08:00 | 1235 kbps | 25 / 44 | 1280x720 | 7 | 100 kbps |\n\n(last 1 hour → ")
 	is("caster list", h.ok("qiniu_list_casters", M{}).Text, "## 🎬 Cloud directors\n\n| Name | Caster ID | Status | Run window |\n|------|-----------|--------|------------|\n"+
 		"| n\\|1 | `id\\|1` | `st x` | 2026-03-10T07:46:40+08:00 → 2026-03-10T08:46:40+08:00 |\n\nMore: call again with marker `m1`.\n")
@@ -88,8 +88,8 @@ func TestCardsRendered(t *testing.T) {
 	u := h.ok("qiniu_get_live_usage", M{"metric": "upflow", "from": "01/03/2026", "to": "03/03/2026"}).Text
 	has("usage empty", u, "## 📊 Live usage: upflow per day\n\nNo data in this range.\n\n(from 01/03/2026 → ")
 	u = h.ok("qiniu_get_live_usage", M{"metric": "downflow", "from": "01/03/2026", "to": "03/03/2026", "group": "hub", "granularity": "hour"}).Text
-	has("usage", u, "| Time | hub | flow |\n|------|------|------|\n| 2026-03-01T00:00:00+08:00 | x\\|y | 1.00 KB |\n",
-		"| 2026-03-01T23:00:00+08:00 | x\\|y | 1.00 KB |\n\n… 3 more rows in the structured result.\n\n**Totals:** flow 123.00 KB;\n\n(from 01/03/2026 → ")
+	has("usage", u, "| Time | hub | flow | Share of flow |\n|------|------|-----:|-----:|\n| 2026-03-01T00:00:00+08:00 | x\\|y | 1.00 KB | 0.8% |\n",
+		"| 2026-03-01T23:00:00+08:00 | x\\|y | 1.00 KB | 0.8% |\n| **Total** | | **123.00 KB** | 100% |\n\n… 3 more rows in the structured result (the totals count them).\n\n**Totals:** flow 123.00 KB;\n\n(from 01/03/2026 → ")
 	if n := strings.Count(u, "| x\\|y |"); n != maxUsageRows {
 		t.Errorf("usage shows %d rows, want %d", n, maxUsageRows)
 	}

@@ -50,7 +50,7 @@ type UsageOutput struct {
 	Range       Span               `json:"range"`
 }
 
-func (t *tools) usage(ctx context.Context, _ *toolkit.Call, in UsageInput) (UsageOutput, string, error) {
+func (t *tools) usage(ctx context.Context, call *toolkit.Call, in UsageInput) (UsageOutput, string, error) {
 	m, _ := piliapi.Usage(in.Metric)
 	g := in.Granularity
 	if in.Group != "" && !slices.Contains(m.Filters, in.Group) {
@@ -95,13 +95,20 @@ func (t *tools) usage(ctx context.Context, _ *toolkit.Call, in UsageInput) (Usag
 			out.Totals[k] += v
 		}
 	}
+	call.Chart(usageChart(in.Metric, g, sel, m, rows))
 	d := templates.PiliUsageData{Metric: in.Metric, Granularity: g, Group: in.Group, Columns: sel, Conversion: sp.Conversion}
+	if len(sel) > 0 {
+		d.ShareOf = sel[0]
+	}
 	for i, r := range rows {
 		if i == maxUsageRows {
 			d.More = len(rows) - maxUsageRows
 			break
 		}
 		row := templates.PiliUsageRow{Time: r.Time, Group: r.Group}
+		if d.ShareOf != "" {
+			row.Share = templates.Share(r.Values[d.ShareOf], out.Totals[d.ShareOf])
+		}
 		for _, s := range sel {
 			row.Values = append(row.Values, human(r.Values[s], m.Unit(s)))
 		}
@@ -114,6 +121,9 @@ func (t *tools) usage(ctx context.Context, _ *toolkit.Call, in UsageInput) (Usag
 	sort.Strings(keys)
 	for _, k := range keys {
 		d.Totals = append(d.Totals, templates.Field{Name: k, Value: human(out.Totals[k], m.Unit(k))})
+	}
+	for _, s := range sel {
+		d.TotalRow = append(d.TotalRow, human(out.Totals[s], m.Unit(s)))
 	}
 	text, err := templates.PiliUsage.Render(d)
 	if err != nil {

@@ -6,8 +6,11 @@
 package tooltest
 
 import (
+	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
+	"image/png"
 	"strings"
 	"testing"
 
@@ -22,6 +25,7 @@ type Result struct {
 	IsError bool
 	Text    string         // the text content, joined
 	Data    map[string]any // the structured content (nil when there is none)
+	Images  [][]byte       // the PNG image blocks, decoded (each checked to be a PNG)
 	MCP     *mcp.CallToolResult
 }
 
@@ -97,6 +101,23 @@ func (r *Runner) Call(t testing.TB, ctx context.Context, name string, args any) 
 	}
 	if !res.IsError {
 		CheckOutput(t, tl, res.StructuredContent)
+	}
+	for i, c := range res.Content {
+		ic, ok := c.(mcp.ImageContent)
+		if !ok {
+			continue
+		}
+		if ic.Type != "image" || ic.MIMEType != toolkit.ChartMIME {
+			t.Errorf("%s: content %d is an image block of type %q, MIME %q", name, i, ic.Type, ic.MIMEType)
+		}
+		b, err := base64.StdEncoding.DecodeString(ic.Data)
+		if err == nil {
+			_, err = png.DecodeConfig(bytes.NewReader(b))
+		}
+		if err != nil {
+			t.Errorf("%s: image block %d is not a base64 PNG: %v", name, i, err)
+		}
+		out.Images = append(out.Images, b)
 	}
 	data := out.Str()
 	if strings.Contains(out.Text, redact.Mask) || strings.Contains(data, redact.Mask) {
