@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/mcp-media/mcp-media/internal/clients/aiozapi"
+	"github.com/mcp-media/mcp-media/internal/fileroot"
 	"github.com/mcp-media/mcp-media/internal/httpx"
 	"github.com/mcp-media/mcp-media/internal/webvtt"
 	"github.com/mcp-media/mcp-media/templates"
@@ -64,9 +65,13 @@ func (t *tools) addChapter(ctx context.Context, c *toolkit.Call, in AddChapterIn
 		if !strings.HasSuffix(strings.ToLower(in.VTTPath), ".vtt") {
 			return ChapterOutput{}, "", toolkit.BadArg("vtt_path", fmt.Sprintf("%q is not a .vtt file", in.VTTPath), "give a WebVTT file ending in .vtt")
 		}
-		b, err := os.ReadFile(in.VTTPath)
+		p, err := c.ReadPath("vtt_path", in.VTTPath, fileroot.VTT)
 		if err != nil {
-			return ChapterOutput{}, "", toolkit.BadArg("vtt_path", err.Error(), "give a readable local .vtt file")
+			return ChapterOutput{}, "", err
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return ChapterOutput{}, "", toolkit.BadArg("vtt_path", "cannot be read", "give a readable local .vtt file")
 		}
 		text = string(b)
 	case in.VTTText != "":
@@ -76,6 +81,11 @@ func (t *tools) addChapter(ctx context.Context, c *toolkit.Call, in AddChapterIn
 	}
 	cues, err := webvtt.Parse(text)
 	if err != nil {
+		if arg == "vtt_path" {
+			// The file's content is never quoted back: over a network
+			// transport that would read files out one line at a time.
+			return ChapterOutput{}, "", toolkit.BadArg(arg, "the file is not valid WebVTT", "give a WebVTT file (it starts with a WEBVTT line, then timed cues)")
+		}
 		return ChapterOutput{}, "", toolkit.BadArg(arg, err.Error(), "")
 	}
 	client, err := t.client.Get()

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/mcp-media/mcp-media/internal/clients/aiozapi"
+	"github.com/mcp-media/mcp-media/internal/fileroot"
 	"github.com/mcp-media/mcp-media/internal/httpx"
 	"github.com/mcp-media/mcp-media/templates"
 	"github.com/mcp-media/mcp-media/tools/toolkit"
@@ -401,10 +402,14 @@ func (t *tools) setThumbnail(ctx context.Context, c *toolkit.Call, in ThumbnailI
 	if ext != ".png" && ext != ".jpg" && ext != ".jpeg" {
 		return MediaOutput{}, "", toolkit.BadArg("image_path", fmt.Sprintf("%q is not a .png or .jpg file", in.ImagePath), "convert the image to PNG or JPEG")
 	}
-	head := make([]byte, 8)
-	f, err := os.Open(in.ImagePath)
+	path, err := c.ReadPath("image_path", in.ImagePath, fileroot.Image)
 	if err != nil {
-		return MediaOutput{}, "", toolkit.BadArg("image_path", err.Error(), "give a readable local image")
+		return MediaOutput{}, "", err
+	}
+	head := make([]byte, 8)
+	f, err := os.Open(path)
+	if err != nil {
+		return MediaOutput{}, "", toolkit.BadArg("image_path", "cannot be opened", "give a readable local image")
 	}
 	n, _ := f.Read(head)
 	f.Close()
@@ -418,7 +423,7 @@ func (t *tools) setThumbnail(ctx context.Context, c *toolkit.Call, in ThumbnailI
 	if err != nil {
 		return MediaOutput{}, "", err
 	}
-	if err := client.SetThumbnail(ctx, in.MediaID, in.ImagePath); err != nil {
+	if err := client.SetThumbnail(ctx, in.MediaID, path); err != nil {
 		return MediaOutput{}, "", err
 	}
 	m, err := client.GetMedia(ctx, in.MediaID)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/mcp-media/mcp-media/internal/clients/aiozapi"
+	"github.com/mcp-media/mcp-media/internal/fileroot"
 	"github.com/mcp-media/mcp-media/internal/mediafile"
 	"github.com/mcp-media/mcp-media/templates"
 	"github.com/mcp-media/mcp-media/tools/toolkit"
@@ -63,7 +64,11 @@ func (t *tools) uploadTool() toolkit.Tool {
 
 func (t *tools) upload(ctx context.Context, c *toolkit.Call, in UploadInput) (UploadOutput, string, error) {
 	var out UploadOutput
-	info, err := mediafile.Inspect(in.FilePath)
+	path, err := c.ReadPath("file_path", in.FilePath, fileroot.Media)
+	if err != nil {
+		return out, "", err
+	}
+	info, err := mediafile.Inspect(path)
 	if err != nil {
 		return out, "", toolkit.BadArg("file_path", err.Error(), "")
 	}
@@ -73,7 +78,8 @@ func (t *tools) upload(ctx context.Context, c *toolkit.Call, in UploadInput) (Up
 	}
 	title := strings.TrimSpace(in.Title)
 	if title == "" {
-		title = strings.TrimSuffix(filepath.Base(info.Path), filepath.Ext(info.Path))
+		name := filepath.Base(strings.TrimSpace(in.FilePath))
+		title = strings.TrimSuffix(name, filepath.Ext(name))
 	}
 	chunk := int64(in.ChunkSizeMiB) * aiozapi.MiB
 	qualities, warnings, err := qualityConfigs(typ, in.Qualities)

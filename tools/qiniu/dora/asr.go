@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/mcp-media/mcp-media/internal/clients/qiniu/doraapi"
+	"github.com/mcp-media/mcp-media/internal/fileroot"
 	"github.com/mcp-media/mcp-media/templates"
 	"github.com/mcp-media/mcp-media/tools/toolkit"
 )
@@ -123,6 +124,13 @@ func (t *tools) transcribeShort(ctx context.Context, c *toolkit.Call, in ShortIn
 	if (in.URL == "") == (in.Path == "") {
 		return ShortOutput{}, "", toolkit.BadArg("url", "give exactly one of `url` and `path`", "")
 	}
+	if in.Path != "" {
+		p, err := c.ReadPath("path", in.Path, fileroot.Media)
+		if err != nil {
+			return ShortOutput{}, "", err
+		}
+		in.Path = p
+	}
 	client, err := t.client.Get()
 	if err != nil {
 		return ShortOutput{}, "", err
@@ -195,7 +203,7 @@ type TranscriptionOutput struct {
 
 func (t *tools) transcribeLong(ctx context.Context, c *toolkit.Call, in LongInput) (TranscriptionOutput, string, error) {
 	wait := in.Wait
-	vtt, err := checkVTTPath(in.VTTPath)
+	vtt, err := checkVTTPath(c, in.VTTPath)
 	if err != nil {
 		return TranscriptionOutput{}, "", err
 	}
@@ -354,7 +362,7 @@ type GetTranscriptionInput struct {
 }
 
 func (t *tools) getTranscription(ctx context.Context, c *toolkit.Call, in GetTranscriptionInput) (TranscriptionOutput, string, error) {
-	vtt, err := checkVTTPath(in.VTTPath)
+	vtt, err := checkVTTPath(c, in.VTTPath)
 	if err != nil {
 		return TranscriptionOutput{}, "", err
 	}
@@ -415,6 +423,13 @@ var modelTypes = map[string]int{"zh": 1, "en": 2, "mixed": 0}
 func (t *tools) transcribeRealtime(ctx context.Context, c *toolkit.Call, in RealtimeInput) (RealtimeOutput, string, error) {
 	if (in.URL == "") == (in.Path == "") {
 		return RealtimeOutput{}, "", toolkit.BadArg("path", "give exactly one of `path` and `url`", "")
+	}
+	if in.Path != "" {
+		p, err := c.ReadPath("path", in.Path, fileroot.Media)
+		if err != nil {
+			return RealtimeOutput{}, "", err
+		}
+		in.Path = p
 	}
 	client, err := t.client.Get()
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/mcp-media/mcp-media/internal/clients/qiniu/doraapi"
+	"github.com/mcp-media/mcp-media/internal/fileroot"
 	"github.com/mcp-media/mcp-media/templates"
 	"github.com/mcp-media/mcp-media/tools/toolkit"
 )
@@ -71,6 +72,13 @@ type ImageOutput struct {
 }
 
 func (t *tools) censorImage(ctx context.Context, c *toolkit.Call, in ImageInput) (ImageOutput, string, error) {
+	if in.Path != "" && in.URL == "" {
+		p, err := c.ReadPath("path", in.Path, fileroot.Image)
+		if err != nil {
+			return ImageOutput{}, "", err
+		}
+		in.Path = p
+	}
 	if _, err := doraapi.CheckImageSource(in.URL, in.Path); err != nil {
 		return ImageOutput{}, "", argErr(err)
 	}

@@ -16,12 +16,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/mcp-media/mcp-media/internal/clients/qiniu/doraapi"
+	"github.com/mcp-media/mcp-media/internal/fileroot"
 	"github.com/mcp-media/mcp-media/internal/redact"
 	"github.com/mcp-media/mcp-media/internal/webvtt"
 	"github.com/mcp-media/mcp-media/templates"
@@ -223,29 +223,14 @@ func sleep(ctx context.Context, d time.Duration) error {
 
 // checkVTTPath validates a vtt_path before any work is done: a .vtt file
 // that does not exist yet in an existing directory.
-func checkVTTPath(p string) (string, error) {
+func checkVTTPath(c *toolkit.Call, p string) (string, error) {
 	if p = strings.TrimSpace(p); p == "" {
 		return "", nil
 	}
-	if strings.HasPrefix(p, "~/") {
-		if home, err := os.UserHomeDir(); err == nil {
-			p = filepath.Join(home, p[2:])
-		}
-	}
-	abs, err := filepath.Abs(p)
-	if err != nil {
-		return "", toolkit.BadArg("vtt_path", err.Error(), "give an absolute path ending in .vtt")
-	}
-	if !strings.EqualFold(filepath.Ext(abs), ".vtt") {
+	if !strings.EqualFold(filepath.Ext(p), ".vtt") {
 		return "", toolkit.BadArg("vtt_path", "must end in .vtt", "give a path such as /home/me/talk.zh.vtt")
 	}
-	if _, err := os.Stat(abs); err == nil {
-		return "", toolkit.BadArg("vtt_path", abs+" already exists", "choose another name; existing files are never overwritten")
-	}
-	if st, err := os.Stat(filepath.Dir(abs)); err != nil || !st.IsDir() {
-		return "", toolkit.BadArg("vtt_path", "the folder "+filepath.Dir(abs)+" does not exist", "create it first or choose another folder")
-	}
-	return abs, nil
+	return c.WritePath("vtt_path", p)
 }
 
 // writeVTT writes sentences as WebVTT cues, making times valid for players
@@ -282,7 +267,7 @@ func writeVTT(p string, ss []doraapi.Sentence) error {
 	if _, err := webvtt.Parse(out); err != nil {
 		return fmt.Errorf("the WebVTT built from the transcription is not valid: %w", err)
 	}
-	f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	f, err := fileroot.Create(p)
 	if err != nil {
 		return fmt.Errorf("writing %s: %w", p, err)
 	}
