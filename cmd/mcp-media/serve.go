@@ -40,6 +40,7 @@ func cmdServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	publicURL := fs.String("public-url", "", "base URL providers use to reach the callback receiver (e.g. https://hooks.example.com); without it, results that only come by callback cannot arrive and tools poll instead")
 	var filesRoots listFlag
 	fs.Var(&filesRoots, "files-root", "folder whose files tools may read and write (repeatable); required for path arguments on sse/http, and confines them on stdio when given")
+	allowPrivate := fs.Bool("allow-private-urls", false, "let URLs the server fetches for an agent (realtime transcription input) reach loopback and private addresses; cloud metadata addresses stay refused (on with --sandbox)")
 	fs.Var(&origins, "allow-origin", "extra Origin allowed on sse/http besides loopback ones (repeatable)")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, "Usage: mcp-media serve [flags]\n\nServes the MCP tools. stdio is for Claude Desktop/Code and IDEs; sse and http listen on --addr\n(streamable HTTP at /mcp, SSE at /sse + /message).\n\nFlags:\n")
@@ -68,6 +69,7 @@ func cmdServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	}
 	defer cleanup()
 	env.Files = files
+	env.AllowPrivateURLs = env.AllowPrivateURLs || *allowPrivate
 	s, sel, err := mcpserver.Build(mcpserver.Options{Toolsets: toolsets, ReadOnly: *readOnly, Env: env})
 	if err != nil {
 		return &exitError{code: 2, msg: err.Error()}

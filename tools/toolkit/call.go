@@ -33,6 +33,10 @@ type Env struct {
 	// Files confines path arguments (--files-root); nil is unconfined, as
 	// on stdio without --files-root. See Call.ReadPath.
 	Files *fileroot.Policy
+	// AllowPrivateURLs lets URLs the server itself fetches for an agent
+	// reach loopback and private addresses (--allow-private-urls; always in
+	// the sandbox, whose fakes listen on loopback).
+	AllowPrivateURLs bool
 
 	// ProgressSink, when set, receives progress instead of MCP notifications
 	// (the `call` command prints them).

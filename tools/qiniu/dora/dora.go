@@ -82,7 +82,7 @@ func newClient(b toolkit.Binding) *doraapi.Client {
 		ASRURL: b.Endpoint("asr"), ASRWSURL: b.Endpoint("asr_ws"),
 		CensorURL: b.Endpoint("censor"), TranslateURL: b.Endpoint("translate"),
 		AccessKey: b.Key("access_key"), SecretKey: b.Key("secret_key"),
-		HTTP: b.HTTP, Redact: b.Redact, Log: b.Log,
+		HTTP: b.HTTP, Redact: b.Redact, Log: b.Log, AllowPrivateURLs: b.AllowPrivateURLs,
 	})
 }
 
