@@ -229,6 +229,7 @@ func (t *tools) transcribeLong(ctx context.Context, c *toolkit.Call, in LongInpu
 	}
 	sub, err := client.SubmitLongASR(ctx, req)
 	if err != nil {
+		t.cancel(d) // the route would wait for a task that does not exist
 		return TranscriptionOutput{}, "", argErr(err)
 	}
 	t.bind(d, sub.TaskID)

@@ -150,6 +150,7 @@ func (t *tools) censorAudio(ctx context.Context, c *toolkit.Call, in AudioInput)
 	id, err := client.SubmitAudioCensor(ctx, doraapi.AudioCensorRequest{URL: in.URL, Types: providerTypes(in.Checks, audioTypeNames),
 		Channel: in.Channel, TokenID: in.UserID, ReturnAllText: in.AllSegments, Callback: d.callback})
 	if err != nil {
+		t.cancel(d) // the route would wait for a task that does not exist
 		return AudioCensorOutput{}, "", argErr(err)
 	}
 	t.bind(d, id)

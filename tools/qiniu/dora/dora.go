@@ -22,6 +22,7 @@ import (
 
 	"github.com/mcp-media/mcp-media/internal/clients/qiniu/doraapi"
 	"github.com/mcp-media/mcp-media/internal/fileroot"
+	"github.com/mcp-media/mcp-media/internal/inbox"
 	"github.com/mcp-media/mcp-media/internal/redact"
 	"github.com/mcp-media/mcp-media/internal/webvtt"
 	"github.com/mcp-media/mcp-media/templates"
@@ -133,7 +134,12 @@ func (t *tools) inboxCallback(kind string) (delivery, error) {
 	if !t.env.Inbox.Enabled() {
 		return delivery{}, nil
 	}
-	u, err := t.env.Inbox.NewCallback("qiniu", kind)
+	var opts []inbox.RouteOption
+	switch kind {
+	case doraapi.KindASRLong, doraapi.KindCensorAudio, doraapi.KindTranslate:
+		opts = append(opts, inbox.OneShot) // one result per task: replays are refused
+	}
+	u, err := t.env.Inbox.NewCallback("qiniu", kind, opts...)
 	if err != nil {
 		return delivery{}, err
 	}
@@ -152,6 +158,13 @@ func (t *tools) streamCallback(kind, own string) (delivery, error) {
 	}
 	return d, toolkit.BadArg("callback_url", "this censor delivers results only by callback, and no public URL is configured for the callback inbox",
 		"start the server with --public-url (an address Qiniu can reach, forwarded to --callback-addr), or pass callback_url of a receiver you run")
+}
+
+// cancel forgets the inbox route of a submission that failed.
+func (t *tools) cancel(d delivery) {
+	if d.inbox && t.env.Inbox != nil {
+		t.env.Inbox.Cancel(d.callback)
+	}
 }
 
 func (t *tools) bind(d delivery, taskID string) {

@@ -105,6 +105,7 @@ func (t *tools) startAudioStream(ctx context.Context, c *toolkit.Call, in AudioS
 		Types: providerTypes(in.Checks, audioTypeNames), ReturnAllText: in.AllSegments, Room: in.Room, TokenID: in.UserID,
 		ReturnFinishInfo: true, Callback: d.callback})
 	if err != nil {
+		t.cancel(d) // the route would wait for a task that does not exist
 		return StreamOutput{}, "", argErr(err)
 	}
 	t.bind(d, id)
@@ -153,6 +154,7 @@ func (t *tools) startVideoStream(ctx context.Context, c *toolkit.Call, in VideoS
 		ImgCallback: d.callback, AudioCallback: d.callback} // contentType tells frames from audio
 	id, err := client.StartVideoStreamCensor(ctx, req)
 	if err != nil {
+		t.cancel(d) // the route would wait for a task that does not exist
 		return StreamOutput{}, "", argErr(err)
 	}
 	t.bind(d, id)
@@ -200,6 +202,7 @@ func (t *tools) startVoice(ctx context.Context, c *toolkit.Call, in VoiceInput) 
 	id, err := client.StartVoiceCensor(ctx, doraapi.VoiceCensorRequest{URL: in.URL, AudioID: audioID, ReturnAllText: in.AllText,
 		ReturnBeforeText: in.BeforeText, Callback: d.callback})
 	if err != nil {
+		t.cancel(d) // the route would wait for a task that does not exist
 		return StreamOutput{}, "", argErr(err)
 	}
 	t.bind(d, id)

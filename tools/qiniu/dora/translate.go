@@ -79,6 +79,7 @@ func (t *tools) translate(ctx context.Context, c *toolkit.Call, in TranslateInpu
 	}
 	id, err := client.SubmitTranslation(ctx, req)
 	if err != nil {
+		t.cancel(d) // the route would wait for a task that does not exist
 		return TranslationOutput{}, "", argErr(err)
 	}
 	t.bind(d, id)
