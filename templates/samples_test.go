@@ -52,6 +52,7 @@ var samples = []sample{
 	with(AIOZMetric, Metric{Metric: "view", Aggregation: "count", Value: 7, Conversion: "last 7 days → …"}),
 	with(AIOZMetricTable, MetricTable{Title: "view by country", Dimension: "country", Rows: []MetricRow{{"VN", 3}}, Conversion: "c"}),
 	with(AIOZUsageData, UsageData{JSON: "{}", Conversion: "c"}),
+	with(AIOZAccount, Account{Name: "Sandbox User", ID: "u1", Email: "a@b.invalid", Balance: "12.5", Debt: "0"}),
 	with(AIOZReport, Report{WatchTimeSum: 1, ViewCount: 2, Blocks: []ReportBlock{{"country", "{}"}}, Conversion: "c"}),
 
 	with(MediaProviders, Providers{Providers: []ProviderRow{{Provider: "aioz", Name: "AIOZ Stream", Configured: true, Source: "keyring"},

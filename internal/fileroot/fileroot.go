@@ -21,16 +21,12 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/mcp-media/mcp-media/internal/argerr"
 )
 
-// Error is a refused path argument.
-type Error struct {
-	Arg     string
-	Problem string
-	Fix     string
-}
-
-func (e *Error) Error() string { return "`" + e.Arg + "`: " + e.Problem + " — " + e.Fix }
+// Error is a refused path argument: the one argument-error type.
+type Error = argerr.Error
 
 // Kind is what a path argument must be.
 type Kind struct {

@@ -3,11 +3,11 @@ package aioz
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
 
+	"github.com/mcp-media/mcp-media/internal/argerr"
 	"github.com/mcp-media/mcp-media/internal/clients/aiozapi"
 	"github.com/mcp-media/mcp-media/internal/timerange"
 	"github.com/mcp-media/mcp-media/templates"
@@ -17,6 +17,12 @@ import (
 func (t *tools) analyticsTools() []toolkit.Tool {
 	ro := toolkit.Annotations{ReadOnly: true, Idempotent: true}
 	return []toolkit.Tool{
+		toolkit.New(toolkit.Spec{
+			Name:        "aioz_get_account",
+			Title:       "Account and balance",
+			Description: "The AIOZ Stream account: name, email, balance and debt (what transcoding is paid from).",
+			Annotations: ro,
+		}, t.account),
 		toolkit.New(toolkit.Spec{
 			Name:        "aioz_get_metric",
 			Title:       "Aggregated metric",
@@ -88,11 +94,7 @@ type TimeRange struct {
 func (t *tools) when(w When) (TimeRange, error) {
 	r, err := timerange.Parse(w.From, w.To, t.now(), time.UTC)
 	if err != nil {
-		var te *timerange.Error
-		if errors.As(err, &te) {
-			return TimeRange{}, toolkit.BadArg(te.Arg, strings.TrimPrefix(err.Error(), "invalid argument `"+te.Arg+"`: "), "")
-		}
-		return TimeRange{}, toolkit.BadArg("from", err.Error(), "")
+		return TimeRange{}, err
 	}
 	return TimeRange{From: r.From.UTC().Format(time.RFC3339), To: r.To.UTC().Format(time.RFC3339),
 		FromUnix: r.FromUnix, ToUnix: r.ToUnix, Conversion: r.Note}, nil
@@ -127,7 +129,7 @@ type MetricOutput struct {
 
 func (t *tools) metric(ctx context.Context, c *toolkit.Call, in MetricInput) (MetricOutput, string, error) {
 	if in.Aggregation == "rate" && in.Metric != "play" {
-		return MetricOutput{}, "", toolkit.BadArg("aggregation", "rate is only defined for metric play", "use count, total, average or sum")
+		return MetricOutput{}, "", argerr.New("aggregation", "rate is only defined for metric play", "use count, total, average or sum")
 	}
 	tr, client, err := t.start(in.When)
 	if err != nil {
@@ -303,4 +305,27 @@ func bucketTable(title, dim string, items []aiozapi.MetricItem, timed bool, conv
 		t.Rows = append(t.Rows, templates.MetricRow{Key: k, Value: it.MetricValue})
 	}
 	return templates.AIOZMetricTable.Render(t)
+}
+
+// AccountOutput is the account aioz_get_account reads (U1).
+type AccountOutput struct {
+	ID      string `json:"id"`
+	Name    string `json:"name"`
+	Email   string `json:"email"`
+	Balance string `json:"balance" jsonschema_description:"As AIOZ reports it (a decimal string)"`
+	Debt    string `json:"debt"`
+}
+
+func (t *tools) account(ctx context.Context, _ *toolkit.Call, _ struct{}) (AccountOutput, string, error) {
+	client, err := t.client.Get()
+	if err != nil {
+		return AccountOutput{}, "", err
+	}
+	u, err := client.Me(ctx)
+	if err != nil {
+		return AccountOutput{}, "", err
+	}
+	out := AccountOutput{ID: u.ID, Name: strings.TrimSpace(u.FirstName + " " + u.LastName), Email: u.Email, Balance: u.Balance, Debt: u.Debt}
+	text, err := templates.AIOZAccount.Render(templates.Account{Name: out.Name, ID: out.ID, Email: out.Email, Balance: out.Balance, Debt: out.Debt})
+	return out, text, err
 }

@@ -6,6 +6,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/mcp-media/mcp-media/internal/argerr"
 	"github.com/mcp-media/mcp-media/internal/clients/aiozapi"
 	"github.com/mcp-media/mcp-media/internal/fileroot"
 	"github.com/mcp-media/mcp-media/internal/httpx"
@@ -53,17 +54,17 @@ type ChapterOutput struct {
 
 func (t *tools) addChapter(ctx context.Context, c *toolkit.Call, in AddChapterInput) (ChapterOutput, string, error) {
 	if err := webvtt.ValidLanguage(in.Language); err != nil {
-		return ChapterOutput{}, "", toolkit.BadArg("language", err.Error(), "")
+		return ChapterOutput{}, "", argerr.Named(err, "language")
 	}
 	var text string
 	arg := "vtt_text"
 	switch {
 	case in.VTTPath != "" && in.VTTText != "":
-		return ChapterOutput{}, "", toolkit.BadArg("vtt_path", "and vtt_text are both given", "give only one of them")
+		return ChapterOutput{}, "", argerr.New("vtt_path", "and vtt_text are both given", "give only one of them")
 	case in.VTTPath != "":
 		arg = "vtt_path"
 		if !strings.HasSuffix(strings.ToLower(in.VTTPath), ".vtt") {
-			return ChapterOutput{}, "", toolkit.BadArg("vtt_path", fmt.Sprintf("%q is not a .vtt file", in.VTTPath), "give a WebVTT file ending in .vtt")
+			return ChapterOutput{}, "", argerr.New("vtt_path", fmt.Sprintf("%q is not a .vtt file", in.VTTPath), "give a WebVTT file ending in .vtt")
 		}
 		p, err := c.ReadPath("vtt_path", in.VTTPath, fileroot.VTT)
 		if err != nil {
@@ -71,22 +72,22 @@ func (t *tools) addChapter(ctx context.Context, c *toolkit.Call, in AddChapterIn
 		}
 		b, err := os.ReadFile(p)
 		if err != nil {
-			return ChapterOutput{}, "", toolkit.BadArg("vtt_path", "cannot be read", "give a readable local .vtt file")
+			return ChapterOutput{}, "", argerr.New("vtt_path", "cannot be read", "give a readable local .vtt file")
 		}
 		text = string(b)
 	case in.VTTText != "":
 		text = in.VTTText
 	default:
-		return ChapterOutput{}, "", toolkit.BadArg("vtt_path", "or vtt_text is required", "give a .vtt file path or the WebVTT text")
+		return ChapterOutput{}, "", argerr.New("vtt_path", "or vtt_text is required", "give a .vtt file path or the WebVTT text")
 	}
 	cues, err := webvtt.Parse(text)
 	if err != nil {
 		if arg == "vtt_path" {
 			// The file's content is never quoted back: over a network
 			// transport that would read files out one line at a time.
-			return ChapterOutput{}, "", toolkit.BadArg(arg, "the file is not valid WebVTT", "give a WebVTT file (it starts with a WEBVTT line, then timed cues)")
+			return ChapterOutput{}, "", argerr.New(arg, "the file is not valid WebVTT", "give a WebVTT file (it starts with a WEBVTT line, then timed cues)")
 		}
-		return ChapterOutput{}, "", toolkit.BadArg(arg, err.Error(), "")
+		return ChapterOutput{}, "", argerr.Named(err, arg)
 	}
 	client, err := t.client.Get()
 	if err != nil {

@@ -20,6 +20,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mcp-media/mcp-media/internal/argerr"
 	"github.com/mcp-media/mcp-media/internal/clients/qiniu/doraapi"
 	"github.com/mcp-media/mcp-media/internal/fileroot"
 	"github.com/mcp-media/mcp-media/internal/inbox"
@@ -87,15 +88,6 @@ func newClient(b toolkit.Binding) *doraapi.Client {
 	})
 }
 
-// argErr turns the client's limit errors into argument errors; others pass.
-func argErr(err error) error {
-	var le *doraapi.LimitError
-	if errors.As(err, &le) {
-		return toolkit.BadArg(le.Arg, le.Problem, le.Fix)
-	}
-	return err
-}
-
 // reply renders a result's text. A template failure is a programming
 // error; it is returned, so the tool reports an error rather than showing
 // the failure as its text.
@@ -156,7 +148,7 @@ func (t *tools) streamCallback(kind, own string) (delivery, error) {
 	if err != nil || d.inbox {
 		return d, err
 	}
-	return d, toolkit.BadArg("callback_url", "this censor delivers results only by callback, and no public URL is configured for the callback inbox",
+	return d, argerr.New("callback_url", "this censor delivers results only by callback, and no public URL is configured for the callback inbox",
 		"start the server with --public-url (an address Qiniu can reach, forwarded to --callback-addr), or pass callback_url of a receiver you run")
 }
 
@@ -241,7 +233,7 @@ func checkVTTPath(c *toolkit.Call, p string) (string, error) {
 		return "", nil
 	}
 	if !strings.EqualFold(filepath.Ext(p), ".vtt") {
-		return "", toolkit.BadArg("vtt_path", "must end in .vtt", "give a path such as /home/me/talk.zh.vtt")
+		return "", argerr.New("vtt_path", "must end in .vtt", "give a path such as /home/me/talk.zh.vtt")
 	}
 	return c.WritePath("vtt_path", p)
 }

@@ -106,7 +106,7 @@ func (t *tools) startAudioStream(ctx context.Context, c *toolkit.Call, in AudioS
 		ReturnFinishInfo: true, Callback: d.callback})
 	if err != nil {
 		t.cancel(d) // the route would wait for a task that does not exist
-		return StreamOutput{}, "", argErr(err)
+		return StreamOutput{}, "", err
 	}
 	t.bind(d, id)
 	return t.started("audio_stream", "Audio stream moderation started", id, in.URL, d, "qiniu_stop_audio_stream_censor")
@@ -118,7 +118,7 @@ func (t *tools) stopAudioStream(ctx context.Context, c *toolkit.Call, in StopInp
 		return StreamOutput{}, "", err
 	}
 	if err := client.StopAudioStreamCensor(ctx, in.TaskID); err != nil {
-		return StreamOutput{}, "", argErr(err)
+		return StreamOutput{}, "", err
 	}
 	return t.stopped("audio_stream", "Audio stream moderation stopped", strings.TrimSpace(in.TaskID))
 }
@@ -155,7 +155,7 @@ func (t *tools) startVideoStream(ctx context.Context, c *toolkit.Call, in VideoS
 	id, err := client.StartVideoStreamCensor(ctx, req)
 	if err != nil {
 		t.cancel(d) // the route would wait for a task that does not exist
-		return StreamOutput{}, "", argErr(err)
+		return StreamOutput{}, "", err
 	}
 	t.bind(d, id)
 	return t.started("video_stream", "Video stream moderation started", id, in.URL, d, "qiniu_stop_video_stream_censor")
@@ -167,7 +167,7 @@ func (t *tools) stopVideoStream(ctx context.Context, c *toolkit.Call, in StopInp
 		return StreamOutput{}, "", err
 	}
 	if err := client.StopVideoStreamCensor(ctx, in.TaskID); err != nil {
-		return StreamOutput{}, "", argErr(err)
+		return StreamOutput{}, "", err
 	}
 	return t.stopped("video_stream", "Video stream moderation stopped", strings.TrimSpace(in.TaskID))
 }
@@ -183,7 +183,7 @@ type VoiceInput struct {
 
 func (t *tools) startVoice(ctx context.Context, c *toolkit.Call, in VoiceInput) (StreamOutput, string, error) {
 	if err := doraapi.CheckVoiceStreamURL(in.URL); err != nil {
-		return StreamOutput{}, "", argErr(err)
+		return StreamOutput{}, "", err
 	}
 	client, err := t.client.Get()
 	if err != nil {
@@ -203,7 +203,7 @@ func (t *tools) startVoice(ctx context.Context, c *toolkit.Call, in VoiceInput) 
 		ReturnBeforeText: in.BeforeText, Callback: d.callback})
 	if err != nil {
 		t.cancel(d) // the route would wait for a task that does not exist
-		return StreamOutput{}, "", argErr(err)
+		return StreamOutput{}, "", err
 	}
 	t.bind(d, id)
 	return t.started("voice", "Live voice moderation started", id, in.URL, d, "qiniu_stop_voice_censor")
@@ -215,7 +215,7 @@ func (t *tools) stopVoice(ctx context.Context, c *toolkit.Call, in StopInput) (S
 		return StreamOutput{}, "", err
 	}
 	if err := client.StopVoiceCensor(ctx, in.TaskID); err != nil {
-		return StreamOutput{}, "", argErr(err)
+		return StreamOutput{}, "", err
 	}
 	return t.stopped("voice", "Live voice moderation stopped", strings.TrimSpace(in.TaskID))
 }

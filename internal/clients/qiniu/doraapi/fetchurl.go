@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/mcp-media/mcp-media/internal/argerr"
 	"github.com/mcp-media/mcp-media/internal/httpx"
 	"github.com/mcp-media/mcp-media/internal/redact"
 )
@@ -29,15 +30,15 @@ func (c *Client) openURL(ctx context.Context, raw string, maxDur time.Duration) 
 	const why = "transcribing a URL"
 	u, err := url.Parse(raw)
 	if err != nil {
-		return nil, &LimitError{Arg: "url", Problem: "is not a URL"}
+		return nil, &argerr.Error{Arg: "url", Problem: "is not a URL"}
 	}
 	shown := redact.URL(raw)
-	refused := &LimitError{Arg: "url", Problem: shown + ": " + httpx.ErrAddressRefused.Error(),
+	refused := &argerr.Error{Arg: "url", Problem: shown + ": " + httpx.ErrAddressRefused.Error(),
 		Fix: "give a public URL; for a test server on this machine start the server with --allow-private-urls"}
 	if _, err := exec.LookPath(c.cfg.FFmpeg); err != nil {
 		return nil, &FFmpegMissingError{Program: c.cfg.FFmpeg, Why: why}
 	}
-	unreachable := &LimitError{Arg: "url", Problem: shown + " could not be fetched (no answer, or the connection failed)", Fix: "check that the URL is public and reachable"}
+	unreachable := &argerr.Error{Arg: "url", Problem: shown + " could not be fetched (no answer, or the connection failed)", Fix: "check that the URL is public and reachable"}
 	ip, err := httpx.CheckHost(ctx, u.Hostname(), c.cfg.AllowPrivateURLs)
 	if errors.Is(err, httpx.ErrAddressRefused) {
 		return nil, refused
@@ -62,7 +63,7 @@ func (c *Client) openURL(ctx context.Context, raw string, maxDur time.Duration) 
 	req, err := http.NewRequestWithContext(fctx, http.MethodGet, raw, nil)
 	if err != nil {
 		cancel()
-		return nil, &LimitError{Arg: "url", Problem: "is not a usable URL"}
+		return nil, &argerr.Error{Arg: "url", Problem: "is not a usable URL"}
 	}
 	req.Header.Set("User-Agent", httpx.UserAgent)
 	resp, err := httpx.FetchClient(c.cfg.AllowPrivateURLs).Do(req)
@@ -76,7 +77,7 @@ func (c *Client) openURL(ctx context.Context, raw string, maxDur time.Duration) 
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		resp.Body.Close()
 		cancel()
-		return nil, &LimitError{Arg: "url", Problem: fmt.Sprintf("%s answered HTTP %d", shown, resp.StatusCode), Fix: "give a URL that serves the audio or video"}
+		return nil, &argerr.Error{Arg: "url", Problem: fmt.Sprintf("%s answered HTTP %d", shown, resp.StatusCode), Fix: "give a URL that serves the audio or video"}
 	}
 	body := newIdleReader(resp.Body, ffmpegRWTimeout, cancel)
 	return c.ffmpegPCM(ctx, ffmpegInput{arg: "pipe:0", stdin: body, whitelist: "pipe", shown: raw,

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mcp-media/mcp-media/internal/argerr"
 	"github.com/mcp-media/mcp-media/internal/httpx"
 )
 
@@ -40,7 +41,7 @@ func TestRealtimeURLRefusesInternalAddresses(t *testing.T) {
 		"srt://192.168.1.1:9000",
 	} {
 		_, err := strict.client.Realtime(context.Background(), RealtimeOptions{Input: RealtimeInput{URL: u}})
-		var le *LimitError
+		var le *argerr.Error
 		if !errors.As(err, &le) || le.Arg != "url" || !strings.Contains(err.Error(), "not allowed") {
 			t.Fatalf("%s: %v", u, err)
 		}
