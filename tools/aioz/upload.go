@@ -129,6 +129,14 @@ func (t *tools) upload(ctx context.Context, c *toolkit.Call, in UploadInput) (Up
 		return out, "", err
 	}
 
+	if res.Title != "" {
+		title = res.Title // a resumed media keeps the title it was created with
+	}
+	if res.Note != "" {
+		// Notes (a resumed or adopted media, possible orphans) go in the
+		// text too: agents relay the text, not structuredContent.
+		warnings = append(warnings, res.Note)
+	}
 	out = UploadOutput{MediaID: res.MediaID, Title: title, Type: typ, SizeBytes: res.Size, ChunkBytes: chunk,
 		Resumed: res.Resumed, Warnings: warnings, Note: res.Note}
 	sent := map[int]bool{}
