@@ -39,8 +39,8 @@ func (t *tools) chapterTools() []toolkit.Tool {
 
 // AddChapterInput are aioz_add_chapter's arguments.
 type AddChapterInput struct {
-	MediaID  string `json:"media_id" jsonschema:"required,minLength=1"`
-	Language string `json:"language" jsonschema:"required" jsonschema_description:"BCP 47 tag: en, vi, en-US, fr-CA"`
+	MediaID  string `json:"media_id" jsonschema:"maxLength=256,required,minLength=1"`
+	Language string `json:"language" jsonschema:"maxLength=256,required" jsonschema_description:"BCP 47 tag: en, vi, en-US, fr-CA"`
 	VTTPath  string `json:"vtt_path,omitempty" jsonschema_description:"Local .vtt file"`
 	VTTText  string `json:"vtt_text,omitempty" jsonschema_description:"WebVTT text (instead of vtt_path)"`
 }
@@ -115,7 +115,7 @@ func (t *tools) addChapter(ctx context.Context, c *toolkit.Call, in AddChapterIn
 
 // ListChaptersInput are aioz_list_chapters' arguments.
 type ListChaptersInput struct {
-	MediaID string `json:"media_id" jsonschema:"required,minLength=1"`
+	MediaID string `json:"media_id" jsonschema:"maxLength=256,required,minLength=1"`
 	Limit   int    `json:"limit,omitempty" jsonschema:"minimum=1,maximum=100,default=25"`
 	Offset  int    `json:"offset,omitempty" jsonschema:"minimum=0"`
 }
@@ -149,8 +149,8 @@ func (t *tools) listChapters(ctx context.Context, c *toolkit.Call, in ListChapte
 
 // DeleteChapterInput are aioz_delete_chapter's arguments.
 type DeleteChapterInput struct {
-	MediaID  string `json:"media_id" jsonschema:"required,minLength=1"`
-	Language string `json:"language" jsonschema:"required,minLength=1"`
+	MediaID  string `json:"media_id" jsonschema:"maxLength=256,required,minLength=1"`
+	Language string `json:"language" jsonschema:"maxLength=256,required,minLength=1"`
 }
 
 // DeleteChapterOutput confirms a deletion.

@@ -20,7 +20,7 @@ import (
 // UploadInput are aioz_upload_media's arguments.
 type UploadInput struct {
 	FilePath        string             `json:"file_path" jsonschema:"required" jsonschema_description:"Absolute path of a local video or audio file"`
-	Title           string             `json:"title,omitempty" jsonschema_description:"Media title (default: file name without extension)"`
+	Title           string             `json:"title,omitempty" jsonschema:"maxLength=512" jsonschema_description:"Media title (default: file name without extension)"`
 	Type            string             `json:"type,omitempty" jsonschema:"enum=video,enum=audio" jsonschema_description:"Default: detected from the file"`
 	Description     string             `json:"description,omitempty"`
 	IsPublic        *bool              `json:"is_public,omitempty"`

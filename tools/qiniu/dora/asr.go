@@ -166,8 +166,8 @@ func firstOf(ss ...string) string {
 
 // Replacement is one word-replacement rule.
 type Replacement struct {
-	From string `json:"from" jsonschema:"required,minLength=1"`
-	To   string `json:"to"`
+	From string `json:"from" jsonschema:"maxLength=256,required,minLength=1"`
+	To   string `json:"to" jsonschema:"maxLength=256"`
 }
 
 // LongInput are qiniu_transcribe_long's arguments.
@@ -359,7 +359,7 @@ func hasWords(ss []doraapi.Sentence) bool {
 
 // GetTranscriptionInput are qiniu_get_transcription's arguments.
 type GetTranscriptionInput struct {
-	TaskID  string `json:"task_id" jsonschema:"required,minLength=1"`
+	TaskID  string `json:"task_id" jsonschema:"maxLength=256,required,minLength=1"`
 	VTTPath string `json:"vtt_path,omitempty" jsonschema_description:"Write a new WebVTT subtitle file here when done"`
 }
 

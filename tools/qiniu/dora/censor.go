@@ -63,7 +63,7 @@ type ImageInput struct {
 	Path    string   `json:"path,omitempty" jsonschema_description:"Local image (sent inline; at most 7.5 MB)"`
 	Checks  []string `json:"checks,omitempty" jsonschema:"enum=politics,enum=porn,enum=ad,enum=ocr,enum=logo,enum=behavior,enum=person,enum=violence" jsonschema_description:"Default: politics porn ad behavior"`
 	Channel string   `json:"channel,omitempty" jsonschema:"enum=HEAD_IMG,enum=IMGS,enum=DYNAMIC,enum=ARTICLE,enum=COMMENT,enum=COVER,enum=PRODUCT,enum=GROUP_CHAT,enum=MESSAGE,enum=OFFLINE_TEST"`
-	UserID  string   `json:"user_id,omitempty" jsonschema_description:"Your user's id (tokenId)"`
+	UserID  string   `json:"user_id,omitempty" jsonschema:"maxLength=256" jsonschema_description:"Your user's id (tokenId)"`
 }
 
 // ImageOutput is the image verdict.
@@ -125,7 +125,7 @@ type AudioInput struct {
 	Checks         []string `json:"checks,omitempty" jsonschema:"enum=politics,enum=anthem,enum=porn,enum=ad,enum=moan,enum=sing" jsonschema_description:"Default: politics porn moan"`
 	Channel        string   `json:"channel,omitempty" jsonschema:"enum=GROUP_CHAT,enum=MESSAGE,enum=AUDIO_PROFILE"`
 	AllSegments    bool     `json:"all_segments,omitempty" jsonschema_description:"Return every 10 s segment; not only risky ones"`
-	UserID         string   `json:"user_id,omitempty" jsonschema_description:"Your user's id (tokenId)"`
+	UserID         string   `json:"user_id,omitempty" jsonschema:"maxLength=256" jsonschema_description:"Your user's id (tokenId)"`
 	Wait           bool     `json:"wait,omitempty" jsonschema:"default=true" jsonschema_description:"false returns the task id at once"`
 	TimeoutSeconds int      `json:"timeout_seconds,omitempty" jsonschema:"minimum=1,maximum=3600,default=600"`
 }
@@ -255,7 +255,7 @@ func audioResult(r doraapi.AudioCensorResult, source string, d delivery, fromInb
 
 // GetAudioCensorInput are qiniu_get_audio_censor_result's arguments.
 type GetAudioCensorInput struct {
-	TaskID string `json:"task_id" jsonschema:"required,minLength=1"`
+	TaskID string `json:"task_id" jsonschema:"maxLength=256,required,minLength=1"`
 }
 
 func (t *tools) getAudioCensor(ctx context.Context, c *toolkit.Call, in GetAudioCensorInput) (AudioCensorOutput, string, error) {
