@@ -4,6 +4,7 @@ package tools
 
 import (
 	"github.com/mcp-media/mcp-media/tools/aioz"
+	"github.com/mcp-media/mcp-media/tools/aliyun/ice"
 	"github.com/mcp-media/mcp-media/tools/media"
 	"github.com/mcp-media/mcp-media/tools/qiniu/dora"
 	"github.com/mcp-media/mcp-media/tools/qiniu/pili"
@@ -17,5 +18,6 @@ func Inventory(env *toolkit.Env) toolkit.Inventory {
 	sets = append(sets, aioz.Toolsets(env)...)
 	sets = append(sets, pili.Toolsets(env)...)
 	sets = append(sets, dora.Toolsets(env)...)
+	sets = append(sets, ice.Toolsets(env)...)
 	return toolkit.Inventory{Toolsets: sets}
 }

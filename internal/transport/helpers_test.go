@@ -24,8 +24,6 @@ type fixture struct {
 	started chan string   // a "block" call started (its tag)
 	release chan struct{} // closing it ends "wait" calls
 	after   chan string   // a "block" call saw its cancellation
-	mu      sync.Mutex
-	cancels int
 }
 
 func newFixture() *fixture {
@@ -243,7 +241,6 @@ type httpClient struct {
 	ts      *httptest.Server
 	h       *Streamable
 	session string
-	version string
 	msgs    chan map[string]any
 	mu      sync.Mutex
 	ids     []string

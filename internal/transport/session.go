@@ -37,12 +37,11 @@ type Session struct {
 	initialized atomic.Bool
 	version     atomic.Value // string: negotiated protocol version
 
-	mu       sync.Mutex
-	level    mcp.LoggingLevel // "" until logging/setLevel
-	subs     map[string]bool
-	info     mcp.Implementation
-	caps     mcp.ClientCapabilities
-	notified bool
+	mu    sync.Mutex
+	level mcp.LoggingLevel // "" until logging/setLevel
+	subs  map[string]bool
+	info  mcp.Implementation
+	caps  mcp.ClientCapabilities
 }
 
 func newSession(id string) *Session {
