@@ -58,6 +58,7 @@ func TestHostedModeConfinesFilesAndURLs(t *testing.T) {
 			{"aioz_add_chapter", map[string]any{"media_id": "m1", "language": "en", "vtt_path": filepath.Join(outside, "missing.vtt")}},
 			{"qiniu_get_transcription", map[string]any{"task_id": "t1", "vtt_path": filepath.Join(root, "out", "new.vtt")}},
 			{"aioz_upload_media", map[string]any{"file_path": "/etc/passwd"}},
+			{"aliyun_ice_upload_stream", map[string]any{"file_path": filepath.Join(root, "out", "shadow")}},
 		}
 		for _, c := range calls {
 			res, err := cs.CallTool(ctx, &mcp.CallToolParams{Name: c.tool, Arguments: c.args})

@@ -14,6 +14,7 @@ import (
 
 	"github.com/mcp-media/mcp-media/internal/argerr"
 	"github.com/mcp-media/mcp-media/internal/clients/aliyun/iceapi"
+	"github.com/mcp-media/mcp-media/internal/fileroot"
 	"github.com/mcp-media/mcp-media/internal/mediafile"
 	"github.com/mcp-media/mcp-media/templates"
 	"github.com/mcp-media/mcp-media/tools/toolkit"
@@ -70,7 +71,11 @@ type resumeRecord struct {
 
 func (t *tools) upload(ctx context.Context, c *toolkit.Call, in UploadInput) (UploadOutput, string, error) {
 	var out UploadOutput
-	info, err := mediafile.Inspect(in.FilePath)
+	path, err := c.ReadPath("file_path", in.FilePath, fileroot.Media)
+	if err != nil {
+		return out, "", err
+	}
+	info, err := mediafile.Inspect(path)
 	if err != nil {
 		return out, "", argerr.Named(err, "file_path")
 	}
