@@ -56,6 +56,8 @@ var samples = []sample{
 	with(AIOZMetricTable, MetricTable{Title: "view by country", Dimension: "country", Metric: "views", Rows: []MetricRow{{"VN", "3", "100%"}}, Total: "3", Conversion: "c"}),
 	with(AIOZUsageData, UsageData{JSON: "{}", Conversion: "c"}),
 	with(AIOZAccount, Account{Name: "Sandbox User", ID: "u1", Email: "a@b.invalid", Balance: "12.5", Debt: "0"}),
+	with(AuthElicit, KeysPage{Provider: "AIOZ Stream", ProviderID: "aioz", Tool: "aioz_list_media", Minutes: 10}),
+	with(AuthPageOpened, KeysPage{Provider: "AIOZ Stream", ProviderID: "aioz", Tool: "aioz_list_media", Minutes: 10}),
 	with(AIOZReport, Report{WatchTimeSum: "1", ViewCount: "2", Blocks: []ReportBlock{{Label: "country", Rows: []MetricRow{{"VN", "2", "100%"}}, Total: "2", Count: 3}}, Conversion: "c"}),
 
 	with(MediaProviders, Providers{Providers: []ProviderRow{{Provider: "aioz", Name: "AIOZ Stream", Configured: true, Source: "keyring"},

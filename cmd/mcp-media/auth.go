@@ -21,6 +21,7 @@ import (
 
 const authUsage = `Usage:
   mcp-media auth set PROVIDER [--stdin]   prompt for the keys (no echo) and store them in the OS keyring
+  mcp-media auth set PROVIDER --web       the same through a one-time page on 127.0.0.1 (--no-browser prints its URL)
   mcp-media auth status [--json]          configured or not, and from where (keyring or environment); never a value
   mcp-media auth delete PROVIDER          remove the provider's keyring entry
 
@@ -60,6 +61,8 @@ func cmdAuth(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		fs := flag.NewFlagSet("auth set", flag.ContinueOnError)
 		fs.SetOutput(stderr)
 		fromStdin := fs.Bool("stdin", false, "read the fields as a JSON object from standard input")
+		web := fs.Bool("web", false, "enter the keys in a one-time page on 127.0.0.1, opened in the browser")
+		noBrowser := fs.Bool("no-browser", false, "with --web: print the page's URL instead of opening a browser")
 		id, rest := splitID(args[1:])
 		if err := fs.Parse(rest); err != nil {
 			return &exitError{code: 2}
@@ -70,6 +73,9 @@ func cmdAuth(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		p, ok := providers.ByID(id)
 		if !ok {
 			return &exitError{code: 2, msg: fmt.Sprintf("auth set: unknown or missing provider %q; choose one of %s", id, strings.Join(providers.IDs(), ", "))}
+		}
+		if *web {
+			return authSetWeb(ctx, store, p, *noBrowser, stdout, stderr)
 		}
 		var fields map[string]string
 		var err error

@@ -77,7 +77,10 @@ func cmdServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	defer cleanup()
 	env.Files = files
 	env.AllowPrivateURLs = env.AllowPrivateURLs || *allowPrivate
-	s, sel, err := mcpserver.Build(mcpserver.Options{Toolsets: toolsets, ReadOnly: *readOnly, Env: env})
+	// The keys page listens on 127.0.0.1: offer it only where the client's
+	// user is on this machine.
+	noKeysPage := *transport != "stdio" && !mcpserver.LocalAddr(*addr)
+	s, sel, err := mcpserver.Build(mcpserver.Options{Toolsets: toolsets, ReadOnly: *readOnly, Env: env, NoKeysPage: noKeysPage})
 	if err != nil {
 		return &exitError{code: 2, msg: err.Error()}
 	}

@@ -29,6 +29,9 @@ type Options struct {
 	Toolsets []string // empty: defaults
 	ReadOnly bool
 	Env      *toolkit.Env
+	// NoKeysPage never offers the local keys page (keyspage.go): for
+	// network transports, whose users' browsers are not on this machine.
+	NoKeysPage bool
 }
 
 // Build returns the MCP server and the tools it exposes.
@@ -57,6 +60,12 @@ func Build(opts Options) (*server.MCPServer, []toolkit.Tool, error) {
 		server.WithRecovery(),
 		server.WithInstructions(instructions),
 	)
+	var adder *toolAdder
+	opts.Env = withKeysPage(opts, s, func() {
+		if adder != nil {
+			adder.addNewlyConfigured()
+		}
+	})
 	for _, t := range sel {
 		s.AddTool(t.MCP(), t.Handler(opts.Env))
 	}
@@ -64,7 +73,7 @@ func Build(opts Options) (*server.MCPServer, []toolkit.Tool, error) {
 		// Keys set with `mcp-media auth set` while the server runs: the
 		// default toolsets of a newly configured provider join when the agent
 		// next checks media_providers (no restart, no polling of the keyring).
-		adder := &toolAdder{s: s, inv: inv, opts: opts, known: map[string]bool{}}
+		adder = &toolAdder{s: s, inv: inv, opts: opts, known: map[string]bool{}}
 		for _, t := range sel {
 			adder.known[t.Name] = true
 		}

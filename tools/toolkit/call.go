@@ -40,6 +40,11 @@ type Env struct {
 	// the sandbox, whose fakes listen on loopback).
 	AllowPrivateURLs bool
 
+	// KeysPage, when set, opens the one-time local keys page that a tool of
+	// an unconfigured provider offers to clients with URL-mode elicitation
+	// (see keyspage.go). Nil: never offered (sandbox, network transports).
+	KeysPage KeysPageOpener
+
 	// ProgressSink, when set, receives progress instead of MCP notifications
 	// (the `call` command prints them).
 	ProgressSink func(progress, total float64, message string)

@@ -145,6 +145,9 @@ func (t Tool) Run(ctx context.Context, c *Call, raw json.RawMessage) (res *mcp.C
 	}
 	out, text, err := t.handle(ctx, c, raw)
 	if err != nil {
+		if res := c.offerKeysPage(t.Name, err); res != nil {
+			return res
+		}
 		return c.errorResult(err)
 	}
 	structured, err := json.Marshal(out)
