@@ -60,6 +60,8 @@ type Inbox struct {
 	seq     int64
 	routes  map[string]route // token → where it belongs
 	summary map[string]Summarizer
+	accept  map[string]Acceptor
+	seen    map[string]bool // dedupe keys of accepted events
 	subs    map[int]func(Event)
 	nextSub int
 	// appended counts lines written since the file was last compacted.
@@ -71,6 +73,9 @@ type route struct {
 	Kind     string    `json:"kind"`
 	TaskID   string    `json:"task_id,omitempty"`
 	Created  time.Time `json:"created"`
+	// Stable routes are a provider's standing callback address (registered
+	// once, per event group): never pruned.
+	Stable bool `json:"stable,omitempty"`
 }
 
 // record is one line of the durable file: a route or an event.
@@ -89,7 +94,7 @@ func New(opts Options) (*Inbox, error) {
 		opts.Now = time.Now
 	}
 	opts.PublicURL = strings.TrimRight(opts.PublicURL, "/")
-	b := &Inbox{opts: opts, routes: map[string]route{}, summary: map[string]Summarizer{}, subs: map[int]func(Event){}}
+	b := &Inbox{opts: opts, routes: map[string]route{}, summary: map[string]Summarizer{}, accept: map[string]Acceptor{}, seen: map[string]bool{}, subs: map[int]func(Event){}}
 	if opts.File != "" {
 		if err := b.load(); err != nil {
 			return nil, err
@@ -177,6 +182,31 @@ func (b *Inbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if err := json.Unmarshal(body, &obj); err != nil {
 		http.Error(w, "callback body must be a JSON object", http.StatusBadRequest)
 		return
+	}
+	b.mu.Lock()
+	acc := b.accept[rt.Kind]
+	b.mu.Unlock()
+	if acc != nil {
+		key, err := acc(body)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		if key != "" {
+			b.mu.Lock()
+			dup := b.seen[rt.Kind+"\x00"+key]
+			if len(b.seen) > 20*b.opts.Max {
+				b.seen = map[string]bool{} // bounded: old retries are long over
+			}
+			b.seen[rt.Kind+"\x00"+key] = true
+			b.mu.Unlock()
+			if dup {
+				// A retried delivery: acknowledged, stored once.
+				w.Header().Set("Content-Type", "application/json")
+				_, _ = io.WriteString(w, `{"code":0,"message":"ok (duplicate)"}`)
+				return
+			}
+		}
 	}
 	b.Add(rt.Provider, rt.Kind, rt.TaskID, body)
 	w.Header().Set("Content-Type", "application/json")
@@ -311,7 +341,7 @@ const routeTTL = 30 * 24 * time.Hour
 func (b *Inbox) pruneRoutes() {
 	cutoff := b.opts.Now().Add(-routeTTL)
 	for tok, r := range b.routes {
-		if !r.Created.IsZero() && r.Created.Before(cutoff) {
+		if !r.Stable && !r.Created.IsZero() && r.Created.Before(cutoff) {
 			delete(b.routes, tok)
 		}
 	}

@@ -1,0 +1,60 @@
+package inbox
+
+import (
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestStableCallbackAndAcceptor(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "inbox.jsonl")
+	b, err := New(Options{PublicURL: "http://127.0.0.1:9", File: file})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u1, err := b.StableCallback("vod", "video_ready")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u2, _ := b.StableCallback("vod", "video_ready"); u2 != u1 {
+		t.Errorf("not stable: %s %s", u1, u2)
+	}
+	if u3, _ := b.StableCallback("vod", "video_play_set_ready"); u3 == u1 {
+		t.Error("two kinds share an address")
+	}
+	b.SetAcceptor("video_ready", func(p []byte) (string, error) {
+		if !strings.Contains(string(p), "video_id") {
+			return "", errors.New("no video_id")
+		}
+		return "same", nil
+	})
+	post := func(path, body string) int {
+		rec := httptest.NewRecorder()
+		b.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, path, strings.NewReader(body)))
+		return rec.Code
+	}
+	path := u1[len("http://127.0.0.1:9"):]
+	if c := post(path, `{"x":1}`); c != 400 {
+		t.Errorf("refused body: %d", c)
+	}
+	for i := 0; i < 3; i++ {
+		if c := post(path, `{"video_id":"v1","task_id":"forged"}`); c != 200 {
+			t.Errorf("delivery %d: %d", i, c)
+		}
+	}
+	if c := post(PathPrefix+"made-up-token", `{"video_id":"v1"}`); c != 404 {
+		t.Errorf("made-up path: %d", c)
+	}
+	evs, _ := b.List(Filter{Provider: "vod"})
+	if len(evs) != 1 || evs[0].TaskID != "" {
+		t.Errorf("events: %+v", evs)
+	}
+	// The address survives a restart.
+	b2, _ := New(Options{PublicURL: "http://127.0.0.1:9", File: file})
+	if u, _ := b2.StableCallback("vod", "video_ready"); u != u1 {
+		t.Errorf("after restart: %s, want %s", u, u1)
+	}
+}
