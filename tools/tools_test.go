@@ -3,6 +3,7 @@ package tools
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -11,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/mcp-media/mcp-media/internal/credentials"
+	"github.com/mcp-media/mcp-media/internal/jsondiff"
 	"github.com/mcp-media/mcp-media/internal/redact"
 	"github.com/mcp-media/mcp-media/tools/toolkit"
 )
@@ -32,7 +34,8 @@ func testEnv() *toolkit.Env {
 
 // TestToolSchemaSnapshots keeps a JSON snapshot of every tool's definition in
 // tools/__snapshots__, so a schema change shows up as a reviewed diff. Run
-// with UPDATE_SNAPSHOTS=1 to accept a change.
+// with UPDATE_SNAPSHOTS=1 to accept a change. A mismatch is reported as the
+// JSON paths that changed.
 func TestToolSchemaSnapshots(t *testing.T) {
 	inv := Inventory(testEnv())
 	dir := "__snapshots__"
@@ -62,7 +65,7 @@ func TestToolSchemaSnapshots(t *testing.T) {
 				continue
 			}
 			if !bytes.Equal(got, want) {
-				t.Errorf("%s schema changed; review and run UPDATE_SNAPSHOTS=1 go test ./tools/\n--- got\n%s", tool.Name, got)
+				t.Errorf("%s", snapshotMismatch(tool.Name, path, want, got))
 			}
 		}
 	}
@@ -76,6 +79,24 @@ func TestToolSchemaSnapshots(t *testing.T) {
 			t.Errorf("snapshot %s belongs to no tool; delete it", e.Name())
 		}
 	}
+}
+
+// snapshotMismatch says what changed between a snapshot and the tool's
+// definition now, as JSON paths (- only in the snapshot, + only in the code).
+func snapshotMismatch(name, path string, snapshot, now []byte) string {
+	const fix = "review it, then accept it with UPDATE_SNAPSHOTS=1 go test ./tools/"
+	diff, err := jsondiff.Documents(snapshot, now, 30)
+	switch {
+	case err != nil:
+		return fmt.Sprintf("%s: %s is not comparable (%v); %s", name, path, err, fix)
+	case diff == "":
+		return fmt.Sprintf("%s: %s differs only in formatting; %s", name, path, fix)
+	}
+	return fmt.Sprintf("%s schema changed (tools/%s → the code now):\n%s%s", name, path, indentLines(diff), fix)
+}
+
+func indentLines(s string) string {
+	return "    " + strings.ReplaceAll(strings.TrimSuffix(s, "\n"), "\n", "\n    ") + "\n"
 }
 
 var toolName = regexp.MustCompile(`^((aioz|qiniu|aliyun|vod)_[a-z0-9]+(_[a-z0-9]+)+|media_[a-z0-9_]+)$`)
@@ -161,20 +182,5 @@ func TestUnconfiguredProvidersHiddenByDefault(t *testing.T) {
 	all, _ := inv.Select(toolkit.Selection{Names: []string{"aioz_media"}, Configured: func(string) bool { return false }})
 	if len(all) == 0 {
 		t.Error("a toolset named explicitly must be exposed even when its provider is not configured")
-	}
-}
-
-// TestReadmeListsEveryTool keeps the README's tool table true.
-func TestReadmeListsEveryTool(t *testing.T) {
-	readme, err := os.ReadFile("../README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, ts := range Inventory(testEnv()).Toolsets {
-		for _, tool := range ts.Tools() {
-			if !bytes.Contains(readme, []byte("`"+tool.Name+"`")) {
-				t.Errorf("README.md does not list %s", tool.Name)
-			}
-		}
 	}
 }

@@ -1,9 +1,12 @@
 // Command sessions is a bounded stress run of the streamable HTTP transport:
 // many concurrent MCP sessions against the sandbox, each initialising and
 // calling tools, reporting errors, latency percentiles and whether
-// goroutines return to their starting level afterwards (no leaks).
+// goroutines return to their starting level afterwards (no leaks), and the
+// re-dial rate: connections dialled to the fake providers per provider
+// request (0% when every call finds a warm connection).
 //
 //	go run ./bench/sessions -sessions 50 -calls 20
+//	go run ./bench/sessions -sessions 200 -idle-per-host 8   # the old pool size
 package main
 
 import (
@@ -32,7 +35,11 @@ import (
 func main() {
 	sessions := flag.Int("sessions", 50, "concurrent MCP sessions")
 	calls := flag.Int("calls", 20, "tool calls per session")
+	idle := flag.Int("idle-per-host", 0, "idle connections kept per provider host (0: httpx's default)")
 	flag.Parse()
+	if *idle > 0 {
+		httpx.SetMaxIdleConnsPerHost(*idle)
+	}
 
 	// The AIOZ fake enforces 600 requests/minute like a real account would;
 	// a stress run raises it so it measures the server, not the 429 backoff.
@@ -57,6 +64,7 @@ func main() {
 		errs      []string
 		wg        sync.WaitGroup
 	)
+	dialled0, requests0 := httpx.ConnStats()
 	start := time.Now()
 	for i := 0; i < *sessions; i++ {
 		wg.Add(1)
@@ -71,6 +79,8 @@ func main() {
 	}
 	wg.Wait()
 	elapsed := time.Since(start)
+	dialled, requests := httpx.ConnStats()
+	dialled, requests = dialled-dialled0, requests-requests0
 	srv.CloseClientConnections()
 	httpx.CloseIdleConnections() // keep-alive sockets to the fakes are not leaks
 	var after int
@@ -90,6 +100,11 @@ func main() {
 	}
 	fmt.Printf("%d sessions x %d calls over streamable HTTP in %s: %d calls, %d errors\n", *sessions, *calls, elapsed.Round(time.Millisecond), len(latencies), len(errs))
 	fmt.Printf("latency p50 %s  p90 %s  p99 %s  max %s\n", pct(.5), pct(.9), pct(.99), pct(1))
+	rate := 0.0
+	if requests > 0 {
+		rate = 100 * float64(dialled) / float64(requests)
+	}
+	fmt.Printf("provider connections: %d dialled for %d requests (re-dial rate %.1f%%)\n", dialled, requests, rate)
 	fmt.Printf("goroutines: %d before, %d after\n", before, after)
 	if after > before+2 && os.Getenv("SESSIONS_DUMP") != "" {
 		_ = pprof.Lookup("goroutine").WriteTo(os.Stdout, 1)

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"golang.org/x/term"
@@ -50,6 +51,10 @@ func cmdAuth(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return nil
 	}
 	store := credentials.NewStore(&redact.Set{})
+	// A person at a terminal may answer an unlock prompt; the server never
+	// prompts. The change file tells running servers to reread the keyring.
+	store.Keyring = credentials.OSKeyring{Interactive: isTerminal(stdin)}
+	store.ChangeFile = filepath.Join(stateDir(), credentials.ChangeFileName)
 	switch args[0] {
 	case "set":
 		fs := flag.NewFlagSet("auth set", flag.ContinueOnError)
@@ -145,6 +150,11 @@ func readJSONFields(r io.Reader) (map[string]string, error) {
 		out[k] = s
 	}
 	return out, nil
+}
+
+func isTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
 }
 
 // prompt asks for each field; secrets are read without echo.

@@ -54,6 +54,10 @@ func newEnv(o envOptions, stderr io.Writer) (*toolkit.Env, *sandbox.Sandbox, fun
 		StateDir: stateDir(),
 		Log:      log,
 	}
+	// `auth set`/`auth delete` in another process rewrite the change file;
+	// the next call then rereads the keyring (no restart).
+	env.Creds.ChangeFile = filepath.Join(env.StateDir, credentials.ChangeFileName)
+	env.Creds.Log = log
 	if tok := os.Getenv("MCP_MEDIA_HTTP_TOKEN"); tok != "" {
 		set.Add(tok)
 	}

@@ -23,6 +23,8 @@ Usage:
   mcp-media auth delete PROVIDER            remove keys from the keyring
   mcp-media tools [--toolsets …] [--read-only] [--json]
                                             what tools/list would expose
+  mcp-media tools --markdown [--write-readme README.md]
+                                            the README's toolset tables
   mcp-media call TOOL --args JSON [--json] [--sandbox]
                                             run one tool and print what an agent gets
   mcp-media demo                            walk the main flows on the built-in sandbox

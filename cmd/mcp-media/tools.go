@@ -3,9 +3,11 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"github.com/mark3labs/mcp-go/client"
@@ -24,8 +26,37 @@ func cmdTools(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	readOnly := fs.Bool("read-only", false, "only tools that change nothing")
 	asJSON := fs.Bool("json", false, "print the tools/list payload")
 	sandboxed := fs.Bool("sandbox", false, "as with serve --sandbox (every provider configured)")
+	markdown := fs.Bool("markdown", false, "print the README's toolset tables (every toolset, whatever is configured)")
+	writeReadme := fs.String("write-readme", "", "with --markdown: rewrite the tables in this README between "+tools.ReadmeBegin+" and "+tools.ReadmeEnd)
+	fs.Usage = func() {
+		fmt.Fprint(stderr, `Usage: mcp-media tools [--toolsets a,b|all] [--read-only] [--json] [--sandbox]
+       mcp-media tools --markdown [--write-readme README.md]
+
+Lists what tools/list would expose: the default toolsets of the configured
+providers, or the toolsets named. --json prints the tools/list payload with
+schemas. --markdown prints the README's "Default toolsets" line and one table
+per toolset (every toolset, independent of configured providers);
+--write-readme FILE puts them into FILE between the tools:begin/end markers
+(`+tools.RegenerateCommand+` runs that for README.md).
+
+Flags:
+`)
+		fs.PrintDefaults()
+	}
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
 		return &exitError{code: 2}
+	}
+	if *writeReadme != "" && !*markdown {
+		return &exitError{code: 2, msg: "--write-readme needs --markdown"}
+	}
+	if *markdown {
+		if len(toolsets) > 0 || *readOnly || *asJSON || *sandboxed {
+			return &exitError{code: 2, msg: "--markdown documents every toolset; it takes no --toolsets, --read-only, --json or --sandbox"}
+		}
+		return writeMarkdown(*writeReadme, stdout)
 	}
 	env, _, cleanup, err := newEnv(envOptions{sandbox: *sandboxed}, stderr)
 	if err != nil {
@@ -51,7 +82,7 @@ func cmdTools(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if t.Annotations.ReadOnly {
 			ro = " (read-only)"
 		}
-		fmt.Fprintf(stdout, "%-28s %-15s %s%s\n", t.Name, t.Toolset, firstSentence(t.Description), ro)
+		fmt.Fprintf(stdout, "%-28s %-15s %s%s\n", t.Name, t.Toolset, tools.Summary(t.Description), ro)
 	}
 	fmt.Fprintf(stdout, "\n%d tools. Toolsets: %s (or all). Unconfigured providers' default toolsets are hidden: see `mcp-media auth status`.\n",
 		len(sel), strings.Join(toolsetNames(inv), ", "))
@@ -70,11 +101,31 @@ func toolsetNames(inv toolkit.Inventory) []string {
 	return out
 }
 
-func firstSentence(s string) string {
-	if i := strings.Index(s, ". "); i > 0 {
-		return s[:i+1]
+// writeMarkdown prints the README's generated part, or with a path puts it
+// between the markers of that file (written only when it changes).
+func writeMarkdown(path string, stdout io.Writer) error {
+	md := tools.Markdown()
+	if path == "" {
+		_, err := io.WriteString(stdout, md)
+		return err
 	}
-	return s
+	old, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	updated, err := tools.ReplaceGenerated(string(old), md)
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	if updated == string(old) {
+		fmt.Fprintf(stdout, "%s: tool tables already up to date\n", path)
+		return nil
+	}
+	if err := os.WriteFile(path, []byte(updated), 0o644); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%s: tool tables rewritten\n", path)
+	return nil
 }
 
 func cmdCall(ctx context.Context, args []string, stdout, stderr io.Writer) error {

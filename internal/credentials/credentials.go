@@ -9,10 +9,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/mcp-media/mcp-media/internal/providers"
 	"github.com/mcp-media/mcp-media/internal/redact"
@@ -39,14 +41,6 @@ type Keyring interface {
 	Set(service, user, password string) error
 	Delete(service, user string) error
 }
-
-// OSKeyring is the real OS keyring (Secret Service on Linux, Keychain on
-// macOS, Credential Manager on Windows).
-type OSKeyring struct{}
-
-func (OSKeyring) Get(s, u string) (string, error) { return keyring.Get(s, u) }
-func (OSKeyring) Set(s, u, p string) error        { return keyring.Set(s, u, p) }
-func (OSKeyring) Delete(s, u string) error        { return keyring.Delete(s, u) }
 
 // Credentials are one provider's fields.
 type Credentials struct {
@@ -106,9 +100,24 @@ type Store struct {
 	// Sandbox, when set, replaces every other source (used by --sandbox and
 	// demo, whose fakes accept these fixed keys).
 	Sandbox map[string]map[string]string
+	// ChangeFile is the state dir's ChangeFileName: Save and Delete rewrite
+	// it, Load rereads the keyring when its content changed. "" disables
+	// that (then only TTL expires a read).
+	ChangeFile string
+	// TTL is how long a keyring read is reused; 0 means DefaultTTL.
+	TTL time.Duration
+	// Now is the clock (tests); nil means time.Now.
+	Now func() time.Time
+	// Log receives one line, once, when the keyring is locked. Nil discards.
+	Log *slog.Logger
 
 	auxMu      sync.Mutex
 	sandboxAux map[string]string
+
+	cacheMu    sync.Mutex
+	cache      map[string]cached
+	readMu     map[string]*sync.Mutex
+	lockedOnce sync.Once
 }
 
 // NewStore returns a store over the OS keyring and the process environment.
@@ -129,7 +138,16 @@ func (s *Store) Load(id string) (Credentials, error) {
 		return Credentials{}, &NotConfiguredError{Provider: p, Reason: "the sandbox has no fake for this provider yet"}
 	}
 	var reason string
-	fields, err := s.fromKeyring(id)
+	fields, err := s.cachedKeyring(id)
+	if errors.Is(err, ErrKeyringLocked) {
+		s.lockedOnce.Do(func() {
+			if s.Log != nil {
+				s.Log.Warn("the OS keyring is locked; the server does not prompt to unlock it and uses keys from the environment only. " +
+					"Unlock the keyring (log in to the desktop session, or unlock the login keyring in Passwords and Keys) and the next tool call reads it, " +
+					"or set the keys in the server's environment")
+			}
+		})
+	}
 	switch {
 	case err == nil && complete(p, withEnvPlain(fields, s.fromEnv(p), p)):
 		return s.remember(p, SourceKeyring, withEnvPlain(fields, s.fromEnv(p), p)), nil
@@ -223,6 +241,9 @@ func missing(p providers.Provider, f map[string]string) []string {
 }
 
 func keyringReason(err error) string {
+	if errors.Is(err, ErrKeyringLocked) {
+		return "the OS keyring is locked and the server does not prompt to unlock it: unlock it (log in to the desktop session, or unlock the login keyring in Passwords and Keys) and the next call reads it, or set the keys in the server's environment"
+	}
 	if errors.Is(err, ErrKeyringUnavailable) || noSecretService(err) {
 		return "the OS keyring is unavailable (no Secret Service: a headless Linux without a D-Bus session and gnome-keyring); keys can only come from the environment"
 	}
@@ -277,6 +298,7 @@ func (s *Store) Save(id string, fields map[string]string) error {
 		return fmt.Errorf("%w: %s. Nothing was written to disk; set %s in the environment of the server instead",
 			ErrKeyringUnavailable, why, p.EnvHint())
 	}
+	s.forget(id)
 	return nil
 }
 
@@ -293,6 +315,7 @@ func (s *Store) Delete(id string) error {
 	if err != nil && !errors.Is(err, keyring.ErrNotFound) {
 		return fmt.Errorf("%w: %s", ErrKeyringUnavailable, err)
 	}
+	s.forget(id)
 	return nil
 }
 

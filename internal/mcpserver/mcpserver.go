@@ -34,6 +34,9 @@ type Options struct {
 // Build returns the MCP server and the tools it exposes.
 func Build(opts Options) (*server.MCPServer, []toolkit.Tool, error) {
 	inv := tools.Inventory(opts.Env)
+	if opts.Env.Creds != nil {
+		opts.Env.Creds.Warm() // every provider's keyring entry in parallel, not one by one
+	}
 	sel, err := Select(inv, opts)
 	if err != nil {
 		return nil, nil, err

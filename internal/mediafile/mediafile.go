@@ -25,6 +25,8 @@ import (
 	"sort"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/mcp-media/mcp-media/internal/argerr"
 )
 
 // Info describes an accepted media file.
@@ -36,18 +38,15 @@ type Info struct {
 	Ext    string // lower-case extension without the dot, e.g. "mp4"
 }
 
-// Error explains why a file cannot be used.
-type Error struct {
-	Path   string // as resolved (absolute where possible); "" when none was given
-	Reason string // what is wrong
-	Fix    string // what to do about it
-}
-
-func (e *Error) Error() string {
-	if e.Path == "" {
-		return e.Reason + " — " + e.Fix
+// fileErr is why a file cannot be used: the reason, the path it is about
+// (as resolved; "" when none was given) and what to do. It names no
+// argument: the tool knows what it calls the path and names it with
+// argerr.Named.
+func fileErr(path, reason, fix string) *argerr.Error {
+	if path != "" {
+		reason += ": " + path
 	}
-	return e.Reason + ": " + e.Path + " — " + e.Fix
+	return &argerr.Error{Problem: reason, Fix: fix}
 }
 
 // Kinds.
@@ -90,11 +89,12 @@ const fixPath = "give an absolute path to a local file"
 // Inspect checks that path is a readable, non-empty local audio or video file
 // with an allowed extension and matching content, and describes it. A leading
 // "~/" is expanded to the home directory, a file:// URL is accepted, and a
-// relative path is resolved against the working directory. Errors are *Error.
+// relative path is resolved against the working directory. Errors are
+// *argerr.Error naming the path but not the argument (see argerr.Named).
 func Inspect(path string) (Info, error) {
 	p := strings.TrimSpace(path)
 	if p == "" {
-		return Info{}, &Error{Reason: "no file path given", Fix: "give an absolute path to a local audio or video file, e.g. /home/me/Videos/talk.mp4"}
+		return Info{}, fileErr("", "no file path given", "give an absolute path to a local audio or video file, e.g. /home/me/Videos/talk.mp4")
 	}
 	p, err := resolve(p)
 	if err != nil {
@@ -108,28 +108,28 @@ func Inspect(path string) (Info, error) {
 		if !filepath.IsAbs(strings.TrimSpace(path)) {
 			fix += " (relative paths are resolved against the server's working directory, which is probably not yours)"
 		}
-		return Info{}, &Error{Path: p, Reason: "no such file", Fix: fix}
+		return Info{}, fileErr(p, "no such file", fix)
 	case errors.Is(serr, fs.ErrPermission):
-		return Info{}, &Error{Path: p, Reason: "cannot reach file (permission denied on a parent directory)", Fix: "make the folder readable by the user running mcp-media, or move the file somewhere it can read"}
+		return Info{}, fileErr(p, "cannot reach file (permission denied on a parent directory)", "make the folder readable by the user running mcp-media, or move the file somewhere it can read")
 	case serr != nil:
-		return Info{}, &Error{Path: p, Reason: "cannot check file (" + PathErrorReason(serr) + ")", Fix: fixPath}
+		return Info{}, fileErr(p, "cannot check file ("+PathErrorReason(serr)+")", fixPath)
 	case st.IsDir():
-		return Info{}, &Error{Path: p, Reason: "path is a directory, not a file", Fix: "give the path of one audio or video file inside it"}
+		return Info{}, fileErr(p, "path is a directory, not a file", "give the path of one audio or video file inside it")
 	case !st.Mode().IsRegular():
-		return Info{}, &Error{Path: p, Reason: "path is not a regular file (" + st.Mode().Type().String() + ")", Fix: fixPath + " (a regular file, not a device, pipe or socket)"}
+		return Info{}, fileErr(p, "path is not a regular file ("+st.Mode().Type().String()+")", fixPath+" (a regular file, not a device, pipe or socket)")
 	}
 
 	f, oerr := os.Open(p)
 	if oerr != nil {
 		if errors.Is(oerr, fs.ErrPermission) {
-			return Info{}, &Error{Path: p, Reason: "cannot read file (permission denied)", Fix: "make it readable by the user running mcp-media (for example chmod u+r, or check its owner), or copy it somewhere readable"}
+			return Info{}, fileErr(p, "cannot read file (permission denied)", "make it readable by the user running mcp-media (for example chmod u+r, or check its owner), or copy it somewhere readable")
 		}
-		return Info{}, &Error{Path: p, Reason: "cannot open file (" + PathErrorReason(oerr) + ")", Fix: fixPath}
+		return Info{}, fileErr(p, "cannot open file ("+PathErrorReason(oerr)+")", fixPath)
 	}
 	defer f.Close()
 
 	if st.Size() == 0 {
-		return Info{}, &Error{Path: p, Reason: "file is empty (0 bytes)", Fix: "it may still be downloading or copying; wait until it is complete, or give another file"}
+		return Info{}, fileErr(p, "file is empty (0 bytes)", "it may still be downloading or copying; wait until it is complete, or give another file")
 	}
 
 	ext := strings.ToLower(strings.TrimPrefix(filepath.Ext(p), "."))
@@ -139,24 +139,24 @@ func Inspect(path string) (Info, error) {
 		if ext == "" {
 			reason = "file has no extension"
 		}
-		return Info{}, &Error{Path: p, Reason: reason, Fix: "give an audio or video file with one of the allowed extensions (" + allowedList() + "); rename it only if the content really is that format"}
+		return Info{}, fileErr(p, reason, "give an audio or video file with one of the allowed extensions ("+allowedList()+"); rename it only if the content really is that format")
 	}
 
 	head := make([]byte, SniffLen)
 	n, rerr := io.ReadFull(f, head)
 	if rerr != nil && !errors.Is(rerr, io.ErrUnexpectedEOF) && !errors.Is(rerr, io.EOF) {
 		if errors.Is(rerr, fs.ErrPermission) {
-			return Info{}, &Error{Path: p, Reason: "cannot read file (permission denied)", Fix: "make it readable by the user running mcp-media"}
+			return Info{}, fileErr(p, "cannot read file (permission denied)", "make it readable by the user running mcp-media")
 		}
-		return Info{}, &Error{Path: p, Reason: "cannot read file (" + PathErrorReason(rerr) + ")", Fix: "check the disk or copy the file somewhere else and try again"}
+		return Info{}, fileErr(p, "cannot read file ("+PathErrorReason(rerr)+")", "check the disk or copy the file somewhere else and try again")
 	}
 	head = head[:n]
 
 	format, kind, media := Sniff(head, ext)
 	if !media {
-		return Info{}, &Error{Path: p,
-			Reason: fmt.Sprintf("file content does not match its .%s extension (it looks like %s)", ext, format),
-			Fix:    "give the actual " + ek + " file; if it came from a download, the download may have saved an error page or the wrong file"}
+		return Info{}, fileErr(p,
+			fmt.Sprintf("file content does not match its .%s extension (it looks like %s)", ext, format),
+			"give the actual "+ek+" file; if it came from a download, the download may have saved an error page or the wrong file")
 	}
 	if kind == "" {
 		kind = ek
@@ -171,21 +171,21 @@ func resolve(p string) (string, error) {
 	case strings.HasPrefix(lower, "file://"):
 		u, err := url.Parse(p)
 		if err != nil || (u.Host != "" && u.Host != "localhost") || u.Path == "" {
-			return "", &Error{Path: p, Reason: "not a usable local file URL", Fix: fixPath + " (a file:// URL must look like file:///home/me/video.mp4)"}
+			return "", fileErr(p, "not a usable local file URL", fixPath+" (a file:// URL must look like file:///home/me/video.mp4)")
 		}
 		p = filepath.FromSlash(u.Path)
 	case strings.HasPrefix(lower, "http://"), strings.HasPrefix(lower, "https://"):
-		return "", &Error{Path: p, Reason: "path is a web URL, not a local file", Fix: "download it first and " + fixPath + ", or use the provider's import-from-URL tool if it has one"}
+		return "", fileErr(p, "path is a web URL, not a local file", "download it first and "+fixPath+", or use the provider's import-from-URL tool if it has one")
 	case p == "~" || strings.HasPrefix(p, "~/") || strings.HasPrefix(p, `~\`):
 		home, err := os.UserHomeDir()
 		if err != nil {
-			return "", &Error{Path: p, Reason: "cannot expand ~ (no home directory known)", Fix: fixPath}
+			return "", fileErr(p, "cannot expand ~ (no home directory known)", fixPath)
 		}
 		p = filepath.Join(home, p[1:])
 	}
 	abs, err := filepath.Abs(p)
 	if err != nil {
-		return "", &Error{Path: p, Reason: "cannot resolve path (" + err.Error() + ")", Fix: fixPath}
+		return "", fileErr(p, "cannot resolve path ("+err.Error()+")", fixPath)
 	}
 	return abs, nil
 }

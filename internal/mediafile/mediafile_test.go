@@ -8,6 +8,8 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/mcp-media/mcp-media/internal/argerr"
 )
 
 // pad appends filler so files look like real media rather than bare magic.
@@ -226,9 +228,9 @@ func TestInspectErrors(t *testing.T) {
 		data []byte
 		want []string // substrings of the message
 	}{
-		{name: "empty path", path: "", want: []string{"no file path given — give an absolute path"}},
+		{name: "empty path", path: "", want: []string{"no file path given. Fix: give an absolute path"}},
 		{name: "blank path", path: "  \t", want: []string{"no file path given"}},
-		{name: "missing", path: missing, want: []string{"no such file: " + missing + " — give an absolute path to a local file"}},
+		{name: "missing", path: missing, want: []string{"no such file: " + missing + ". Fix: give an absolute path to a local file"}},
 		{name: "missing relative", path: "nope/y.mp4", want: []string{"no such file: ", "y.mp4", "relative paths are resolved"}},
 		{name: "web URL", path: "https://example.com/v.mp4", want: []string{"is a web URL, not a local file: https://example.com/v.mp4", "download it first"}},
 		{name: "remote file URL", path: "file://server/share/v.mp4", want: []string{"not a usable local file URL"}},
@@ -273,15 +275,15 @@ func TestInspectErrors(t *testing.T) {
 			if err == nil {
 				t.Fatalf("Inspect(%q) = %+v, want error", p, info)
 			}
-			var e *Error
+			var e *argerr.Error
 			if !errors.As(err, &e) {
-				t.Fatalf("error %T is not *Error: %v", err, err)
+				t.Fatalf("error %T is not *argerr.Error: %v", err, err)
 			}
-			if e.Reason == "" || e.Fix == "" {
-				t.Errorf("error lacks reason or fix: %+v", e)
+			if e.Problem == "" || e.Fix == "" || e.Arg != "" {
+				t.Errorf("error lacks a problem or fix, or names an argument it cannot know: %+v", e)
 			}
-			if tc.file != "" && e.Path != p {
-				t.Errorf("Path = %q, want %q", e.Path, p)
+			if tc.file != "" && !strings.HasSuffix(e.Problem, ": "+p) {
+				t.Errorf("Problem = %q, want it to end with the path %q", e.Problem, p)
 			}
 			for _, w := range tc.want {
 				if !strings.Contains(err.Error(), w) {
@@ -309,9 +311,9 @@ func TestInspectUnreadable(t *testing.T) {
 			t.Skip("running as root (or with CAP_DAC_OVERRIDE): a mode-000 file is still readable, so the permission error cannot be provoked")
 		}
 		_, err := Inspect(p)
-		var e *Error
+		var e *argerr.Error
 		if !errors.As(err, &e) {
-			t.Fatalf("Inspect = %v, want *Error", err)
+			t.Fatalf("Inspect = %v, want *argerr.Error", err)
 		}
 		for _, w := range []string{"cannot read file (permission denied): " + p, "readable by the user running mcp-media"} {
 			if !strings.Contains(err.Error(), w) {

@@ -4,10 +4,12 @@ import (
 	"errors"
 	"testing"
 	"time"
+
+	"github.com/mcp-media/mcp-media/internal/argerr"
 )
 
 // FuzzParse: whatever an agent sends as from/to, Parse returns either a
-// range that runs forwards with matching UNIX seconds, or an *Error naming
+// range that runs forwards with matching UNIX seconds, or an *argerr.Error naming
 // `from` or `to`; it never panics.
 func FuzzParse(f *testing.F) {
 	for _, s := range [][2]string{
@@ -21,9 +23,9 @@ func FuzzParse(f *testing.F) {
 	f.Fuzz(func(t *testing.T, from, to string) {
 		r, err := Parse(from, to, now, nil)
 		if err != nil {
-			var e *Error
+			var e *argerr.Error
 			if !errors.As(err, &e) || (e.Arg != "from" && e.Arg != "to") {
-				t.Fatalf("Parse(%q, %q) error %v is not an *Error naming from or to", from, to, err)
+				t.Fatalf("Parse(%q, %q) error %v is not an *argerr.Error naming from or to", from, to, err)
 			}
 			return
 		}

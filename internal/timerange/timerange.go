@@ -19,6 +19,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/mcp-media/mcp-media/internal/argerr"
 )
 
 // Range is a closed interval of time, in seconds.
@@ -30,15 +32,10 @@ type Range struct {
 	Note string
 }
 
-// Error is a bad `from` or `to` argument.
-type Error struct {
-	Arg    string // "from" or "to"
-	Input  string // the text as given
-	Reason string // what is wrong and what to write instead
-}
-
-func (e *Error) Error() string {
-	return fmt.Sprintf("invalid argument `%s`: %q %s", e.Arg, e.Input, e.Reason)
+// bad is an input that is not understood: the Problem quotes it and says
+// what is wrong and what to write instead. Arg is left for the caller.
+func bad(input, reason string) *argerr.Error {
+	return &argerr.Error{Problem: fmt.Sprintf("%q %s", input, reason)}
 }
 
 // accepted lists the forms Parse understands; it ends every "not understood"
@@ -84,13 +81,6 @@ const (
 	sideTo
 )
 
-func (s side) String() string {
-	if s == sideTo {
-		return "to"
-	}
-	return "from"
-}
-
 // Parse converts the `from` and `to` arguments of a tool to a Range.
 //
 // Each of from and to may be dd/mm/yyyy, yyyy-mm-dd, an RFC 3339 / ISO 8601
@@ -104,7 +94,8 @@ func (s side) String() string {
 // as to, so from "yesterday" to "now" runs from yesterday 00:00:00 until now.
 // An empty to means now; an empty from is an error.
 //
-// Errors are *Error; from later than to is an error naming both values.
+// Errors are *argerr.Error naming `from` or `to` and quoting the input; from
+// later than to is an error naming both values.
 func Parse(from, to string, now time.Time, loc *time.Location) (Range, error) {
 	if loc == nil {
 		loc = time.UTC
@@ -113,7 +104,7 @@ func Parse(from, to string, now time.Time, loc *time.Location) (Range, error) {
 	from, to = strings.TrimSpace(from), strings.TrimSpace(to)
 
 	if from == "" {
-		return Range{}, &Error{Arg: "from", Input: from, Reason: "is empty; give the start of the range: " + accepted[4:]}
+		return Range{}, argerr.Named(bad(from, "is empty; give the start of the range: "+accepted[4:]), "from")
 	}
 	if to == "" {
 		if _, err := parsePoint(from, sideFrom, now, loc); err != nil {
@@ -125,7 +116,7 @@ func Parse(from, to string, now time.Time, loc *time.Location) (Range, error) {
 
 	ft, fromDesc, err := parseBound(from, sideFrom, now, loc)
 	if err != nil {
-		return Range{}, err
+		return Range{}, argerr.Named(err, "from")
 	}
 	toInput := to
 	if to == "" {
@@ -133,12 +124,12 @@ func Parse(from, to string, now time.Time, loc *time.Location) (Range, error) {
 	}
 	tt, toDesc, err := parseBound(toInput, sideTo, now, loc)
 	if err != nil {
-		return Range{}, err
+		return Range{}, argerr.Named(err, "to")
 	}
 	if ft.Unix() > tt.Unix() {
-		return Range{}, &Error{Arg: "to", Input: toInput, Reason: fmt.Sprintf(
+		return Range{}, argerr.Named(bad(toInput, fmt.Sprintf(
 			"(%d, %s) is before `from` %q (%d, %s); `from` must not be later than `to` — swap the two values or widen the range",
-			tt.Unix(), show(tt), from, ft.Unix(), show(ft))}
+			tt.Unix(), show(tt), from, ft.Unix(), show(ft))), "to")
 	}
 	return Range{
 		From: ft, To: tt, FromUnix: ft.Unix(), ToUnix: tt.Unix(),
@@ -146,15 +137,35 @@ func Parse(from, to string, now time.Time, loc *time.Location) (Range, error) {
 	}, nil
 }
 
+// Instant parses one point in time: any form Parse accepts for a bound. A
+// date alone, or a relative expression, means its last second when end is
+// true and its first otherwise. Errors are *argerr.Error quoting s; they name
+// no argument, so the caller names it with argerr.Named.
+func Instant(s string, end bool, now time.Time, loc *time.Location) (time.Time, error) {
+	if loc == nil {
+		loc = time.UTC
+	}
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return time.Time{}, bad(s, "is empty; give a point in time: "+accepted[4:])
+	}
+	sd := sideFrom
+	if end {
+		sd = sideTo
+	}
+	t, _, err := parseBound(s, sd, now.In(loc), loc)
+	return t, err
+}
+
 // parseBound parses one end of a range: an absolute point, or a relative
 // expression whose start (from) or end (to) is taken. desc is the input as it
-// should appear in the Note.
+// should appear in the Note. An error is an *argerr.Error naming no argument.
 func parseBound(s string, sd side, now time.Time, loc *time.Location) (time.Time, string, error) {
 	t, err := parsePoint(s, sd, now, loc)
 	if err == nil {
 		return t, s, nil
 	}
-	r, rerr := ParseRelative(s, now, loc)
+	r, rerr := parseRelative(s, now, loc)
 	if rerr == nil {
 		if sd == sideTo {
 			return r.To, fmt.Sprintf("%s (end)", s), nil
@@ -163,9 +174,7 @@ func parseBound(s string, sd side, now time.Time, loc *time.Location) (time.Time
 	}
 	if looksRelative(s) {
 		// "last 7 dayz": the relative parser's complaint is the useful one.
-		re := rerr.(*Error)
-		re.Arg = sd.String()
-		return time.Time{}, "", re
+		return time.Time{}, "", rerr
 	}
 	return time.Time{}, "", err
 }
@@ -183,10 +192,10 @@ func looksRelative(s string) bool {
 	return false
 }
 
-// parsePoint parses an absolute instant. The returned *Error has Arg unset.
-func parsePoint(s string, sd side, now time.Time, loc *time.Location) (time.Time, *Error) {
-	bad := func(reason string) (time.Time, *Error) {
-		return time.Time{}, &Error{Arg: sd.String(), Input: s, Reason: reason}
+// parsePoint parses an absolute instant. The returned error has Arg unset.
+func parsePoint(s string, sd side, now time.Time, loc *time.Location) (time.Time, *argerr.Error) {
+	bad := func(reason string) (time.Time, *argerr.Error) {
+		return time.Time{}, bad(s, reason)
 	}
 	lower := strings.ToLower(s)
 	switch {
@@ -304,7 +313,18 @@ var reRolling = regexp.MustCompile(`^(?:last|past|previous)\s+(?:(\d+)\s*)?([a-z
 //     y): a rolling window from now minus N units until now. Days, weeks,
 //     months and years step by calendar in loc. "past week", "last hour",
 //     "last day" and the like without N mean N = 1.
+//
+// Errors are *argerr.Error naming `from` and quoting expr.
 func ParseRelative(expr string, now time.Time, loc *time.Location) (Range, error) {
+	r, err := parseRelative(expr, now, loc)
+	if err != nil {
+		return Range{}, argerr.Named(err, "from")
+	}
+	return r, nil
+}
+
+// parseRelative is ParseRelative with errors that name no argument.
+func parseRelative(expr string, now time.Time, loc *time.Location) (Range, *argerr.Error) {
 	if loc == nil {
 		loc = time.UTC
 	}
@@ -339,19 +359,19 @@ func ParseRelative(expr string, now time.Time, loc *time.Location) (Range, error
 	default:
 		m := reRolling.FindStringSubmatch(norm)
 		if m == nil {
-			return Range{}, &Error{Arg: "from", Input: input, Reason: `is not a range I understand; use "last 7 days", "last 24 hours", "past 2 weeks", "last 30 minutes", "today", "yesterday", "this month" or "last month", or give explicit dates: dd/mm/yyyy (10/09/2024), yyyy-mm-dd, ISO 8601 (2024-09-10T08:00:00Z) or UNIX seconds`}
+			return Range{}, bad(input, `is not a range I understand; use "last 7 days", "last 24 hours", "past 2 weeks", "last 30 minutes", "today", "yesterday", "this month" or "last month", or give explicit dates: dd/mm/yyyy (10/09/2024), yyyy-mm-dd, ISO 8601 (2024-09-10T08:00:00Z) or UNIX seconds`)
 		}
 		n := 1
 		if m[1] != "" {
 			v, err := strconv.Atoi(m[1])
 			if err != nil || v < 1 || v > 1_000_000 {
-				return Range{}, &Error{Arg: "from", Input: input, Reason: fmt.Sprintf("has count %s; use a whole number from 1 to 1000000, as in \"last 7 days\"", m[1])}
+				return Range{}, bad(input, fmt.Sprintf("has count %s; use a whole number from 1 to 1000000, as in \"last 7 days\"", m[1]))
 			}
 			n = v
 		}
 		unit, ok := units[m[2]]
 		if !ok {
-			return Range{}, &Error{Arg: "from", Input: input, Reason: fmt.Sprintf("has unknown unit %q; use seconds, minutes, hours, days, weeks, months or years, as in \"last 7 days\"", m[2])}
+			return Range{}, bad(input, fmt.Sprintf("has unknown unit %q; use seconds, minutes, hours, days, weeks, months or years, as in \"last 7 days\"", m[2]))
 		}
 		to = now
 		switch unit {

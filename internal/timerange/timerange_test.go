@@ -2,10 +2,13 @@ package timerange
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 	_ "time/tzdata" // DST-free named zones regardless of the host's zoneinfo
+
+	"github.com/mcp-media/mcp-media/internal/argerr"
 )
 
 // now is Tuesday 10 September 2024, 08:00:00 UTC.
@@ -209,12 +212,12 @@ func TestParseErrors(t *testing.T) {
 			if err == nil {
 				t.Fatalf("Parse(%q, %q) = %+v, want error", tc.from, tc.to, r)
 			}
-			var e *Error
+			var e *argerr.Error
 			if !errors.As(err, &e) {
-				t.Fatalf("error %T is not *Error: %v", err, err)
+				t.Fatalf("error %T is not *argerr.Error: %v", err, err)
 			}
-			if e.Arg != tc.arg || e.Input != tc.input {
-				t.Errorf("Arg, Input = %q, %q; want %q, %q", e.Arg, e.Input, tc.arg, tc.input)
+			if e.Arg != tc.arg || !strings.HasPrefix(e.Problem, fmt.Sprintf("%q ", tc.input)) {
+				t.Errorf("Arg, Problem = %q, %q; want %q and the quoted input %q", e.Arg, e.Problem, tc.arg, tc.input)
 			}
 			msg := err.Error()
 			if !strings.HasPrefix(msg, "invalid argument `"+tc.arg+"`: ") {
@@ -322,19 +325,53 @@ func TestParseRelativeErrors(t *testing.T) {
 	}
 	for _, tc := range tests {
 		_, err := ParseRelative(tc.expr, now, nil)
-		var e *Error
+		var e *argerr.Error
 		if !errors.As(err, &e) {
-			t.Errorf("ParseRelative(%q) error = %v, want *Error", tc.expr, err)
+			t.Errorf("ParseRelative(%q) error = %v, want *argerr.Error", tc.expr, err)
 			continue
 		}
-		if e.Arg != "from" || e.Input != tc.expr {
-			t.Errorf("ParseRelative(%q): Arg, Input = %q, %q", tc.expr, e.Arg, e.Input)
+		if e.Arg != "from" || !strings.HasPrefix(e.Problem, fmt.Sprintf("%q ", tc.expr)) {
+			t.Errorf("ParseRelative(%q): Arg, Problem = %q, %q", tc.expr, e.Arg, e.Problem)
 		}
 		if !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("ParseRelative(%q) = %q, want it to contain %q", tc.expr, err, tc.want)
 		}
 		if !strings.Contains(err.Error(), "last 7 days") {
 			t.Errorf("ParseRelative(%q) = %q gives no example", tc.expr, err)
+		}
+	}
+}
+
+func TestInstant(t *testing.T) {
+	day := func(d, h, m, s int) time.Time { return time.Date(2024, 9, d, h, m, s, 0, time.UTC) }
+	for _, tc := range []struct {
+		in   string
+		end  bool
+		want time.Time
+		err  string // the message once named `until`
+	}{
+		{in: "2024-09-01", want: day(1, 0, 0, 0)},
+		{in: "01/09/2024", end: true, want: day(1, 23, 59, 59)},
+		{in: "yesterday", want: day(9, 0, 0, 0)},
+		{in: "yesterday", end: true, want: day(9, 23, 59, 59)},
+		{in: " now ", want: now.Truncate(time.Second)},
+		{in: "soon", err: "invalid argument `until`: \"soon\" is not a date I understand; " + accepted},
+		{in: "last 7 dayz", err: "invalid argument `until`: \"last 7 dayz\" has unknown unit \"dayz\""},
+		{in: "", err: "invalid argument `until`: \"\" is empty"},
+	} {
+		got, err := Instant(tc.in, tc.end, now, nil)
+		if tc.err != "" {
+			var e *argerr.Error
+			if !errors.As(err, &e) || e.Arg != "" {
+				t.Errorf("Instant(%q) error %#v, want an *argerr.Error naming no argument", tc.in, err)
+			}
+			if msg := fmt.Sprint(argerr.Named(err, "until")); !strings.HasPrefix(msg, tc.err) {
+				t.Errorf("Instant(%q) named error = %q, want prefix %q", tc.in, msg, tc.err)
+			}
+			continue
+		}
+		if err != nil || !got.Equal(tc.want) {
+			t.Errorf("Instant(%q, %v) = %v, %v; want %v", tc.in, tc.end, got, err, tc.want)
 		}
 	}
 }

@@ -3,11 +3,14 @@ package webvtt
 import (
 	"errors"
 	"reflect"
+	"regexp"
 	"testing"
+
+	"github.com/mcp-media/mcp-media/internal/argerr"
 )
 
 // FuzzParse: any text either parses into cues that survive a Format round
-// trip unchanged, or fails with a *ParseError pointing at a line of the
+// trip unchanged, or fails with an *argerr.Error pointing at a line of the
 // input; it never panics.
 func FuzzParse(f *testing.F) {
 	for _, s := range []string{
@@ -24,9 +27,9 @@ func FuzzParse(f *testing.F) {
 	f.Fuzz(func(t *testing.T, text string) {
 		cues, err := Parse(text)
 		if err != nil {
-			var pe *ParseError
-			if !errors.As(err, &pe) || pe.Line < 1 || pe.Problem == "" || pe.Fix == "" {
-				t.Fatalf("Parse error %#v is not a *ParseError with a line, a problem and a fix", err)
+			var e *argerr.Error
+			if !errors.As(err, &e) || !reLineProblem.MatchString(e.Problem) || e.Fix == "" {
+				t.Fatalf("Parse error %#v is not an *argerr.Error with a line, a problem and a fix", err)
 			}
 			return
 		}
@@ -42,3 +45,6 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// reLineProblem is a Problem that points at a line and says what is wrong.
+var reLineProblem = regexp.MustCompile(`^WebVTT line [1-9][0-9]*: .`)

@@ -3,9 +3,11 @@ package webvtt
 import (
 	"fmt"
 	"strings"
+
+	"github.com/mcp-media/mcp-media/internal/argerr"
 )
 
-const langExamples = "a BCP 47 tag looks like en, vi, en-US, fr-CA or zh-Hans-CN"
+const langExamples = "give a BCP 47 tag such as en, vi, en-US, fr-CA or zh-Hans-CN"
 
 // irregular are RFC 5646's irregular grandfathered tags, well-formed although
 // they do not fit the langtag grammar. (The regular grandfathered tags, such
@@ -43,13 +45,14 @@ var languageNames = map[string]string{
 // to use instead.
 //
 // The check is syntax only: it does not consult the IANA registry, so "qq-ZZ"
-// passes. The error names the tag and gives examples.
+// passes. The error is an *argerr.Error that quotes the tag and gives
+// examples; it names no argument (see argerr.Named).
 func ValidLanguage(tag string) error {
 	fail := func(why string) error {
-		return fmt.Errorf("invalid language tag %q: %s; %s", tag, why, langExamples)
+		return argerr.New("", fmt.Sprintf("%q is not a valid language tag: %s", tag, why), langExamples)
 	}
 	if tag == "" {
-		return fmt.Errorf("language tag is empty; %s", langExamples)
+		return argerr.New("", "the language tag is empty", langExamples)
 	}
 	if strings.TrimSpace(tag) != tag || strings.ContainsAny(tag, " \t\r\n") {
 		return fail("it contains spaces")

@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/mcp-media/mcp-media/internal/argerr"
 )
 
 // Cue is one timed block of a WebVTT file.
@@ -25,15 +27,11 @@ type Cue struct {
 	Settings string
 }
 
-// ParseError is a problem in a WebVTT file.
-type ParseError struct {
-	Line    int    // 1-based line number in the input
-	Problem string // what is wrong
-	Fix     string // how to fix it
-}
-
-func (e *ParseError) Error() string {
-	return fmt.Sprintf("WebVTT line %d: %s — %s", e.Line, e.Problem, e.Fix)
+// lineErr is a problem on line (1-based) of a WebVTT file, with its fix.
+// The Problem starts "WebVTT line N: "; no argument is named, since the text
+// may come from a file or from an argument (see argerr.Named).
+func lineErr(line int, problem, fix string) *argerr.Error {
+	return &argerr.Error{Problem: fmt.Sprintf("WebVTT line %d: %s", line, problem), Fix: fix}
 }
 
 const cueExample = `"00:00:01.000 --> 00:00:04.000" on one line, then the cue text on the next`
@@ -56,14 +54,14 @@ var cueSettings = map[string]bool{"vertical": true, "line": true, "position": tr
 // "hh:mm:ss.ttt --> hh:mm:ss.ttt" (or "mm:ss.ttt", optionally followed by cue
 // settings) and at least one line of text. End times must be after start times,
 // start times must not decrease, and there must be at least one cue. Line
-// endings may be LF, CRLF or CR. Errors are *ParseError.
+// endings may be LF, CRLF or CR. Errors are *argerr.Error (see lineErr).
 func Parse(text string) ([]Cue, error) {
 	text = strings.TrimPrefix(text, "\uFEFF")
 	text = strings.ReplaceAll(text, "\r\n", "\n")
 	text = strings.ReplaceAll(text, "\r", "\n")
 	lines := strings.Split(text, "\n")
 	fail := func(line int, problem, fix string) ([]Cue, error) {
-		return nil, &ParseError{Line: line, Problem: problem, Fix: fix}
+		return nil, lineErr(line, problem, fix)
 	}
 
 	if strings.TrimSpace(text) == "" {
@@ -155,25 +153,25 @@ func checkHeader(lines []string) error {
 	if first == "WEBVTT" || strings.HasPrefix(first, "WEBVTT ") || strings.HasPrefix(first, "WEBVTT\t") {
 		return nil
 	}
-	const fix = `make the first line exactly "WEBVTT" (optionally followed by a space and a title), then a blank line`
-	p := &ParseError{Line: 1, Fix: fix}
+	var problem string
+	fix := `make the first line exactly "WEBVTT" (optionally followed by a space and a title), then a blank line`
 	trimmed := strings.TrimSpace(first)
 	switch {
 	case strings.HasPrefix(first, "WEBVTT"):
-		p.Problem = fmt.Sprintf("%q has text straight after WEBVTT", clip(first))
-		p.Fix = "separate it from WEBVTT with a space or tab, or remove it"
+		problem = fmt.Sprintf("%q has text straight after WEBVTT", clip(first))
+		fix = "separate it from WEBVTT with a space or tab, or remove it"
 	case strings.EqualFold(trimmed, "WEBVTT") || strings.HasPrefix(strings.ToUpper(trimmed), "WEBVTT "):
-		p.Problem = fmt.Sprintf("the header %q must be exactly upper-case WEBVTT at the very start of the line", clip(first))
+		problem = fmt.Sprintf("the header %q must be exactly upper-case WEBVTT at the very start of the line", clip(first))
 	case len(lines) > 1 && reDigits.MatchString(trimmed) && reSRTTiming.MatchString(strings.TrimSpace(lines[1])):
-		p.Problem = "this looks like SRT, not WebVTT"
-		p.Fix = `convert it: add a "WEBVTT" line and a blank line at the top, and write milliseconds with a dot (00:00:01.000), not a comma`
+		problem = "this looks like SRT, not WebVTT"
+		fix = `convert it: add a "WEBVTT" line and a blank line at the top, and write milliseconds with a dot (00:00:01.000), not a comma`
 	case strings.Contains(first, "-->"):
-		p.Problem = "the file starts with a cue but has no WEBVTT header"
-		p.Fix = `add a line "WEBVTT" and a blank line before the first cue`
+		problem = "the file starts with a cue but has no WEBVTT header"
+		fix = `add a line "WEBVTT" and a blank line before the first cue`
 	default:
-		p.Problem = fmt.Sprintf("the file must start with WEBVTT, not %q", clip(first))
+		problem = fmt.Sprintf("the file must start with WEBVTT, not %q", clip(first))
 	}
-	return p
+	return lineErr(1, problem, fix)
 }
 
 // keyword returns "NOTE", "STYLE" or "REGION" when line starts such a block.
@@ -187,7 +185,7 @@ func keyword(line string) string {
 }
 
 func parseTiming(line string, ln int, c *Cue) error {
-	fail := func(problem, fix string) error { return &ParseError{Line: ln, Problem: problem, Fix: fix} }
+	fail := func(problem, fix string) error { return lineErr(ln, problem, fix) }
 	left, right, _ := strings.Cut(line, "-->")
 	if !strings.HasSuffix(left, " ") && !strings.HasSuffix(left, "\t") ||
 		!strings.HasPrefix(right, " ") && !strings.HasPrefix(right, "\t") {
@@ -219,7 +217,7 @@ func parseTiming(line string, ln int, c *Cue) error {
 
 func parseStamp(s, which string, ln int) (time.Duration, error) {
 	fail := func(problem, fix string) (time.Duration, error) {
-		return 0, &ParseError{Line: ln, Problem: problem, Fix: fix}
+		return 0, lineErr(ln, problem, fix)
 	}
 	const form = "use hh:mm:ss.ttt or mm:ss.ttt, e.g. 00:01:02.500 or 01:02.500"
 	if m := reTimestamp.FindStringSubmatch(s); m != nil {

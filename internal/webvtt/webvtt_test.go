@@ -2,10 +2,13 @@ package webvtt
 
 import (
 	"errors"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/mcp-media/mcp-media/internal/argerr"
 )
 
 func ms(n int64) time.Duration { return time.Duration(n) * time.Millisecond }
@@ -130,20 +133,17 @@ func TestParseInvalid(t *testing.T) {
 			if err == nil {
 				t.Fatalf("Parse = %+v, want error", cues)
 			}
-			var pe *ParseError
-			if !errors.As(err, &pe) {
-				t.Fatalf("error %T is not *ParseError: %v", err, err)
+			var e *argerr.Error
+			if !errors.As(err, &e) {
+				t.Fatalf("error %T is not *argerr.Error: %v", err, err)
 			}
-			if pe.Line != tc.line {
-				t.Errorf("Line = %d, want %d (%v)", pe.Line, tc.line, err)
+			if want := fmt.Sprintf("WebVTT line %d: ", tc.line); !strings.HasPrefix(e.Problem, want) || len(e.Problem) == len(want) {
+				t.Errorf("Problem = %q, want it to start with %q and say more", e.Problem, want)
 			}
-			if pe.Problem == "" || pe.Fix == "" {
-				t.Errorf("missing problem or fix: %+v", pe)
+			if e.Fix == "" || e.Arg != "" {
+				t.Errorf("missing fix, or an argument named by the parser: %+v", e)
 			}
 			msg := err.Error()
-			if want := "WebVTT line "; !strings.HasPrefix(msg, want) {
-				t.Errorf("message %q does not start with %q", msg, want)
-			}
 			for _, w := range tc.want {
 				if !strings.Contains(msg, w) {
 					t.Errorf("message\n  %s\nlacks\n  %s", msg, w)

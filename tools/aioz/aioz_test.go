@@ -21,14 +21,15 @@ import (
 	"github.com/mcp-media/mcp-media/internal/credentials"
 	"github.com/mcp-media/mcp-media/internal/fakes/aiozfake"
 	"github.com/mcp-media/mcp-media/internal/redact"
+	"github.com/mcp-media/mcp-media/internal/testkit"
 	"github.com/mcp-media/mcp-media/templates"
 	"github.com/mcp-media/mcp-media/tools/toolkit"
 	"github.com/mcp-media/mcp-media/tools/toolkit/tooltest"
 )
 
 const (
-	testPub = "pub-7c1f5a3e9b2d"
-	testSec = "sec-0e4d8a6b2c9f1357"
+	testPub = testkit.AIOZPublicKey
+	testSec = testkit.AIOZSecretKey
 )
 
 type harness struct {
@@ -256,18 +257,19 @@ func TestInvalidArgumentsNameTheArgument(t *testing.T) {
 		args any
 		want string
 	}{
-		{"aioz_upload_media", map[string]any{"file_path": "/nope/missing.mp4"}, "`file_path`"},
-		{"aioz_upload_media", map[string]any{"file_path": text}, "`file_path`"},
+		{"aioz_upload_media", map[string]any{"file_path": "/nope/missing.mp4"}, "invalid argument `file_path`: no such file: /nope/missing.mp4. Fix: give an absolute path"},
+		{"aioz_upload_media", map[string]any{"file_path": text}, "invalid argument `file_path`: file content does not match its .mp4 extension"},
 		{"aioz_upload_media", map[string]any{"file_path": video, "chunk_size_mib": 10}, "`chunk_size_mib`: must be at least 50"},
 		{"aioz_upload_media", map[string]any{"file_path": video, "chunk_size_mib": 500}, "`chunk_size_mib`: must be at most 200"},
 		{"aioz_upload_media", map[string]any{"file_path": 42}, "`file_path`: must be string"},
 		{"aioz_upload_media", map[string]any{}, "`file_path`: is required"},
 		{"aioz_upload_media", map[string]any{"file_path": video, "colour": "red"}, "`colour`: is not an argument"},
-		{"aioz_get_metric", map[string]any{"metric": "view", "aggregation": "count", "from": "31/02/2024"}, "`from`"},
+		{"aioz_get_metric", map[string]any{"metric": "view", "aggregation": "count", "from": "31/02/2024"}, "invalid argument `from`: \"31/02/2024\" is not a real date"},
+		{"aioz_get_metric", map[string]any{"metric": "view", "aggregation": "count", "from": "01/09/2024", "to": "soon"}, "invalid argument `to`: \"soon\" is not a date I understand"},
 		{"aioz_get_metric", map[string]any{"metric": "view", "aggregation": "rate", "from": "last 7 days"}, "`aggregation`"},
 		{"aioz_get_metric", map[string]any{"metric": "nope", "aggregation": "count", "from": "last 7 days"}, "`metric`"},
-		{"aioz_add_chapter", map[string]any{"media_id": "x", "language": "english", "vtt_text": "WEBVTT\n"}, "`language`"},
-		{"aioz_add_chapter", map[string]any{"media_id": "x", "language": "en", "vtt_text": "hello"}, "`vtt_text`"},
+		{"aioz_add_chapter", map[string]any{"media_id": "x", "language": "english", "vtt_text": "WEBVTT\n"}, "invalid argument `language`: \"english\" is not a valid language tag"},
+		{"aioz_add_chapter", map[string]any{"media_id": "x", "language": "en", "vtt_text": "hello"}, "invalid argument `vtt_text`: WebVTT line 1: "},
 		{"aioz_list_media", map[string]any{"limit": 1000}, "`limit`"},
 	}
 	for _, c := range cases {

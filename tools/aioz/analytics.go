@@ -3,11 +3,10 @@ package aioz
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"strings"
 	"time"
 
+	"github.com/mcp-media/mcp-media/internal/argerr"
 	"github.com/mcp-media/mcp-media/internal/clients/aiozapi"
 	"github.com/mcp-media/mcp-media/internal/timerange"
 	"github.com/mcp-media/mcp-media/templates"
@@ -88,11 +87,7 @@ type TimeRange struct {
 func (t *tools) when(w When) (TimeRange, error) {
 	r, err := timerange.Parse(w.From, w.To, t.now(), time.UTC)
 	if err != nil {
-		var te *timerange.Error
-		if errors.As(err, &te) {
-			return TimeRange{}, toolkit.BadArg(te.Arg, strings.TrimPrefix(err.Error(), "invalid argument `"+te.Arg+"`: "), "")
-		}
-		return TimeRange{}, toolkit.BadArg("from", err.Error(), "")
+		return TimeRange{}, err
 	}
 	return TimeRange{From: r.From.UTC().Format(time.RFC3339), To: r.To.UTC().Format(time.RFC3339),
 		FromUnix: r.FromUnix, ToUnix: r.ToUnix, Conversion: r.Note}, nil
@@ -127,7 +122,7 @@ type MetricOutput struct {
 
 func (t *tools) metric(ctx context.Context, c *toolkit.Call, in MetricInput) (MetricOutput, string, error) {
 	if in.Aggregation == "rate" && in.Metric != "play" {
-		return MetricOutput{}, "", toolkit.BadArg("aggregation", "rate is only defined for metric play", "use count, total, average or sum")
+		return MetricOutput{}, "", argerr.New("aggregation", "rate is only defined for metric play", "use count, total, average or sum")
 	}
 	tr, client, err := t.start(in.When)
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/mcp-media/mcp-media/internal/argerr"
 	"github.com/mcp-media/mcp-media/internal/clients/aiozapi"
 	"github.com/mcp-media/mcp-media/internal/httpx"
 	"github.com/mcp-media/mcp-media/internal/webvtt"
@@ -52,31 +53,31 @@ type ChapterOutput struct {
 
 func (t *tools) addChapter(ctx context.Context, c *toolkit.Call, in AddChapterInput) (ChapterOutput, string, error) {
 	if err := webvtt.ValidLanguage(in.Language); err != nil {
-		return ChapterOutput{}, "", toolkit.BadArg("language", err.Error(), "")
+		return ChapterOutput{}, "", argerr.Named(err, "language")
 	}
 	var text string
 	arg := "vtt_text"
 	switch {
 	case in.VTTPath != "" && in.VTTText != "":
-		return ChapterOutput{}, "", toolkit.BadArg("vtt_path", "and vtt_text are both given", "give only one of them")
+		return ChapterOutput{}, "", argerr.New("vtt_path", "and vtt_text are both given", "give only one of them")
 	case in.VTTPath != "":
 		arg = "vtt_path"
 		if !strings.HasSuffix(strings.ToLower(in.VTTPath), ".vtt") {
-			return ChapterOutput{}, "", toolkit.BadArg("vtt_path", fmt.Sprintf("%q is not a .vtt file", in.VTTPath), "give a WebVTT file ending in .vtt")
+			return ChapterOutput{}, "", argerr.New("vtt_path", fmt.Sprintf("%q is not a .vtt file", in.VTTPath), "give a WebVTT file ending in .vtt")
 		}
 		b, err := os.ReadFile(in.VTTPath)
 		if err != nil {
-			return ChapterOutput{}, "", toolkit.BadArg("vtt_path", err.Error(), "give a readable local .vtt file")
+			return ChapterOutput{}, "", argerr.New("vtt_path", err.Error(), "give a readable local .vtt file")
 		}
 		text = string(b)
 	case in.VTTText != "":
 		text = in.VTTText
 	default:
-		return ChapterOutput{}, "", toolkit.BadArg("vtt_path", "or vtt_text is required", "give a .vtt file path or the WebVTT text")
+		return ChapterOutput{}, "", argerr.New("vtt_path", "or vtt_text is required", "give a .vtt file path or the WebVTT text")
 	}
 	cues, err := webvtt.Parse(text)
 	if err != nil {
-		return ChapterOutput{}, "", toolkit.BadArg(arg, err.Error(), "")
+		return ChapterOutput{}, "", argerr.Named(err, arg)
 	}
 	client, err := t.client.Get()
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mcp-media/mcp-media/internal/argerr"
 	"github.com/mcp-media/mcp-media/internal/clients/aiozapi"
 	"github.com/mcp-media/mcp-media/internal/httpx"
 	"github.com/mcp-media/mcp-media/templates"
@@ -92,10 +93,10 @@ func qualityConfigs(mediaType string, in []QualityInput) ([]aiozapi.QualityConfi
 		arg := fmt.Sprintf("qualities.%d", i)
 		audio := audioPresets[q.Resolution]
 		if mediaType == "audio" && !audio {
-			return nil, nil, toolkit.BadArg(arg+".resolution", fmt.Sprintf("%q is a video resolution but the media is audio", q.Resolution), "use standard, good, highest or lossless")
+			return nil, nil, argerr.New(arg+".resolution", fmt.Sprintf("%q is a video resolution but the media is audio", q.Resolution), "use standard, good, highest or lossless")
 		}
 		if mediaType != "audio" && audio {
-			return nil, nil, toolkit.BadArg(arg+".resolution", fmt.Sprintf("%q is an audio preset but the media is video", q.Resolution), "use a resolution such as 720p or 1080p")
+			return nil, nil, argerr.New(arg+".resolution", fmt.Sprintf("%q is an audio preset but the media is video", q.Resolution), "use a resolution such as 720p or 1080p")
 		}
 		typ := q.Type
 		container := q.ContainerType
@@ -110,7 +111,7 @@ func qualityConfigs(mediaType string, in []QualityInput) ([]aiozapi.QualityConfi
 				codec = "h264"
 			}
 			if codec == "h264" && (q.Resolution == "4320p") {
-				return nil, nil, toolkit.BadArg(arg+".video_codec", "h264 is limited to 4K (2160p)", "use video_codec h265 for 4320p")
+				return nil, nil, argerr.New(arg+".video_codec", "h264 is limited to 4K (2160p)", "use video_codec h265 for 4320p")
 			}
 			cfg.VideoConfig = &aiozapi.VideoConfig{Codec: codec, Bitrate: q.VideoBitrate}
 			if codec == "h265" && container == "mpegts" {
@@ -132,7 +133,7 @@ func qualityConfigs(mediaType string, in []QualityInput) ([]aiozapi.QualityConfi
 // balance does not cover them.
 func (t *tools) checkCost(ctx context.Context, client *aiozapi.Client, typ string, duration float64, q []aiozapi.QualityConfig) error {
 	if duration <= 0 {
-		return toolkit.BadArg("duration_seconds", "is required with custom qualities (AIOZ prices transcoding by length)", "give the media length in seconds")
+		return argerr.New("duration_seconds", "is required with custom qualities (AIOZ prices transcoding by length)", "give the media length in seconds")
 	}
 	names := make([]string, len(q))
 	for i, c := range q {
@@ -296,7 +297,7 @@ var validStatus = map[string]bool{"new": true, "transcoding": true, "done": true
 func (t *tools) listMedia(ctx context.Context, c *toolkit.Call, in ListInput) (ListOutput, string, error) {
 	for i, s := range in.Status {
 		if !validStatus[s] {
-			return ListOutput{}, "", toolkit.BadArg(fmt.Sprintf("status.%d", i), fmt.Sprintf("%q is not a media status", s), "use new, transcoding, done, fail or deleted")
+			return ListOutput{}, "", argerr.New(fmt.Sprintf("status.%d", i), fmt.Sprintf("%q is not a media status", s), "use new, transcoding, done, fail or deleted")
 		}
 	}
 	client, err := t.client.Get()
@@ -354,7 +355,7 @@ type UpdateInput struct {
 
 func (t *tools) updateMedia(ctx context.Context, c *toolkit.Call, in UpdateInput) (MediaOutput, string, error) {
 	if in.Title == nil && in.Description == nil && in.IsPublic == nil && in.Tags == nil && in.Metadata == nil && in.PlayerThemeID == "" {
-		return MediaOutput{}, "", toolkit.BadArg("arguments", "nothing to change", "give at least one of title, description, is_public, tags, metadata, player_theme_id")
+		return MediaOutput{}, "", argerr.New("arguments", "nothing to change", "give at least one of title, description, is_public, tags, metadata, player_theme_id")
 	}
 	client, err := t.client.Get()
 	if err != nil {
@@ -399,12 +400,12 @@ type ThumbnailInput struct {
 func (t *tools) setThumbnail(ctx context.Context, c *toolkit.Call, in ThumbnailInput) (MediaOutput, string, error) {
 	ext := strings.ToLower(filepath.Ext(in.ImagePath))
 	if ext != ".png" && ext != ".jpg" && ext != ".jpeg" {
-		return MediaOutput{}, "", toolkit.BadArg("image_path", fmt.Sprintf("%q is not a .png or .jpg file", in.ImagePath), "convert the image to PNG or JPEG")
+		return MediaOutput{}, "", argerr.New("image_path", fmt.Sprintf("%q is not a .png or .jpg file", in.ImagePath), "convert the image to PNG or JPEG")
 	}
 	head := make([]byte, 8)
 	f, err := os.Open(in.ImagePath)
 	if err != nil {
-		return MediaOutput{}, "", toolkit.BadArg("image_path", err.Error(), "give a readable local image")
+		return MediaOutput{}, "", argerr.New("image_path", err.Error(), "give a readable local image")
 	}
 	n, _ := f.Read(head)
 	f.Close()
@@ -412,7 +413,7 @@ func (t *tools) setThumbnail(ctx context.Context, c *toolkit.Call, in ThumbnailI
 	isPNG := strings.HasPrefix(string(head), "\x89PNG\r\n\x1a\n")
 	isJPEG := len(head) >= 3 && head[0] == 0xFF && head[1] == 0xD8 && head[2] == 0xFF
 	if !isPNG && !isJPEG {
-		return MediaOutput{}, "", toolkit.BadArg("image_path", "the file's content is neither PNG nor JPEG", "export the image as PNG or JPEG")
+		return MediaOutput{}, "", argerr.New("image_path", "the file's content is neither PNG nor JPEG", "export the image as PNG or JPEG")
 	}
 	client, err := t.client.Get()
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mcp-media/mcp-media/internal/argerr"
 	"github.com/mcp-media/mcp-media/internal/clients/aiozapi"
 	"github.com/mcp-media/mcp-media/internal/mediafile"
 	"github.com/mcp-media/mcp-media/templates"
@@ -65,7 +66,7 @@ func (t *tools) upload(ctx context.Context, c *toolkit.Call, in UploadInput) (Up
 	var out UploadOutput
 	info, err := mediafile.Inspect(in.FilePath)
 	if err != nil {
-		return out, "", toolkit.BadArg("file_path", err.Error(), "")
+		return out, "", argerr.Named(err, "file_path")
 	}
 	typ := in.Type
 	if typ == "" {
@@ -117,7 +118,7 @@ func (t *tools) upload(ctx context.Context, c *toolkit.Call, in UploadInput) (Up
 			return out, "", err
 		}
 		if os.IsNotExist(err) || os.IsPermission(err) {
-			return out, "", toolkit.BadArg("file_path", err.Error(), "give a readable local file")
+			return out, "", argerr.New("file_path", err.Error(), "give a readable local file")
 		}
 		return out, "", err
 	}

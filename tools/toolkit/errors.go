@@ -6,31 +6,14 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/mcp-media/mcp-media/internal/argerr"
 	sjs "github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/santhosh-tekuri/jsonschema/v6/kind"
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
 )
 
-// ArgError is a bad tool argument: which one, what is wrong, how to fix it.
-type ArgError struct {
-	Arg     string
-	Problem string
-	Fix     string
-}
-
-func (e *ArgError) Error() string {
-	msg := fmt.Sprintf("invalid argument `%s`: %s", e.Arg, e.Problem)
-	if e.Fix != "" {
-		msg += ". Fix: " + e.Fix
-	}
-	return msg
-}
-
-// BadArg is shorthand for a handler's own argument checks.
-func BadArg(arg, problem, fix string) error { return &ArgError{Arg: arg, Problem: problem, Fix: fix} }
-
-// fromValidation turns the first leaf schema violation into an ArgError
+// fromValidation turns the first leaf schema violation into an *argerr.Error
 // that names the argument in the user's terms.
 func fromValidation(ve *sjs.ValidationError, schema json.RawMessage) error {
 	leaf := ve
@@ -45,15 +28,15 @@ func fromValidation(ve *sjs.ValidationError, schema json.RawMessage) error {
 		if arg != "" {
 			name = arg + "." + name
 		}
-		return &ArgError{Arg: name, Problem: "is required", Fix: "add it (see the tool's input schema)"}
+		return &argerr.Error{Arg: name, Problem: "is required", Fix: "add it (see the tool's input schema)"}
 	case *kind.AdditionalProperties:
 		fix := "remove it; this tool takes no arguments"
 		if names := propertyNames(schema); len(names) > 0 {
 			fix = "remove it; valid arguments: " + strings.Join(names, ", ")
 		}
-		return &ArgError{Arg: strings.Join(k.Properties, "`, `"), Problem: "is not an argument of this tool", Fix: fix}
+		return &argerr.Error{Arg: strings.Join(k.Properties, "`, `"), Problem: "is not an argument of this tool", Fix: fix}
 	case *kind.Type:
-		return &ArgError{Arg: orArgs(arg), Problem: fmt.Sprintf("must be %s, got %s", strings.Join(k.Want, " or "), k.Got)}
+		return &argerr.Error{Arg: orArgs(arg), Problem: fmt.Sprintf("must be %s, got %s", strings.Join(k.Want, " or "), k.Got)}
 	case *kind.Enum:
 		want := make([]string, len(k.Want))
 		for i, w := range k.Want {
@@ -61,26 +44,26 @@ func fromValidation(ve *sjs.ValidationError, schema json.RawMessage) error {
 			want[i] = string(b)
 		}
 		got, _ := json.Marshal(k.Got)
-		return &ArgError{Arg: orArgs(arg), Problem: fmt.Sprintf("%s is not allowed", got), Fix: "use one of " + strings.Join(want, ", ")}
+		return &argerr.Error{Arg: orArgs(arg), Problem: fmt.Sprintf("%s is not allowed", got), Fix: "use one of " + strings.Join(want, ", ")}
 	case *kind.Minimum:
-		return &ArgError{Arg: orArgs(arg), Problem: fmt.Sprintf("must be at least %s, got %s", k.Want.RatString(), ratOrAny(k.Got))}
+		return &argerr.Error{Arg: orArgs(arg), Problem: fmt.Sprintf("must be at least %s, got %s", k.Want.RatString(), ratOrAny(k.Got))}
 	case *kind.MinLength:
 		if k.Want == 1 {
-			return &ArgError{Arg: orArgs(arg), Problem: "must not be empty"}
+			return &argerr.Error{Arg: orArgs(arg), Problem: "must not be empty"}
 		}
-		return &ArgError{Arg: orArgs(arg), Problem: fmt.Sprintf("must be at least %d characters, got %d", k.Want, k.Got)}
+		return &argerr.Error{Arg: orArgs(arg), Problem: fmt.Sprintf("must be at least %d characters, got %d", k.Want, k.Got)}
 	case *kind.MaxLength:
-		return &ArgError{Arg: orArgs(arg), Problem: fmt.Sprintf("must be at most %d characters, got %d", k.Want, k.Got)}
+		return &argerr.Error{Arg: orArgs(arg), Problem: fmt.Sprintf("must be at most %d characters, got %d", k.Want, k.Got)}
 	case *kind.ExclusiveMinimum:
-		return &ArgError{Arg: orArgs(arg), Problem: fmt.Sprintf("must be greater than %s, got %s", k.Want.RatString(), ratOrAny(k.Got))}
+		return &argerr.Error{Arg: orArgs(arg), Problem: fmt.Sprintf("must be greater than %s, got %s", k.Want.RatString(), ratOrAny(k.Got))}
 	case *kind.MinItems:
-		return &ArgError{Arg: orArgs(arg), Problem: fmt.Sprintf("needs at least %d items, got %d", k.Want, k.Got)}
+		return &argerr.Error{Arg: orArgs(arg), Problem: fmt.Sprintf("needs at least %d items, got %d", k.Want, k.Got)}
 	case *kind.MaxItems:
-		return &ArgError{Arg: orArgs(arg), Problem: fmt.Sprintf("takes at most %d items, got %d", k.Want, k.Got)}
+		return &argerr.Error{Arg: orArgs(arg), Problem: fmt.Sprintf("takes at most %d items, got %d", k.Want, k.Got)}
 	case *kind.Maximum:
-		return &ArgError{Arg: orArgs(arg), Problem: fmt.Sprintf("must be at most %s, got %s", k.Want.RatString(), ratOrAny(k.Got))}
+		return &argerr.Error{Arg: orArgs(arg), Problem: fmt.Sprintf("must be at most %s, got %s", k.Want.RatString(), ratOrAny(k.Got))}
 	}
-	return &ArgError{Arg: orArgs(arg), Problem: leaf.ErrorKind.LocalizedString(p)}
+	return &argerr.Error{Arg: orArgs(arg), Problem: leaf.ErrorKind.LocalizedString(p)}
 }
 
 func ratOrAny(v any) string {

@@ -8,6 +8,8 @@ import (
 	"sync"
 
 	sjs "github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/mcp-media/mcp-media/internal/argerr"
 )
 
 // schemas is a tool's compiled input and output schemas. Compiling is the
@@ -79,22 +81,22 @@ func (t Tool) Check() error {
 func (s *schemas) prepare(raw json.RawMessage) (json.RawMessage, error) {
 	var args any
 	if err := json.Unmarshal(raw, &args); err != nil {
-		return nil, &ArgError{Arg: "arguments", Problem: "are not valid JSON: " + err.Error(), Fix: "send a JSON object"}
+		return nil, &argerr.Error{Arg: "arguments", Problem: "are not valid JSON: " + err.Error(), Fix: "send a JSON object"}
 	}
 	obj, ok := args.(map[string]any)
 	if !ok {
-		return nil, &ArgError{Arg: "arguments", Problem: "must be a JSON object", Fix: "send an object such as {\"media_id\": \"...\"}"}
+		return nil, &argerr.Error{Arg: "arguments", Problem: "must be a JSON object", Fix: "send an object such as {\"media_id\": \"...\"}"}
 	}
 	if applyDefaults(obj, s.inTree) {
 		b, err := json.Marshal(obj)
 		if err != nil {
-			return nil, &ArgError{Arg: "arguments", Problem: err.Error(), Fix: ""}
+			return nil, &argerr.Error{Arg: "arguments", Problem: err.Error(), Fix: ""}
 		}
 		raw = b
 	}
 	inst, err := sjs.UnmarshalJSON(bytes.NewReader(raw))
 	if err != nil {
-		return nil, &ArgError{Arg: "arguments", Problem: "are not valid JSON: " + err.Error(), Fix: "send a JSON object"}
+		return nil, &argerr.Error{Arg: "arguments", Problem: "are not valid JSON: " + err.Error(), Fix: "send a JSON object"}
 	}
 	err = s.inVal.Validate(inst)
 	if err == nil {
@@ -104,7 +106,7 @@ func (s *schemas) prepare(raw json.RawMessage) (json.RawMessage, error) {
 	if errors.As(err, &ve) {
 		return nil, fromValidation(ve, s.in)
 	}
-	return nil, &ArgError{Arg: "arguments", Problem: err.Error(), Fix: ""}
+	return nil, &argerr.Error{Arg: "arguments", Problem: err.Error(), Fix: ""}
 }
 
 // applyDefaults fills absent properties that declare a default, in v and

@@ -18,6 +18,8 @@ import (
 	"github.com/invopop/jsonschema"
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
+
+	"github.com/mcp-media/mcp-media/internal/argerr"
 )
 
 // Annotations are the MCP tool hints; set every one truthfully.
@@ -198,13 +200,13 @@ func decodeArgs(raw json.RawMessage, into any) error {
 	if err := dec.Decode(into); err != nil {
 		var te *json.UnmarshalTypeError
 		if errors.As(err, &te) {
-			return &ArgError{Arg: te.Field, Problem: fmt.Sprintf("must be %s, got %s", jsonKind(te.Type), te.Value)}
+			return &argerr.Error{Arg: te.Field, Problem: fmt.Sprintf("must be %s, got %s", jsonKind(te.Type), te.Value)}
 		}
 		if strings.HasPrefix(err.Error(), "json: unknown field ") {
 			f := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-			return &ArgError{Arg: f, Problem: "is not an argument of this tool", Fix: "remove it; see the tool's input schema"}
+			return &argerr.Error{Arg: f, Problem: "is not an argument of this tool", Fix: "remove it; see the tool's input schema"}
 		}
-		return &ArgError{Arg: "arguments", Problem: err.Error()}
+		return &argerr.Error{Arg: "arguments", Problem: err.Error()}
 	}
 	return nil
 }

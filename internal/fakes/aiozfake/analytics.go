@@ -305,8 +305,8 @@ func metricsCtx(metric, agg, breakdown, interval string, f metricFilter, from, t
 }
 
 // N1 POST /analytics/metrics/data/{metric}/{aggregation}
-func (s *Server) handleAggregate(w http.ResponseWriter, r *http.Request, p params, _ *Request) {
-	metric, agg := p["metric"], p["aggregation"]
+func (s *Server) handleAggregate(w http.ResponseWriter, r *http.Request) {
+	metric, agg := r.PathValue("metric"), r.PathValue("aggregation")
 	if !contains(aggMetrics, metric) {
 		drain(r)
 		writeError(w, enumErr("metric", metric, aggMetrics))
@@ -373,8 +373,8 @@ func sortItems(items []metricItem, byValue, desc bool, key func(metricItem) stri
 }
 
 // N2 POST /analytics/metrics/bucket/{metric}/{breakdown}
-func (s *Server) handleBreakdown(w http.ResponseWriter, r *http.Request, p params, _ *Request) {
-	metric, bd := p["metric"], p["breakdown"]
+func (s *Server) handleBreakdown(w http.ResponseWriter, r *http.Request) {
+	metric, bd := r.PathValue("metric"), r.PathValue("breakdown")
 	if !contains(bucketMetrics, metric) {
 		drain(r)
 		writeError(w, enumErr("metric", metric, bucketMetrics))
@@ -389,8 +389,8 @@ func (s *Server) handleBreakdown(w http.ResponseWriter, r *http.Request, p param
 }
 
 // N3 POST /analytics/metrics/timeseries/{metric}/{interval}
-func (s *Server) handleTimeseries(w http.ResponseWriter, r *http.Request, p params, _ *Request) {
-	metric, iv := p["metric"], p["interval"]
+func (s *Server) handleTimeseries(w http.ResponseWriter, r *http.Request) {
+	metric, iv := r.PathValue("metric"), r.PathValue("interval")
 	if !contains(bucketMetrics, metric) {
 		drain(r)
 		writeError(w, enumErr("metric", metric, bucketMetrics))
@@ -512,7 +512,7 @@ type dataUsageJSON struct {
 }
 
 // N4 GET /analytics/data?from&to&interval[&offset&limit]
-func (s *Server) handleDataUsage(w http.ResponseWriter, r *http.Request, _ params, _ *Request) {
+func (s *Server) handleDataUsage(w http.ResponseWriter, r *http.Request) {
 	from, _, err := queryInt(r, "from", true)
 	if err != nil {
 		writeError(w, err)
@@ -566,7 +566,7 @@ func (s *Server) handleDataUsage(w http.ResponseWriter, r *http.Request, _ param
 // N5 GET /analytics/media?[from&to&type&offset&limit]: done media with
 // view = synthetic views in [from, to] (defaults: 0 and now), sorted by
 // view desc, then creation order.
-func (s *Server) handleAnalyticsMedia(w http.ResponseWriter, r *http.Request, _ params, _ *Request) {
+func (s *Server) handleAnalyticsMedia(w http.ResponseWriter, r *http.Request) {
 	from, _, err := queryInt(r, "from", false)
 	if err != nil {
 		writeError(w, err)

@@ -156,16 +156,16 @@ func captionOut(m *media, c *caption, base string) captionJSON {
 // checkVTTUpload validates a chapter/caption upload before it touches any
 // state: the media exists, the language is a BCP 47 tag, the body is a
 // multipart WebVTT file. It answers the error itself and reports ok=false.
-func (s *Server) checkVTTUpload(w http.ResponseWriter, r *http.Request, p params) (string, bool) {
+func (s *Server) checkVTTUpload(w http.ResponseWriter, r *http.Request) (string, bool) {
 	s.mu.Lock()
-	_, err := s.liveMediaLocked(p["id"])
+	_, err := s.liveMediaLocked(r.PathValue("id"))
 	s.mu.Unlock()
 	if err != nil {
 		drain(r)
 		writeError(w, err)
 		return "", false
 	}
-	lang, err := langOrErr(p["lan"])
+	lang, err := langOrErr(r.PathValue("lan"))
 	if err != nil {
 		drain(r)
 		writeError(w, err)
@@ -178,14 +178,14 @@ func (s *Server) checkVTTUpload(w http.ResponseWriter, r *http.Request, p params
 	return lang, true
 }
 
-func (s *Server) handleCreateChapter(w http.ResponseWriter, r *http.Request, p params, _ *Request) {
-	lang, ok := s.checkVTTUpload(w, r, p)
+func (s *Server) handleCreateChapter(w http.ResponseWriter, r *http.Request) {
+	lang, ok := s.checkVTTUpload(w, r)
 	if !ok {
 		return
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	m, err := s.liveMediaLocked(p["id"])
+	m, err := s.liveMediaLocked(r.PathValue("id"))
 	if err != nil {
 		writeError(w, err)
 		return
@@ -200,7 +200,7 @@ func (s *Server) handleCreateChapter(w http.ResponseWriter, r *http.Request, p p
 	writeData(w, http.StatusCreated, map[string]any{"media_chapter": ch[len(ch)-1]})
 }
 
-func (s *Server) handleListChapters(w http.ResponseWriter, r *http.Request, p params, _ *Request) {
+func (s *Server) handleListChapters(w http.ResponseWriter, r *http.Request) {
 	offset, limit, err := pageParams(r)
 	if err != nil {
 		writeError(w, err)
@@ -208,7 +208,7 @@ func (s *Server) handleListChapters(w http.ResponseWriter, r *http.Request, p pa
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	m, err := s.liveMediaLocked(p["id"])
+	m, err := s.liveMediaLocked(r.PathValue("id"))
 	if err != nil {
 		writeError(w, err)
 		return
@@ -218,15 +218,15 @@ func (s *Server) handleListChapters(w http.ResponseWriter, r *http.Request, p pa
 	writeData(w, http.StatusOK, map[string]any{"media_chapters": all[lo:hi], "total": len(all)})
 }
 
-func (s *Server) handleDeleteChapter(w http.ResponseWriter, _ *http.Request, p params, _ *Request) {
-	lang, err := langOrErr(p["lan"])
+func (s *Server) handleDeleteChapter(w http.ResponseWriter, r *http.Request) {
+	lang, err := langOrErr(r.PathValue("lan"))
 	if err != nil {
 		writeError(w, err)
 		return
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	m, err := s.liveMediaLocked(p["id"])
+	m, err := s.liveMediaLocked(r.PathValue("id"))
 	if err != nil {
 		writeError(w, err)
 		return
@@ -252,14 +252,14 @@ func noun(r *http.Request) string {
 	return "caption"
 }
 
-func (s *Server) handleCreateCaption(w http.ResponseWriter, r *http.Request, p params, _ *Request) {
-	lang, ok := s.checkVTTUpload(w, r, p)
+func (s *Server) handleCreateCaption(w http.ResponseWriter, r *http.Request) {
+	lang, ok := s.checkVTTUpload(w, r)
 	if !ok {
 		return
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	m, err := s.liveMediaLocked(p["id"])
+	m, err := s.liveMediaLocked(r.PathValue("id"))
 	if err != nil {
 		writeError(w, err)
 		return
@@ -276,7 +276,7 @@ func (s *Server) handleCreateCaption(w http.ResponseWriter, r *http.Request, p p
 	writeData(w, http.StatusCreated, map[string]any{"media_caption": captionOut(m, c, baseURL(r))})
 }
 
-func (s *Server) handleListCaptions(w http.ResponseWriter, r *http.Request, p params, _ *Request) {
+func (s *Server) handleListCaptions(w http.ResponseWriter, r *http.Request) {
 	offset, limit, err := pageParams(r)
 	if err != nil {
 		writeError(w, err)
@@ -284,7 +284,7 @@ func (s *Server) handleListCaptions(w http.ResponseWriter, r *http.Request, p pa
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	m, err := s.liveMediaLocked(p["id"])
+	m, err := s.liveMediaLocked(r.PathValue("id"))
 	if err != nil {
 		writeError(w, err)
 		return
@@ -354,8 +354,8 @@ func parseBoolField(v string) (bool, error) {
 	return false, badRequest("is_default must be true or false, got %q", v)
 }
 
-func (s *Server) handleSetDefaultCaption(w http.ResponseWriter, r *http.Request, p params, _ *Request) {
-	lang, err := langOrErr(p["lan"])
+func (s *Server) handleSetDefaultCaption(w http.ResponseWriter, r *http.Request) {
+	lang, err := langOrErr(r.PathValue("lan"))
 	if err != nil {
 		drain(r)
 		writeError(w, err)
@@ -368,7 +368,7 @@ func (s *Server) handleSetDefaultCaption(w http.ResponseWriter, r *http.Request,
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	m, err := s.liveMediaLocked(p["id"])
+	m, err := s.liveMediaLocked(r.PathValue("id"))
 	if err != nil {
 		writeError(w, err)
 		return
@@ -393,15 +393,15 @@ func (s *Server) handleSetDefaultCaption(w http.ResponseWriter, r *http.Request,
 	writeOK(w, "Set default "+noun(r)+" successfully.")
 }
 
-func (s *Server) handleDeleteCaption(w http.ResponseWriter, r *http.Request, p params, _ *Request) {
-	lang, err := langOrErr(p["lan"])
+func (s *Server) handleDeleteCaption(w http.ResponseWriter, r *http.Request) {
+	lang, err := langOrErr(r.PathValue("lan"))
 	if err != nil {
 		writeError(w, err)
 		return
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	m, err := s.liveMediaLocked(p["id"])
+	m, err := s.liveMediaLocked(r.PathValue("id"))
 	if err != nil {
 		writeError(w, err)
 		return

@@ -30,17 +30,18 @@
 package aiozfake
 
 import (
+	"context"
 	"crypto/subtle"
-	"encoding/json"
-	"errors"
-	"fmt"
-	"io"
 	"math"
 	"net/http"
+	"path"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/mcp-media/mcp-media/internal/fakes/reqlog"
 )
 
 // DefaultBalance is the fake user's balance when Options.Balance is zero.
@@ -143,8 +144,8 @@ type Metadata struct {
 // Server is the fake. It implements http.Handler and is safe for
 // concurrent use.
 type Server struct {
-	opts   Options
-	routes []route
+	opts Options
+	mux  *http.ServeMux
 
 	mu        sync.Mutex
 	balance   float64
@@ -152,7 +153,7 @@ type Server struct {
 	order     []*media // creation order
 	seq       int
 	failParts int
-	requests  []Request
+	requests  reqlog.Ring[Request]
 	events    []WebhookEvent
 	timers    []*time.Timer
 	closed    bool
@@ -190,7 +191,7 @@ func New(opts Options) *Server {
 	if s.balance == 0 {
 		s.balance = DefaultBalance
 	}
-	s.routes = s.buildRoutes()
+	s.routes()
 	if opts.WebhookURL != "" {
 		go s.deliverLoop()
 	}
@@ -214,16 +215,13 @@ func (s *Server) FailNextParts(n int) {
 	s.mu.Unlock()
 }
 
-// Requests returns a copy of every request received, in arrival order.
+// Requests returns a copy of the newest requests received (up to
+// reqlog.DefaultSize), in arrival order.
 func (s *Server) Requests() []Request {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out := make([]Request, len(s.requests))
-	for i, r := range s.requests {
+	return s.requests.All(func(r Request) Request {
 		r.Header = r.Header.Clone()
-		out[i] = r
-	}
-	return out
+		return r
+	})
 }
 
 // Events returns a copy of the events emitted so far, in order. Steps that
@@ -259,193 +257,110 @@ func (s *Server) Close() {
 }
 
 // ---------------------------------------------------------------------------
-// events and webhook delivery
-
-func (s *Server) emitLocked(ev WebhookEvent) {
-	s.events = append(s.events, ev)
-	if s.opts.WebhookURL == "" {
-		return
-	}
-	s.hookMu.Lock()
-	s.hookQueue = append(s.hookQueue, ev)
-	s.hookMu.Unlock()
-	select {
-	case s.hookWake <- struct{}{}:
-	default:
-	}
-}
-
-func (s *Server) deliverLoop() {
-	for {
-		select {
-		case <-s.hookDone:
-			return
-		case <-s.hookWake:
-		}
-		for {
-			s.hookMu.Lock()
-			if len(s.hookQueue) == 0 {
-				s.hookMu.Unlock()
-				break
-			}
-			ev := s.hookQueue[0]
-			s.hookQueue = s.hookQueue[1:]
-			s.hookMu.Unlock()
-			s.deliver(ev)
-		}
-	}
-}
-
-func (s *Server) deliver(ev WebhookEvent) {
-	payload := map[string]string{
-		"type":       ev.Type,
-		"media_id":   ev.MediaID,
-		"title":      ev.Title,
-		"status":     ev.Status,
-		"emitted_at": ev.Time.UTC().Format(time.RFC3339),
-	}
-	if ev.Quality != "" {
-		payload["quality"] = ev.Quality
-	}
-	b, _ := json.Marshal(payload)
-	req, err := http.NewRequest(http.MethodPost, s.opts.WebhookURL, strings.NewReader(string(b)))
-	if err != nil {
-		return
-	}
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := s.client.Do(req)
-	if err != nil {
-		return
-	}
-	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
-	_ = resp.Body.Close()
-}
-
-// ---------------------------------------------------------------------------
 // routing
 
-type params map[string]string
-
-type handlerFunc func(w http.ResponseWriter, r *http.Request, p params, rec *Request)
-
-type route struct {
-	method  string
-	segs    []string // "{name}" is a parameter
-	public  bool
-	handler handlerFunc
+func (s *Server) routes() {
+	m := http.NewServeMux()
+	// Media and upload (§7.1–7.4).
+	m.HandleFunc("POST /api/media/create", s.auth(s.handleCreateMedia))
+	m.HandleFunc("POST /api/media", s.auth(s.handleListMedia))
+	m.HandleFunc("GET /api/media/cost", s.auth(s.handleCost))
+	m.HandleFunc("GET /api/media/{id}", s.auth(s.handleGetMedia))
+	m.HandleFunc("PATCH /api/media/{id}", s.auth(s.handleUpdateMedia))
+	m.HandleFunc("DELETE /api/media/{id}", s.auth(s.handleDeleteMedia))
+	m.HandleFunc("POST /api/media/{id}/part", s.auth(s.handlePart))
+	m.HandleFunc("GET /api/media/{id}/complete", s.auth(s.handleComplete))
+	m.HandleFunc("POST /api/media/{id}/thumbnail", s.auth(s.handleUploadThumbnail))
+	m.HandleFunc("DELETE /api/media/{id}/thumbnail", s.auth(s.handleDeleteThumbnail))
+	m.HandleFunc("GET /api/media/{id}/player.json", s.handlePlayerJSON) // public
+	// Chapters.
+	m.HandleFunc("GET /api/media/{id}/chapters", s.auth(s.handleListChapters))
+	m.HandleFunc("POST /api/media/{id}/chapters/{lan}", s.auth(s.handleCreateChapter))
+	m.HandleFunc("DELETE /api/media/{id}/chapters/{lan}", s.auth(s.handleDeleteChapter))
+	// Captions, also under their older name "transcripts".
+	for _, kind := range []string{"captions", "transcripts"} {
+		m.HandleFunc("GET /api/media/{id}/"+kind, s.auth(s.handleListCaptions))
+		m.HandleFunc("POST /api/media/{id}/"+kind+"/{lan}", s.auth(s.handleCreateCaption))
+		m.HandleFunc("PATCH /api/media/{id}/"+kind+"/{lan}", s.auth(s.handleSetDefaultCaption))
+		m.HandleFunc("DELETE /api/media/{id}/"+kind+"/{lan}", s.auth(s.handleDeleteCaption))
+	}
+	// User.
+	m.HandleFunc("GET /api/user/me", s.auth(s.handleUserMe))
+	// Analytics.
+	m.HandleFunc("POST /api/analytics/metrics/data/{metric}/{aggregation}", s.auth(s.handleAggregate))
+	m.HandleFunc("POST /api/analytics/metrics/bucket/{metric}/{breakdown}", s.auth(s.handleBreakdown))
+	m.HandleFunc("POST /api/analytics/metrics/timeseries/{metric}/{interval}", s.auth(s.handleTimeseries))
+	m.HandleFunc("GET /api/analytics/data", s.auth(s.handleDataUsage))
+	m.HandleFunc("GET /api/analytics/media", s.auth(s.handleAnalyticsMedia))
+	// Literal segments win over parameters for every method, so e.g.
+	// PATCH /media/cost is a 405, not an update of media "cost".
+	for _, p := range shadowed {
+		m.HandleFunc(p, s.noRoute)
+	}
+	// Anything else: 405 where the path exists under another method, 404
+	// otherwise, both in the error envelope.
+	m.HandleFunc("/", s.noRoute)
+	s.mux = m
 }
 
-func (s *Server) buildRoutes() []route {
-	type def struct {
-		method, pattern string
-		public          bool
-		h               handlerFunc
-	}
-	defs := []def{
-		{"POST", "/media/create", false, s.handleCreateMedia},
-		{"POST", "/media", false, s.handleListMedia},
-		{"GET", "/media/cost", false, s.handleCost},
-		{"GET", "/media/{id}", false, s.handleGetMedia},
-		{"PATCH", "/media/{id}", false, s.handleUpdateMedia},
-		{"DELETE", "/media/{id}", false, s.handleDeleteMedia},
-		{"POST", "/media/{id}/part", false, s.handlePart},
-		{"GET", "/media/{id}/complete", false, s.handleComplete},
-		{"POST", "/media/{id}/thumbnail", false, s.handleUploadThumbnail},
-		{"DELETE", "/media/{id}/thumbnail", false, s.handleDeleteThumbnail},
-		{"GET", "/media/{id}/player.json", true, s.handlePlayerJSON},
-
-		{"GET", "/media/{id}/chapters", false, s.handleListChapters},
-		{"POST", "/media/{id}/chapters/{lan}", false, s.handleCreateChapter},
-		{"DELETE", "/media/{id}/chapters/{lan}", false, s.handleDeleteChapter},
-
-		{"GET", "/media/{id}/captions", false, s.handleListCaptions},
-		{"POST", "/media/{id}/captions/{lan}", false, s.handleCreateCaption},
-		{"PATCH", "/media/{id}/captions/{lan}", false, s.handleSetDefaultCaption},
-		{"DELETE", "/media/{id}/captions/{lan}", false, s.handleDeleteCaption},
-		{"GET", "/media/{id}/transcripts", false, s.handleListCaptions},
-		{"POST", "/media/{id}/transcripts/{lan}", false, s.handleCreateCaption},
-		{"PATCH", "/media/{id}/transcripts/{lan}", false, s.handleSetDefaultCaption},
-		{"DELETE", "/media/{id}/transcripts/{lan}", false, s.handleDeleteCaption},
-
-		{"GET", "/user/me", false, s.handleUserMe},
-
-		{"POST", "/analytics/metrics/data/{metric}/{aggregation}", false, s.handleAggregate},
-		{"POST", "/analytics/metrics/bucket/{metric}/{breakdown}", false, s.handleBreakdown},
-		{"POST", "/analytics/metrics/timeseries/{metric}/{interval}", false, s.handleTimeseries},
-		{"GET", "/analytics/data", false, s.handleDataUsage},
-		{"GET", "/analytics/media", false, s.handleAnalyticsMedia},
-	}
-	out := make([]route, 0, len(defs))
-	for _, d := range defs {
-		out = append(out, route{
-			method:  d.method,
-			segs:    strings.Split(strings.TrimPrefix(d.pattern, "/"), "/"),
-			public:  d.public,
-			handler: d.h,
-		})
-	}
-	return out
+// shadowed are the patterns where a literal path hides a {id} route of the
+// same method; they answer like a method the path does not have.
+var shadowed = []string{
+	"GET /api/media/create", "PATCH /api/media/create", "DELETE /api/media/create",
+	"PATCH /api/media/cost", "DELETE /api/media/cost",
 }
 
-// match returns the route for method and path (path without the /api
-// prefix), the allowed methods when the path exists under another method,
-// and the path parameters. Literal segments win over parameters, so
-// PATCH /media/cost is a 405, not an update of media "cost".
-func (s *Server) match(method, path string) (*route, []string, params) {
-	if !strings.HasPrefix(path, "/") {
-		return nil, nil, nil
-	}
-	segs := strings.Split(path[1:], "/")
-	best := -1
-	var cands []int
-	for i := range s.routes {
-		rt := &s.routes[i]
-		if len(rt.segs) != len(segs) {
-			continue
-		}
-		lit, ok := 0, true
-		for j, sg := range rt.segs {
-			if strings.HasPrefix(sg, "{") {
-				if segs[j] == "" {
-					ok = false
-					break
-				}
-				continue
-			}
-			if sg != segs[j] {
-				ok = false
-				break
-			}
-			lit++
-		}
-		if !ok {
-			continue
-		}
-		switch {
-		case lit > best:
-			best, cands = lit, []int{i}
-		case lit == best:
-			cands = append(cands, i)
-		}
-	}
-	if len(cands) == 0 {
-		return nil, nil, nil
-	}
+// noRoute answers a request no route takes: 405 with Allow when the path
+// is served under other methods (listed in GET, POST, PATCH, DELETE order),
+// 404 otherwise.
+func (s *Server) noRoute(w http.ResponseWriter, r *http.Request) {
+	drain(r)
 	var allowed []string
-	for _, i := range cands {
-		rt := &s.routes[i]
-		if rt.method == method {
-			p := params{}
-			for j, sg := range rt.segs {
-				if strings.HasPrefix(sg, "{") {
-					p[strings.Trim(sg, "{}")] = segs[j]
-				}
-			}
-			return rt, nil, p
+	for _, method := range []string{http.MethodGet, http.MethodPost, http.MethodPatch, http.MethodDelete} {
+		if method == r.Method || !canonical(r.URL.Path) {
+			continue
 		}
-		allowed = append(allowed, rt.method)
+		probe := r.Clone(r.Context())
+		probe.Method = method
+		if _, p := s.mux.Handler(probe); p != "/" && !slices.Contains(shadowed, p) {
+			allowed = append(allowed, method)
+		}
 	}
-	return nil, allowed, nil
+	if allowed != nil {
+		w.Header().Set("Allow", strings.Join(allowed, ", "))
+		writeErr(w, http.StatusMethodNotAllowed, "Method "+r.Method+" not allowed on this route")
+		return
+	}
+	writeErr(w, http.StatusNotFound, "Route not found")
+}
+
+// canonical reports whether p is a path the mux serves without redirecting.
+func canonical(p string) bool {
+	c := path.Clean(p)
+	return c == p || c != "/" && c+"/" == p
+}
+
+// auth wraps the handler of a route that needs the API key pair.
+func (s *Server) auth(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if !s.authorized(r) {
+			drain(r)
+			writeErr(w, http.StatusUnauthorized, "Invalid API keys")
+			return
+		}
+		h(w, r)
+	}
+}
+
+// recordKey is the context key of the *Request being recorded.
+type recordKey struct{}
+
+// recorded is the record of request r, for handlers that add to it.
+func recorded(r *http.Request) *Request {
+	if rec, ok := r.Context().Value(recordKey{}).(*Request); ok {
+		return rec
+	}
+	return &Request{}
 }
 
 // statusWriter records the status code written.
@@ -468,7 +383,8 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 	return w.ResponseWriter.Write(b)
 }
 
-// ServeHTTP implements http.Handler.
+// ServeHTTP records the request, applies due transcoding steps and the rate
+// limit, and routes it.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rec := Request{
 		Method:   r.Method,
@@ -481,18 +397,15 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 
 	s.mu.Lock()
-	idx := len(s.requests)
-	s.requests = append(s.requests, rec)
+	idx := s.requests.Add(rec)
 	s.advanceDueLocked()
 	limit, remaining, retry, limited := s.rateLimitLocked()
 	s.mu.Unlock()
 
 	sw := &statusWriter{ResponseWriter: w}
 	defer func() {
-		s.mu.Lock()
 		rec.Status = sw.status
-		s.requests[idx] = rec
-		s.mu.Unlock()
+		s.requests.Update(idx, rec)
 	}()
 
 	h := sw.Header()
@@ -505,30 +418,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeErr(sw, http.StatusTooManyRequests, "Too many requests, retry after "+strconv.Itoa(retry)+" seconds")
 		return
 	}
-
-	path := r.URL.Path
-	if path != "/api" && !strings.HasPrefix(path, "/api/") {
-		drain(r)
-		writeErr(sw, http.StatusNotFound, "Route not found")
+	if r.Method == http.MethodHead || !canonical(r.URL.Path) {
+		// A GET pattern would take HEAD, and the mux would redirect a
+		// path with empty, "." or ".." segments; neither is a route.
+		s.noRoute(sw, r)
 		return
 	}
-	rt, allowed, p := s.match(r.Method, strings.TrimPrefix(path, "/api"))
-	if rt == nil {
-		drain(r)
-		if allowed != nil {
-			h.Set("Allow", strings.Join(allowed, ", "))
-			writeErr(sw, http.StatusMethodNotAllowed, "Method "+r.Method+" not allowed on this route")
-			return
-		}
-		writeErr(sw, http.StatusNotFound, "Route not found")
-		return
-	}
-	if !rt.public && !s.authorized(r) {
-		drain(r)
-		writeErr(sw, http.StatusUnauthorized, "Invalid API keys")
-		return
-	}
-	rt.handler(sw, r, p, &rec)
+	s.mux.ServeHTTP(sw, r.WithContext(context.WithValue(r.Context(), recordKey{}, &rec)))
 }
 
 func (s *Server) authorized(r *http.Request) bool {
@@ -563,189 +459,3 @@ func (s *Server) rateLimitLocked() (limit, remaining, retryAfter int, limited bo
 	retryAfter = int(math.Ceil(s.rlStart.Add(time.Minute).Sub(now).Seconds()))
 	return limit, remaining, retryAfter, s.rlCount > limit
 }
-
-// ---------------------------------------------------------------------------
-// response helpers
-
-func writeJSON(w http.ResponseWriter, code int, v any) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		code = http.StatusInternalServerError
-		b = []byte(`{"status":"error","message":"internal error"}`)
-	}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Header().Set("Content-Length", strconv.Itoa(len(b)+1))
-	w.WriteHeader(code)
-	_, _ = w.Write(append(b, '\n'))
-}
-
-// writeData writes the data envelope {"status":"success","data":data}.
-func writeData(w http.ResponseWriter, code int, data any) {
-	writeJSON(w, code, struct {
-		Status string `json:"status"`
-		Data   any    `json:"data"`
-	}{"success", data})
-}
-
-// writeOK writes ResponseSuccess.
-func writeOK(w http.ResponseWriter, msg string) {
-	writeJSON(w, http.StatusOK, struct {
-		Status  string `json:"status"`
-		Message string `json:"message"`
-	}{"success", msg})
-}
-
-// writeErr writes ResponseError.
-func writeErr(w http.ResponseWriter, code int, msg string) {
-	writeJSON(w, code, struct {
-		Status  string `json:"status"`
-		Message string `json:"message"`
-	}{"error", msg})
-}
-
-// drain reads and discards the rest of the request body so that a client
-// still sending gets the error response instead of a broken pipe.
-func drain(r *http.Request) {
-	if r.Body != nil {
-		_, _ = io.Copy(io.Discard, r.Body)
-	}
-}
-
-// httpError carries a status and a message to a handler's caller.
-type httpError struct {
-	code int
-	msg  string
-}
-
-func (e *httpError) Error() string { return e.msg }
-
-func badRequest(format string, a ...any) error {
-	return &httpError{http.StatusBadRequest, fmt.Sprintf(format, a...)}
-}
-
-func notFound(format string, a ...any) error {
-	return &httpError{http.StatusNotFound, fmt.Sprintf(format, a...)}
-}
-
-func writeError(w http.ResponseWriter, err error) {
-	var he *httpError
-	if errors.As(err, &he) {
-		writeErr(w, he.code, he.msg)
-		return
-	}
-	writeErr(w, http.StatusInternalServerError, err.Error())
-}
-
-// decodeJSON decodes a required JSON body into v. An empty body, invalid
-// JSON, a type mismatch or trailing data is a 400.
-func decodeJSON(r *http.Request, v any) error {
-	if ct := mediaType(r); ct != "" && ct != "application/json" {
-		drain(r)
-		return badRequest("Content-Type must be application/json")
-	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxJSONBody+1))
-	if err != nil {
-		return badRequest("cannot read request body")
-	}
-	if len(body) > maxJSONBody {
-		drain(r)
-		return badRequest("request body too large")
-	}
-	if len(strings.TrimSpace(string(body))) == 0 {
-		return badRequest("request body is required (send {} for no filters)")
-	}
-	dec := json.NewDecoder(strings.NewReader(string(body)))
-	if err := dec.Decode(v); err != nil {
-		return badRequest("invalid JSON body: %s", jsonErrText(err))
-	}
-	if dec.More() {
-		return badRequest("invalid JSON body: trailing data after the JSON value")
-	}
-	return nil
-}
-
-func jsonErrText(err error) string {
-	var te *json.UnmarshalTypeError
-	if errors.As(err, &te) {
-		if te.Field != "" {
-			return fmt.Sprintf("field %q must be %s, got JSON %s", te.Field, jsonTypeName(te.Type.Kind().String()), te.Value)
-		}
-		return fmt.Sprintf("expected %s, got JSON %s", jsonTypeName(te.Type.Kind().String()), te.Value)
-	}
-	return err.Error()
-}
-
-func jsonTypeName(kind string) string {
-	switch kind {
-	case "int", "int64", "int32", "uint", "uint64":
-		return "an integer"
-	case "float64", "float32":
-		return "a number"
-	case "string":
-		return "a string"
-	case "bool":
-		return "a boolean"
-	case "slice":
-		return "an array"
-	case "map", "struct":
-		return "an object"
-	}
-	return kind
-}
-
-func mediaType(r *http.Request) string {
-	ct := r.Header.Get("Content-Type")
-	if i := strings.IndexByte(ct, ';'); i >= 0 {
-		ct = ct[:i]
-	}
-	return strings.ToLower(strings.TrimSpace(ct))
-}
-
-// pageParams parses offset/limit from the query: offset >= 0 (default 0),
-// limit 1–100 (default 25).
-func pageParams(r *http.Request) (offset, limit int, err error) {
-	q := r.URL.Query()
-	offset, limit = 0, 25
-	if v := q.Get("offset"); v != "" || q.Has("offset") {
-		n, e := strconv.Atoi(v)
-		if e != nil || n < 0 {
-			return 0, 0, badRequest("offset must be an integer >= 0")
-		}
-		offset = n
-	}
-	if v := q.Get("limit"); v != "" || q.Has("limit") {
-		n, e := strconv.Atoi(v)
-		if e != nil || n < 1 || n > 100 {
-			return 0, 0, badRequest("limit must be an integer between 1 and 100")
-		}
-		limit = n
-	}
-	return offset, limit, nil
-}
-
-// page returns the window [offset, offset+limit) of n items.
-func page(n, offset, limit int) (int, int) {
-	if offset > n {
-		offset = n
-	}
-	end := offset + limit
-	if end > n {
-		end = n
-	}
-	return offset, end
-}
-
-// baseURL is the fake's own API base: scheme and host of the request plus
-// "/api".
-func baseURL(r *http.Request) string {
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	if p := r.Header.Get("X-Forwarded-Proto"); p == "http" || p == "https" {
-		scheme = p
-	}
-	return scheme + "://" + r.Host + "/api"
-}
-
-func rfc3339(t time.Time) string { return t.UTC().Format(time.RFC3339) }

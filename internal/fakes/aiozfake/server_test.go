@@ -15,11 +15,14 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/mcp-media/mcp-media/internal/fakes/reqlog"
+	"github.com/mcp-media/mcp-media/internal/testkit"
 )
 
 const (
-	testPub = "pk_live_0123456789abcdef"
-	testSec = "sk_live_fedcba9876543210"
+	testPub = testkit.AIOZPublicKey
+	testSec = testkit.AIOZSecretKey
 )
 
 type env struct {
@@ -246,14 +249,23 @@ func TestAuth(t *testing.T) {
 		})
 	}
 	// every authenticated route refuses anonymous calls
-	for _, rt := range e.s.routes {
-		if rt.public {
-			continue
-		}
-		p := "/" + strings.NewReplacer("{id}", id, "{lan}", "en", "{metric}", "play", "{aggregation}", "count",
-			"{breakdown}", "country", "{interval}", "hour").Replace(strings.Join(rt.segs, "/"))
-		if r := e.doAuth(rt.method, p, nil, false); r.code != 401 {
-			t.Errorf("%s %s without keys: %d", rt.method, p, r.code)
+	for _, rt := range []string{
+		"POST /media/create", "POST /media", "GET /media/cost",
+		"GET /media/{id}", "PATCH /media/{id}", "DELETE /media/{id}",
+		"POST /media/{id}/part", "GET /media/{id}/complete",
+		"POST /media/{id}/thumbnail", "DELETE /media/{id}/thumbnail",
+		"GET /media/{id}/chapters", "POST /media/{id}/chapters/{lan}", "DELETE /media/{id}/chapters/{lan}",
+		"GET /media/{id}/captions", "POST /media/{id}/captions/{lan}", "PATCH /media/{id}/captions/{lan}", "DELETE /media/{id}/captions/{lan}",
+		"GET /media/{id}/transcripts", "POST /media/{id}/transcripts/{lan}", "PATCH /media/{id}/transcripts/{lan}", "DELETE /media/{id}/transcripts/{lan}",
+		"GET /user/me",
+		"POST /analytics/metrics/data/{metric}/{aggregation}", "POST /analytics/metrics/bucket/{metric}/{breakdown}",
+		"POST /analytics/metrics/timeseries/{metric}/{interval}", "GET /analytics/data", "GET /analytics/media",
+	} {
+		method, pattern, _ := strings.Cut(rt, " ")
+		p := strings.NewReplacer("{id}", id, "{lan}", "en", "{metric}", "play", "{aggregation}", "count",
+			"{breakdown}", "country", "{interval}", "hour").Replace(pattern)
+		if r := e.doAuth(method, p, nil, false); r.code != 401 {
+			t.Errorf("%s %s without keys: %d", method, p, r.code)
 		}
 	}
 	// the public route needs none
@@ -292,19 +304,15 @@ func TestRateLimitHeadersAnd429(t *testing.T) {
 }
 
 func TestRateLimitWindowResets(t *testing.T) {
-	now := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
-	var mu sync.Mutex
-	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
-	e := newEnv(t, Options{RateLimit: 1, Now: clock})
+	clk := testkit.NewClock(time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC))
+	e := newEnv(t, Options{RateLimit: 1, Now: clk.Now})
 	if r := e.do("GET", "/user/me", nil); r.code != 200 {
 		t.Fatal(r.code)
 	}
 	if r := e.do("GET", "/user/me", nil); r.code != 429 {
 		t.Fatal(r.code)
 	}
-	mu.Lock()
-	now = now.Add(61 * time.Second)
-	mu.Unlock()
+	clk.Add(61 * time.Second)
 	if r := e.do("GET", "/user/me", nil); r.code != 200 {
 		t.Fatalf("after window: %d", r.code)
 	}
@@ -462,4 +470,18 @@ func TestConcurrentUse(t *testing.T) {
 func md5hex(b []byte) string {
 	h := md5.Sum(b)
 	return hex.EncodeToString(h[:])
+}
+
+// A long sandbox session keeps a bounded request log: the newest
+// reqlog.DefaultSize requests, not every request since start.
+func TestRequestLogIsBounded(t *testing.T) {
+	e := newEnv(t, Options{RateLimit: 1 << 30})
+	n := reqlog.DefaultSize + 50
+	for i := 0; i < n; i++ {
+		e.do("GET", "/api/user/me", nil)
+	}
+	got := e.s.Requests()
+	if len(got) != reqlog.DefaultSize {
+		t.Fatalf("kept %d requests after %d, want %d", len(got), n, reqlog.DefaultSize)
+	}
 }

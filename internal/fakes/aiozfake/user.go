@@ -25,7 +25,7 @@ type userJSON struct {
 }
 
 // handleUserMe serves U1 GET /user/me: the single sandbox account.
-func (s *Server) handleUserMe(w http.ResponseWriter, _ *http.Request, _ params, _ *Request) {
+func (s *Server) handleUserMe(w http.ResponseWriter, _ *http.Request) {
 	s.mu.Lock()
 	bal := s.balance
 	now := s.now()

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mcp-media/mcp-media/internal/argerr"
 	"github.com/mcp-media/mcp-media/internal/clients/qiniu/doraapi"
 	"github.com/mcp-media/mcp-media/templates"
 	"github.com/mcp-media/mcp-media/tools/toolkit"
@@ -121,7 +122,7 @@ type ShortOutput struct {
 
 func (t *tools) transcribeShort(ctx context.Context, c *toolkit.Call, in ShortInput) (ShortOutput, string, error) {
 	if (in.URL == "") == (in.Path == "") {
-		return ShortOutput{}, "", toolkit.BadArg("url", "give exactly one of `url` and `path`", "")
+		return ShortOutput{}, "", argerr.New("url", "give exactly one of `url` and `path`", "")
 	}
 	client, err := t.client.Get()
 	if err != nil {
@@ -129,7 +130,7 @@ func (t *tools) transcribeShort(ctx context.Context, c *toolkit.Call, in ShortIn
 	}
 	res, err := client.ShortASR(ctx, doraapi.ShortASRRequest{URL: in.URL, Path: in.Path, HotWords: in.HotWords})
 	if err != nil {
-		return ShortOutput{}, "", argErr(err)
+		return ShortOutput{}, "", err
 	}
 	out := ShortOutput{Text: res.Text, RequestID: res.RequestID, Source: shown(firstOf(in.URL, in.Path))}
 	var d time.Duration
@@ -200,10 +201,10 @@ func (t *tools) transcribeLong(ctx context.Context, c *toolkit.Call, in LongInpu
 		return TranscriptionOutput{}, "", err
 	}
 	if vtt != "" && !wait {
-		return TranscriptionOutput{}, "", toolkit.BadArg("vtt_path", "needs wait: true", "drop vtt_path, or pass it to qiniu_get_transcription once the task is done")
+		return TranscriptionOutput{}, "", argerr.New("vtt_path", "needs wait: true", "drop vtt_path, or pass it to qiniu_get_transcription once the task is done")
 	}
 	if err := doraapi.CheckHotWords("hot_words", in.HotWords, true); err != nil {
-		return TranscriptionOutput{}, "", argErr(err)
+		return TranscriptionOutput{}, "", err
 	}
 	client, err := t.client.Get()
 	if err != nil {
@@ -221,7 +222,7 @@ func (t *tools) transcribeLong(ctx context.Context, c *toolkit.Call, in LongInpu
 	}
 	sub, err := client.SubmitLongASR(ctx, req)
 	if err != nil {
-		return TranscriptionOutput{}, "", argErr(err)
+		return TranscriptionOutput{}, "", err
 	}
 	t.bind(d, sub.TaskID)
 	if !wait {
@@ -373,7 +374,7 @@ func (t *tools) getTranscription(ctx context.Context, c *toolkit.Call, in GetTra
 		}
 		var de *doraapi.Error
 		if errors.As(err, &de) && de.Code == 4208 {
-			return TranscriptionOutput{}, "", toolkit.BadArg("task_id", err.Error(), "use the task_id qiniu_transcribe_long returned")
+			return TranscriptionOutput{}, "", argerr.New("task_id", err.Error(), "use the task_id qiniu_transcribe_long returned")
 		}
 		return TranscriptionOutput{}, "", err
 	}
@@ -414,7 +415,7 @@ var modelTypes = map[string]int{"zh": 1, "en": 2, "mixed": 0}
 
 func (t *tools) transcribeRealtime(ctx context.Context, c *toolkit.Call, in RealtimeInput) (RealtimeOutput, string, error) {
 	if (in.URL == "") == (in.Path == "") {
-		return RealtimeOutput{}, "", toolkit.BadArg("path", "give exactly one of `path` and `url`", "")
+		return RealtimeOutput{}, "", argerr.New("path", "give exactly one of `path` and `url`", "")
 	}
 	client, err := t.client.Get()
 	if err != nil {
@@ -435,7 +436,7 @@ func (t *tools) transcribeRealtime(ctx context.Context, c *toolkit.Call, in Real
 		if ctx.Err() != nil && errors.Is(ctx.Err(), context.Canceled) {
 			return RealtimeOutput{}, "", err
 		}
-		return RealtimeOutput{}, "", argErr(err)
+		return RealtimeOutput{}, "", err
 	}
 	out := RealtimeOutput{Text: tr.Text, Sentences: sentenceViews(tr.Sentences, false), Seconds: seconds(tr.Audio), Results: tr.Results,
 		Partials: tr.Partials, Ended: tr.Ended, SampleRate: tr.SampleRate, Decoder: tr.Decoder}

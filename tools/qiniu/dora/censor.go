@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mcp-media/mcp-media/internal/argerr"
 	"github.com/mcp-media/mcp-media/internal/clients/qiniu/doraapi"
 	"github.com/mcp-media/mcp-media/templates"
 	"github.com/mcp-media/mcp-media/tools/toolkit"
@@ -72,7 +73,7 @@ type ImageOutput struct {
 
 func (t *tools) censorImage(ctx context.Context, c *toolkit.Call, in ImageInput) (ImageOutput, string, error) {
 	if _, err := doraapi.CheckImageSource(in.URL, in.Path); err != nil {
-		return ImageOutput{}, "", argErr(err)
+		return ImageOutput{}, "", err
 	}
 	client, err := t.client.Get()
 	if err != nil {
@@ -81,7 +82,7 @@ func (t *tools) censorImage(ctx context.Context, c *toolkit.Call, in ImageInput)
 	v, err := client.CensorImage(ctx, doraapi.ImageCensorRequest{URL: in.URL, Path: in.Path, Types: providerTypes(in.Checks, imageTypeNames),
 		Channel: in.Channel, TokenID: in.UserID})
 	if err != nil {
-		return ImageOutput{}, "", argErr(err)
+		return ImageOutput{}, "", err
 	}
 	out := ImageOutput{Source: shown(firstOf(in.URL, in.Path)), ImageVerdict: v}
 	data := verdictData("Image", out.Source, v.Verdict)
@@ -142,7 +143,7 @@ func (t *tools) censorAudio(ctx context.Context, c *toolkit.Call, in AudioInput)
 	id, err := client.SubmitAudioCensor(ctx, doraapi.AudioCensorRequest{URL: in.URL, Types: providerTypes(in.Checks, audioTypeNames),
 		Channel: in.Channel, TokenID: in.UserID, ReturnAllText: in.AllSegments, Callback: d.callback})
 	if err != nil {
-		return AudioCensorOutput{}, "", argErr(err)
+		return AudioCensorOutput{}, "", err
 	}
 	t.bind(d, id)
 	if !in.Wait {
@@ -263,7 +264,7 @@ func (t *tools) getAudioCensor(ctx context.Context, c *toolkit.Call, in GetAudio
 		}
 		var de *doraapi.Error
 		if errors.As(err, &de) && de.Code == 1902 {
-			return AudioCensorOutput{}, "", toolkit.BadArg("task_id", err.Error(), "use the task_id qiniu_censor_audio returned")
+			return AudioCensorOutput{}, "", argerr.New("task_id", err.Error(), "use the task_id qiniu_censor_audio returned")
 		}
 		return AudioCensorOutput{}, "", err
 	}

@@ -21,6 +21,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mcp-media/mcp-media/internal/argerr"
 	"github.com/mcp-media/mcp-media/internal/clients/qiniu/doraapi"
 	"github.com/mcp-media/mcp-media/internal/redact"
 	"github.com/mcp-media/mcp-media/internal/webvtt"
@@ -86,15 +87,6 @@ func newClient(b toolkit.Binding) *doraapi.Client {
 	})
 }
 
-// argErr turns the client's limit errors into argument errors; others pass.
-func argErr(err error) error {
-	var le *doraapi.LimitError
-	if errors.As(err, &le) {
-		return toolkit.BadArg(le.Arg, le.Problem, le.Fix)
-	}
-	return err
-}
-
 // reply renders a result's text. A template failure is a programming
 // error; it is returned, so the tool reports an error rather than showing
 // the failure as its text.
@@ -150,7 +142,7 @@ func (t *tools) streamCallback(kind, own string) (delivery, error) {
 	if err != nil || d.inbox {
 		return d, err
 	}
-	return d, toolkit.BadArg("callback_url", "this censor delivers results only by callback, and no public URL is configured for the callback inbox",
+	return d, argerr.New("callback_url", "this censor delivers results only by callback, and no public URL is configured for the callback inbox",
 		"start the server with --public-url (an address Qiniu can reach, forwarded to --callback-addr), or pass callback_url of a receiver you run")
 }
 
@@ -234,16 +226,16 @@ func checkVTTPath(p string) (string, error) {
 	}
 	abs, err := filepath.Abs(p)
 	if err != nil {
-		return "", toolkit.BadArg("vtt_path", err.Error(), "give an absolute path ending in .vtt")
+		return "", argerr.New("vtt_path", err.Error(), "give an absolute path ending in .vtt")
 	}
 	if !strings.EqualFold(filepath.Ext(abs), ".vtt") {
-		return "", toolkit.BadArg("vtt_path", "must end in .vtt", "give a path such as /home/me/talk.zh.vtt")
+		return "", argerr.New("vtt_path", "must end in .vtt", "give a path such as /home/me/talk.zh.vtt")
 	}
 	if _, err := os.Stat(abs); err == nil {
-		return "", toolkit.BadArg("vtt_path", abs+" already exists", "choose another name; existing files are never overwritten")
+		return "", argerr.New("vtt_path", abs+" already exists", "choose another name; existing files are never overwritten")
 	}
 	if st, err := os.Stat(filepath.Dir(abs)); err != nil || !st.IsDir() {
-		return "", toolkit.BadArg("vtt_path", "the folder "+filepath.Dir(abs)+" does not exist", "create it first or choose another folder")
+		return "", argerr.New("vtt_path", "the folder "+filepath.Dir(abs)+" does not exist", "create it first or choose another folder")
 	}
 	return abs, nil
 }

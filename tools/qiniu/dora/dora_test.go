@@ -124,51 +124,51 @@ func TestLimitsRefusedBeforeSending(t *testing.T) {
 	cases := []struct {
 		name, tool string
 		args       func(t *testing.T) map[string]any
-		want       string
+		arg, want  string
 	}{
 		{"61 s clip", "qiniu_transcribe_short", func(t *testing.T) map[string]any {
 			return map[string]any{"path": writeFile(t, "long.wav", wavBytes(16000, 1, 61*time.Second))}
-		}, "at most 60 s"},
+		}, "path", "at most 60 s"},
 		{"25 MB file", "qiniu_transcribe_short", func(t *testing.T) map[string]any {
 			return map[string]any{"path": writeFile(t, "big.wav", big)}
-		}, "at most 20 MB"},
+		}, "path", "at most 20 MB"},
 		{"unsupported format", "qiniu_transcribe_short", func(t *testing.T) map[string]any {
 			return map[string]any{"path": writeFile(t, "a.flac", append([]byte("fLaC"), make([]byte, 64)...))}
-		}, "short ASR accepts mp3, wav"},
+		}, "path", "short ASR accepts mp3, wav"},
 		{"invalid sample rate (WAV)", "qiniu_transcribe_short", func(t *testing.T) map[string]any {
 			return map[string]any{"path": writeFile(t, "a.wav", wavBytes(22050, 1, time.Second))}
-		}, "22050 Hz"},
+		}, "path", "22050 Hz"},
 		{"invalid sample rate (realtime PCM)", "qiniu_transcribe_realtime", func(t *testing.T) map[string]any {
 			return map[string]any{"path": writeFile(t, "a.pcm", make([]byte, 6400)), "sample_rate": 22050}
-		}, "sample_rate"},
+		}, "sample_rate", "sample_rate"},
 		{"realtime unsupported format", "qiniu_transcribe_realtime", func(t *testing.T) map[string]any {
 			return map[string]any{"path": writeFile(t, "a.mp3", []byte("<!doctype html><html>oops</html>"))}
-		}, "HTML"},
+		}, "path", "HTML"},
 		{"25 MB image", "qiniu_censor_image", func(t *testing.T) map[string]any {
 			return map[string]any{"path": writeFile(t, "a.jpg", big)}
-		}, "10 MB request limit"},
+		}, "path", "10 MB request limit"},
 		{"hot word", "qiniu_transcribe_long", func(t *testing.T) map[string]any {
 			return map[string]any{"url": "https://x.example/a.wav", "hot_words": []string{"x"}}
-		}, "hot_words"},
+		}, "hot_words", "hot_words"},
 		{"speakers", "qiniu_transcribe_long", func(t *testing.T) map[string]any {
 			return map[string]any{"url": "https://x.example/a.wav", "speakers": 5}
-		}, "at most 4"},
+		}, "speakers", "at most 4"},
 		{"vtt without wait", "qiniu_transcribe_long", func(t *testing.T) map[string]any {
 			return map[string]any{"url": "https://x.example/a.wav", "wait": false, "vtt_path": filepath.Join(t.TempDir(), "a.vtt")}
-		}, "needs wait"},
+		}, "vtt_path", "needs wait"},
 		{"document format", "qiniu_translate_document", func(t *testing.T) map[string]any {
 			return map[string]any{"url": "https://x.example/a.txt", "to": "en", "bucket": "b"}
-		}, "pdf, doc, docx"},
+		}, "url", "pdf, doc, docx"},
 		{"video stream not rtmp", "qiniu_start_video_stream_censor", func(t *testing.T) map[string]any {
 			return map[string]any{"url": "https://x.example/live.m3u8", "callback_url": "https://cb.example/x"}
-		}, "rtmp"},
+		}, "url", "rtmp"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			h := newHarness(t)
 			r := h.call(c.tool, c.args(t))
-			if !r.IsError || !strings.Contains(r.Text, c.want) {
-				t.Fatalf("got %+v, want an error naming %q", r.Text, c.want)
+			if !r.IsError || !strings.Contains(r.Text, "invalid argument `"+c.arg+"`: ") || !strings.Contains(r.Text, c.want) {
+				t.Fatalf("got %+v, want an error about `%s` naming %q", r.Text, c.arg, c.want)
 			}
 			h.noRequests()
 		})

@@ -2,11 +2,8 @@ package dora
 
 import (
 	"context"
-	"encoding/binary"
-	"math"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -17,13 +14,14 @@ import (
 	"github.com/mcp-media/mcp-media/internal/fakes/qiniu/dorafake"
 	"github.com/mcp-media/mcp-media/internal/inbox"
 	"github.com/mcp-media/mcp-media/internal/redact"
+	"github.com/mcp-media/mcp-media/internal/testkit"
 	"github.com/mcp-media/mcp-media/tools/toolkit"
 	"github.com/mcp-media/mcp-media/tools/toolkit/tooltest"
 )
 
 const (
-	testAK = "7O7hf7Ld1RrC_fpZdFvU8aCgOPuhw2K4eapYOdII"
-	testSK = "312ae9gd2BrCfpTdF4U8aIg9Puh62K4eEGY72Ea_"
+	testAK = testkit.QiniuAK
+	testSK = testkit.QiniuSK
 )
 
 type harness struct {
@@ -124,39 +122,10 @@ func (h *harness) noRequests() {
 	}
 }
 
-func wavBytes(rate, channels int, d time.Duration) []byte {
-	frames := int(int64(rate) * int64(d) / int64(time.Second))
-	data := make([]byte, frames*channels*2)
-	for i := 0; i < frames; i++ {
-		v := int16(3000 * math.Sin(2*math.Pi*440*float64(i)/float64(rate)))
-		for c := 0; c < channels; c++ {
-			binary.LittleEndian.PutUint16(data[(i*channels+c)*2:], uint16(v))
-		}
-	}
-	h := make([]byte, 44)
-	copy(h[0:], "RIFF")
-	binary.LittleEndian.PutUint32(h[4:], uint32(36+len(data)))
-	copy(h[8:], "WAVEfmt ")
-	binary.LittleEndian.PutUint32(h[16:], 16)
-	binary.LittleEndian.PutUint16(h[20:], 1)
-	binary.LittleEndian.PutUint16(h[22:], uint16(channels))
-	binary.LittleEndian.PutUint32(h[24:], uint32(rate))
-	binary.LittleEndian.PutUint32(h[28:], uint32(rate*channels*2))
-	binary.LittleEndian.PutUint16(h[32:], uint16(channels*2))
-	binary.LittleEndian.PutUint16(h[34:], 16)
-	copy(h[36:], "data")
-	binary.LittleEndian.PutUint32(h[40:], uint32(len(data)))
-	return append(h, data...)
-}
+// wavBytes is a 16-bit testkit.WAV.
+func wavBytes(rate, channels int, d time.Duration) []byte { return testkit.WAV(rate, channels, 16, d) }
 
-func writeFile(t testing.TB, name string, b []byte) string {
-	t.Helper()
-	p := filepath.Join(t.TempDir(), name)
-	if err := os.WriteFile(p, b, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
+var writeFile = testkit.WriteFile
 
 // serveBytes serves b on a loopback server (the fake fetches loopback
 // media URLs to measure them).

@@ -105,7 +105,7 @@ func (t *tools) startAudioStream(ctx context.Context, c *toolkit.Call, in AudioS
 		Types: providerTypes(in.Checks, audioTypeNames), ReturnAllText: in.AllSegments, Room: in.Room, TokenID: in.UserID,
 		ReturnFinishInfo: true, Callback: d.callback})
 	if err != nil {
-		return StreamOutput{}, "", argErr(err)
+		return StreamOutput{}, "", err
 	}
 	t.bind(d, id)
 	return t.started("audio_stream", "Audio stream moderation started", id, in.URL, d, "qiniu_stop_audio_stream_censor")
@@ -117,7 +117,7 @@ func (t *tools) stopAudioStream(ctx context.Context, c *toolkit.Call, in StopInp
 		return StreamOutput{}, "", err
 	}
 	if err := client.StopAudioStreamCensor(ctx, in.TaskID); err != nil {
-		return StreamOutput{}, "", argErr(err)
+		return StreamOutput{}, "", err
 	}
 	return t.stopped("audio_stream", "Audio stream moderation stopped", strings.TrimSpace(in.TaskID))
 }
@@ -153,7 +153,7 @@ func (t *tools) startVideoStream(ctx context.Context, c *toolkit.Call, in VideoS
 		ImgCallback: d.callback, AudioCallback: d.callback} // contentType tells frames from audio
 	id, err := client.StartVideoStreamCensor(ctx, req)
 	if err != nil {
-		return StreamOutput{}, "", argErr(err)
+		return StreamOutput{}, "", err
 	}
 	t.bind(d, id)
 	return t.started("video_stream", "Video stream moderation started", id, in.URL, d, "qiniu_stop_video_stream_censor")
@@ -165,7 +165,7 @@ func (t *tools) stopVideoStream(ctx context.Context, c *toolkit.Call, in StopInp
 		return StreamOutput{}, "", err
 	}
 	if err := client.StopVideoStreamCensor(ctx, in.TaskID); err != nil {
-		return StreamOutput{}, "", argErr(err)
+		return StreamOutput{}, "", err
 	}
 	return t.stopped("video_stream", "Video stream moderation stopped", strings.TrimSpace(in.TaskID))
 }
@@ -181,7 +181,7 @@ type VoiceInput struct {
 
 func (t *tools) startVoice(ctx context.Context, c *toolkit.Call, in VoiceInput) (StreamOutput, string, error) {
 	if err := doraapi.CheckVoiceStreamURL(in.URL); err != nil {
-		return StreamOutput{}, "", argErr(err)
+		return StreamOutput{}, "", err
 	}
 	client, err := t.client.Get()
 	if err != nil {
@@ -200,7 +200,7 @@ func (t *tools) startVoice(ctx context.Context, c *toolkit.Call, in VoiceInput) 
 	id, err := client.StartVoiceCensor(ctx, doraapi.VoiceCensorRequest{URL: in.URL, AudioID: audioID, ReturnAllText: in.AllText,
 		ReturnBeforeText: in.BeforeText, Callback: d.callback})
 	if err != nil {
-		return StreamOutput{}, "", argErr(err)
+		return StreamOutput{}, "", err
 	}
 	t.bind(d, id)
 	return t.started("voice", "Live voice moderation started", id, in.URL, d, "qiniu_stop_voice_censor")
@@ -212,7 +212,7 @@ func (t *tools) stopVoice(ctx context.Context, c *toolkit.Call, in StopInput) (S
 		return StreamOutput{}, "", err
 	}
 	if err := client.StopVoiceCensor(ctx, in.TaskID); err != nil {
-		return StreamOutput{}, "", argErr(err)
+		return StreamOutput{}, "", err
 	}
 	return t.stopped("voice", "Live voice moderation stopped", strings.TrimSpace(in.TaskID))
 }

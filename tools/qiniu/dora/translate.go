@@ -59,7 +59,7 @@ func (t *tools) translate(ctx context.Context, c *toolkit.Call, in TranslateInpu
 	req := doraapi.TranslateRequest{URL: in.URL, From: strings.TrimSpace(in.From), To: strings.TrimSpace(in.To), DType: dtype,
 		Bucket: in.Bucket, IndustryID: in.Industry, AllSheets: in.AllSheets, Bilingual: in.Bilingual, Callback: placeholderCallback}
 	if err := doraapi.CheckTranslate(req); err != nil { // before an inbox route is made
-		return TranslationOutput{}, "", argErr(err)
+		return TranslationOutput{}, "", err
 	}
 	client, err := t.client.Get()
 	if err != nil {
@@ -79,7 +79,7 @@ func (t *tools) translate(ctx context.Context, c *toolkit.Call, in TranslateInpu
 	}
 	id, err := client.SubmitTranslation(ctx, req)
 	if err != nil {
-		return TranslationOutput{}, "", argErr(err)
+		return TranslationOutput{}, "", err
 	}
 	t.bind(d, id)
 	out := TranslationOutput{Translation: doraapi.Translation{EntryID: id, Code: 100}, Delivery: d.mode(), Bucket: in.Bucket}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/mcp-media/mcp-media/internal/argerr"
 	"github.com/mcp-media/mcp-media/internal/clients/qiniu/piliapi"
 	"github.com/mcp-media/mcp-media/internal/clients/qiniu/qiniuauth"
 	"github.com/mcp-media/mcp-media/templates"
@@ -254,7 +255,7 @@ type StorageInput struct {
 
 func (t *tools) setHubStorage(ctx context.Context, _ *toolkit.Call, in StorageInput) (piliapi.Hub, string, error) {
 	if strings.TrimSpace(in.Bucket) == "" {
-		return piliapi.Hub{}, "", toolkit.BadArg("bucket", "is empty", "give an existing public bucket in North China (华北)")
+		return piliapi.Hub{}, "", argerr.New("bucket", "is empty", "give an existing public bucket in North China (华北)")
 	}
 	c, hub, err := t.hubClient(in.Hub)
 	if err != nil {
@@ -274,7 +275,7 @@ type CoverInput struct {
 
 func (t *tools) setHubCover(ctx context.Context, _ *toolkit.Call, in CoverInput) (piliapi.Hub, string, error) {
 	if in.IntervalSeconds == 0 {
-		return piliapi.Hub{}, "", toolkit.BadArg("interval_seconds", "is 0", "give a positive interval in seconds, or -1 to turn covers off")
+		return piliapi.Hub{}, "", argerr.New("interval_seconds", "is 0", "give a positive interval in seconds, or -1 to turn covers off")
 	}
 	c, hub, err := t.hubClient(in.Hub)
 	if err != nil {
@@ -363,7 +364,7 @@ func oneLine(s string) string {
 func (t *tools) domainClient(a DomainArg) (*piliapi.Client, string, string, error) {
 	d := strings.TrimSpace(a.Domain)
 	if d == "" {
-		return nil, "", "", toolkit.BadArg("domain", "is empty", "give the domain name, e.g. pili-live-hls.example.com")
+		return nil, "", "", argerr.New("domain", "is empty", "give the domain name, e.g. pili-live-hls.example.com")
 	}
 	c, hub, err := t.hubClient(a.Hub)
 	return c, hub, d, err
@@ -444,7 +445,7 @@ func (t *tools) setDomainCert(ctx context.Context, _ *toolkit.Call, in CertInput
 		return DomainOutput{}, "", err
 	}
 	if strings.TrimSpace(in.CertName) == "" {
-		return DomainOutput{}, "", toolkit.BadArg("cert_name", "is empty", "give the certificate's name as shown in the Qiniu console")
+		return DomainOutput{}, "", argerr.New("cert_name", "is empty", "give the certificate's name as shown in the Qiniu console")
 	}
 	if err := c.SetDomainCert(ctx, hub, domain, strings.TrimSpace(in.CertName)); err != nil {
 		return DomainOutput{}, "", err
@@ -476,7 +477,7 @@ func (t *tools) setURLRewrite(ctx context.Context, _ *toolkit.Call, in RewriteIn
 	rules := []piliapi.RewriteRule{}
 	for i, r := range in.Rules {
 		if strings.TrimSpace(r.Pattern) == "" || strings.TrimSpace(r.Replace) == "" {
-			return DomainOutput{}, "", toolkit.BadArg(fmt.Sprintf("rules.%d", i), "needs both pattern and replace", "")
+			return DomainOutput{}, "", argerr.New(fmt.Sprintf("rules.%d", i), "needs both pattern and replace", "")
 		}
 		rules = append(rules, piliapi.RewriteRule{Pattern: r.Pattern, Replace: r.Replace})
 	}

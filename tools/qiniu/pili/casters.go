@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/mcp-media/mcp-media/internal/argerr"
 	"github.com/mcp-media/mcp-media/internal/clients/qiniu/piliapi"
 	"github.com/mcp-media/mcp-media/internal/redact"
 	"github.com/mcp-media/mcp-media/templates"
@@ -209,7 +210,7 @@ func casterResult(heading string, v CasterView, note string) (CasterView, string
 func (t *tools) casterClient(id string) (*piliapi.Client, string, error) {
 	id = strings.TrimSpace(id)
 	if id == "" {
-		return nil, "", toolkit.BadArg("id", "is empty", "give the caster id (qiniu_list_casters lists them)")
+		return nil, "", argerr.New("id", "is empty", "give the caster id (qiniu_list_casters lists them)")
 	}
 	c, err := t.client.Get()
 	return c.Client, id, err
@@ -217,7 +218,7 @@ func (t *tools) casterClient(id string) (*piliapi.Client, string, error) {
 
 func (t *tools) createCaster(ctx context.Context, _ *toolkit.Call, in CasterCreateInput) (CasterView, string, error) {
 	if !casterNameRE.MatchString(in.Name) {
-		return CasterView{}, "", toolkit.BadArg("name", fmt.Sprintf("%q is not a valid caster name", in.Name), "use 1-18 lower-case letters and digits")
+		return CasterView{}, "", argerr.New("name", fmt.Sprintf("%q is not a valid caster name", in.Name), "use 1-18 lower-case letters and digits")
 	}
 	c, err := t.client.Get()
 	if err != nil {
@@ -235,7 +236,7 @@ func (t *tools) createCaster(ctx context.Context, _ *toolkit.Call, in CasterCrea
 func (t *tools) updateCaster(ctx context.Context, _ *toolkit.Call, in CasterUpdateInput) (CasterView, string, error) {
 	o := in.CasterObjects
 	if o.Monitors == nil && o.PvwOutput == nil && o.PgmOutput == nil && o.Layouts == nil && o.Storage == nil {
-		return CasterView{}, "", toolkit.BadArg("monitors", "nothing to update", "give at least one of monitors, pvw_output, pgm_output, layouts or storage")
+		return CasterView{}, "", argerr.New("monitors", "nothing to update", "give at least one of monitors, pvw_output, pgm_output, layouts or storage")
 	}
 	c, id, err := t.casterClient(in.ID)
 	if err != nil {

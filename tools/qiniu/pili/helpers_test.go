@@ -3,39 +3,27 @@ package pili
 import (
 	"net/http"
 	"net/http/httptest"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/mcp-media/mcp-media/internal/credentials"
 	"github.com/mcp-media/mcp-media/internal/fakes/qiniu/pilifake"
 	"github.com/mcp-media/mcp-media/internal/redact"
+	"github.com/mcp-media/mcp-media/internal/testkit"
 	"github.com/mcp-media/mcp-media/tools/toolkit"
 	"github.com/mcp-media/mcp-media/tools/toolkit/tooltest"
 )
 
 const (
-	testAK  = "7O7hf7Ld1RrC_fpZdFvU8aCgOPuhw2K4eapYOdII"
-	testSK  = "312ae9gd2BrCfpTdF4U8aIg9Puh62K4eEGY72Ea_"
+	testAK  = testkit.QiniuAK
+	testSK  = testkit.QiniuSK
 	hubName = "live1"
 )
-
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
 
 type harness struct {
 	t      *testing.T
 	fake   *pilifake.Server
-	clk    *clock
+	clk    *testkit.Clock
 	url    string
 	red    *redact.Set
 	vars   map[string]string
@@ -59,7 +47,7 @@ func withVar(k, v string) opt {
 
 func newHarness(t *testing.T, opts ...opt) *harness {
 	t.Helper()
-	h := &harness{t: t, clk: &clock{t: time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)}, red: &redact.Set{}, vars: map[string]string{}}
+	h := &harness{t: t, clk: testkit.NewClock(time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)), red: &redact.Set{}, vars: map[string]string{}}
 	h.fake = pilifake.New(pilifake.Options{AccessKey: testAK, SecretKey: testSK, Hubs: []string{hubName, "backup"}, Now: h.clk.Now})
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if h.intercept != nil && h.intercept(w, r) {

@@ -144,6 +144,7 @@ func TestDisableUntilThenEnable(t *testing.T) {
 	h.fails("qiniu_disable_stream", M{"stream": "show1", "duration": "2h", "permanent": true}, "exactly one")
 	h.fails("qiniu_disable_stream", M{"stream": "show1", "until": "01/01/2020"}, "not in the future")
 	h.fails("qiniu_disable_stream", M{"stream": "show1", "duration": "soon"}, "`duration`", "not a duration")
+	h.fails("qiniu_disable_stream", M{"stream": "show1", "until": "soon"}, "invalid argument `until`: \"soon\" is not a date I understand")
 	h.fails("qiniu_disable_stream", M{"stream": "ghost"}, "exactly one")
 	h.fails("qiniu_disable_stream", M{"stream": "ghost1", "duration": "1h"}, "was not found", "qiniu_list_streams")
 }
@@ -246,7 +247,7 @@ func TestTimeRangesAcceptHumanForms(t *testing.T) {
 	}
 	h.ok("qiniu_get_stream_stats", M{"stream": "talk1", "from": "yesterday"})
 	h.fails("qiniu_get_stream_stats", M{"stream": "talk1", "from": "last 2 days"}, "`from`", "24 hours")
-	h.fails("qiniu_get_stream_history", M{"stream": "talk1", "from": "31/02/2026"}, "`from`")
+	h.fails("qiniu_get_stream_history", M{"stream": "talk1", "from": "31/02/2026"}, "invalid argument `from`: \"31/02/2026\" is not a real date")
 	h.fails("qiniu_get_stream_history", M{"stream": "talk1", "to": "now"}, "`from`", "required")
 
 	// Record: the range is passed as Unix seconds.

@@ -24,6 +24,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/mcp-media/mcp-media/internal/argerr"
 	"github.com/mcp-media/mcp-media/internal/clients/qiniu/piliapi"
 	"github.com/mcp-media/mcp-media/internal/clients/qiniu/qiniuauth"
 	"github.com/mcp-media/mcp-media/internal/timerange"
@@ -111,7 +112,7 @@ func (t *tools) hub(h string) (string, error) {
 	if d := t.getenv(EnvHub); d != "" {
 		return d, nil
 	}
-	return "", toolkit.BadArg("hub", "is required: no default hub is configured",
+	return "", argerr.New("hub", "is required: no default hub is configured",
 		"pass `hub` (qiniu_list_hubs lists them), or set "+EnvHub+" in the server's environment")
 }
 
@@ -186,25 +187,11 @@ func fmtTime(u int64) string {
 	return time.Unix(u, 0).In(beijing).Format(time.RFC3339)
 }
 
-func timeErr(arg string, err error) error {
-	var te *timerange.Error
-	if errors.As(err, &te) {
-		return toolkit.BadArg(arg, fmt.Sprintf("%q %s", te.Input, te.Reason), "")
-	}
-	return toolkit.BadArg(arg, err.Error(), "")
-}
-
 // instant parses one point in time (any form timerange accepts; a date
 // alone means its last second when end is true, its first otherwise).
 func (t *tools) instant(arg, s string, end bool) (time.Time, error) {
-	r, err := timerange.Parse(s, s, t.now(), beijing)
-	if err != nil {
-		return time.Time{}, timeErr(arg, err)
-	}
-	if end {
-		return r.To, nil
-	}
-	return r.From, nil
+	u, err := timerange.Instant(s, end, t.now(), beijing)
+	return u, argerr.Named(err, arg)
 }
 
 // Span is how a time range was understood.
@@ -221,7 +208,7 @@ type Span struct {
 func (t *tools) span(from, to, def string) (Span, error) {
 	if strings.TrimSpace(from) == "" {
 		if strings.TrimSpace(to) != "" {
-			return Span{}, toolkit.BadArg("from", "is required when `to` is given", "give both, or a range like 'last 2 hours' in `from`")
+			return Span{}, argerr.New("from", "is required when `to` is given", "give both, or a range like 'last 2 hours' in `from`")
 		}
 		if def == "" {
 			return Span{}, nil
@@ -230,11 +217,7 @@ func (t *tools) span(from, to, def string) (Span, error) {
 	}
 	r, err := timerange.Parse(from, to, t.now(), beijing)
 	if err != nil {
-		var te *timerange.Error
-		if errors.As(err, &te) {
-			return Span{}, timeErr(te.Arg, err)
-		}
-		return Span{}, timeErr("from", err)
+		return Span{}, err
 	}
 	return Span{From: fmtTime(r.FromUnix), To: fmtTime(r.ToUnix), FromUnix: r.FromUnix, ToUnix: r.ToUnix,
 		Conversion: r.Note + "; dates without a zone are Beijing time"}, nil
@@ -259,7 +242,7 @@ func parseDuration(arg, s string) (time.Duration, error) {
 			return time.Duration(n * float64(unit)), nil
 		}
 	}
-	return 0, toolkit.BadArg(arg, fmt.Sprintf("%q is not a duration", s), "use forms like 90m, 2h, 1h30m, 3 days or 3600 (seconds)")
+	return 0, argerr.New(arg, fmt.Sprintf("%q is not a duration", s), "use forms like 90m, 2h, 1h30m, 3 days or 3600 (seconds)")
 }
 
 // ---- small helpers ----
@@ -268,7 +251,7 @@ func kbps(bps int64) string { return strconv.FormatFloat(float64(bps)/1000, 'f',
 
 func checkStream(arg, s string) error {
 	if strings.TrimSpace(s) == "" {
-		return toolkit.BadArg(arg, "is required", "give the stream title")
+		return argerr.New(arg, "is required", "give the stream title")
 	}
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mcp-media/mcp-media/internal/argerr"
 	"github.com/mcp-media/mcp-media/internal/clients/qiniu/piliapi"
 	"github.com/mcp-media/mcp-media/internal/clients/qiniu/qiniuauth"
 	"github.com/mcp-media/mcp-media/tools/toolkit"
@@ -53,14 +54,14 @@ func (t *tools) streamURLs(ctx context.Context, _ *toolkit.Call, in URLsInput) (
 	exp := now.Add(time.Hour)
 	switch {
 	case in.ExpiresIn != "" && in.ExpiresAt != "":
-		return URLsOutput{}, "", toolkit.BadArg("expires_at", "give `expires_in` or `expires_at`, not both", "")
+		return URLsOutput{}, "", argerr.New("expires_at", "give `expires_in` or `expires_at`, not both", "")
 	case in.ExpiresIn != "":
 		d, err := parseDuration("expires_in", in.ExpiresIn)
 		if err != nil {
 			return URLsOutput{}, "", err
 		}
 		if d > maxURLValidity {
-			return URLsOutput{}, "", toolkit.BadArg("expires_in", fmt.Sprintf("%q is longer than the cap of 7 days", in.ExpiresIn),
+			return URLsOutput{}, "", argerr.New("expires_in", fmt.Sprintf("%q is longer than the cap of 7 days", in.ExpiresIn),
 				"give at most 7d (168h); call qiniu_stream_urls again for fresh URLs later")
 		}
 		exp = now.Add(d)
@@ -70,10 +71,10 @@ func (t *tools) streamURLs(ctx context.Context, _ *toolkit.Call, in URLsInput) (
 			return URLsOutput{}, "", err
 		}
 		if !u.After(now) {
-			return URLsOutput{}, "", toolkit.BadArg("expires_at", fmt.Sprintf("%s is not in the future", fmtTime(u.Unix())), "give a later time or use `expires_in`")
+			return URLsOutput{}, "", argerr.New("expires_at", fmt.Sprintf("%s is not in the future", fmtTime(u.Unix())), "give a later time or use `expires_in`")
 		}
 		if u.Sub(now) > maxURLValidity {
-			return URLsOutput{}, "", toolkit.BadArg("expires_at", fmt.Sprintf("%s is more than the cap of 7 days ahead", fmtTime(u.Unix())),
+			return URLsOutput{}, "", argerr.New("expires_at", fmt.Sprintf("%s is more than the cap of 7 days ahead", fmtTime(u.Unix())),
 				"give a time before "+fmtTime(now.Add(maxURLValidity).Unix())+"; call qiniu_stream_urls again for fresh URLs later")
 		}
 		exp = u

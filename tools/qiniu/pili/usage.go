@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mcp-media/mcp-media/internal/argerr"
 	"github.com/mcp-media/mcp-media/internal/clients/qiniu/piliapi"
 	"github.com/mcp-media/mcp-media/templates"
 	"github.com/mcp-media/mcp-media/tools/toolkit"
@@ -53,19 +54,19 @@ func (t *tools) usage(ctx context.Context, _ *toolkit.Call, in UsageInput) (Usag
 	m, _ := piliapi.Usage(in.Metric)
 	g := in.Granularity
 	if in.Group != "" && !slices.Contains(m.Filters, in.Group) {
-		return UsageOutput{}, "", toolkit.BadArg("group", fmt.Sprintf("%s cannot be grouped by %s", in.Metric, in.Group), "use one of "+strings.Join(m.Filters, ", "))
+		return UsageOutput{}, "", argerr.New("group", fmt.Sprintf("%s cannot be grouped by %s", in.Metric, in.Group), "use one of "+strings.Join(m.Filters, ", "))
 	}
 	for f, vals := range in.Filters {
 		if !slices.Contains(m.Filters, f) {
-			return UsageOutput{}, "", toolkit.BadArg("filters."+f, "is not a filter of "+in.Metric, "use "+strings.Join(m.Filters, ", "))
+			return UsageOutput{}, "", argerr.New("filters."+f, "is not a filter of "+in.Metric, "use "+strings.Join(m.Filters, ", "))
 		}
 		if len(vals) == 0 {
-			return UsageOutput{}, "", toolkit.BadArg("filters."+f, "has no values", "give at least one value or remove it")
+			return UsageOutput{}, "", argerr.New("filters."+f, "has no values", "give at least one value or remove it")
 		}
 	}
 	for i, s := range in.Select {
 		if !slices.Contains(m.Selects, s) {
-			return UsageOutput{}, "", toolkit.BadArg(fmt.Sprintf("select.%d", i), fmt.Sprintf("%q is not a value of %s", s, in.Metric), "use "+strings.Join(m.Selects, ", "))
+			return UsageOutput{}, "", argerr.New(fmt.Sprintf("select.%d", i), fmt.Sprintf("%q is not a value of %s", s, in.Metric), "use "+strings.Join(m.Selects, ", "))
 		}
 	}
 	sp, err := t.span(in.From, in.To, "last 7 days")

@@ -13,6 +13,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/mcp-media/mcp-media/internal/argerr"
 	"github.com/mcp-media/mcp-media/internal/httpx"
 	"github.com/mcp-media/mcp-media/internal/mediafile"
 )
@@ -43,7 +44,7 @@ type ShortASRResult struct {
 // word is not all Chinese.
 func CheckHotWords(arg string, words []string, mixed bool) error {
 	if len(words) > 100 {
-		return &LimitError{Arg: arg, Problem: fmt.Sprintf("%d hot words; at most 100", len(words))}
+		return &argerr.Error{Arg: arg, Problem: fmt.Sprintf("%d hot words; at most 100", len(words))}
 	}
 	for _, w := range words {
 		allHan := w != ""
@@ -58,9 +59,9 @@ func CheckHotWords(arg string, words []string, mixed bool) error {
 		case allHan && n >= 2 && n <= 4:
 		case mixed && !allHan && len(w) >= 4 && len(w) <= 8:
 		case mixed:
-			return &LimitError{Arg: arg, Problem: fmt.Sprintf("hot word %q: each must be 2–4 Chinese characters, or 4–8 bytes when mixed with English", w)}
+			return &argerr.Error{Arg: arg, Problem: fmt.Sprintf("hot word %q: each must be 2–4 Chinese characters, or 4–8 bytes when mixed with English", w)}
 		default:
-			return &LimitError{Arg: arg, Problem: fmt.Sprintf("hot word %q: each must be 2–4 Chinese characters", w)}
+			return &argerr.Error{Arg: arg, Problem: fmt.Sprintf("hot word %q: each must be 2–4 Chinese characters", w)}
 		}
 	}
 	return nil
@@ -89,7 +90,7 @@ func (c *Client) ShortASR(ctx context.Context, req ShortASRRequest) (ShortASRRes
 		}
 	}
 	if given != 1 {
-		return res, &LimitError{Arg: "path", Problem: "give exactly one of path, url and data (audio in memory)"}
+		return res, &argerr.Error{Arg: "path", Problem: "give exactly one of path, url and data (audio in memory)"}
 	}
 	if err := CheckHotWords("hot_words", req.HotWords, false); err != nil {
 		return res, err
@@ -103,14 +104,14 @@ func (c *Client) ShortASR(ctx context.Context, req ShortASRRequest) (ShortASRRes
 		}
 		res.Audio = &info
 		if audio, err = os.ReadFile(req.Path); err != nil {
-			return res, &LimitError{Arg: "path", Problem: "cannot read " + req.Path + ": " + mediafile.PathErrorReason(err)}
+			return res, &argerr.Error{Arg: "path", Problem: "cannot read " + req.Path + ": " + mediafile.PathErrorReason(err)}
 		}
 		if len(audio) > ShortASRMaxBytes { // grew since it was inspected
-			return res, &LimitError{Arg: "path", Problem: fmt.Sprintf("the file is %s; short ASR accepts at most 20 MB", mb(int64(len(audio))))}
+			return res, &argerr.Error{Arg: "path", Problem: fmt.Sprintf("the file is %s; short ASR accepts at most 20 MB", mb(int64(len(audio))))}
 		}
 	case req.Data != nil:
 		if len(req.Data) > ShortASRMaxBytes {
-			return res, &LimitError{Arg: "data", Problem: fmt.Sprintf("the audio is %s; short ASR accepts at most 20 MB", mb(int64(len(req.Data))))}
+			return res, &argerr.Error{Arg: "data", Problem: fmt.Sprintf("the audio is %s; short ASR accepts at most 20 MB", mb(int64(len(req.Data))))}
 		}
 		audio = req.Data
 	default:
@@ -233,10 +234,10 @@ func (c *Client) SubmitLongASR(ctx context.Context, req LongASRRequest) (LongASR
 		return res, err
 	}
 	if req.NumOfSpeakers != nil && (*req.NumOfSpeakers < 0 || *req.NumOfSpeakers > 4) {
-		return res, &LimitError{Arg: "speakers", Problem: "must be 0 (detect) or 1 to 4"}
+		return res, &argerr.Error{Arg: "speakers", Problem: "must be 0 (detect) or 1 to 4"}
 	}
 	if req.SampleRate < 0 {
-		return res, &LimitError{Arg: "sample_rate", Problem: "must be positive"}
+		return res, &argerr.Error{Arg: "sample_rate", Problem: "must be positive"}
 	}
 	body := lasrBody{AudioURL: strings.TrimSpace(req.AudioURL), Callback: req.Callback}
 	if fd := (lasrFiledata{AUE: req.AUE, Lang: req.Lang, SampleRate: req.SampleRate, AudioName: req.AudioName}); fd != (lasrFiledata{}) {
@@ -395,7 +396,7 @@ func (w lasrWire) task() (LongASRTask, error) {
 func (c *Client) LongASRTask(ctx context.Context, taskID string) (LongASRTask, error) {
 	taskID = strings.TrimSpace(taskID)
 	if taskID == "" {
-		return LongASRTask{}, &LimitError{Arg: "task_id", Problem: "is required"}
+		return LongASRTask{}, &argerr.Error{Arg: "task_id", Problem: "is required"}
 	}
 	resp, err := c.yitu.Do(ctx, httpx.Request{Method: http.MethodGet, Path: "/v4/lasr/" + url.PathEscape(taskID)}, nil)
 	if err != nil {
@@ -411,7 +412,7 @@ func (c *Client) LongASRTask(ctx context.Context, taskID string) (LongASRTask, e
 func checkHTTPURL(arg, raw string) error {
 	u, err := url.Parse(strings.TrimSpace(raw))
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return &LimitError{Arg: arg, Problem: "must be an http or https URL that Qiniu can download"}
+		return &argerr.Error{Arg: arg, Problem: "must be an http or https URL that Qiniu can download"}
 	}
 	return nil
 }

@@ -4,10 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/mcp-media/mcp-media/internal/clients/qiniu/qiniuauth"
 )
 
 func TestShortASRLocalWAV(t *testing.T) {
@@ -95,7 +98,7 @@ func TestShortASRLimitsRefusedBeforeSending(t *testing.T) {
 			e := newEnv(t)
 			_, err := e.client.ShortASR(context.Background(), c.req(t))
 			if err == nil || !isLimit(err) || !strings.Contains(err.Error(), c.want) {
-				t.Fatalf("err = %v, want a LimitError mentioning %q", err, c.want)
+				t.Fatalf("err = %v, want an argument error mentioning %q", err, c.want)
 			}
 			if n := len(e.fake.Requests()); n != 0 {
 				t.Errorf("%d requests were sent", n)
@@ -114,8 +117,8 @@ func TestShortASR8BitPCMWAVAllowed(t *testing.T) {
 func TestWrongSecretNamesAuthSet(t *testing.T) {
 	e := newEnv(t, func(c *Config) { c.SecretKey = "wrong-secret-key-0000000000000000" })
 	_, err := e.client.ShortASR(context.Background(), ShortASRRequest{URL: "https://x.example/a.wav"})
-	if err == nil || !strings.Contains(err.Error(), "mcp-media auth set qiniu") {
-		t.Fatalf("err = %v", err)
+	if err == nil || !strings.Contains(err.Error(), qiniuauth.AuthHint) {
+		t.Fatalf("err = %v, want the shared hint %q", err, qiniuauth.AuthHint)
 	}
 	if strings.Contains(err.Error(), "wrong-secret-key") {
 		t.Errorf("secret leaked: %v", err)
@@ -128,7 +131,7 @@ func TestWrongSecretNamesAuthSet(t *testing.T) {
 		func() error { _, err := e.client.Translation(context.Background(), "abc"); return err },
 		func() error { _, err := e.client.LongASRTask(context.Background(), "abc"); return err },
 	} {
-		if err := f(); err == nil || !strings.Contains(err.Error(), "mcp-media auth set qiniu") {
+		if err := f(); err == nil || !strings.Contains(err.Error(), qiniuauth.AuthHint) {
 			t.Errorf("err = %v", err)
 		}
 	}
@@ -245,13 +248,14 @@ func TestParseLongASRDocExample(t *testing.T) {
 	}
 }
 
-// A LimitError names the argument it is about.
+// A limit error names the argument it is about, in the argerr wording.
 func TestLimitErrorNamesArgument(t *testing.T) {
-	e := &LimitError{Arg: "task_id", Problem: "is required", Fix: "use the id the submit returned"}
-	if got, want := e.Error(), "invalid argument `task_id`: is required. Fix: use the id the submit returned"; got != want {
-		t.Errorf("Error() = %q, want %q", got, want)
+	e := newEnv(t)
+	_, err := e.client.LongASRTask(context.Background(), " ")
+	if got, want := fmt.Sprint(err), "invalid argument `task_id`: is required"; got != want {
+		t.Errorf("LongASRTask(\" \") error = %q, want %q", got, want)
 	}
-	if got := (&LimitError{Problem: "too long"}).Error(); got != "too long" {
-		t.Errorf("without Arg: %q", got)
+	if !isLimit(err) {
+		t.Errorf("error %T is not *argerr.Error", err)
 	}
 }

@@ -18,6 +18,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/mcp-media/mcp-media/internal/argerr"
 	"github.com/mcp-media/mcp-media/internal/mediafile"
 	"github.com/mcp-media/mcp-media/internal/redact"
 )
@@ -172,19 +173,19 @@ func (c *Client) InspectShortAudio(ctx context.Context, p string) (AudioInfo, er
 	st, err := os.Stat(p)
 	switch {
 	case err != nil:
-		return info, &LimitError{Arg: "path", Problem: "cannot read " + p + ": " + mediafile.PathErrorReason(err), Fix: "give an absolute path to a local audio file"}
+		return info, &argerr.Error{Arg: "path", Problem: "cannot read " + p + ": " + mediafile.PathErrorReason(err), Fix: "give an absolute path to a local audio file"}
 	case st.IsDir():
-		return info, &LimitError{Arg: "path", Problem: p + " is a directory", Fix: "give the path of one audio file"}
+		return info, &argerr.Error{Arg: "path", Problem: p + " is a directory", Fix: "give the path of one audio file"}
 	case st.Size() == 0:
-		return info, &LimitError{Arg: "path", Problem: p + " is empty", Fix: "give a complete audio file"}
+		return info, &argerr.Error{Arg: "path", Problem: p + " is empty", Fix: "give a complete audio file"}
 	case st.Size() > ShortASRMaxBytes:
-		return info, &LimitError{Arg: "path", Problem: fmt.Sprintf("the file is %s; short ASR accepts at most 20 MB", mb(st.Size())),
+		return info, &argerr.Error{Arg: "path", Problem: fmt.Sprintf("the file is %s; short ASR accepts at most 20 MB", mb(st.Size())),
 			Fix: "use qiniu_transcribe_long (by URL) or qiniu_transcribe_realtime for longer recordings"}
 	}
 	info.Size = st.Size()
 	f, err := os.Open(p)
 	if err != nil {
-		return info, &LimitError{Arg: "path", Problem: "cannot open " + p + ": " + mediafile.PathErrorReason(err)}
+		return info, &argerr.Error{Arg: "path", Problem: "cannot open " + p + ": " + mediafile.PathErrorReason(err)}
 	}
 	defer f.Close()
 	head := make([]byte, mediafile.SniffLen)
@@ -193,14 +194,14 @@ func (c *Client) InspectShortAudio(ctx context.Context, p string) (AudioInfo, er
 	ext := strings.ToLower(strings.TrimPrefix(filepath.Ext(p), "."))
 	format, ok, why := shortFormat(head, ext)
 	if !ok {
-		return info, &LimitError{Arg: "path", Problem: "unsupported format (" + why + "); short ASR accepts " + fmts,
+		return info, &argerr.Error{Arg: "path", Problem: "unsupported format (" + why + "); short ASR accepts " + fmts,
 			Fix: "convert it, for example `ffmpeg -i in -ar 16000 -ac 1 out.wav`"}
 	}
 	info.Format = format
 	if format == "wav" {
 		w, err := readWAV(f, st.Size())
 		if err != nil {
-			return info, &LimitError{Arg: "path", Problem: "the WAV file is not valid: " + err.Error(), Fix: "re-encode it, for example `ffmpeg -i in -ar 16000 -ac 1 out.wav`"}
+			return info, &argerr.Error{Arg: "path", Problem: "the WAV file is not valid: " + err.Error(), Fix: "re-encode it, for example `ffmpeg -i in -ar 16000 -ac 1 out.wav`"}
 		}
 		info.SampleRate, info.Channels, info.Bits, info.PCM = w.sampleRate, w.channels, w.bits, w.formatTag == 1
 		info.Duration, info.Measured = w.duration(), "wav header"
@@ -212,22 +213,22 @@ func (c *Client) InspectShortAudio(ctx context.Context, p string) (AudioInfo, er
 
 func checkShortAudio(info AudioInfo) error {
 	if info.Duration > ShortASRMaxDuration {
-		return &LimitError{Arg: "path", Problem: fmt.Sprintf("the audio lasts %.1f s; short ASR accepts at most 60 s", info.Duration.Seconds()),
+		return &argerr.Error{Arg: "path", Problem: fmt.Sprintf("the audio lasts %.1f s; short ASR accepts at most 60 s", info.Duration.Seconds()),
 			Fix: "use qiniu_transcribe_long (by URL) or qiniu_transcribe_realtime for longer recordings"}
 	}
 	if info.SampleRate != 0 && !slices.Contains(ShortASRSampleRates, info.SampleRate) {
-		return &LimitError{Arg: "path", Problem: fmt.Sprintf("the sample rate is %d Hz; short ASR accepts 16000, 44100 or 48000 Hz", info.SampleRate),
+		return &argerr.Error{Arg: "path", Problem: fmt.Sprintf("the sample rate is %d Hz; short ASR accepts 16000, 44100 or 48000 Hz", info.SampleRate),
 			Fix: "resample it, for example `ffmpeg -i in -ar 16000 out.wav`"}
 	}
 	if info.Channels > 2 {
-		return &LimitError{Arg: "path", Problem: fmt.Sprintf("the audio has %d channels; short ASR accepts mono or stereo", info.Channels),
+		return &argerr.Error{Arg: "path", Problem: fmt.Sprintf("the audio has %d channels; short ASR accepts mono or stereo", info.Channels),
 			Fix: "downmix it, for example `ffmpeg -i in -ac 1 out.wav`"}
 	}
 	switch {
 	case info.Bits == 0, info.Bits == 16:
 	case info.Bits == 8 && info.Format == "wav" && info.PCM:
 	default:
-		return &LimitError{Arg: "path", Problem: fmt.Sprintf("the audio is %d-bit; short ASR accepts 16-bit (8-bit only for PCM WAV)", info.Bits),
+		return &argerr.Error{Arg: "path", Problem: fmt.Sprintf("the audio is %d-bit; short ASR accepts 16-bit (8-bit only for PCM WAV)", info.Bits),
 			Fix: "re-encode it, for example `ffmpeg -i in -sample_fmt s16 out.wav`"}
 	}
 	return nil
@@ -238,11 +239,11 @@ func checkShortAudio(info AudioInfo) error {
 func CheckShortASRURL(raw string) error {
 	u, err := url.Parse(strings.TrimSpace(raw))
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return &LimitError{Arg: "url", Problem: "must be an http or https URL", Fix: "give a publicly downloadable audio URL, or `path` for a local file"}
+		return &argerr.Error{Arg: "url", Problem: "must be an http or https URL", Fix: "give a publicly downloadable audio URL, or `path` for a local file"}
 	}
 	ext := strings.ToLower(strings.TrimPrefix(path.Ext(u.Path), "."))
 	if ext != "" && len(ext) <= 5 && !slices.Contains(ShortASRFormats, ext) && isMediaLikeExt(ext) {
-		return &LimitError{Arg: "url", Problem: "unsupported format ." + ext + "; short ASR accepts " + strings.Join(ShortASRFormats, ", ")}
+		return &argerr.Error{Arg: "url", Problem: "unsupported format ." + ext + "; short ASR accepts " + strings.Join(ShortASRFormats, ", ")}
 	}
 	return nil
 }
@@ -332,23 +333,23 @@ var rawPCMExts = []string{"pcm", "raw", "s16le"}
 // validate checks the input without opening anything remote.
 func (in RealtimeInput) validate() error {
 	if (in.Path == "") == (in.URL == "") {
-		return &LimitError{Arg: "path", Problem: "give exactly one of path and url"}
+		return &argerr.Error{Arg: "path", Problem: "give exactly one of path and url"}
 	}
 	if in.SampleRate != 0 && !slices.Contains(RealtimeSampleRates, in.SampleRate) {
-		return &LimitError{Arg: "sample_rate", Problem: fmt.Sprintf("%d Hz is not a realtime ASR sample rate; allowed: 48000, 44100, 32000, 16000, 8000", in.SampleRate)}
+		return &argerr.Error{Arg: "sample_rate", Problem: fmt.Sprintf("%d Hz is not a realtime ASR sample rate; allowed: 48000, 44100, 32000, 16000, 8000", in.SampleRate)}
 	}
 	if in.URL != "" {
 		u, err := url.Parse(strings.TrimSpace(in.URL))
 		if err != nil {
-			return &LimitError{Arg: "url", Problem: "is not a URL", Fix: "give an http(s), rtmp(s) or srt URL"}
+			return &argerr.Error{Arg: "url", Problem: "is not a URL", Fix: "give an http(s), rtmp(s) or srt URL"}
 		}
 		switch strings.ToLower(u.Scheme) {
 		case "http", "https", "rtmp", "rtmps", "srt":
 		default:
-			return &LimitError{Arg: "url", Problem: "scheme " + u.Scheme + ": is not supported", Fix: "give an http(s), rtmp(s) or srt URL, or `path` for a local file"}
+			return &argerr.Error{Arg: "url", Problem: "scheme " + u.Scheme + ": is not supported", Fix: "give an http(s), rtmp(s) or srt URL, or `path` for a local file"}
 		}
 		if u.Host == "" {
-			return &LimitError{Arg: "url", Problem: "has no host", Fix: "give an http(s), rtmp(s) or srt URL"}
+			return &argerr.Error{Arg: "url", Problem: "has no host", Fix: "give an http(s), rtmp(s) or srt URL"}
 		}
 	}
 	return nil
@@ -368,11 +369,11 @@ func (c *Client) openRealtime(ctx context.Context, in RealtimeInput, maxDur time
 	st, err := os.Stat(p)
 	switch {
 	case err != nil:
-		return nil, &LimitError{Arg: "path", Problem: "cannot read " + p + ": " + mediafile.PathErrorReason(err), Fix: "give an absolute path to a local audio or video file"}
+		return nil, &argerr.Error{Arg: "path", Problem: "cannot read " + p + ": " + mediafile.PathErrorReason(err), Fix: "give an absolute path to a local audio or video file"}
 	case st.IsDir():
-		return nil, &LimitError{Arg: "path", Problem: p + " is a directory", Fix: "give the path of one audio or video file"}
+		return nil, &argerr.Error{Arg: "path", Problem: p + " is a directory", Fix: "give the path of one audio or video file"}
 	case st.Size() == 0:
-		return nil, &LimitError{Arg: "path", Problem: p + " is empty"}
+		return nil, &argerr.Error{Arg: "path", Problem: p + " is empty"}
 	}
 	ext := strings.ToLower(strings.TrimPrefix(filepath.Ext(p), "."))
 	if slices.Contains(rawPCMExts, ext) {
@@ -382,13 +383,13 @@ func (c *Client) openRealtime(ctx context.Context, in RealtimeInput, maxDur time
 		}
 		f, err := os.Open(p)
 		if err != nil {
-			return nil, &LimitError{Arg: "path", Problem: "cannot open " + p + ": " + mediafile.PathErrorReason(err)}
+			return nil, &argerr.Error{Arg: "path", Problem: "cannot open " + p + ": " + mediafile.PathErrorReason(err)}
 		}
 		return &pcmSource{Reader: f, rate: rate, closeFn: f.Close, how: "pcm"}, nil
 	}
 	f, err := os.Open(p)
 	if err != nil {
-		return nil, &LimitError{Arg: "path", Problem: "cannot open " + p + ": " + mediafile.PathErrorReason(err)}
+		return nil, &argerr.Error{Arg: "path", Problem: "cannot open " + p + ": " + mediafile.PathErrorReason(err)}
 	}
 	head := make([]byte, mediafile.SniffLen)
 	n, _ := io.ReadFull(f, head)
@@ -397,21 +398,21 @@ func (c *Client) openRealtime(ctx context.Context, in RealtimeInput, maxDur time
 		w, err := readWAV(f, st.Size())
 		if err != nil {
 			f.Close()
-			return nil, &LimitError{Arg: "path", Problem: "the WAV file is not valid: " + err.Error()}
+			return nil, &argerr.Error{Arg: "path", Problem: "the WAV file is not valid: " + err.Error()}
 		}
 		if w.formatTag == 1 && w.bits == 16 && w.channels == 1 && slices.Contains(RealtimeSampleRates, w.sampleRate) {
 			return &pcmSource{Reader: io.NewSectionReader(f, w.dataOffset, w.dataSize), rate: w.sampleRate, closeFn: f.Close, how: "wav"}, nil
 		}
 		f.Close()
 		if _, err := exec.LookPath(c.cfg.FFmpeg); err != nil {
-			return nil, &LimitError{Arg: "path", Problem: fmt.Sprintf("the WAV is %d Hz, %d-bit, %d channel(s); realtime ASR reads 16-bit mono PCM at 8000, 16000, 32000, 44100 or 48000 Hz, and converting it needs ffmpeg (Debian package `ffmpeg`), which is not installed", w.sampleRate, w.bits, w.channels),
+			return nil, &argerr.Error{Arg: "path", Problem: fmt.Sprintf("the WAV is %d Hz, %d-bit, %d channel(s); realtime ASR reads 16-bit mono PCM at 8000, 16000, 32000, 44100 or 48000 Hz, and converting it needs ffmpeg (Debian package `ffmpeg`), which is not installed", w.sampleRate, w.bits, w.channels),
 				Fix: "install ffmpeg, or convert it elsewhere: `ffmpeg -i in.wav -ar 16000 -ac 1 -sample_fmt s16 out.wav`"}
 		}
 		return c.ffmpegPCM(ctx, p, false, maxDur, "converting this WAV")
 	}
 	f.Close()
 	if format, _, media := mediafile.Sniff(head, ext); !media {
-		return nil, &LimitError{Arg: "path", Problem: "unsupported format: the content is " + format,
+		return nil, &argerr.Error{Arg: "path", Problem: "unsupported format: the content is " + format,
 			Fix: "give an audio or video file, a 16-bit PCM WAV, or raw PCM (.pcm with sample_rate)"}
 	}
 	return c.ffmpegPCM(ctx, p, false, maxDur, "transcribing a "+ext+" file")

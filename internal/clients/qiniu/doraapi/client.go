@@ -12,7 +12,7 @@
 //
 // Tolerances for the docs' contradictions (spec §2) are marked "quirk N" in
 // the code. Limits that the docs state are checked before anything is sent;
-// those errors are *LimitError.
+// those errors are *argerr.Error, naming the argument.
 package doraapi
 
 import (
@@ -179,14 +179,11 @@ func decodeError(status int, body []byte) (string, string) {
 	return code, msg
 }
 
-// authHint is the one way a rejected key is explained.
-const authHint = "Qiniu rejected the keys or the request signature: check the AccessKey and SecretKey and run `mcp-media auth set qiniu`"
-
 func hinter(env string) func(e *httpx.APIError) string {
 	return func(e *httpx.APIError) string {
 		switch {
 		case e.Status == http.StatusUnauthorized:
-			return authHint
+			return qiniuauth.AuthHint
 		case e.Status == http.StatusForbidden:
 			return "Qiniu refused the request (403: the account may be in arrears, or the keys may not be allowed to use this API); check the Qiniu console, and the keys with `mcp-media auth set qiniu`"
 		case e.Status == http.StatusNotFound:

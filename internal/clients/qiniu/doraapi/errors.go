@@ -3,6 +3,8 @@ package doraapi
 import (
 	"fmt"
 	"strings"
+
+	"github.com/mcp-media/mcp-media/internal/clients/qiniu/qiniuauth"
 )
 
 // Error is a Dora business error: an HTTP 200 answer whose rtn (Yitu) or
@@ -34,25 +36,6 @@ func (e *Error) Error() string {
 		b.WriteString(". " + e.Hint)
 	}
 	return b.String()
-}
-
-// LimitError is a documented limit that the input breaks; it is returned
-// before anything is sent.
-type LimitError struct {
-	Arg     string // which input: "path", "url", "sample_rate", "hot_words"…
-	Problem string // what is wrong, naming the limit
-	Fix     string
-}
-
-func (e *LimitError) Error() string {
-	msg := e.Problem
-	if e.Arg != "" {
-		msg = fmt.Sprintf("invalid argument `%s`: %s", e.Arg, e.Problem)
-	}
-	if e.Fix != "" {
-		msg += ". Fix: " + e.Fix
-	}
-	return msg
 }
 
 // p000: short ASR rtn codes (spec §4.1). The packed messages of quirk 17
@@ -161,7 +144,7 @@ func codeHint(field string, code int) string {
 	case "code":
 		switch code {
 		case 9101, 401:
-			return authHint
+			return qiniuauth.AuthHint
 		case 9100:
 			return "Top up the Qiniu account"
 		case 1901:

@@ -1,26 +1,23 @@
 package doraapi
 
 import (
-	"encoding/binary"
 	"errors"
 	"io"
-	"math"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
+	"github.com/mcp-media/mcp-media/internal/argerr"
 	"github.com/mcp-media/mcp-media/internal/fakes/qiniu/dorafake"
 	"github.com/mcp-media/mcp-media/internal/redact"
+	"github.com/mcp-media/mcp-media/internal/testkit"
 )
 
 const (
-	testAK = "7O7hf7Ld1RrC_fpZdFvU8aCgOPuhw2K4eapYOdII"
-	testSK = "312ae9gd2BrCfpTdF4U8aIg9Puh62K4eEGY72Ea_"
+	testAK = testkit.QiniuAK
+	testSK = testkit.QiniuSK
 )
 
 // receiver collects callbacks the fake delivers.
@@ -89,53 +86,15 @@ func newEnv(t *testing.T, mod ...func(*Config)) *env {
 	return &env{fake: fake, srv: srv, client: New(cfg), red: red}
 }
 
-// wavBytes builds a RIFF/WAVE file holding a quiet 440 Hz tone.
-func wavBytes(rate, channels, bits int, d time.Duration) []byte {
-	frames := int(int64(rate) * int64(d) / int64(time.Second))
-	bps := bits / 8
-	data := make([]byte, frames*channels*bps)
-	for i := 0; i < frames; i++ {
-		v := math.Sin(2 * math.Pi * 440 * float64(i) / float64(rate))
-		for c := 0; c < channels; c++ {
-			off := (i*channels + c) * bps
-			if bits == 16 {
-				binary.LittleEndian.PutUint16(data[off:], uint16(int16(v*3000)))
-			} else {
-				data[off] = byte(128 + int(v*40))
-			}
-		}
-	}
-	h := make([]byte, 44)
-	copy(h[0:], "RIFF")
-	binary.LittleEndian.PutUint32(h[4:], uint32(36+len(data)))
-	copy(h[8:], "WAVEfmt ")
-	binary.LittleEndian.PutUint32(h[16:], 16)
-	binary.LittleEndian.PutUint16(h[20:], 1)
-	binary.LittleEndian.PutUint16(h[22:], uint16(channels))
-	binary.LittleEndian.PutUint32(h[24:], uint32(rate))
-	binary.LittleEndian.PutUint32(h[28:], uint32(rate*channels*bps))
-	binary.LittleEndian.PutUint16(h[32:], uint16(channels*bps))
-	binary.LittleEndian.PutUint16(h[34:], uint16(bits))
-	copy(h[36:], "data")
-	binary.LittleEndian.PutUint32(h[40:], uint32(len(data)))
-	return append(h, data...)
-}
+// The WAV builder and temp-file writers of testkit, under their old names.
+var (
+	wavBytes  = testkit.WAV
+	writeFile = testkit.WriteFile
+	writeWAV  = testkit.WriteWAV
+)
 
-func writeFile(t *testing.T, name string, b []byte) string {
-	t.Helper()
-	p := filepath.Join(t.TempDir(), name)
-	if err := os.WriteFile(p, b, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
-
-func writeWAV(t *testing.T, rate, channels, bits int, d time.Duration) string {
-	return writeFile(t, "clip.wav", wavBytes(rate, channels, bits, d))
-}
-
-// isLimit reports whether err is a *LimitError (refused before sending).
+// isLimit reports whether err is a *argerr.Error (refused before sending).
 func isLimit(err error) bool {
-	var le *LimitError
+	var le *argerr.Error
 	return errors.As(err, &le)
 }

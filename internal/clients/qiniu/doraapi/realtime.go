@@ -18,6 +18,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"github.com/mcp-media/mcp-media/internal/argerr"
 	"github.com/mcp-media/mcp-media/internal/httpx"
 )
 
@@ -109,7 +110,7 @@ const (
 func CheckKeyWords(words []string) error {
 	for _, w := range words {
 		if n := utf8.RuneCountInString(w); n < 2 || n > 4 || strings.Contains(w, ",") {
-			return &LimitError{Arg: "key_words", Problem: fmt.Sprintf("keyword %q: each must be 2–4 characters without commas", w)}
+			return &argerr.Error{Arg: "key_words", Problem: fmt.Sprintf("keyword %q: each must be 2–4 characters without commas", w)}
 		}
 	}
 	return nil
@@ -160,10 +161,10 @@ func (c *Client) Realtime(ctx context.Context, o RealtimeOptions) (RealtimeTrans
 		return tr, err
 	}
 	if o.ModelType != nil && (*o.ModelType < 0 || *o.ModelType > 2) {
-		return tr, &LimitError{Arg: "language", Problem: "model_type must be 0 (mixed), 1 (Chinese) or 2 (English)"}
+		return tr, &argerr.Error{Arg: "language", Problem: "model_type must be 0 (mixed), 1 (Chinese) or 2 (English)"}
 	}
 	if o.MaxDuration < 0 {
-		return tr, &LimitError{Arg: "max_seconds", Problem: "must be positive"}
+		return tr, &argerr.Error{Arg: "max_seconds", Problem: "must be positive"}
 	}
 	if o.Frame <= 0 {
 		o.Frame = RealtimeFrame
@@ -367,7 +368,7 @@ func (s *rtSession) send(ctx context.Context, src *pcmSource, o RealtimeOptions)
 				if o.Input.URL != "" {
 					arg = "url"
 				}
-				return "", &LimitError{Arg: arg, Problem: "the input holds no audio"}
+				return "", &argerr.Error{Arg: arg, Problem: "the input holds no audio"}
 			}
 			return EndedEOF, nil
 		case rerr != nil:

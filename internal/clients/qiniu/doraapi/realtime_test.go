@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+	"github.com/mcp-media/mcp-media/internal/argerr"
 )
 
 // recorder is a minimal realtime ASR server that timestamps every audio
@@ -336,7 +337,7 @@ func TestRealtimeEmptyURLInputBlamesURL(t *testing.T) {
 	u := serveBytes(t, "/empty.wav", wavBytes(16000, 1, 16, 0))
 	e := newEnv(t)
 	_, err := e.client.Realtime(context.Background(), RealtimeOptions{Input: RealtimeInput{URL: u}})
-	var le *LimitError
+	var le *argerr.Error
 	if !errors.As(err, &le) || le.Arg != "url" || !strings.Contains(err.Error(), "invalid argument `url`: the input holds no audio") {
 		t.Fatalf("err = %v", err)
 	}

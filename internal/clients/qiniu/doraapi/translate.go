@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/mcp-media/mcp-media/internal/argerr"
 	"github.com/mcp-media/mcp-media/internal/httpx"
 )
 
@@ -47,19 +48,19 @@ func CheckTranslate(req TranslateRequest) error {
 	ext := strings.ToLower(strings.TrimPrefix(path.Ext(u.Path), "."))
 	switch {
 	case !slices.Contains(TranslateFormats, ext):
-		return &LimitError{Arg: "url", Problem: "the document must be " + strings.Join(TranslateFormats, ", ") + " (judged by the URL's extension)"}
+		return &argerr.Error{Arg: "url", Problem: "the document must be " + strings.Join(TranslateFormats, ", ") + " (judged by the URL's extension)"}
 	case !slices.Contains(TranslateLanguages, req.From):
-		return &LimitError{Arg: "from", Problem: fmt.Sprintf("%q is not a documented language code; use auto or a code such as en, zh, jp, kor, fra, spa, de, ru", req.From)}
+		return &argerr.Error{Arg: "from", Problem: fmt.Sprintf("%q is not a documented language code; use auto or a code such as en, zh, jp, kor, fra, spa, de, ru", req.From)}
 	case req.To == "auto" || !slices.Contains(TranslateLanguages, req.To):
-		return &LimitError{Arg: "to", Problem: fmt.Sprintf("%q is not a documented target language code (auto is not allowed); use a code such as en, zh, jp, kor, fra, spa, de, ru", req.To)}
+		return &argerr.Error{Arg: "to", Problem: fmt.Sprintf("%q is not a documented target language code (auto is not allowed); use a code such as en, zh, jp, kor, fra, spa, de, ru", req.To)}
 	case req.DType != 2 && req.DType != 3:
-		return &LimitError{Arg: "output", Problem: "dType must be 2 (PDF) or 3 (same type as the source)"}
+		return &argerr.Error{Arg: "output", Problem: "dType must be 2 (PDF) or 3 (same type as the source)"}
 	case req.DType == 2 && ext != "pdf" && ext != "doc" && ext != "docx":
-		return &LimitError{Arg: "output", Problem: "PDF output accepts Word or PDF documents only; use output \"same\" for " + ext}
+		return &argerr.Error{Arg: "output", Problem: "PDF output accepts Word or PDF documents only; use output \"same\" for " + ext}
 	case strings.TrimSpace(req.Bucket) == "":
-		return &LimitError{Arg: "bucket", Problem: "is required: the Kodo bucket that receives the translated file"}
+		return &argerr.Error{Arg: "bucket", Problem: "is required: the Kodo bucket that receives the translated file"}
 	case req.IndustryID < 0 || req.IndustryID > 26:
-		return &LimitError{Arg: "industry", Problem: "must be 1 to 26"}
+		return &argerr.Error{Arg: "industry", Problem: "must be 1 to 26"}
 	}
 	return checkHTTPURL("callback_url", req.Callback)
 }
@@ -142,7 +143,7 @@ func ParseTranslation(body []byte) (Translation, error) {
 func (c *Client) Translation(ctx context.Context, entryID string) (Translation, error) {
 	entryID = strings.TrimSpace(entryID)
 	if entryID == "" {
-		return Translation{}, &LimitError{Arg: "task_id", Problem: "is required"}
+		return Translation{}, &argerr.Error{Arg: "task_id", Problem: "is required"}
 	}
 	// quirk 55: a GET without Content-Type, as the example shows.
 	resp, err := c.translate.Do(ctx, httpx.Request{Method: http.MethodGet, Path: "/translate/v1/document/query",

@@ -9,13 +9,13 @@ package piliapi
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 
+	"github.com/mcp-media/mcp-media/internal/argerr"
 	"github.com/mcp-media/mcp-media/internal/clients/qiniu/qiniuauth"
 	"github.com/mcp-media/mcp-media/internal/httpx"
 	"github.com/mcp-media/mcp-media/internal/redact"
@@ -104,7 +104,7 @@ func decodeError(status int, body []byte) (string, string) {
 func hint(e *httpx.APIError) string {
 	switch {
 	case e.Status == http.StatusUnauthorized:
-		return "Authentication failed: Qiniu rejected the request signature. Check the AccessKey and SecretKey and run `mcp-media auth set qiniu`"
+		return qiniuauth.AuthHint
 	case e.Status == http.StatusForbidden:
 		return "The Qiniu keys are not allowed to do this (an IAM sub-account needs a policy granting it); use the account's keys via `mcp-media auth set qiniu`"
 	case e.Status == http.StatusNotFound:
@@ -139,21 +139,12 @@ func streamPath(hub, title string) string {
 	return hubPath(hub) + "/streams/" + qiniuauth.EncodeStreamTitle(title)
 }
 
-// EmptyArgError is a required argument that was empty; it is returned
-// before anything is sent.
-type EmptyArgError struct {
-	Arg string // "hub", "stream", "domain", "id"…
-}
-
-func (e *EmptyArgError) Error() string {
-	return fmt.Sprintf("invalid argument `%s`: is empty", e.Arg)
-}
-
-// need checks name/value pairs and names the first empty value.
+// need checks name/value pairs and names the first empty value in an
+// *argerr.Error; it is returned before anything is sent.
 func need(pairs ...string) error {
 	for i := 0; i+1 < len(pairs); i += 2 {
 		if strings.TrimSpace(pairs[i+1]) == "" {
-			return &EmptyArgError{Arg: pairs[i]}
+			return argerr.New(pairs[i], "is empty", "")
 		}
 	}
 	return nil

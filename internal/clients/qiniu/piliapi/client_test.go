@@ -8,36 +8,25 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/mcp-media/mcp-media/internal/argerr"
 	"github.com/mcp-media/mcp-media/internal/clients/qiniu/qiniuauth"
 	"github.com/mcp-media/mcp-media/internal/fakes/qiniu/pilifake"
 	"github.com/mcp-media/mcp-media/internal/httpx"
 	"github.com/mcp-media/mcp-media/internal/redact"
+	"github.com/mcp-media/mcp-media/internal/testkit"
 )
 
 const (
-	testAK = "7O7hf7Ld1RrC_fpZdFvU8aCgOPuhw2K4eapYOdII"
-	testSK = "312ae9gd2BrCfpTdF4U8aIg9Puh62K4eEGY72Ea_"
+	testAK = testkit.QiniuAK
+	testSK = testkit.QiniuSK
 )
-
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
 
 type fixture struct {
 	fake   *pilifake.Server
-	clk    *clock
+	clk    *testkit.Clock
 	url    string
 	client *Client
 	red    *redact.Set
@@ -45,7 +34,7 @@ type fixture struct {
 
 func setup(t *testing.T) *fixture {
 	t.Helper()
-	clk := &clock{t: time.Unix(1635162331, 0)}
+	clk := testkit.NewClock(time.Unix(1635162331, 0))
 	fake := pilifake.New(pilifake.Options{AccessKey: testAK, SecretKey: testSK, Hubs: []string{"test", "other"}, Now: clk.Now})
 	srv := httptest.NewServer(fake)
 	t.Cleanup(srv.Close)
@@ -82,7 +71,7 @@ func TestWrongSecretIsAuthenticationError(t *testing.T) {
 		t.Fatalf("status %d, want 401: %v", httpx.StatusOf(err), err)
 	}
 	msg := err.Error()
-	for _, want := range []string{"401", "Authentication failed", "mcp-media auth set qiniu"} {
+	for _, want := range []string{"401", qiniuauth.AuthHint} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("error %q lacks %q", msg, want)
 		}
@@ -538,8 +527,8 @@ func TestEmptyArgumentNamed(t *testing.T) {
 		{func() error { _, err := f.client.GetHub(ctx, ""); return err }(), "`hub`"},
 	}
 	for _, c := range cases {
-		var ea *EmptyArgError
-		if !errors.As(c.err, &ea) || !strings.Contains(c.err.Error(), c.want) {
+		var ea *argerr.Error
+		if !errors.As(c.err, &ea) || !strings.Contains(c.err.Error(), "invalid argument "+c.want+": is empty") {
 			t.Errorf("error %v does not name %s", c.err, c.want)
 		}
 	}

@@ -18,6 +18,11 @@ import (
 	"strings"
 )
 
+// AuthHint is the one wording, for every Qiniu client, of what to do when
+// Qiniu rejects the keys or the signature (HTTP 401 and its business-code
+// equivalents).
+const AuthHint = "Authentication failed: Qiniu rejected the keys or the request signature. Check the AccessKey and SecretKey and run `mcp-media auth set qiniu`"
+
 // Credentials are a Qiniu account's AccessKey and SecretKey.
 type Credentials struct{ AccessKey, SecretKey string }
 

@@ -375,7 +375,7 @@ func (s *Server) lasrSubmit(_ *http.Request, body []byte) reply {
 }
 
 func (s *Server) lasrQuery(r *http.Request, _ []byte) reply {
-	id := strings.TrimPrefix(r.URL.Path, "/v4/lasr/")
+	id := r.PathValue("id")
 	s.mu.Lock()
 	t, ok := s.lasr[id]
 	var resp lasrResponse

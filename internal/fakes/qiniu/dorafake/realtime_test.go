@@ -7,29 +7,12 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/gorilla/websocket"
+	"github.com/mcp-media/mcp-media/internal/testkit"
 )
-
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) Add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
 
 func rtToken(ak string) string {
 	return ak + ":" + base64.URLEncoding.EncodeToString(make([]byte, 20))
@@ -51,8 +34,8 @@ func rtQuery(extra ...string) url.Values {
 	return q
 }
 
-func newRealtime(t *testing.T) (*Server, *fakeClock, *httptest.Server) {
-	clk := &fakeClock{t: time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)}
+func newRealtime(t *testing.T) (*Server, *testkit.Clock, *httptest.Server) {
+	clk := testkit.NewClock(time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC))
 	s := newTestServer(t, func(o *Options) { o.Now = clk.Now })
 	srv := httptest.NewServer(s)
 	t.Cleanup(srv.Close)

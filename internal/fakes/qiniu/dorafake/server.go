@@ -40,25 +40,21 @@ package dorafake
 
 import (
 	"bytes"
-	"context"
-	"crypto/hmac"
 	"crypto/sha1"
-	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
-	"fmt"
 	"io"
 	"mime"
 	"net/http"
 	"net/url"
-	"sort"
+	"path"
+	"slices"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/gorilla/websocket"
+	"github.com/mcp-media/mcp-media/internal/fakes/reqlog"
 )
 
 // Options configures a Server.
@@ -108,6 +104,7 @@ type Server struct {
 	now      func() time.Time
 	client   *http.Client
 	upgrader websocket.Upgrader
+	mux      *http.ServeMux
 
 	mu        sync.Mutex
 	idle      *sync.Cond               // signalled when pending drops to 0
@@ -115,8 +112,8 @@ type Server struct {
 	chains    map[string]chan struct{} // last delivery per kind/id, to keep order
 	closed    bool
 	done      chan struct{}
-	requests  []Request
-	callbacks []Callback
+	requests  reqlog.Ring[Request]
+	callbacks reqlog.Ring[Callback]
 	lasr      map[string]*lasrTask
 	audios    map[string]*audioTask
 	streams   map[string]stream
@@ -158,6 +155,7 @@ func New(opts Options) *Server {
 	}
 	s.idle = sync.NewCond(&s.mu)
 	s.upgrader = websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }}
+	s.routes()
 	if opts.Step > 0 {
 		go s.ticker(opts.Step)
 	}
@@ -210,20 +208,16 @@ func (s *Server) Close() {
 	s.Flush()
 }
 
-// Requests returns a copy of the requests received so far (the newest
-// 10000), oldest first.
+// Requests returns a copy of the newest requests received (up to
+// reqlog.DefaultSize), oldest first.
 func (s *Server) Requests() []Request {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]Request(nil), s.requests...)
+	return s.requests.All(nil)
 }
 
-// Callbacks returns a copy of the callback delivery attempts so far (the
-// newest 10000), oldest first.
+// Callbacks returns a copy of the newest callback delivery attempts (up to
+// reqlog.DefaultSize), oldest first.
 func (s *Server) Callbacks() []Callback {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]Callback(nil), s.callbacks...)
+	return s.callbacks.All(nil)
 }
 
 // WebSocketHandler returns the realtime ASR handler alone. ServeHTTP also
@@ -241,13 +235,9 @@ const (
 	famTranslate
 )
 
-type handlerFunc func(s *Server, r *http.Request, body []byte) reply
-
-type route struct {
-	method string
-	fam    family
-	h      handlerFunc
-}
+// handlerFunc answers one Dora API call whose body has passed the common
+// checks.
+type handlerFunc func(r *http.Request, body []byte) reply
 
 // reply is what a handler answers.
 type reply struct {
@@ -262,49 +252,91 @@ func okReply(body any) reply { return reply{status: http.StatusOK, body: body} }
 // plus JSON framing.
 const maxBody = 32 << 20
 
-func lookup(path string) (route, bool) {
-	switch path {
-	case "/v2/asr":
-		return route{http.MethodPost, famYitu, (*Server).shortASR}, true
-	case "/v4/lasr", "/v4/lasr/start": // quirk 29: the example says v4/lasr/start
-		return route{http.MethodPost, famYitu, (*Server).lasrSubmit}, true
-	case "/v1/antispam/streamscan":
-		return route{http.MethodPost, famYitu, (*Server).streamScan}, true
-	case "/v1/antispam/streamclose":
-		return route{http.MethodPost, famYitu, (*Server).streamClose}, true
-	case "/anti_fraud/v2/audiostream":
-		return route{http.MethodPost, famShumei, (*Server).audioStreamSubmit}, true
-	case "/anti_fraud/v2/finish_audiostream":
-		return route{http.MethodPost, famShumei, (*Server).audioStreamFinish}, true
-	case "/anti_fraud/v2/img":
-		return route{http.MethodPost, famShumei, (*Server).imageCensor}, true
-	case "/anti_fraud/v2/audio":
-		return route{http.MethodPost, famShumei, (*Server).audioSubmit}, true
-	case "/anti_fraud/v2/query_audio":
-		return route{http.MethodPost, famShumei, (*Server).audioQuery}, true
-	case "/anti_fraud/v3/videostream":
-		return route{http.MethodPost, famShumei, (*Server).videoStreamSubmit}, true
-	case "/anti_fraud/v3/finish_videostream":
-		return route{http.MethodPost, famShumei, (*Server).videoStreamFinish}, true
-	case "/translate/v1/document/translate":
-		return route{http.MethodPost, famTranslate, (*Server).translateSubmit}, true
-	case "/translate/v1/document/query":
-		return route{http.MethodGet, famTranslate, (*Server).translateQuery}, true
+func (s *Server) routes() {
+	m := http.NewServeMux()
+	// Speech recognition: short, realtime (WebSocket) and long.
+	m.HandleFunc("POST /v2/asr", s.api(famYitu, s.shortASR))
+	m.HandleFunc("GET /v2/asr", s.serveRealtime)
+	m.HandleFunc("POST /v4/lasr", s.api(famYitu, s.lasrSubmit))
+	m.HandleFunc("POST /v4/lasr/start", s.api(famYitu, s.lasrSubmit)) // quirk 29: the example says v4/lasr/start
+	m.HandleFunc("GET /v4/lasr/{id}", s.api(famYitu, s.lasrQuery))
+	// Yitu live voice censor.
+	m.HandleFunc("POST /v1/antispam/streamscan", s.api(famYitu, s.streamScan))
+	m.HandleFunc("POST /v1/antispam/streamclose", s.api(famYitu, s.streamClose))
+	// Shumei censors.
+	m.HandleFunc("POST /anti_fraud/v2/audiostream", s.api(famShumei, s.audioStreamSubmit))
+	m.HandleFunc("POST /anti_fraud/v2/finish_audiostream", s.api(famShumei, s.audioStreamFinish))
+	m.HandleFunc("POST /anti_fraud/v2/img", s.api(famShumei, s.imageCensor))
+	m.HandleFunc("POST /anti_fraud/v2/audio", s.api(famShumei, s.audioSubmit))
+	m.HandleFunc("POST /anti_fraud/v2/query_audio", s.api(famShumei, s.audioQuery))
+	m.HandleFunc("POST /anti_fraud/v3/videostream", s.api(famShumei, s.videoStreamSubmit))
+	m.HandleFunc("POST /anti_fraud/v3/finish_videostream", s.api(famShumei, s.videoStreamFinish))
+	// Document translation.
+	m.HandleFunc("POST /translate/v1/document/translate", s.api(famTranslate, s.translateSubmit))
+	m.HandleFunc("GET /translate/v1/document/query", s.api(famTranslate, s.translateQuery))
+	// Literal segments win over parameters for every method, so
+	// GET /v4/lasr/start is a 405, not a query of task "start".
+	for _, p := range shadowed {
+		m.HandleFunc(p, s.noRoute)
 	}
-	if id, ok := strings.CutPrefix(path, "/v4/lasr/"); ok && id != "" && !strings.Contains(id, "/") {
-		return route{http.MethodGet, famYitu, (*Server).lasrQuery}, true
-	}
-	return route{}, false
+	// Anything else: 405 naming the method where the path exists under
+	// another one, 404 otherwise.
+	m.HandleFunc("/", s.noRoute)
+	s.mux = m
 }
+
+// shadowed are the patterns where a literal path hides a {id} route of the
+// same method; they answer like a method the path does not have.
+var shadowed = []string{"GET /v4/lasr/start"}
 
 // ServeHTTP serves every Dora API. See the package documentation.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.URL.Path == "/v2/asr" && r.Method == http.MethodGet {
-		s.serveRealtime(w, r)
+	if r.Method == http.MethodHead || !canonical(r.URL.Path) {
+		// A GET pattern would take HEAD, and the mux would redirect a
+		// path with empty, "." or ".." segments; neither is an API.
+		s.noRoute(w, r)
 		return
 	}
-	body, readErr := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
-	rep := s.handle(r, body, readErr)
+	s.mux.ServeHTTP(w, r)
+}
+
+// canonical reports whether p is a path the mux serves without redirecting.
+func canonical(p string) bool {
+	c := path.Clean(p)
+	return c == p || c != "/" && c+"/" == p
+}
+
+// noRoute answers a request no API takes: 405 naming the method when the
+// path is served under another one (POST tried first), 404 otherwise.
+func (s *Server) noRoute(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+	rep := reply{status: http.StatusNotFound, body: map[string]string{"error": "no such API: " + r.URL.Path}, reason: "unknown path"}
+	for _, method := range []string{http.MethodPost, http.MethodGet} {
+		if method == r.Method || !canonical(r.URL.Path) {
+			continue
+		}
+		probe := r.Clone(r.Context())
+		probe.Method = method
+		if _, p := s.mux.Handler(probe); p != "/" && !slices.Contains(shadowed, p) {
+			rep = reply{status: http.StatusMethodNotAllowed, body: map[string]string{"error": "method not allowed, use " + method}, reason: "method not allowed"}
+			break
+		}
+	}
+	s.respond(w, r, body, rep)
+}
+
+// api adapts a Dora API of family f to the mux: it reads the body and
+// checks its size, the signature and, for POST, the JSON Content-Type
+// before h sees it, then answers and records.
+func (s *Server) api(f family, h handlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		body, readErr := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+		s.respond(w, r, body, s.handle(f, h, r, body, readErr))
+	}
+}
+
+// respond writes rep as JSON and records the exchange.
+func (s *Server) respond(w http.ResponseWriter, r *http.Request, body []byte, rep reply) {
 	out, err := json.Marshal(rep.body)
 	if err != nil { // cannot happen with the types used here
 		rep = reply{status: http.StatusInternalServerError, reason: err.Error()}
@@ -316,51 +348,33 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(out)
 }
 
-func (s *Server) handle(r *http.Request, body []byte, readErr error) reply {
-	rt, ok := lookup(r.URL.Path)
-	if !ok {
-		return reply{status: http.StatusNotFound, body: map[string]string{"error": "no such API: " + r.URL.Path}, reason: "unknown path"}
-	}
-	if r.Method != rt.method {
-		return reply{status: http.StatusMethodNotAllowed, body: map[string]string{"error": "method not allowed, use " + rt.method}, reason: "method not allowed"}
-	}
+func (s *Server) handle(f family, h handlerFunc, r *http.Request, body []byte, readErr error) reply {
 	if readErr != nil {
-		return badRequest(rt.fam, false, "reading body: "+readErr.Error())
+		return badRequest(f, false, "reading body: "+readErr.Error())
 	}
 	if len(body) > maxBody {
-		rep := badRequest(rt.fam, false, "body larger than 32 MB")
-		if rt.fam == famYitu {
+		rep := badRequest(f, false, "body larger than 32 MB")
+		if f == famYitu {
 			rep = yituErr(4210, "SAAS_SPEECH_AUDIO_LENGTH_TOO_LONG_ERROR", "body larger than 32 MB")
 		}
 		rep.status = http.StatusRequestEntityTooLarge
 		return rep
 	}
 	if reason := s.checkAuth(r, body); reason != "" {
-		return unauthorized(rt.fam, reason)
+		return unauthorized(f, reason)
 	}
-	if rt.method == http.MethodPost {
+	if r.Method == http.MethodPost {
 		mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 		if err != nil || mt != "application/json" {
-			return badRequest(rt.fam, true, "Content-Type must be application/json")
+			return badRequest(f, true, "Content-Type must be application/json")
 		}
 	}
-	return rt.h(s, r, body)
+	return h(r, body)
 }
 
-// Recording limits, so that a long-running sandbox does not grow without
-// bound: the newest maxRecorded requests and callbacks are kept, and a
-// recorded request body is cut at maxRecordedBody bytes.
-const (
-	maxRecorded     = 10000
-	maxRecordedBody = 1 << 20
-)
-
-func appendBounded[T any](list []T, v T) []T {
-	if len(list) >= maxRecorded {
-		list = append(list[:0:0], list[len(list)-maxRecorded+1:]...)
-	}
-	return append(list, v)
-}
+// maxRecordedBody cuts a recorded request body, so that the request log
+// (a reqlog.Ring) stays bounded in bytes as well as in entries.
+const maxRecordedBody = 1 << 20
 
 func (s *Server) record(r *http.Request, body []byte, status int, resp []byte, reason string) {
 	if len(body) > maxRecordedBody {
@@ -378,9 +392,7 @@ func (s *Server) record(r *http.Request, body []byte, status int, resp []byte, r
 		Response: resp,
 		Error:    reason,
 	}
-	s.mu.Lock()
-	s.requests = appendBounded(s.requests, req)
-	s.mu.Unlock()
+	s.requests.Add(req)
 }
 
 // ---------------------------------------------------------------------------
@@ -455,199 +467,6 @@ func unauthorized(f family, reason string) reply {
 }
 
 // ---------------------------------------------------------------------------
-// QiniuToken verification (spec §3.1, p056)
-
-// signingString builds p056's data string:
-//
-//	<Method> <Path>[?<RawQuery>]\nHost: <Host>[\nContent-Type: <ct>][X-Qiniu lines]\n\n[<body>]
-//
-// The body is appended only when Content-Length is present, the body is not
-// empty and Content-Type is present and not application/octet-stream.
-// withXQiniu adds the sorted X-Qiniu-* header lines the official SDKs send
-// (spec §3.1.2 note); p056 itself has none.
-func signingString(r *http.Request, body []byte, withXQiniu bool) string {
-	var b strings.Builder
-	b.WriteString(r.Method)
-	b.WriteString(" ")
-	b.WriteString(r.URL.EscapedPath())
-	if r.URL.RawQuery != "" {
-		b.WriteString("?")
-		b.WriteString(r.URL.RawQuery)
-	}
-	b.WriteString("\nHost: ")
-	b.WriteString(r.Host)
-	ct := r.Header.Get("Content-Type")
-	if ct != "" {
-		b.WriteString("\nContent-Type: ")
-		b.WriteString(ct)
-	}
-	if withXQiniu {
-		for _, name := range xQiniuHeaders(r.Header) {
-			b.WriteString("\n")
-			b.WriteString(name)
-			b.WriteString(": ")
-			b.WriteString(strings.Join(r.Header.Values(name), ","))
-		}
-	}
-	b.WriteString("\n\n")
-	if r.ContentLength > 0 && len(body) > 0 && ct != "" && ct != "application/octet-stream" {
-		b.Write(body)
-	}
-	return b.String()
-}
-
-func xQiniuHeaders(h http.Header) []string {
-	var names []string
-	for name := range h {
-		if strings.HasPrefix(name, "X-Qiniu-") && len(name) > len("X-Qiniu-") {
-			names = append(names, name)
-		}
-	}
-	sort.Strings(names)
-	return names
-}
-
-// mac is hmac_sha1(data, sk), the raw Qiniu signature.
-func mac(data, sk string) []byte {
-	m := hmac.New(sha1.New, []byte(sk))
-	m.Write([]byte(data))
-	return m.Sum(nil)
-}
-
-// checkAuth returns "" when the Authorization header is valid, else why not.
-func (s *Server) checkAuth(r *http.Request, body []byte) string {
-	h := r.Header.Get("Authorization")
-	if h == "" {
-		return "missing Authorization header"
-	}
-	rest, ok := strings.CutPrefix(h, "Qiniu")
-	if !ok {
-		return "Authorization scheme is not Qiniu"
-	}
-	rest = strings.TrimPrefix(rest, " ") // quirk 2: p003 writes Qiniu<AK>:<Sign>
-	i := strings.LastIndexByte(rest, ':')
-	if i <= 0 {
-		return "Authorization is not Qiniu <AccessKey>:<Sign>"
-	}
-	ak, sig := rest[:i], rest[i+1:]
-	if ak != s.opts.AccessKey {
-		return "unknown AccessKey"
-	}
-	got, err := base64.URLEncoding.DecodeString(sig)
-	if err != nil {
-		if got, err = base64.RawURLEncoding.DecodeString(sig); err != nil {
-			return "signature is not URL-safe base64"
-		}
-	}
-	variants := []bool{false}
-	if len(xQiniuHeaders(r.Header)) > 0 {
-		variants = append(variants, true)
-	}
-	for _, x := range variants {
-		if hmac.Equal(got, mac(signingString(r, body, x), s.opts.SecretKey)) {
-			return ""
-		}
-	}
-	return "signature mismatch"
-}
-
-// ---------------------------------------------------------------------------
-// Callbacks
-
-// deliverLocked starts delivering every callback in due; s.mu must be held,
-// so that Flush cannot miss a delivery that a state change made due.
-func (s *Server) deliverLocked(due []pendingCallback) {
-	for _, c := range due {
-		s.startDelivery(c)
-	}
-}
-
-// startDelivery POSTs c.body as JSON to c.url in the background, retrying
-// up to c.attempts times until the receiver answers 200. Deliveries about the
-// same task (kind and id) are made one after the other, in the order they
-// became due. s.mu must be held.
-func (s *Server) startDelivery(c pendingCallback) {
-	if c.url == "" || s.closed {
-		return
-	}
-	payload, err := json.Marshal(c.body)
-	if err != nil {
-		return
-	}
-	if c.attempts < 1 {
-		c.attempts = 1
-	}
-	s.pending++
-	key := c.kind + "/" + c.id
-	prev := s.chains[key]
-	mine := make(chan struct{})
-	s.chains[key] = mine
-	go func() {
-		defer func() {
-			close(mine)
-			s.mu.Lock()
-			if s.chains[key] == mine {
-				delete(s.chains, key)
-			}
-			s.pending--
-			if s.pending == 0 {
-				s.idle.Broadcast()
-			}
-			s.mu.Unlock()
-		}()
-		if prev != nil { // callbacks about one task arrive in order
-			<-prev
-		}
-		for attempt := 1; attempt <= c.attempts; attempt++ {
-			status, err := s.post(c.url, payload)
-			rec := Callback{Time: s.now(), Kind: c.kind, ID: c.id, URL: c.url, Body: payload, Attempt: attempt, Status: status}
-			if err != nil {
-				rec.Err = err.Error()
-			}
-			s.mu.Lock()
-			s.callbacks = appendBounded(s.callbacks, rec)
-			s.mu.Unlock()
-			if status == http.StatusOK || attempt == c.attempts {
-				return
-			}
-			if s.opts.Step > 0 {
-				select {
-				case <-s.done:
-					return
-				case <-time.After(s.opts.Step):
-				}
-			} else {
-				select {
-				case <-s.done:
-					return
-				default:
-				}
-			}
-		}
-	}()
-}
-
-// callbackTimeout is the suggested callback timeout of p008/p009.
-const callbackTimeout = 5 * time.Second
-
-func (s *Server) post(u string, payload []byte) (int, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), callbackTimeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, bytes.NewReader(payload))
-	if err != nil {
-		return 0, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := s.client.Do(req)
-	if err != nil {
-		return 0, err
-	}
-	defer resp.Body.Close()
-	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
-	return resp.StatusCode, nil
-}
-
-// ---------------------------------------------------------------------------
 // IDs and small helpers
 
 var idSeq struct {
@@ -682,213 +501,4 @@ func absTime(t time.Time) string { return t.In(cst).Format("2006-01-02 15:04:05"
 func isHTTPURL(s string) bool {
 	u, err := url.Parse(s)
 	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
-}
-
-var errNotObject = errors.New("body is not a JSON object")
-
-// ---------------------------------------------------------------------------
-// JSON field checking
-
-// obj is a decoded JSON object; numbers are json.Number.
-type obj map[string]any
-
-func parseObject(body []byte) (obj, error) {
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		return nil, err
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, errors.New("trailing data after the JSON value")
-	}
-	m, ok := v.(map[string]any)
-	if !ok {
-		return nil, errNotObject
-	}
-	return obj(m), nil
-}
-
-// fieldErr says which field is missing or invalid.
-type fieldErr struct {
-	missing bool
-	field   string
-	why     string
-}
-
-func (e *fieldErr) Error() string {
-	if e.missing {
-		return "missing required field " + e.field
-	}
-	return "invalid field " + e.field + ": " + e.why
-}
-
-// checker reads fields from objects and keeps the first problem found.
-type checker struct{ err *fieldErr }
-
-func (c *checker) ok() bool { return c.err == nil }
-
-func (c *checker) fail(missing bool, field, why string) {
-	if c.err == nil {
-		c.err = &fieldErr{missing: missing, field: field, why: why}
-	}
-}
-
-func (c *checker) get(o obj, key string) (any, bool) {
-	if c.err != nil || o == nil {
-		return nil, false
-	}
-	v, ok := o[key]
-	if !ok || v == nil {
-		return nil, false
-	}
-	return v, true
-}
-
-func (c *checker) str(o obj, key, field string, required bool) string {
-	v, ok := c.get(o, key)
-	if !ok {
-		if required {
-			c.fail(true, field, "")
-		}
-		return ""
-	}
-	s, isStr := v.(string)
-	if !isStr {
-		c.fail(false, field, "must be a string")
-		return ""
-	}
-	if s == "" && required {
-		c.fail(true, field, "")
-	}
-	return s
-}
-
-func (c *checker) boolean(o obj, key, field string) (val, present bool) {
-	v, ok := c.get(o, key)
-	if !ok {
-		return false, false
-	}
-	b, isBool := v.(bool)
-	if !isBool {
-		c.fail(false, field, "must be a boolean")
-		return false, false
-	}
-	return b, true
-}
-
-func (c *checker) integer(o obj, key, field string, required bool) (int64, bool) {
-	v, ok := c.get(o, key)
-	if !ok {
-		if required {
-			c.fail(true, field, "")
-		}
-		return 0, false
-	}
-	n, isNum := v.(json.Number)
-	if !isNum {
-		c.fail(false, field, "must be an integer")
-		return 0, false
-	}
-	i, err := n.Int64()
-	if err != nil {
-		c.fail(false, field, "must be an integer")
-		return 0, false
-	}
-	return i, true
-}
-
-// flexInt accepts a number or a numeric string (quirk 32).
-func (c *checker) flexInt(o obj, key, field string) (int64, bool) {
-	v, ok := c.get(o, key)
-	if !ok {
-		return 0, false
-	}
-	var text string
-	switch t := v.(type) {
-	case json.Number:
-		text = t.String()
-	case string:
-		text = t
-	default:
-		c.fail(false, field, "must be an integer or a numeric string")
-		return 0, false
-	}
-	i, err := strconv.ParseInt(strings.TrimSpace(text), 10, 64)
-	if err != nil {
-		c.fail(false, field, "must be an integer or a numeric string")
-		return 0, false
-	}
-	return i, true
-}
-
-func (c *checker) number(o obj, key, field string) (float64, bool) {
-	v, ok := c.get(o, key)
-	if !ok {
-		return 0, false
-	}
-	n, isNum := v.(json.Number)
-	if !isNum {
-		c.fail(false, field, "must be a number")
-		return 0, false
-	}
-	f, err := n.Float64()
-	if err != nil {
-		c.fail(false, field, "must be a number")
-		return 0, false
-	}
-	return f, true
-}
-
-func (c *checker) object(o obj, key, field string, required bool) (obj, bool) {
-	v, ok := c.get(o, key)
-	if !ok {
-		if required {
-			c.fail(true, field, "")
-		}
-		return nil, false
-	}
-	m, isObj := v.(map[string]any)
-	if !isObj {
-		c.fail(false, field, "must be a JSON object")
-		return nil, false
-	}
-	return obj(m), true
-}
-
-func (c *checker) array(o obj, key, field string) ([]any, bool) {
-	v, ok := c.get(o, key)
-	if !ok {
-		return nil, false
-	}
-	a, isArr := v.([]any)
-	if !isArr {
-		c.fail(false, field, "must be a JSON array")
-		return nil, false
-	}
-	return a, true
-}
-
-func (c *checker) strings(o obj, key, field string) []string {
-	a, ok := c.array(o, key, field)
-	if !ok {
-		return nil
-	}
-	out := make([]string, 0, len(a))
-	for i, v := range a {
-		s, isStr := v.(string)
-		if !isStr {
-			c.fail(false, fmt.Sprintf("%s[%d]", field, i), "must be a string")
-			return nil
-		}
-		out = append(out, s)
-	}
-	return out
-}
-
-// jsonSize is the size of v re-encoded, for the documented "data at most
-// 1MB/10MB" limits.
-func jsonSize(v any) int {
-	b, _ := json.Marshal(v)
-	return len(b)
 }

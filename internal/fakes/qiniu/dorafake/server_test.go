@@ -14,12 +14,14 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/mcp-media/mcp-media/internal/testkit"
 )
 
 // The AK/SK of the spec's §3.1.4 vectors.
 const (
-	testAK = "7O7hf7Ld1RrC_fpZdFvU8aCgOPuhw2K4eapYOdII"
-	testSK = "312ae9gd2BrCfpTdF4U8aIg9Puh62K4eEGY72Ea_"
+	testAK = testkit.QiniuAK
+	testSK = testkit.QiniuSK
 )
 
 func newTestServer(t *testing.T, mod ...func(*Options)) *Server {

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/mcp-media/mcp-media/internal/testkit"
 )
 
 func decodeCaster(t *testing.T, body string) casterJSON {
@@ -17,7 +19,7 @@ func decodeCaster(t *testing.T, body string) casterJSON {
 }
 
 func TestCasterCRUD(t *testing.T) {
-	clk := &clock{t: t0}
+	clk := testkit.NewClock(t0)
 	s := New(Options{AccessKey: testAK, SecretKey: testSK, Now: clk.Now, CasterQuota: 3})
 	e := &env{t: t, s: s, clk: clk}
 
@@ -67,7 +69,7 @@ func TestCasterCRUD(t *testing.T) {
 	if r.code != 200 || strings.Contains(r.body, `"storage"`) || decodeCaster(t, r.body).ID != c.ID {
 		t.Fatalf("get: %s", r.body)
 	}
-	clk.Advance(time.Minute)
+	clk.Add(time.Minute)
 	// Update: top level partial, nested whole; name and canvas ignored.
 	r = e.do("POST", id, `{"name":"renamed","canvas":{"resolution":"1080p"},"staticKey":"newkey","pgmOutput":{"publish":"rtmp://out/x"},"monitors":{"0":{"url":"rtmp://in/a","vol":200,"muted":false}}}`)
 	u := decodeCaster(t, r.body)
@@ -100,7 +102,7 @@ func TestCasterCRUD(t *testing.T) {
 	if g := decodeCaster(t, e.do("GET", id, "").body); g.Status != "pending" || g.TimeSwitch != (timeSwitchJSON{now + 600, now + 600 + 3*3600}) {
 		t.Fatalf("scheduled: %+v", g)
 	}
-	clk.Advance(10 * time.Minute)
+	clk.Add(10 * time.Minute)
 	if g := decodeCaster(t, e.do("GET", id, "").body); g.Status != "running" {
 		t.Fatalf("scheduled start did not run: %+v", g)
 	}
@@ -108,7 +110,7 @@ func TestCasterCRUD(t *testing.T) {
 	expect(t, "start unknown", e.do("POST", "/v1/casters/nope/start", `{}`), 404)
 	expect(t, "stop unknown", e.do("POST", "/v1/casters/nope/stop", ""), 404)
 	// The run window expires by itself.
-	clk.Advance(4 * time.Hour)
+	clk.Add(4 * time.Hour)
 	if g := decodeCaster(t, e.do("GET", id, "").body); g.Status != "stopped" {
 		t.Fatalf("window: %+v", g)
 	}

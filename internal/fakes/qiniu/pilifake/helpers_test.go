@@ -4,43 +4,31 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/mcp-media/mcp-media/internal/clients/qiniu/qiniuauth"
+	"github.com/mcp-media/mcp-media/internal/testkit"
 )
 
 // Sample keys from the Pili push-auth page; the spec's vectors use them.
 const (
-	testAK = "7O7hf7Ld1RrC_fpZdFvU8aCgOPuhw2K4eapYOdII"
-	testSK = "312ae9gd2BrCfpTdF4U8aIg9Puh62K4eEGY72Ea_"
+	testAK = testkit.QiniuAK
+	testSK = testkit.QiniuSK
 )
 
 // t0 is the startAt of the GetStreamLive example.
 var t0 = time.Unix(1635162331, 0)
 
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
-
 type env struct {
 	t   *testing.T
 	s   *Server
-	clk *clock
+	clk *testkit.Clock
 }
 
 func newEnv(t *testing.T, hubs ...string) *env {
 	t.Helper()
-	clk := &clock{t: t0}
+	clk := testkit.NewClock(t0)
 	if len(hubs) == 0 {
 		hubs = []string{"test"}
 	}

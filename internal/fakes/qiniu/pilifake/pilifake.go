@@ -35,6 +35,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/mcp-media/mcp-media/internal/fakes/reqlog"
 )
 
 // Options configure a Server.
@@ -108,7 +110,7 @@ type Server struct {
 	mu        sync.Mutex
 	hubs      map[string]*hub
 	casters   map[string]*caster
-	requests  []Request
+	requests  reqlog.Ring[Request]
 	saveas    []SaveAsCall
 	snapshots []SnapshotCall
 	seq       int64 // for deterministic ids, names and ports
@@ -137,18 +139,15 @@ func New(opts Options) *Server {
 	return s
 }
 
-// Requests returns a copy of every request received, in order, including
-// those rejected for a bad signature.
+// Requests returns a copy of the newest requests received (up to
+// reqlog.DefaultSize), in order, including those rejected for a bad
+// signature.
 func (s *Server) Requests() []Request {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out := make([]Request, len(s.requests))
-	for i, r := range s.requests {
+	return s.requests.All(func(r Request) Request {
 		r.Header = r.Header.Clone()
 		r.Body = append([]byte(nil), r.Body...)
-		out[i] = r
-	}
-	return out
+		return r
+	})
 }
 
 // SaveAsCalls returns the recorded saveas requests.
@@ -173,12 +172,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	path := rawPath(r)
-	s.mu.Lock()
-	s.requests = append(s.requests, Request{
+	s.requests.Add(Request{
 		Method: r.Method, Path: path, RawQuery: r.URL.RawQuery, Host: r.Host,
 		Header: r.Header.Clone(), Body: body, // never written to below
 	})
-	s.mu.Unlock()
 
 	if !s.verify(r, path, body) {
 		// The docs give no error for a failed signature (spec §2.1). This

@@ -173,7 +173,7 @@ func TestDisableStream(t *testing.T) {
 	if e.s.IsLive("test", "abcd") {
 		t.Fatal("pushed while banned")
 	}
-	e.clk.Advance(101 * time.Second)
+	e.clk.Add(101 * time.Second)
 	e.s.StartPush("test", "abcd")
 	if !e.s.IsLive("test", "abcd") {
 		t.Fatal("ban did not expire")
@@ -189,11 +189,11 @@ func TestDisableStream(t *testing.T) {
 func TestHistory(t *testing.T) {
 	e := newEnv(t)
 	e.s.StartPush("test", "timestamp") // t0
-	e.clk.Advance(400 * time.Second)
+	e.clk.Add(400 * time.Second)
 	e.s.StopPush("test", "timestamp") // t0+400
-	e.clk.Advance(time.Second)
+	e.clk.Add(time.Second)
 	e.s.StartPush("test", "timestamp") // t0+401, live
-	e.clk.Advance(100 * time.Second)   // now t0+501
+	e.clk.Add(100 * time.Second)       // now t0+501
 	p := "/v2/hubs/test/streams/dGltZXN0YW1w/historyactivity"
 	a, b := t0.Unix(), t0.Unix()
 	r := e.do("GET", p, "")
@@ -237,7 +237,7 @@ func TestHistory(t *testing.T) {
 func TestStreamStats(t *testing.T) {
 	e := newEnv(t)
 	e.s.StartPush("test", "abcd")
-	e.clk.Advance(5 * time.Minute)
+	e.clk.Add(5 * time.Minute)
 	base := "/v2/hubs/test/streams/" + enc("abcd") + "/stats"
 	cases := []struct {
 		name, target string
@@ -297,9 +297,9 @@ func TestStreamStats(t *testing.T) {
 func TestSaveAsAndSnapshot(t *testing.T) {
 	e := newEnv(t)
 	e.s.StartPush("test", "abcd") // t0
-	e.clk.Advance(time.Hour)
+	e.clk.Add(time.Hour)
 	e.s.StopPush("test", "abcd") // t0+3600
-	e.clk.Advance(time.Hour)     // now t0+7200
+	e.clk.Add(time.Hour)         // now t0+7200
 	sa := "/v2/hubs/test/streams/YWJjZA==/saveas"
 	a := t0.Unix()
 	cases := []struct {

@@ -1,0 +1,113 @@
+package aiozfake
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"net/http"
+	"path"
+	"strings"
+)
+
+// ---------------------------------------------------------------------------
+// M8 / M9 thumbnail
+
+var (
+	pngMagic  = []byte("\x89PNG\r\n\x1a\n")
+	jpegMagic = []byte{0xFF, 0xD8, 0xFF}
+)
+
+// readFilePart streams a multipart body and returns the file name and the
+// first head bytes of the "file" field, discarding the rest.
+func readFilePart(r *http.Request, head int) (name string, prefix []byte, err error) {
+	mr, e := r.MultipartReader()
+	if e != nil {
+		drain(r)
+		return "", nil, badRequest("request must be multipart/form-data with a file field")
+	}
+	found := false
+	for {
+		part, e := mr.NextPart()
+		if e == io.EOF {
+			break
+		}
+		if e != nil {
+			drain(r)
+			return "", nil, badRequest("malformed multipart body: %v", e)
+		}
+		if part.FormName() == "file" && !found {
+			found = true
+			name = part.FileName()
+			buf := make([]byte, head)
+			n, e := io.ReadFull(part, buf)
+			if e != nil && e != io.ErrUnexpectedEOF && e != io.EOF {
+				drain(r)
+				return "", nil, badRequest("cannot read file: %v", e)
+			}
+			prefix = buf[:n]
+			if _, e := io.Copy(io.Discard, part); e != nil {
+				drain(r)
+				return "", nil, badRequest("cannot read file: %v", e)
+			}
+		} else {
+			_, _ = io.Copy(io.Discard, part)
+		}
+		_ = part.Close()
+	}
+	if !found {
+		return "", nil, badRequest("file is required")
+	}
+	return name, prefix, nil
+}
+
+func (s *Server) handleUploadThumbnail(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	_, err := s.liveMediaLocked(r.PathValue("id"))
+	s.mu.Unlock()
+	if err != nil {
+		drain(r)
+		writeError(w, err)
+		return
+	}
+	name, prefix, err := readFilePart(r, 8)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	ext := strings.ToLower(path.Ext(name))
+	if ext != ".png" && ext != ".jpg" && ext != ".jpeg" {
+		writeErr(w, http.StatusBadRequest, fmt.Sprintf("file must be .png or .jpg, got %q", name))
+		return
+	}
+	if !bytes.HasPrefix(prefix, pngMagic) && !bytes.HasPrefix(prefix, jpegMagic) {
+		writeErr(w, http.StatusBadRequest, "file content is not a PNG or JPEG image")
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m, err := s.liveMediaLocked(r.PathValue("id"))
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	m.HasThumbnail = true
+	m.UpdatedAt = s.now()
+	writeOK(w, "Upload thumbnail successfully.")
+}
+
+func (s *Server) handleDeleteThumbnail(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m, err := s.liveMediaLocked(r.PathValue("id"))
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	if !m.HasThumbnail {
+		writeErr(w, http.StatusNotFound, "Thumbnail not found")
+		return
+	}
+	m.HasThumbnail = false
+	m.UpdatedAt = s.now()
+	writeOK(w, "Delete thumbnail successfully.")
+}
