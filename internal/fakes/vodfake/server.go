@@ -26,6 +26,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/mcp-media/mcp-media/internal/fakes/reqlog"
 )
 
 // Options configure a Server.
@@ -46,14 +48,14 @@ type Options struct {
 	CallbackClient *http.Client
 }
 
-// Request is one recorded request (the log keeps the last MaxLog).
+// Request is one recorded request.
 type Request struct {
 	Method, Path, RawQuery string
 	Header                 http.Header
 	At                     time.Time
 }
 
-// MaxLog bounds the request log.
+// MaxLog bounds the callback delivery log.
 const MaxLog = 1000
 
 // Delivery is one callback POST attempt's outcome.
@@ -70,8 +72,9 @@ type Server struct {
 	opts Options
 	mux  *http.ServeMux
 
+	log reqlog.Ring[Request]
+
 	mu        sync.Mutex
-	log       []Request
 	videos    map[string]*video
 	order     []string // video ids, oldest first
 	storage   map[string]*object
@@ -130,12 +133,7 @@ func (s *Server) routes() {
 // ServeHTTP records the request, checks the token, advances the clock's
 // effects and routes. Files (/files/…) are public like CDN URLs.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	s.log = append(s.log, Request{Method: r.Method, Path: r.URL.Path, RawQuery: r.URL.RawQuery, Header: r.Header.Clone(), At: s.opts.Now()})
-	if len(s.log) > MaxLog {
-		s.log = append([]Request(nil), s.log[len(s.log)-MaxLog:]...)
-	}
-	s.mu.Unlock()
+	s.log.Add(Request{Method: r.Method, Path: r.URL.Path, RawQuery: r.URL.RawQuery, Header: r.Header.Clone(), At: s.opts.Now()})
 	if !strings.HasPrefix(r.URL.Path, "/files/") && !s.authorized(r) {
 		fail(w, 3108)
 		return
@@ -151,12 +149,8 @@ func (s *Server) authorized(r *http.Request) bool {
 	return s.opts.Token != "" && r.Header.Get("Authorization") == "Bearer "+s.opts.Token
 }
 
-// Requests returns the request log, oldest first.
-func (s *Server) Requests() []Request {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]Request(nil), s.log...)
-}
+// Requests returns the request log (the newest reqlog.DefaultSize), oldest first.
+func (s *Server) Requests() []Request { return s.log.All(nil) }
 
 // Deliveries returns every callback attempt so far.
 func (s *Server) Deliveries() []Delivery {
