@@ -216,6 +216,7 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			_, err = call("media_events", map[string]any{"task_id": task})
 			return err
 		},
+		func() error { return demoVOD(dir, stdout, call, structured) },
 		func() error {
 			fmt.Fprintln(stdout, "A bad argument comes back as a tool error naming it; the server keeps serving:")
 			_, err := call("aioz_upload_media", map[string]any{"file_path": video, "chunk_size_mib": 10})

@@ -97,6 +97,10 @@ func (t *tools) transcode(ctx context.Context, c *toolkit.Call, in TranscodeInpu
 		v = got
 	}
 	out.Video = view(v)
-	text, err := card("⚙️ Transcode started", out.Video, notes, nil)
+	heading := "⚙️ Transcode started"
+	if out.Wait.Ready {
+		heading = "✅ Transcode finished"
+	}
+	text, err := card(heading, out.Video, notes, nil)
 	return out, text, err
 }
