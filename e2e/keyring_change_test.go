@@ -3,13 +3,14 @@ package e2e
 import (
 	"context"
 	"encoding/json"
-	"os"
 	"os/exec"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/mcp-media/mcp-media/internal/testkit"
 )
 
 // TestKeyringChangeAppliesWithoutRestart runs one stdio server against the
@@ -18,13 +19,7 @@ import (
 // Like TestKeyringRoundTrip it runs only with MCP_MEDIA_KEYRING_TEST=1
 // (scripts/test, under dbus-run-session with an unlocked gnome-keyring).
 func TestKeyringChangeAppliesWithoutRestart(t *testing.T) {
-	if os.Getenv("MCP_MEDIA_KEYRING_TEST") != "1" {
-		t.Skip("set MCP_MEDIA_KEYRING_TEST=1 (with a Secret Service running); scripts/test does")
-	}
-	if os.Getenv("DBUS_SESSION_BUS_ADDRESS") == "" {
-		t.Fatal("MCP_MEDIA_KEYRING_TEST=1 but DBUS_SESSION_BUS_ADDRESS is empty")
-	}
-	env := cleanEnv("DBUS_SESSION_BUS_ADDRESS="+os.Getenv("DBUS_SESSION_BUS_ADDRESS"), "MCP_MEDIA_STATE_DIR="+t.TempDir())
+	env := cleanEnv(testkit.KeyringBus(t), "MCP_MEDIA_STATE_DIR="+t.TempDir())
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	cmd := exec.Command(binPath, "serve", "--toolsets", "media")

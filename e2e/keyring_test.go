@@ -4,11 +4,11 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"testing"
 
 	"github.com/mcp-media/mcp-media/internal/fakes/aiozfake"
+	"github.com/mcp-media/mcp-media/internal/testkit"
 )
 
 // TestKeyringRoundTrip stores random keys with `auth set aioz --stdin` in
@@ -18,14 +18,8 @@ import (
 // (scripts/test runs it under dbus-run-session with gnome-keyring) and then
 // fails, never skips, when the keyring does not work.
 func TestKeyringRoundTrip(t *testing.T) {
-	if os.Getenv("MCP_MEDIA_KEYRING_TEST") != "1" {
-		t.Skip("set MCP_MEDIA_KEYRING_TEST=1 (with a Secret Service running) to run the keyring round trip; scripts/test does")
-	}
-	if os.Getenv("DBUS_SESSION_BUS_ADDRESS") == "" {
-		t.Fatal("MCP_MEDIA_KEYRING_TEST=1 but DBUS_SESSION_BUS_ADDRESS is empty: run under dbus-run-session with gnome-keyring-daemon unlocked (see scripts/test)")
-	}
 	// The keyring needs the D-Bus session; keys must come from nowhere else.
-	env := cleanEnv("DBUS_SESSION_BUS_ADDRESS=" + os.Getenv("DBUS_SESSION_BUS_ADDRESS"))
+	env := cleanEnv(testkit.KeyringBus(t))
 	pub, sec := "e2e-keyring-pub-"+randHex(8), "e2e-keyring-sec-"+randHex(12)
 	keys, _ := json.Marshal(map[string]string{"public_key": pub, "secret_key": sec})
 

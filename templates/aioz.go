@@ -66,6 +66,7 @@ var (
 	AIOZMetric         = T[Metric]("aioz/metric")
 	AIOZMetricTable    = T[MetricTable]("aioz/metric_table")
 	AIOZUsageData      = T[UsageData]("aioz/usage_data")
+	AIOZAccount        = T[Account]("aioz/account")
 	AIOZReport         = T[Report]("aioz/report")
 )
 
@@ -198,4 +199,10 @@ type Metric struct {
 type UsageData struct {
 	JSON       string
 	Conversion string
+}
+
+// Account fills aioz/account: who the keys belong to and what they can pay.
+type Account struct {
+	Name, ID, Email string
+	Balance, Debt   string
 }

@@ -28,6 +28,9 @@ var (
 // samples has one entry per embedded template; TestEveryTemplateRenders
 // fails when a template has none, so a new template cannot go untested.
 var samples = []sample{
+	with(ICEUploadProgress, ICEUploadProgressData{File: "clip.mp4", Bar: Bar(2, 5), Percent: 40, Part: 2, Parts: 5, Done: "16.0 MiB", Total: "40.0 MiB", Rate: "80.0 MiB/s"}),
+	with(ICEUploadComplete, ICEUploadCompleteData{File: "clip.mp4", MediaID: "m1", AssetCreated: true, FileURL: "http://b.oss-cn-shanghai.aliyuncs.com/stream/a/a.mp4",
+		Size: "40.0 MiB", Parts: 5, PartsSent: 3, PartSize: "8.0 MiB", Elapsed: "1.2s", Throughput: "33.3 MiB/s", Resumed: true, ResumedSize: "16.0 MiB", Renewals: 1, Notes: someNotes}),
 	with(AIOZUploadProgress, UploadProgress{Title: "Clip", Bar: Bar(1, 2), Percent: 50, Done: 1, Total: 2,
 		Rows: []ChunkRow{{0, "50 MB", MD5Valid, ChunkDone}, {1, "10 MB", MD5Pending, ChunkUploading}}}),
 	with(AIOZUploadComplete, MediaEvent{MediaID: "m1", Title: "Clip", Type: "video", Timestamp: "2026-01-02 03:04:05", HasMP4: true, Warnings: []string{"w"}}),
@@ -52,6 +55,7 @@ var samples = []sample{
 	with(AIOZMetric, Metric{Metric: "view", Aggregation: "count", Value: 7, Conversion: "last 7 days → …"}),
 	with(AIOZMetricTable, MetricTable{Title: "view by country", Dimension: "country", Rows: []MetricRow{{"VN", 3}}, Conversion: "c"}),
 	with(AIOZUsageData, UsageData{JSON: "{}", Conversion: "c"}),
+	with(AIOZAccount, Account{Name: "Sandbox User", ID: "u1", Email: "a@b.invalid", Balance: "12.5", Debt: "0"}),
 	with(AIOZReport, Report{WatchTimeSum: 1, ViewCount: 2, Blocks: []ReportBlock{{"country", "{}"}}, Conversion: "c"}),
 
 	with(MediaProviders, Providers{Providers: []ProviderRow{{Provider: "aioz", Name: "AIOZ Stream", Configured: true, Source: "keyring"},

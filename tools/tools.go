@@ -4,6 +4,7 @@ package tools
 
 import (
 	"github.com/mcp-media/mcp-media/tools/aioz"
+	"github.com/mcp-media/mcp-media/tools/aliyun/ice"
 	"github.com/mcp-media/mcp-media/tools/media"
 	"github.com/mcp-media/mcp-media/tools/qiniu/dora"
 	"github.com/mcp-media/mcp-media/tools/qiniu/pili"
@@ -18,6 +19,7 @@ func Inventory(env *toolkit.Env) toolkit.Inventory {
 	sets = append(sets, aioz.Toolsets(env)...)
 	sets = append(sets, pili.Toolsets(env)...)
 	sets = append(sets, dora.Toolsets(env)...)
+	sets = append(sets, ice.Toolsets(env)...)
 	sets = append(sets, vod.Toolsets(env)...)
 	return toolkit.Inventory{Toolsets: sets}
 }

@@ -51,8 +51,9 @@ func main() {
 		Creds: &credentials.Store{Redact: set, Sandbox: sb.Creds}}
 	s, _, err := mcpserver.Build(mcpserver.Options{Toolsets: []string{"all"}, Env: env})
 	check(err)
-	h, err := mcpserver.Handler(s, "http", mcpserver.HTTPOptions{}, "")
+	h, closeSessions, err := mcpserver.Handler(s, "http", mcpserver.HTTPOptions{}, "")
 	check(err)
+	defer closeSessions()
 	srv := httptest.NewServer(h)
 	defer srv.Close()
 

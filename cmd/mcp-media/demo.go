@@ -218,6 +218,12 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		},
 		func() error { return demoVOD(dir, stdout, call, structured) },
 		func() error {
+			fmt.Fprintln(stdout, "── A media stream to Alibaba Cloud ICE (CreateUploadStream, then OSS multipart with the STS credential) ──")
+			fmt.Fprintln(stdout)
+			_, err := call("aliyun_ice_upload_stream", map[string]any{"file_path": video, "definition": "HD", "part_size_mib": 8})
+			return err
+		},
+		func() error {
 			fmt.Fprintln(stdout, "A bad argument comes back as a tool error naming it; the server keeps serving:")
 			_, err := call("aioz_upload_media", map[string]any{"file_path": video, "chunk_size_mib": 10})
 			return err

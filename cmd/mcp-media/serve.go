@@ -51,6 +51,12 @@ func cmdServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	if *transport == "stdio" && *publicURL != "" && *callbackAddr == "" && !*sandboxed {
 		return &exitError{code: 2, msg: "--public-url needs --callback-addr with the stdio transport: stdio has no HTTP listener for providers to call (e.g. --callback-addr 127.0.0.1:8766 behind your tunnel or proxy)"}
 	}
+	// The callback receiver answers without the bearer token (each path holds
+	// its own), so announcing the shared MCP listener to providers with
+	// --public-url exposes the MCP endpoints too: demand the token then.
+	if shared && *publicURL != "" && !*sandboxed && os.Getenv("MCP_MEDIA_HTTP_TOKEN") == "" {
+		return &exitError{code: 2, msg: "--public-url makes the MCP listener reachable from outside, so it needs MCP_MEDIA_HTTP_TOKEN (clients then send `Authorization: Bearer <token>`); or give the callback receiver its own listener with --callback-addr"}
+	}
 	opts := envOptions{sandbox: *sandboxed, publicURL: *publicURL, callbackAddr: *callbackAddr}
 	if shared && *sandboxed {
 		opts.callbackAddr = "127.0.0.1:0" // the fakes call back on loopback

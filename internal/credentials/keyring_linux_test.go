@@ -12,6 +12,8 @@ import (
 
 	"github.com/godbus/dbus/v5"
 	"github.com/zalando/go-keyring"
+
+	"github.com/mcp-media/mcp-media/internal/testkit"
 )
 
 // TestSecretServiceReadsDoNotLeak reads an item written by go-keyring 1,000
@@ -24,9 +26,7 @@ import (
 // MCP_MEDIA_KEYRING_TEST=1 (scripts/test: "keyring reads"), and it leaves
 // the collection locked.
 func TestSecretServiceReadsDoNotLeak(t *testing.T) {
-	if os.Getenv("MCP_MEDIA_KEYRING_TEST") != "1" {
-		t.Skip("set MCP_MEDIA_KEYRING_TEST=1 under dbus-run-session with gnome-keyring-daemon unlocked; scripts/test does")
-	}
+	testkit.KeyringTest(t)
 	addr, ok := sessionBusAddress(os.Getenv)
 	if !ok {
 		t.Fatal("MCP_MEDIA_KEYRING_TEST=1 but no session bus")

@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/mark3labs/mcp-go/server"
+
+	"github.com/mcp-media/mcp-media/internal/transport"
 )
 
 // HTTPOptions configure the SSE and streamable HTTP listeners.
@@ -26,6 +28,13 @@ type HTTPOptions struct {
 	Log            *slog.Logger
 	// Extra mounts more handlers on the same listener (the callback inbox).
 	Extra map[string]http.Handler
+	// BodyLimit caps every request body, checked after authentication
+	// (default transport.DefaultMaxMessage).
+	BodyLimit int64
+	// MaxConns caps concurrent connections (default 1024).
+	MaxConns int
+	// Sessions tunes session expiry and cap on the streamable transport.
+	Sessions transport.HTTPOptions
 }
 
 // Paths on the HTTP listener.
@@ -35,36 +44,67 @@ const (
 	PathMessage    = "/message"
 )
 
-// ServeStdio serves s on standard input and output until EOF or ctx ends.
+// ServeStdio serves s on standard input and output until EOF or ctx ends
+// (internal/transport's loop: progress before results, cancellation, a
+// message size cap).
 func ServeStdio(ctx context.Context, s *server.MCPServer, in io.Reader, out io.Writer, log *slog.Logger) error {
-	stdio := server.NewStdioServer(s)
-	if log != nil {
-		stdio.SetErrorLogger(slog.NewLogLogger(log.Handler(), slog.LevelWarn))
-	}
-	return stdio.Listen(ctx, in, out)
+	return transport.NewEngine(s).ServeStdio(ctx, in, out, transport.StdioOptions{})
 }
 
 // Handler returns the HTTP handler for transport "sse" or "http" with the
-// Origin and bearer-token guard in front.
-func Handler(s *server.MCPServer, transport string, opts HTTPOptions, baseURL string) (http.Handler, error) {
+// Origin and bearer-token guard in front. The returned close function ends
+// the transport's sessions.
+func Handler(s *server.MCPServer, kind string, opts HTTPOptions, baseURL string) (http.Handler, func(), error) {
 	mux := http.NewServeMux()
-	switch transport {
+	eng := transport.NewEngine(s)
+	closer := func() {}
+	switch kind {
 	case "http":
-		mux.Handle(PathStreamable, server.NewStreamableHTTPServer(s, server.WithEndpointPath(PathStreamable),
-			server.WithHeartbeatInterval(25*time.Second)))
+		st := eng.NewStreamable(opts.Sessions)
+		mux.Handle(PathStreamable, st)
+		closer = st.Close
 	case "sse":
-		sse := server.NewSSEServer(s, server.WithBaseURL(baseURL), server.WithSSEEndpoint(PathSSE),
-			server.WithMessageEndpoint(PathMessage), server.WithKeepAlive(true))
-		mux.Handle(PathSSE, sse.SSEHandler())
-		mux.Handle(PathMessage, sse.MessageHandler())
+		sse := eng.NewSSE(baseURL, PathMessage, opts.Sessions)
+		own := sameOriginOnly(opts)
+		mux.Handle(PathSSE, own(sse.StreamHandler()))
+		mux.Handle(PathMessage, own(sse.MessageHandler()))
 	default:
-		return nil, fmt.Errorf("unknown transport %q: use stdio, sse or http", transport)
+		return nil, nil, fmt.Errorf("unknown transport %q: use stdio, sse or http", kind)
 	}
 	for p, h := range opts.Extra {
 		mux.Handle(p, h)
 	}
 	mux.HandleFunc("/healthz", func(w http.ResponseWriter, r *http.Request) { _, _ = io.WriteString(w, "ok\n") })
-	return guard(mux, opts), nil
+	return guard(mux, opts), closer, nil
+}
+
+// sameOriginOnly refuses browser requests to the SSE endpoints from any
+// origin but the server's own or one given with --allow-origin.
+func sameOriginOnly(opts HTTPOptions) func(http.Handler) http.Handler {
+	allowed := allowedOrigins(opts)
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if !transport.SameOrigin(r, allowed) {
+				refuse(w, http.StatusForbidden, "Forbidden: the SSE transport accepts only its own origin (or one given with --allow-origin)")
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+func allowedOrigins(opts HTTPOptions) map[string]bool {
+	allowed := map[string]bool{}
+	for _, o := range opts.AllowedOrigins {
+		allowed[strings.TrimRight(strings.ToLower(o), "/")] = true
+	}
+	return allowed
+}
+
+// refuse answers an error and closes the connection after it.
+func refuse(w http.ResponseWriter, status int, msg string) {
+	w.Header().Set("Connection", "close")
+	http.Error(w, msg, status)
 }
 
 // CheckBind refuses a non-loopback address without a token.
@@ -80,7 +120,7 @@ func CheckBind(addr, token string) error {
 }
 
 // ServeHTTP listens on opts.Addr and serves until ctx ends.
-func ServeHTTP(ctx context.Context, s *server.MCPServer, transport string, opts HTTPOptions, ready func(addr string)) error {
+func ServeHTTP(ctx context.Context, s *server.MCPServer, kind string, opts HTTPOptions, ready func(addr string)) error {
 	if opts.Addr == "" {
 		opts.Addr = "127.0.0.1:8765"
 	}
@@ -91,13 +131,23 @@ func ServeHTTP(ctx context.Context, s *server.MCPServer, transport string, opts 
 	if err != nil {
 		return fmt.Errorf("listening on %s: %w", opts.Addr, err)
 	}
+	if opts.MaxConns <= 0 {
+		opts.MaxConns = 1024
+	}
+	ln = limitListener(ln, opts.MaxConns)
 	base := "http://" + ln.Addr().String()
-	h, err := Handler(s, transport, opts, base)
+	h, closeSessions, err := Handler(s, kind, opts, base)
 	if err != nil {
 		ln.Close()
 		return err
 	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	defer closeSessions()
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       90 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+	}
 	go func() {
 		<-ctx.Done()
 		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -113,28 +163,40 @@ func ServeHTTP(ctx context.Context, s *server.MCPServer, transport string, opts 
 	return nil
 }
 
-// guard enforces the Origin check and the bearer token.
+// requestReadTime bounds reading one request's body; the transports lift it
+// once the body is in.
+const requestReadTime = 30 * time.Second
+
+// guard enforces the Origin check and the bearer token, then caps the body
+// and the time to read it. Refusals close the connection.
 func guard(next http.Handler, opts HTTPOptions) http.Handler {
-	allowed := map[string]bool{}
-	for _, o := range opts.AllowedOrigins {
-		allowed[strings.TrimRight(strings.ToLower(o), "/")] = true
+	allowed := allowedOrigins(opts)
+	limit := opts.BodyLimit
+	if limit <= 0 {
+		limit = transport.DefaultMaxMessage
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if origin := r.Header.Get("Origin"); origin != "" && !originOK(origin, allowed) {
 			if opts.Log != nil {
 				opts.Log.Warn("refused request from a foreign Origin", "origin", origin, "path", r.URL.Path)
 			}
-			http.Error(w, "Forbidden: Origin "+origin+" is not allowed (only loopback origins, or those given with --allow-origin)", http.StatusForbidden)
+			refuse(w, http.StatusForbidden, "Forbidden: Origin "+origin+" is not allowed (only loopback origins, or those given with --allow-origin)")
 			return
 		}
 		if opts.Token != "" && r.URL.Path != "/healthz" && !strings.HasPrefix(r.URL.Path, "/callbacks/") {
 			got := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
 			if subtle.ConstantTimeCompare([]byte(got), []byte(opts.Token)) != 1 {
 				w.Header().Set("WWW-Authenticate", `Bearer realm="mcp-media"`)
-				http.Error(w, "Unauthorized: send Authorization: Bearer <MCP_MEDIA_HTTP_TOKEN>", http.StatusUnauthorized)
+				refuse(w, http.StatusUnauthorized, "Unauthorized: send Authorization: Bearer <MCP_MEDIA_HTTP_TOKEN>")
 				return
 			}
 		}
+		if r.ContentLength > limit {
+			refuse(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("Request Entity Too Large: a request body is at most %d bytes", limit))
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
+		_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(requestReadTime))
 		next.ServeHTTP(w, r)
 	})
 }

@@ -119,7 +119,9 @@ var All = []Provider{
 			{Name: "access_key_secret", Env: []string{"ALIBABA_CLOUD_ACCESS_KEY_SECRET"}, Secret: true, Prompt: "AccessKey Secret"},
 			{Name: "region_id", Env: []string{"ALIBABA_CLOUD_REGION_ID"}, Prompt: "Region ID (e.g. cn-shanghai)"},
 		},
-		Endpoints: []Endpoint{{Name: "ice", Env: "MCP_MEDIA_ICE_URL", Default: "https://ice.cn-shanghai.aliyuncs.com"}},
+		// {region_id} follows the configured region (default cn-shanghai);
+		// iceapi fills it in.
+		Endpoints: []Endpoint{{Name: "ice", Env: "MCP_MEDIA_ICE_URL", Default: "https://ice.{region_id}.aliyuncs.com"}},
 	},
 	{
 		ID: "vod", Name: "VOD service",

@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/mcp-media/mcp-media/internal/fakes/aiozfake"
+	"github.com/mcp-media/mcp-media/internal/fakes/aliyun/icefake"
+	"github.com/mcp-media/mcp-media/internal/fakes/aliyun/ossfake"
 	"github.com/mcp-media/mcp-media/internal/fakes/qiniu/dorafake"
 	"github.com/mcp-media/mcp-media/internal/fakes/qiniu/pilifake"
 	"github.com/mcp-media/mcp-media/internal/fakes/vodfake"
@@ -40,6 +42,8 @@ type Sandbox struct {
 	Pili *pilifake.Server
 	Dora *dorafake.Server
 	VOD  *vodfake.Server
+	ICE  *icefake.Server
+	OSS  *ossfake.Server
 
 	servers []*http.Server
 }
@@ -96,6 +100,21 @@ func Start(opts Options) (*Sandbox, error) {
 		sb.Env[name] = url
 	}
 	sb.Env["MCP_MEDIA_QINIU_ASR_WS_URL"] = "ws" + strings.TrimPrefix(url, "http")
+
+	// Alibaba Cloud ICE: the OSS fake first, since ICE hands out its address.
+	sb.OSS = ossfake.New()
+	ossURL, err := sb.serve(sb.OSS)
+	if err != nil {
+		return nil, err
+	}
+	aliID, aliSecret := "sbx-LTAI-"+token(), "sbx-alisk-"+token()
+	sb.ICE = icefake.New(icefake.Options{AccessKeyID: aliID, AccessKeySecret: aliSecret, Region: "cn-shanghai",
+		OSS: sb.OSS, OSSEndpoint: ossURL, Bucket: "outin-sandbox"})
+	if url, err = sb.serve(sb.ICE); err != nil {
+		return nil, err
+	}
+	sb.Creds["aliyun"] = map[string]string{"access_key_id": aliID, "access_key_secret": aliSecret, "region_id": "cn-shanghai"}
+	sb.Env["MCP_MEDIA_ICE_URL"] = url
 
 	// VOD: a small library with traffic history. The base URL is the
 	// endpoint override, not a credential field, so the e2e proxies that

@@ -197,6 +197,13 @@ func parsePoint(s string, sd side, now time.Time, loc *time.Location) (time.Time
 	bad := func(reason string) (time.Time, *argerr.Error) {
 		return time.Time{}, bad(s, reason)
 	}
+	day := func(y, mo, d int) (time.Time, *argerr.Error) {
+		t, err := dayBound(y, mo, d, sd, loc)
+		if err != "" {
+			return bad(err)
+		}
+		return t, nil
+	}
 	lower := strings.ToLower(s)
 	switch {
 	case lower == "now":
@@ -204,9 +211,8 @@ func parsePoint(s string, sd side, now time.Time, loc *time.Location) (time.Time
 
 	case reDMY.MatchString(s):
 		m := reDMY.FindStringSubmatch(s)
-		d, _ := strconv.Atoi(m[1])
-		mo, _ := strconv.Atoi(m[2])
-		y, _ := strconv.Atoi(m[3])
+		v := groupInts(m)
+		d, mo, y := v[0], v[1], v[2]
 		if mo < 1 || mo > 12 {
 			hint := ""
 			if d >= 1 && d <= 12 {
@@ -214,31 +220,20 @@ func parsePoint(s string, sd side, now time.Time, loc *time.Location) (time.Time
 			}
 			return bad(fmt.Sprintf("has month %s: dates are dd/mm/yyyy, day first, so 03/04/2025 is 3 April 2025%s", m[2], hint))
 		}
-		t, err := dayBound(y, mo, d, sd, loc)
-		if err != "" {
-			return bad(err)
-		}
-		return t, nil
+		return day(y, mo, d)
 
 	case reDMYLoose.MatchString(s):
 		m := reDMYLoose.FindStringSubmatch(s)
-		d, _ := strconv.Atoi(m[1])
-		mo, _ := strconv.Atoi(m[2])
-		return bad(fmt.Sprintf("needs a two-digit day and month: write %02d/%02d/%s (dd/mm/yyyy, day first)", d, mo, m[3]))
+		v := groupInts(m)
+		return bad(fmt.Sprintf("needs a two-digit day and month: write %02d/%02d/%s (dd/mm/yyyy, day first)", v[0], v[1], m[3]))
 
 	case reYMD.MatchString(s):
 		m := reYMD.FindStringSubmatch(s)
-		y, _ := strconv.Atoi(m[1])
-		mo, _ := strconv.Atoi(m[2])
-		d, _ := strconv.Atoi(m[3])
-		if mo < 1 || mo > 12 {
+		v := groupInts(m)
+		if v[1] < 1 || v[1] > 12 {
 			return bad(fmt.Sprintf("has month %s: yyyy-mm-dd needs a month from 01 to 12; %s", m[2], accepted))
 		}
-		t, err := dayBound(y, mo, d, sd, loc)
-		if err != "" {
-			return bad(err)
-		}
-		return t, nil
+		return day(v[0], v[1], v[2])
 
 	case reDigits.MatchString(s):
 		if len(s) == 8 {
@@ -276,6 +271,16 @@ func parsePoint(s string, sd side, now time.Time, loc *time.Location) (time.Time
 
 // dayBound returns 00:00:00 (from) or 23:59:59 (to) of y-mo-d in loc, or a
 // reason when the day does not exist in that month.
+// groupInts converts a match's groups m[1:] (all digits) to integers.
+func groupInts(m []string) []int {
+	out := make([]int, 0, len(m)-1)
+	for _, g := range m[1:] {
+		n, _ := strconv.Atoi(g)
+		out = append(out, n)
+	}
+	return out
+}
+
 func dayBound(y, mo, d int, sd side, loc *time.Location) (time.Time, string) {
 	last := time.Date(y, time.Month(mo)+1, 0, 0, 0, 0, 0, time.UTC).Day()
 	if d < 1 || d > last {

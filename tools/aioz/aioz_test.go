@@ -366,3 +366,13 @@ func TestUploadWaitGetListChaptersReport(t *testing.T) {
 		t.Error("report blocks out of seed 000's order")
 	}
 }
+
+// aioz_get_account reads U1 and shows the balance the fake holds.
+func TestGetAccountShowsBalance(t *testing.T) {
+	h := newHarness(t, aiozfake.Options{Balance: 42.5})
+	res := h.run.OK(t, "aioz_get_account", map[string]any{})
+	if res.Str("balance") != "42.5" || res.Str("name") != "Sandbox User" || !strings.Contains(res.Text, "| Balance | 42.5 |") {
+		t.Errorf("account: %s\n%s", res.Str(), res.Text)
+	}
+	h.run.Fails(t, "aioz_get_account", map[string]any{"user": "me"}, "`user`", "takes no arguments")
+}

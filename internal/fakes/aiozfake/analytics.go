@@ -179,6 +179,13 @@ func (s *Server) collectLocked(from, to int64, f metricFilter) []hourStat {
 	return out
 }
 
+// collect is collectLocked with s.mu taken for the call.
+func (s *Server) collect(from, to int64, f metricFilter) []hourStat {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.collectLocked(from, to, f)
+}
+
 func floorDiv(a, b int64) int64 {
 	q := a / b
 	if a%b != 0 && a < 0 {
@@ -267,8 +274,8 @@ func decodeMetricsReq(r *http.Request) (metricsReq, metricFilter, error) {
 	if *req.From < 0 || *req.To < 0 {
 		return req, metricFilter{}, badRequest("from and to must be non-negative UNIX timestamps")
 	}
-	if *req.From > *req.To {
-		return req, metricFilter{}, badRequest("from (%d) must not be after to (%d)", *req.From, *req.To)
+	if err := checkOrder(*req.From, *req.To); err != nil {
+		return req, metricFilter{}, err
 	}
 	var f metricFilter
 	if req.FilterBy != nil {
@@ -304,17 +311,27 @@ func metricsCtx(metric, agg, breakdown, interval string, f metricFilter, from, t
 	}
 }
 
+// pathEnums reads the path values {metric} (one of metrics) and {name} (one
+// of allowed). When either is not allowed it drains the body, answers 400
+// and reports false.
+func pathEnums(w http.ResponseWriter, r *http.Request, metrics []string, name string, allowed []string) (metric, v string, ok bool) {
+	metric, v = r.PathValue("metric"), r.PathValue(name)
+	err := enumErr("metric", metric, metrics)
+	if contains(metrics, metric) {
+		err = enumErr(name, v, allowed)
+		if contains(allowed, v) {
+			return metric, v, true
+		}
+	}
+	drain(r)
+	writeError(w, err)
+	return "", "", false
+}
+
 // N1 POST /analytics/metrics/data/{metric}/{aggregation}
 func (s *Server) handleAggregate(w http.ResponseWriter, r *http.Request) {
-	metric, agg := r.PathValue("metric"), r.PathValue("aggregation")
-	if !contains(aggMetrics, metric) {
-		drain(r)
-		writeError(w, enumErr("metric", metric, aggMetrics))
-		return
-	}
-	if !contains(aggregations, agg) {
-		drain(r)
-		writeError(w, enumErr("aggregation", agg, aggregations))
+	metric, agg, ok := pathEnums(w, r, aggMetrics, "aggregation", aggregations)
+	if !ok {
 		return
 	}
 	if agg == "rate" && metric != "play" {
@@ -327,9 +344,7 @@ func (s *Server) handleAggregate(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
-	s.mu.Lock()
-	t := sum(s.collectLocked(*req.From, *req.To, f))
-	s.mu.Unlock()
+	t := sum(s.collect(*req.From, *req.To, f))
 	writeData(w, http.StatusOK, map[string]any{
 		"context": metricsCtx(metric, agg, "", "", f, *req.From, *req.To),
 		"data":    aggregate(t, metric, agg),
@@ -374,34 +389,16 @@ func sortItems(items []metricItem, byValue, desc bool, key func(metricItem) stri
 
 // N2 POST /analytics/metrics/bucket/{metric}/{breakdown}
 func (s *Server) handleBreakdown(w http.ResponseWriter, r *http.Request) {
-	metric, bd := r.PathValue("metric"), r.PathValue("breakdown")
-	if !contains(bucketMetrics, metric) {
-		drain(r)
-		writeError(w, enumErr("metric", metric, bucketMetrics))
-		return
+	if metric, bd, ok := pathEnums(w, r, bucketMetrics, "breakdown", breakdowns); ok {
+		s.serveSeries(w, r, metric, bd, "")
 	}
-	if !contains(breakdowns, bd) {
-		drain(r)
-		writeError(w, enumErr("breakdown", bd, breakdowns))
-		return
-	}
-	s.serveSeries(w, r, metric, bd, "")
 }
 
 // N3 POST /analytics/metrics/timeseries/{metric}/{interval}
 func (s *Server) handleTimeseries(w http.ResponseWriter, r *http.Request) {
-	metric, iv := r.PathValue("metric"), r.PathValue("interval")
-	if !contains(bucketMetrics, metric) {
-		drain(r)
-		writeError(w, enumErr("metric", metric, bucketMetrics))
-		return
+	if metric, iv, ok := pathEnums(w, r, bucketMetrics, "interval", intervals); ok {
+		s.serveSeries(w, r, metric, "", iv)
 	}
-	if !contains(intervals, iv) {
-		drain(r)
-		writeError(w, enumErr("interval", iv, intervals))
-		return
-	}
-	s.serveSeries(w, r, metric, "", iv)
 }
 
 func bucketStart(hour int64, interval string) int64 {
@@ -455,9 +452,7 @@ func (s *Server) serveSeries(w http.ResponseWriter, r *http.Request, metric, bd,
 		return
 	}
 
-	s.mu.Lock()
-	stats := s.collectLocked(*req.From, *req.To, f)
-	s.mu.Unlock()
+	stats := s.collect(*req.From, *req.To, f)
 
 	groups := map[string][]hourStat{}
 	for _, st := range stats {
@@ -505,6 +500,24 @@ func queryInt(r *http.Request, name string, required bool) (int64, bool, error) 
 	return n, true, nil
 }
 
+// queryRange reads the from and to query values (UNIX seconds); required
+// makes both compulsory. hasTo reports whether to was given.
+func queryRange(r *http.Request, required bool) (from, to int64, hasTo bool, err error) {
+	if from, _, err = queryInt(r, "from", required); err != nil {
+		return 0, 0, false, err
+	}
+	to, hasTo, err = queryInt(r, "to", required)
+	return from, to, hasTo, err
+}
+
+// checkOrder rejects a time range whose from is after its to.
+func checkOrder(from, to int64) error {
+	if from > to {
+		return badRequest("from (%d) must not be after to (%d)", from, to)
+	}
+	return nil
+}
+
 type dataUsageJSON struct {
 	CreatedAt string `json:"created_at"`
 	Delivery  int64  `json:"delivery"`
@@ -513,18 +526,12 @@ type dataUsageJSON struct {
 
 // N4 GET /analytics/data?from&to&interval[&offset&limit]
 func (s *Server) handleDataUsage(w http.ResponseWriter, r *http.Request) {
-	from, _, err := queryInt(r, "from", true)
+	from, to, _, err := queryRange(r, true)
+	if err == nil {
+		err = checkOrder(from, to)
+	}
 	if err != nil {
 		writeError(w, err)
-		return
-	}
-	to, _, err := queryInt(r, "to", true)
-	if err != nil {
-		writeError(w, err)
-		return
-	}
-	if from > to {
-		writeErr(w, http.StatusBadRequest, fmt.Sprintf("from (%d) must not be after to (%d)", from, to))
 		return
 	}
 	iv := r.URL.Query().Get("interval")
@@ -541,9 +548,7 @@ func (s *Server) handleDataUsage(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
-	s.mu.Lock()
-	stats := s.collectLocked(from, to, metricFilter{})
-	s.mu.Unlock()
+	stats := s.collect(from, to, metricFilter{})
 	byBucket := map[int64]int64{}
 	for _, st := range stats {
 		byBucket[bucketStart(st.hour, iv)] += int64(st.watch) * deliveryBytesPerWatchSecond
@@ -567,12 +572,7 @@ func (s *Server) handleDataUsage(w http.ResponseWriter, r *http.Request) {
 // view = synthetic views in [from, to] (defaults: 0 and now), sorted by
 // view desc, then creation order.
 func (s *Server) handleAnalyticsMedia(w http.ResponseWriter, r *http.Request) {
-	from, _, err := queryInt(r, "from", false)
-	if err != nil {
-		writeError(w, err)
-		return
-	}
-	to, hasTo, err := queryInt(r, "to", false)
+	from, to, hasTo, err := queryRange(r, false)
 	if err != nil {
 		writeError(w, err)
 		return
@@ -592,8 +592,8 @@ func (s *Server) handleAnalyticsMedia(w http.ResponseWriter, r *http.Request) {
 	if !hasTo {
 		to = s.now().Unix()
 	}
-	if from > to {
-		writeErr(w, http.StatusBadRequest, fmt.Sprintf("from (%d) must not be after to (%d)", from, to))
+	if err := checkOrder(from, to); err != nil {
+		writeError(w, err)
 		return
 	}
 	views := map[string]int{}

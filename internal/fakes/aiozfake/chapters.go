@@ -153,43 +153,52 @@ func captionOut(m *media, c *caption, base string) captionJSON {
 // ---------------------------------------------------------------------------
 // chapters
 
-// checkVTTUpload validates a chapter/caption upload before it touches any
+// lockVTTUpload validates a chapter/caption upload before it touches any
 // state: the media exists, the language is a BCP 47 tag, the body is a
-// multipart WebVTT file. It answers the error itself and reports ok=false.
-func (s *Server) checkVTTUpload(w http.ResponseWriter, r *http.Request) (string, bool) {
-	s.mu.Lock()
-	_, err := s.liveMediaLocked(r.PathValue("id"))
-	s.mu.Unlock()
-	if err != nil {
-		drain(r)
-		writeError(w, err)
-		return "", false
+// multipart WebVTT file. Then it locks s.mu and looks the media up again
+// (see lockLiveMedia). It answers any error itself and reports ok=false.
+func (s *Server) lockVTTUpload(w http.ResponseWriter, r *http.Request) (*media, string, bool) {
+	if !s.checkLiveMedia(w, r) {
+		return nil, "", false
 	}
 	lang, err := langOrErr(r.PathValue("lan"))
 	if err != nil {
 		drain(r)
 		writeError(w, err)
-		return "", false
+		return nil, "", false
 	}
 	if err := readVTT(r); err != nil {
 		writeError(w, err)
-		return "", false
+		return nil, "", false
 	}
-	return lang, true
+	m, ok := s.lockLiveMedia(w, r)
+	return m, lang, ok
 }
 
-func (s *Server) handleCreateChapter(w http.ResponseWriter, r *http.Request) {
-	lang, ok := s.checkVTTUpload(w, r)
-	if !ok {
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	m, err := s.liveMediaLocked(r.PathValue("id"))
+// serveMediaPage answers a page (offset, limit) of the list that all makes
+// for the {id} media, as {key: page, "total": n}.
+func serveMediaPage[T any](s *Server, w http.ResponseWriter, r *http.Request, key string, all func(m *media, base string) []T) {
+	offset, limit, err := pageParams(r)
 	if err != nil {
 		writeError(w, err)
 		return
 	}
+	m, ok := s.lockLiveMedia(w, r)
+	if !ok {
+		return
+	}
+	defer s.mu.Unlock()
+	list := all(m, baseURL(r))
+	lo, hi := page(len(list), offset, limit)
+	writeData(w, http.StatusOK, map[string]any{key: list[lo:hi], "total": len(list)})
+}
+
+func (s *Server) handleCreateChapter(w http.ResponseWriter, r *http.Request) {
+	m, lang, ok := s.lockVTTUpload(w, r)
+	if !ok {
+		return
+	}
+	defer s.mu.Unlock()
 	if contains(m.chapters, lang) {
 		writeErr(w, http.StatusBadRequest, fmt.Sprintf("a chapter for language %s already exists for this media; delete it first", lang))
 		return
@@ -201,45 +210,40 @@ func (s *Server) handleCreateChapter(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleListChapters(w http.ResponseWriter, r *http.Request) {
-	offset, limit, err := pageParams(r)
-	if err != nil {
-		writeError(w, err)
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	m, err := s.liveMediaLocked(r.PathValue("id"))
-	if err != nil {
-		writeError(w, err)
-		return
-	}
-	all := s.chaptersJSON(m, baseURL(r))
-	lo, hi := page(len(all), offset, limit)
-	writeData(w, http.StatusOK, map[string]any{"media_chapters": all[lo:hi], "total": len(all)})
+	serveMediaPage(s, w, r, "media_chapters", s.chaptersJSON)
 }
 
 func (s *Server) handleDeleteChapter(w http.ResponseWriter, r *http.Request) {
+	s.deleteLang(w, r, "Delete chapter successfully.", func(m *media, lang string) error {
+		var found bool
+		if m.chapters, found = removeFirst(m.chapters, func(l string) bool { return l == lang }); !found {
+			return notFound("Chapter not found for language %s", lang)
+		}
+		return nil
+	})
+}
+
+// deleteLang answers the DELETE of one language's chapter or caption: the
+// {lan} path value is checked, then remove drops that entry from the {id}
+// media or returns the error to answer (see touchMedia).
+func (s *Server) deleteLang(w http.ResponseWriter, r *http.Request, done string, remove func(m *media, lang string) error) {
 	lang, err := langOrErr(r.PathValue("lan"))
 	if err != nil {
 		writeError(w, err)
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	m, err := s.liveMediaLocked(r.PathValue("id"))
-	if err != nil {
-		writeError(w, err)
-		return
-	}
-	for i, l := range m.chapters {
-		if l == lang {
-			m.chapters = append(m.chapters[:i], m.chapters[i+1:]...)
-			m.UpdatedAt = s.now()
-			writeOK(w, "Delete chapter successfully.")
-			return
+	s.touchMedia(w, r, done, func(m *media) error { return remove(m, lang) })
+}
+
+// removeFirst removes the first element of list that match accepts and
+// reports whether there was one.
+func removeFirst[T any](list []T, match func(T) bool) ([]T, bool) {
+	for i, v := range list {
+		if match(v) {
+			return append(list[:i], list[i+1:]...), true
 		}
 	}
-	writeErr(w, http.StatusNotFound, "Chapter not found for language "+lang)
+	return list, false
 }
 
 // ---------------------------------------------------------------------------
@@ -252,18 +256,17 @@ func noun(r *http.Request) string {
 	return "caption"
 }
 
+// captionNotFound is the 404 for a caption (or transcript) language.
+func captionNotFound(r *http.Request, lang string) error {
+	return notFound("%s not found for language %s", strings.ToUpper(noun(r)[:1])+noun(r)[1:], lang)
+}
+
 func (s *Server) handleCreateCaption(w http.ResponseWriter, r *http.Request) {
-	lang, ok := s.checkVTTUpload(w, r)
+	m, lang, ok := s.lockVTTUpload(w, r)
 	if !ok {
 		return
 	}
-	s.mu.Lock()
 	defer s.mu.Unlock()
-	m, err := s.liveMediaLocked(r.PathValue("id"))
-	if err != nil {
-		writeError(w, err)
-		return
-	}
 	for _, c := range m.captions {
 		if primaryLang(c.lang) == primaryLang(lang) {
 			writeErr(w, http.StatusBadRequest, fmt.Sprintf("a %s for language %s already exists (%s); delete it first", noun(r), primaryLang(lang), c.lang))
@@ -277,21 +280,7 @@ func (s *Server) handleCreateCaption(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleListCaptions(w http.ResponseWriter, r *http.Request) {
-	offset, limit, err := pageParams(r)
-	if err != nil {
-		writeError(w, err)
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	m, err := s.liveMediaLocked(r.PathValue("id"))
-	if err != nil {
-		writeError(w, err)
-		return
-	}
-	all := s.captionsJSON(m, baseURL(r))
-	lo, hi := page(len(all), offset, limit)
-	writeData(w, http.StatusOK, map[string]any{"media_captions": all[lo:hi], "total": len(all)})
+	serveMediaPage(s, w, r, "media_captions", s.captionsJSON)
 }
 
 // parseIsDefault accepts JSON {"is_default": bool}, a bare JSON boolean, a
@@ -354,66 +343,55 @@ func parseBoolField(v string) (bool, error) {
 	return false, badRequest("is_default must be true or false, got %q", v)
 }
 
-func (s *Server) handleSetDefaultCaption(w http.ResponseWriter, r *http.Request) {
+// setDefaultReq reads the {lan} path value and the is_default body of a
+// set-default request, answering any error itself.
+func setDefaultReq(w http.ResponseWriter, r *http.Request) (lang string, def, ok bool) {
 	lang, err := langOrErr(r.PathValue("lan"))
 	if err != nil {
 		drain(r)
 		writeError(w, err)
-		return
+		return "", false, false
 	}
-	def, err := parseIsDefault(r)
+	def, err = parseIsDefault(r)
 	if err != nil {
 		writeError(w, err)
+		return "", false, false
+	}
+	return lang, def, true
+}
+
+func (s *Server) handleSetDefaultCaption(w http.ResponseWriter, r *http.Request) {
+	lang, def, ok := setDefaultReq(w, r)
+	if !ok {
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	m, err := s.liveMediaLocked(r.PathValue("id"))
-	if err != nil {
-		writeError(w, err)
-		return
-	}
-	var target *caption
-	for _, c := range m.captions {
-		if c.lang == lang {
-			target = c
-		}
-	}
-	if target == nil {
-		writeErr(w, http.StatusNotFound, fmt.Sprintf("%s not found for language %s", strings.ToUpper(noun(r)[:1])+noun(r)[1:], lang))
-		return
-	}
-	if def {
+	s.touchMedia(w, r, "Set default "+noun(r)+" successfully.", func(m *media) error {
+		var target *caption
 		for _, c := range m.captions {
-			c.isDefault = false
+			if c.lang == lang {
+				target = c
+			}
 		}
-	}
-	target.isDefault = def
-	m.UpdatedAt = s.now()
-	writeOK(w, "Set default "+noun(r)+" successfully.")
+		if target == nil {
+			return captionNotFound(r, lang)
+		}
+		if def {
+			for _, c := range m.captions {
+				c.isDefault = false
+			}
+		}
+		target.isDefault = def
+		return nil
+	})
 }
 
 func (s *Server) handleDeleteCaption(w http.ResponseWriter, r *http.Request) {
-	lang, err := langOrErr(r.PathValue("lan"))
-	if err != nil {
-		writeError(w, err)
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	m, err := s.liveMediaLocked(r.PathValue("id"))
-	if err != nil {
-		writeError(w, err)
-		return
-	}
-	for i, c := range m.captions {
-		if c.lang == lang {
-			// Deleting the default leaves no default (no replacement).
-			m.captions = append(m.captions[:i], m.captions[i+1:]...)
-			m.UpdatedAt = s.now()
-			writeOK(w, "Delete "+noun(r)+" successfully.")
-			return
+	// Deleting the default leaves no default (no replacement).
+	s.deleteLang(w, r, "Delete "+noun(r)+" successfully.", func(m *media, lang string) error {
+		var found bool
+		if m.captions, found = removeFirst(m.captions, func(c *caption) bool { return c.lang == lang }); !found {
+			return captionNotFound(r, lang)
 		}
-	}
-	writeErr(w, http.StatusNotFound, fmt.Sprintf("%s not found for language %s", strings.ToUpper(noun(r)[:1])+noun(r)[1:], lang))
+		return nil
+	})
 }

@@ -242,6 +242,52 @@ func (s *Server) liveMediaLocked(id string) (*media, error) {
 	return m, nil
 }
 
+// lockLiveMedia locks s.mu and looks up the live media named by the {id}
+// path value. On success the caller holds s.mu and must release it; on
+// failure the lookup error is answered, s.mu is released and ok is false.
+func (s *Server) lockLiveMedia(w http.ResponseWriter, r *http.Request) (*media, bool) {
+	s.mu.Lock()
+	m, err := s.liveMediaLocked(r.PathValue("id"))
+	if err != nil {
+		s.mu.Unlock()
+		writeError(w, err)
+		return nil, false
+	}
+	return m, true
+}
+
+// touchMedia answers a change to the {id} media: with s.mu held, change
+// edits it or returns the error to answer; after a change the media's
+// updated_at moves and the answer is the success message done.
+func (s *Server) touchMedia(w http.ResponseWriter, r *http.Request, done string, change func(m *media) error) {
+	m, ok := s.lockLiveMedia(w, r)
+	if !ok {
+		return
+	}
+	defer s.mu.Unlock()
+	if err := change(m); err != nil {
+		writeError(w, err)
+		return
+	}
+	m.UpdatedAt = s.now()
+	writeOK(w, done)
+}
+
+// checkLiveMedia answers a request whose {id} names no live media before its
+// body is read: it drains the body, writes the lookup error and reports
+// false. It holds s.mu only for the lookup.
+func (s *Server) checkLiveMedia(w http.ResponseWriter, r *http.Request) bool {
+	s.mu.Lock()
+	_, err := s.liveMediaLocked(r.PathValue("id"))
+	s.mu.Unlock()
+	if err != nil {
+		drain(r)
+		writeError(w, err)
+		return false
+	}
+	return true
+}
+
 // ---------------------------------------------------------------------------
 // JSON rendering (spec §5.1, §5.2, §5.4)
 
@@ -360,11 +406,8 @@ func (s *Server) renderLocked(m *media, base string, player bool) mediaJSON {
 // M3 detail, M11 player.json
 
 func (s *Server) handleGetMedia(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	m, err := s.liveMediaLocked(r.PathValue("id"))
-	if err != nil {
-		s.mu.Unlock()
-		writeError(w, err)
+	m, ok := s.lockLiveMedia(w, r)
+	if !ok {
 		return
 	}
 	out := s.renderLocked(m, baseURL(r), false)
@@ -378,11 +421,8 @@ func (s *Server) handleGetMedia(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handlePlayerJSON(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	m, err := s.liveMediaLocked(r.PathValue("id"))
-	if err != nil {
-		s.mu.Unlock()
-		writeError(w, err)
+	m, ok := s.lockLiveMedia(w, r)
+	if !ok {
 		return
 	}
 	out := s.renderLocked(m, baseURL(r), true)
@@ -429,13 +469,14 @@ func (s *Server) handleUpdateMedia(w http.ResponseWriter, r *http.Request) {
 		writeErr(w, http.StatusBadRequest, "player_id and player_theme_id disagree")
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	m, err := s.liveMediaLocked(r.PathValue("id"))
-	if err != nil {
-		writeError(w, err)
-		return
-	}
+	s.touchMedia(w, r, "Update media successfully.", func(m *media) error {
+		req.apply(m)
+		return nil
+	})
+}
+
+// apply sets the fields the request names.
+func (req updateReq) apply(m *media) {
 	if req.Title != nil {
 		m.Title = *req.Title
 	}
@@ -456,21 +497,13 @@ func (s *Server) handleUpdateMedia(w http.ResponseWriter, r *http.Request) {
 	} else if req.PlayerThemeID != nil {
 		m.PlayerThemeID = *req.PlayerThemeID
 	}
-	m.UpdatedAt = s.now()
-	writeOK(w, "Update media successfully.")
 }
 
 func (s *Server) handleDeleteMedia(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	m, err := s.liveMediaLocked(r.PathValue("id"))
-	if err != nil {
-		writeError(w, err)
-		return
-	}
-	m.Status = StatusDeleted
-	m.nextStep = m.stepsTotal // cancel pending transcoding steps
-	m.waitRead = false
-	m.UpdatedAt = s.now()
-	writeOK(w, "Delete media successfully.")
+	s.touchMedia(w, r, "Delete media successfully.", func(m *media) error {
+		m.Status = StatusDeleted
+		m.nextStep = m.stepsTotal // cancel pending transcoding steps
+		m.waitRead = false
+		return nil
+	})
 }

@@ -61,12 +61,7 @@ func readFilePart(r *http.Request, head int) (name string, prefix []byte, err er
 }
 
 func (s *Server) handleUploadThumbnail(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	_, err := s.liveMediaLocked(r.PathValue("id"))
-	s.mu.Unlock()
-	if err != nil {
-		drain(r)
-		writeError(w, err)
+	if !s.checkLiveMedia(w, r) {
 		return
 	}
 	name, prefix, err := readFilePart(r, 8)
@@ -83,31 +78,18 @@ func (s *Server) handleUploadThumbnail(w http.ResponseWriter, r *http.Request) {
 		writeErr(w, http.StatusBadRequest, "file content is not a PNG or JPEG image")
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	m, err := s.liveMediaLocked(r.PathValue("id"))
-	if err != nil {
-		writeError(w, err)
-		return
-	}
-	m.HasThumbnail = true
-	m.UpdatedAt = s.now()
-	writeOK(w, "Upload thumbnail successfully.")
+	s.touchMedia(w, r, "Upload thumbnail successfully.", func(m *media) error {
+		m.HasThumbnail = true
+		return nil
+	})
 }
 
 func (s *Server) handleDeleteThumbnail(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	m, err := s.liveMediaLocked(r.PathValue("id"))
-	if err != nil {
-		writeError(w, err)
-		return
-	}
-	if !m.HasThumbnail {
-		writeErr(w, http.StatusNotFound, "Thumbnail not found")
-		return
-	}
-	m.HasThumbnail = false
-	m.UpdatedAt = s.now()
-	writeOK(w, "Delete thumbnail successfully.")
+	s.touchMedia(w, r, "Delete thumbnail successfully.", func(m *media) error {
+		if !m.HasThumbnail {
+			return notFound("Thumbnail not found")
+		}
+		m.HasThumbnail = false
+		return nil
+	})
 }

@@ -234,13 +234,11 @@ func coverage(parts map[int64]partRange, total int64) (missing, overlap []string
 }
 
 func (s *Server) handleComplete(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	m, err := s.liveMediaLocked(r.PathValue("id"))
-	if err != nil {
-		writeError(w, err)
+	m, ok := s.lockLiveMedia(w, r)
+	if !ok {
 		return
 	}
+	defer s.mu.Unlock()
 	if m.Status != StatusNew {
 		writeErr(w, http.StatusBadRequest, fmt.Sprintf("media %s is already completed (status %s)", m.ID, m.Status))
 		return

@@ -348,9 +348,9 @@ func ms(n flexInt) time.Duration { return time.Duration(n) * time.Millisecond }
 // ParseLongASR reads a query answer or a callback body (they share one
 // shape, spec §4.3b).
 func ParseLongASR(body []byte) (LongASRTask, error) {
-	var w lasrWire
-	if err := decodeLenient(body, &w); err != nil {
-		return LongASRTask{}, fmt.Errorf("qiniu long ASR: unreadable result: %w", err)
+	w, err := decodeWire[lasrWire](body, "long ASR: unreadable result")
+	if err != nil {
+		return LongASRTask{}, err
 	}
 	return w.task()
 }
@@ -394,19 +394,9 @@ func (w lasrWire) task() (LongASRTask, error) {
 
 // LongASRTask reads a task's state.
 func (c *Client) LongASRTask(ctx context.Context, taskID string) (LongASRTask, error) {
-	taskID = strings.TrimSpace(taskID)
-	if taskID == "" {
-		return LongASRTask{}, &argerr.Error{Arg: "task_id", Problem: "is required"}
-	}
-	resp, err := c.yitu.Do(ctx, httpx.Request{Method: http.MethodGet, Path: "/v4/lasr/" + url.PathEscape(taskID)}, nil)
-	if err != nil {
-		return LongASRTask{}, err
-	}
-	t, err := ParseLongASR(resp.Body)
-	if t.TaskID == "" {
-		t.TaskID = taskID
-	}
-	return t, err
+	return queryByID(ctx, c.yitu, taskID, func(id string) httpx.Request {
+		return httpx.Request{Method: http.MethodGet, Path: "/v4/lasr/" + url.PathEscape(id)}
+	}, ParseLongASR, func(t *LongASRTask) *string { return &t.TaskID })
 }
 
 func checkHTTPURL(arg, raw string) error {

@@ -32,10 +32,7 @@ type StreamEvent struct {
 }
 
 type audioStreamWire struct {
-	Code      int          `json:"code"`
-	Message   string       `json:"message"`
-	EntryID   string       `json:"entryId"`
-	EntryRID  string       `json:"entryrid"`
+	shumeiSubmit
 	Score     *json.Number `json:"score"`
 	RiskLevel string       `json:"riskLevel"`
 	StatCode  *int         `json:"statCode"`
@@ -54,13 +51,13 @@ type audioStreamWire struct {
 
 // ParseAudioStreamCallback reads a smart audio stream censor callback (p003).
 func ParseAudioStreamCallback(body []byte) (StreamEvent, error) {
-	var w audioStreamWire
-	if err := decodeLenient(body, &w); err != nil {
-		return StreamEvent{}, fmt.Errorf("qiniu audio stream censor: unreadable callback: %w", err)
+	w, err := decodeWire[audioStreamWire](body, "audio stream censor: unreadable callback")
+	if err != nil {
+		return StreamEvent{}, err
 	}
-	ev := StreamEvent{TaskID: firstNonEmpty(w.EntryID, w.EntryRID), Content: "audio"}
-	if w.Code != 1100 {
-		return ev, shumeiError("audio stream censor", w.Code, w.Message)
+	ev := StreamEvent{TaskID: w.id(), Content: "audio"}
+	if err := w.check("audio stream censor"); err != nil {
+		return ev, err
 	}
 	d := w.Detail
 	v := shumeiVerdict(pageAudioStream, w.RiskLevel, intOf(d.RiskType), firstNonEmpty(d.RiskTypeDesc, d.DescriptionV2, d.Description))
@@ -70,50 +67,45 @@ func ParseAudioStreamCallback(body []byte) (StreamEvent, error) {
 	return ev, nil
 }
 
+// videoAudioWire is an audio segment of a video stream callback.
+type videoAudioWire struct {
+	AudioURL      string       `json:"audioUrl"`
+	AudioStart    string       `json:"audioStartTime"`
+	AudioEnd      string       `json:"audioEndTime"`
+	AudioText     string       `json:"audioText"`
+	RiskType      *json.Number `json:"riskType"`
+	DescriptionV2 string       `json:"descriptionV2"`
+	MatchedItem   string       `json:"matchedItem"`
+}
+
 type videoDetailWire struct {
 	// image (contentType 1)
 	ImgURL  string `json:"imgUrl"`
 	ImgTime string `json:"imgTime"`
 	ImgText string `json:"imgText"`
-	// audio (contentType 2), flat as in the example (quirk 72)
-	AudioURL   string `json:"audioUrl"`
-	AudioStart string `json:"audioStartTime"`
-	AudioEnd   string `json:"audioEndTime"`
-	AudioText  string `json:"audioText"`
-	// both
-	RiskType      *json.Number `json:"riskType"`
-	DescriptionV2 string       `json:"descriptionV2"`
-	MatchedItem   string       `json:"matchedItem"`
+	// audio (contentType 2), flat as in the example (quirk 72); riskType,
+	// descriptionV2 and matchedItem serve images too
+	videoAudioWire
 	// audio, two-level as tabled (quirk 72)
-	Detail []struct {
-		AudioURL      string       `json:"audioUrl"`
-		AudioStart    string       `json:"audioStartTime"`
-		AudioEnd      string       `json:"audioEndTime"`
-		AudioText     string       `json:"audioText"`
-		RiskType      *json.Number `json:"riskType"`
-		DescriptionV2 string       `json:"descriptionV2"`
-		MatchedItem   string       `json:"matchedItem"`
-	} `json:"detail"`
+	Detail []videoAudioWire `json:"detail"`
 }
 
 // ParseVideoStreamCallback reads a Shumei video stream censor callback
 // (p009): contentType 1 is a frame, 2 an audio segment (flat or nested).
 func ParseVideoStreamCallback(body []byte) (StreamEvent, error) {
-	var w struct {
-		Code        int             `json:"code"`
-		Message     string          `json:"message"`
-		EntryID     string          `json:"entryId"`
-		EntryRID    string          `json:"entryrid"`
+	type videoStreamWire struct {
+		shumeiSubmit
 		RiskLevel   string          `json:"riskLevel"`
 		ContentType int             `json:"contentType"`
 		Detail      videoDetailWire `json:"detail"`
 	}
-	if err := decodeLenient(body, &w); err != nil {
-		return StreamEvent{}, fmt.Errorf("qiniu video stream censor: unreadable callback: %w", err)
+	w, err := decodeWire[videoStreamWire](body, "video stream censor: unreadable callback")
+	if err != nil {
+		return StreamEvent{}, err
 	}
-	ev := StreamEvent{TaskID: firstNonEmpty(w.EntryID, w.EntryRID)}
-	if w.Code != 1100 {
-		return ev, shumeiError("video stream censor", w.Code, w.Message)
+	ev := StreamEvent{TaskID: w.id()}
+	if err := w.check("video stream censor"); err != nil {
+		return ev, err
 	}
 	d := w.Detail
 	if w.ContentType == 1 {
@@ -140,7 +132,7 @@ func ParseVideoStreamCallback(body []byte) (StreamEvent, error) {
 
 // ParseVoiceCallback reads a Yitu live voice censor callback (p010).
 func ParseVoiceCallback(body []byte) (StreamEvent, error) {
-	var w struct {
+	type voiceWire struct {
 		Rtn       int     `json:"rtn"`
 		Message   string  `json:"message"`
 		RequestID string  `json:"requestId"`
@@ -155,8 +147,9 @@ func ParseVoiceCallback(body []byte) (StreamEvent, error) {
 			PartAudioURL string       `json:"partAudioUrl"`
 		} `json:"details"`
 	}
-	if err := decodeLenient(body, &w); err != nil {
-		return StreamEvent{}, fmt.Errorf("qiniu live voice censor: unreadable callback: %w", err)
+	w, err := decodeWire[voiceWire](body, "live voice censor: unreadable callback")
+	if err != nil {
+		return StreamEvent{}, err
 	}
 	ev := StreamEvent{TaskID: w.RequestID, Content: "audio"}
 	if w.Rtn != 0 {

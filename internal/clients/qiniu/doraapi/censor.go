@@ -68,6 +68,7 @@ func joinTypes(arg string, types, allowed []string, def string) (string, error) 
 	return strings.Join(out, "_"), nil
 }
 
+// shumeiSubmit is the head every Shumei answer and callback starts with.
 type shumeiSubmit struct {
 	Code     int    `json:"code"`
 	Message  string `json:"message"`
@@ -76,6 +77,14 @@ type shumeiSubmit struct {
 }
 
 func (s shumeiSubmit) id() string { return firstNonEmpty(s.EntryID, s.EntryRID) }
+
+// check is the error of an answer whose code is not 1100 (success).
+func (s shumeiSubmit) check(api string) error {
+	if s.Code != 1100 {
+		return shumeiError(api, s.Code, s.Message)
+	}
+	return nil
+}
 
 func (c *Client) shumei(ctx context.Context, api, p string, body any, idempotent bool) (shumeiSubmit, error) {
 	var out shumeiSubmit
@@ -158,10 +167,7 @@ func isImageLikeExt(ext string) bool {
 }
 
 type imageWire struct {
-	Code      int          `json:"code"`
-	Message   string       `json:"message"`
-	EntryID   string       `json:"entryId"`
-	EntryRID  string       `json:"entryrid"`
+	shumeiSubmit
 	Score     *json.Number `json:"score"`
 	RiskLevel string       `json:"riskLevel"`
 	Status    int          `json:"status"`
@@ -208,13 +214,13 @@ func (c *Client) CensorImage(ctx context.Context, req ImageCensorRequest) (Image
 		JSON: map[string]any{"type": types, "data": data}}, &w); err != nil {
 		return res, err
 	}
-	if w.Code != 1100 {
-		return res, shumeiError("image censor", w.Code, w.Message)
+	if err := w.check("image censor"); err != nil {
+		return res, err
 	}
 	if w.Status == 501 {
 		return res, fmt.Errorf("qiniu image censor: status 501 (the censor timed out on this image); try again")
 	}
-	res.EntryID = firstNonEmpty(w.EntryID, w.EntryRID)
+	res.EntryID = w.id()
 	var rt *int
 	if w.Detail != nil {
 		rt = intOf(w.Detail.RiskType)
@@ -310,10 +316,7 @@ type AudioCensorResult struct {
 }
 
 type audioWire struct {
-	Code      int          `json:"code"`
-	Message   string       `json:"message"`
-	EntryID   string       `json:"entryId"`
-	EntryRID  string       `json:"entryrid"`
+	shumeiSubmit
 	AudioText string       `json:"audioText"`
 	AudioTime *json.Number `json:"audioTime"`
 	Labels    string       `json:"labels"`
@@ -340,13 +343,13 @@ type audioWire struct {
 // fields). Done is false while no riskLevel is known (the in-progress answer
 // is not documented).
 func ParseAudioCensor(body []byte) (AudioCensorResult, error) {
-	var w audioWire
-	if err := decodeLenient(body, &w); err != nil {
-		return AudioCensorResult{}, fmt.Errorf("qiniu audio censor: unreadable result: %w", err)
+	w, err := decodeWire[audioWire](body, "audio censor: unreadable result")
+	if err != nil {
+		return AudioCensorResult{}, err
 	}
-	r := AudioCensorResult{EntryID: firstNonEmpty(w.EntryID, w.EntryRID)}
-	if w.Code != 1100 {
-		return r, shumeiError("audio censor", w.Code, w.Message)
+	r := AudioCensorResult{EntryID: w.id()}
+	if err := w.check("audio censor"); err != nil {
+		return r, err
 	}
 	r.Done = w.RiskLevel != ""
 	r.Text, r.Labels = w.AudioText, w.Labels
@@ -382,20 +385,10 @@ func ParseAudioCensor(body []byte) (AudioCensorResult, error) {
 
 // AudioCensorResult queries an audio file's result.
 func (c *Client) AudioCensorResult(ctx context.Context, entryID string) (AudioCensorResult, error) {
-	entryID = strings.TrimSpace(entryID)
-	if entryID == "" {
-		return AudioCensorResult{}, &argerr.Error{Arg: "task_id", Problem: "is required"}
-	}
-	resp, err := c.censor.Do(ctx, httpx.Request{Method: http.MethodPost, Path: "/anti_fraud/v2/query_audio",
-		JSON: map[string]string{"entryId": entryID}, Idempotent: true}, nil)
-	if err != nil {
-		return AudioCensorResult{}, err
-	}
-	r, err := ParseAudioCensor(resp.Body)
-	if r.EntryID == "" {
-		r.EntryID = entryID
-	}
-	return r, err
+	return queryByID(ctx, c.censor, entryID, func(id string) httpx.Request {
+		return httpx.Request{Method: http.MethodPost, Path: "/anti_fraud/v2/query_audio",
+			JSON: map[string]string{"entryId": id}, Idempotent: true}
+	}, ParseAudioCensor, func(r *AudioCensorResult) *string { return &r.EntryID })
 }
 
 func clock(sec int64) string {

@@ -85,10 +85,11 @@ func (c *Client) StartAudioStreamCensor(ctx context.Context, req AudioStreamRequ
 
 // StopAudioStreamCensor tells the censor the stream has closed.
 func (c *Client) StopAudioStreamCensor(ctx context.Context, entryID string) error {
-	if strings.TrimSpace(entryID) == "" {
-		return &argerr.Error{Arg: "task_id", Problem: "is required"}
+	id, err := taskID(entryID)
+	if err != nil {
+		return err
 	}
-	_, err := c.shumei(ctx, "audio stream censor (finish)", "/anti_fraud/v2/finish_audiostream", map[string]string{"entryId": strings.TrimSpace(entryID)}, false)
+	_, err = c.shumei(ctx, "audio stream censor (finish)", "/anti_fraud/v2/finish_audiostream", map[string]string{"entryId": id}, false)
 	return err
 }
 
@@ -165,10 +166,11 @@ func (c *Client) StartVideoStreamCensor(ctx context.Context, req VideoStreamRequ
 
 // StopVideoStreamCensor closes a video stream censor task.
 func (c *Client) StopVideoStreamCensor(ctx context.Context, entryID string) error {
-	if strings.TrimSpace(entryID) == "" {
-		return &argerr.Error{Arg: "task_id", Problem: "is required"}
+	id, err := taskID(entryID)
+	if err != nil {
+		return err
 	}
-	_, err := c.shumei(ctx, "video stream censor (finish)", "/anti_fraud/v3/finish_videostream", map[string]string{"entryId": strings.TrimSpace(entryID)}, false)
+	_, err = c.shumei(ctx, "video stream censor (finish)", "/anti_fraud/v3/finish_videostream", map[string]string{"entryId": id}, false)
 	return err
 }
 
@@ -250,12 +252,13 @@ type yituEnvelope struct {
 
 // StopVoiceCensor closes a live voice censor task.
 func (c *Client) StopVoiceCensor(ctx context.Context, requestID string) error {
-	if strings.TrimSpace(requestID) == "" {
-		return &argerr.Error{Arg: "task_id", Problem: "is required"}
+	id, err := taskID(requestID)
+	if err != nil {
+		return err
 	}
 	var out yituEnvelope
 	if err := c.do(ctx, c.yitu, httpx.Request{Method: http.MethodPost, Path: "/v1/antispam/streamclose",
-		JSON: map[string]string{"requestId": strings.TrimSpace(requestID)}}, &out); err != nil {
+		JSON: map[string]string{"requestId": id}}, &out); err != nil {
 		return err
 	}
 	if out.Rtn != 0 {

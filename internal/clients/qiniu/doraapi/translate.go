@@ -126,9 +126,9 @@ type translationWire struct {
 
 // ParseTranslation reads a query answer or a callback body.
 func ParseTranslation(body []byte) (Translation, error) {
-	var w translationWire
-	if err := decodeLenient(body, &w); err != nil {
-		return Translation{}, fmt.Errorf("qiniu document translation: unreadable result: %w", err)
+	w, err := decodeWire[translationWire](body, "document translation: unreadable result")
+	if err != nil {
+		return Translation{}, err
 	}
 	t := Translation{EntryID: w.Data.EntryID, Code: w.Code, Message: w.Msg}
 	if !translateOK(w.Code) {
@@ -141,19 +141,9 @@ func ParseTranslation(body []byte) (Translation, error) {
 
 // Translation queries a document.
 func (c *Client) Translation(ctx context.Context, entryID string) (Translation, error) {
-	entryID = strings.TrimSpace(entryID)
-	if entryID == "" {
-		return Translation{}, &argerr.Error{Arg: "task_id", Problem: "is required"}
-	}
 	// quirk 55: a GET without Content-Type, as the example shows.
-	resp, err := c.translate.Do(ctx, httpx.Request{Method: http.MethodGet, Path: "/translate/v1/document/query",
-		Query: url.Values{"entryId": {entryID}}}, nil)
-	if err != nil {
-		return Translation{}, err
-	}
-	t, err := ParseTranslation(resp.Body)
-	if t.EntryID == "" {
-		t.EntryID = entryID
-	}
-	return t, err
+	return queryByID(ctx, c.translate, entryID, func(id string) httpx.Request {
+		return httpx.Request{Method: http.MethodGet, Path: "/translate/v1/document/query",
+			Query: url.Values{"entryId": {id}}}
+	}, ParseTranslation, func(t *Translation) *string { return &t.EntryID })
 }

@@ -131,38 +131,35 @@ func (c *Client) GetHub(ctx context.Context, hub string) (Hub, error) {
 // SetHubSecurity sets the hub's push-auth scheme (expiry or expiry_sk) and
 // key (spec §4.1.3).
 func (c *Client) SetHubSecurity(ctx context.Context, hub, security, publishKey string) error {
-	if err := need("hub", hub, "security", security); err != nil {
+	return c.setHub(ctx, hub, "/security",
+		map[string]string{"publishSecurity": security, "publishKey": publishKey}, "security", security)
+}
+
+// setHub posts one hub setting, body, to the hub's path plus suffix once the
+// hub and the other required values (name, value pairs) are there.
+func (c *Client) setHub(ctx context.Context, hub, suffix string, body any, required ...string) error {
+	if err := need(append([]string{"hub", hub}, required...)...); err != nil {
 		return err
 	}
-	return c.post(ctx, c.pili, hubPath(hub)+"/security",
-		map[string]string{"publishSecurity": security, "publishKey": publishKey}, nil, false)
+	return c.post(ctx, c.pili, hubPath(hub)+suffix, body, nil, false)
 }
 
 // SetHubHlsPlus turns HLS low latency on or off (spec §4.1.4).
 func (c *Client) SetHubHlsPlus(ctx context.Context, hub string, on bool) error {
-	if err := need("hub", hub); err != nil {
-		return err
-	}
-	return c.post(ctx, c.pili, hubPath(hub)+"/hlsplus", map[string]bool{"hlsPlus": on}, nil, false)
+	return c.setHub(ctx, hub, "/hlsplus", map[string]bool{"hlsPlus": on})
 }
 
 // SetHubPersistence sets the storage bucket and retention days, 60–1095
 // (spec §4.1.5).
 func (c *Client) SetHubPersistence(ctx context.Context, hub, bucket string, days int) error {
-	if err := need("hub", hub, "bucket", bucket); err != nil {
-		return err
-	}
-	return c.post(ctx, c.pili, hubPath(hub)+"/persistence",
-		map[string]any{"storageBucket": bucket, "liveDataExpireDays": days}, nil, false)
+	return c.setHub(ctx, hub, "/persistence",
+		map[string]any{"storageBucket": bucket, "liveDataExpireDays": days}, "bucket", bucket)
 }
 
 // SetHubSnapshot sets the cover snapshot interval in seconds; -1 turns
 // covers off (spec §4.1.6).
 func (c *Client) SetHubSnapshot(ctx context.Context, hub string, interval int) error {
-	if err := need("hub", hub); err != nil {
-		return err
-	}
-	return c.post(ctx, c.pili, hubPath(hub)+"/snapshot", map[string]int{"snapshotInterval": interval}, nil, false)
+	return c.setHub(ctx, hub, "/snapshot", map[string]int{"snapshotInterval": interval})
 }
 
 // ---- domains (spec §4.2) ----

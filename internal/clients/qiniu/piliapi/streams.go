@@ -223,6 +223,13 @@ func (c *Client) History(ctx context.Context, hub, title string, start, end int6
 	if err := need("hub", hub, "stream", title); err != nil {
 		return nil, err
 	}
+	return getWindowItems[Activity](ctx, c, streamPath(hub, title)+"/historyactivity", start, end)
+}
+
+// getWindowItems GETs path for the time window [start, end] (Unix seconds;
+// a zero bound is left out for the server default) and returns the answer's
+// items.
+func getWindowItems[T any](ctx context.Context, c *Client, path string, start, end int64) ([]T, error) {
 	q := url.Values{}
 	if start > 0 {
 		q.Set("start", strconv.FormatInt(start, 10))
@@ -231,9 +238,9 @@ func (c *Client) History(ctx context.Context, hub, title string, start, end int6
 		q.Set("end", strconv.FormatInt(end, 10))
 	}
 	var out struct {
-		Items []Activity `json:"items"`
+		Items []T `json:"items"`
 	}
-	err := c.get(ctx, c.pili, streamPath(hub, title)+"/historyactivity", q, &out)
+	err := c.get(ctx, c.pili, path, q, &out)
 	return out.Items, err
 }
 
@@ -283,18 +290,7 @@ func (c *Client) StreamStats(ctx context.Context, hub, title string, start, end 
 	if start > 0 && end > 0 && (end < start || end-start > MaxStatsWindow) {
 		return nil, fmt.Errorf("pili: the stats window must be at most 24 hours (got %d s)", end-start)
 	}
-	q := url.Values{}
-	if start > 0 {
-		q.Set("start", strconv.FormatInt(start, 10))
-	}
-	if end > 0 {
-		q.Set("end", strconv.FormatInt(end, 10))
-	}
-	var out struct {
-		Items []StatsItem `json:"items"`
-	}
-	err := c.get(ctx, c.pili, streamPath(hub, title)+"/stats", q, &out)
-	return out.Items, err
+	return getWindowItems[StatsItem](ctx, c, streamPath(hub, title)+"/stats", start, end)
 }
 
 // SaveAsOptions are the saveas (录制直播回放) parameters (spec §4.3.9). Zero

@@ -177,14 +177,25 @@ type imageDetail struct {
 	NormalRate    *float64 `json:"normalRate,omitempty"`
 }
 
-func (s *Server) imageCensor(_ *http.Request, body []byte) reply {
+// shumeiRequest parses a Shumei submit body and checks its "type" and
+// "data" fields (both required; problems collect in c). A body that is no
+// JSON object is answered with code 1902.
+func shumeiRequest(body []byte, c *checker) (o, data obj, typ string, r reply, ok bool) {
 	o, err := parseObject(body)
 	if err != nil {
-		return shumeiErr(1902, err.Error())
+		return nil, nil, "", shumeiErr(1902, err.Error()), false
 	}
+	typ = c.str(o, "type", "type", true)
+	data, _ = c.object(o, "data", "data", true)
+	return o, data, typ, reply{}, true
+}
+
+func (s *Server) imageCensor(_ *http.Request, body []byte) reply {
 	var c checker
-	typ := c.str(o, "type", "type", true)
-	data, _ := c.object(o, "data", "data", true)
+	_, data, typ, r, ok := shumeiRequest(body, &c)
+	if !ok {
+		return r
+	}
 	img := c.str(data, "img", "data.img", true)
 	c.str(data, "tokenId", "data.tokenId", true)
 	channel := c.str(data, "channel", "data.channel", false)

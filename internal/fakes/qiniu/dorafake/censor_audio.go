@@ -64,13 +64,11 @@ type submitResponse struct {
 }
 
 func (s *Server) audioSubmit(_ *http.Request, body []byte) reply {
-	o, err := parseObject(body)
-	if err != nil {
-		return shumeiErr(1902, err.Error())
-	}
 	var c checker
-	typ := c.str(o, "type", "type", true)
-	data, _ := c.object(o, "data", "data", true)
+	o, data, typ, r, ok := shumeiRequest(body, &c)
+	if !ok {
+		return r
+	}
 	audioURL := c.str(data, "url", "data.url", true)
 	for _, k := range []string{"audioName", "tokenId", "nickname", "room"} {
 		c.str(data, k, "data."+k, false)
@@ -291,13 +289,11 @@ func (t *audioStream) finish(*Server) ([]pendingCallback, bool) {
 }
 
 func (s *Server) audioStreamSubmit(_ *http.Request, body []byte) reply {
-	o, err := parseObject(body)
-	if err != nil {
-		return shumeiErr(1902, err.Error())
-	}
 	var c checker
-	typ := c.str(o, "type", "type", true)
-	data, _ := c.object(o, "data", "data", true)
+	o, data, typ, r, ok := shumeiRequest(body, &c)
+	if !ok {
+		return r
+	}
 	callback := c.str(o, "callback", "callback", true)
 	st := c.str(data, "streamType", "data.streamType", true)
 	streamURL := c.str(data, "url", "data.url", st == "NORMAL")

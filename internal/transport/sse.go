@@ -1,0 +1,124 @@
+package transport
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+)
+
+// SSE is the legacy HTTP+SSE transport (protocol 2024-11-05): GET on the
+// stream endpoint opens a session and announces the message endpoint; every
+// response and notification of the session goes on that one stream.
+type SSE struct {
+	e           *Engine
+	opts        HTTPOptions
+	messagePath string
+	baseURL     string
+
+	mu       sync.Mutex
+	sessions map[string]*sseSession
+}
+
+type sseSession struct {
+	conn *Conn
+	log  *stream
+}
+
+// NewSSE returns the SSE transport; messagePath is where clients POST
+// (announced as baseURL+messagePath?sessionId=…).
+func (e *Engine) NewSSE(baseURL, messagePath string, opts HTTPOptions) *SSE {
+	return &SSE{e: e, opts: opts.withDefaults(), messagePath: messagePath, baseURL: strings.TrimRight(baseURL, "/"), sessions: map[string]*sseSession{}}
+}
+
+// SameOrigin reports whether the request's Origin (when sent) is the
+// server's own or one of allowed: the SSE transport serves no other page.
+func SameOrigin(r *http.Request, allowed map[string]bool) bool {
+	origin := r.Header.Get("Origin")
+	if origin == "" {
+		return true
+	}
+	o := strings.TrimRight(strings.ToLower(origin), "/")
+	if allowed[o] {
+		return true
+	}
+	u, err := url.Parse(o)
+	return err == nil && u.Host != "" && strings.EqualFold(u.Host, r.Host)
+}
+
+// StreamHandler serves GET on the stream endpoint.
+func (h *SSE) StreamHandler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet {
+			w.Header().Set("Allow", "GET")
+			httpError(w, http.StatusMethodNotAllowed, "Method Not Allowed: GET opens the SSE stream")
+			return
+		}
+		c := h.e.newConn(newSessionID())
+		s := &sseSession{conn: c, log: newStream("s", 1024)}
+		h.mu.Lock()
+		h.sessions[c.sess.id] = s
+		h.mu.Unlock()
+		defer func() {
+			h.mu.Lock()
+			delete(h.sessions, c.sess.id)
+			h.mu.Unlock()
+			c.close() // the stream is the session: its end cancels the session's work
+		}()
+		go c.broadcasts(s.log.push)
+		clearReadDeadline(w)
+		startSSE(w)
+		endpoint := h.baseURL + h.messagePath + "?sessionId=" + c.sess.id
+		if _, err := fmt.Fprintf(w, "event: endpoint\ndata: %s\n\n", endpoint); err != nil {
+			return
+		}
+		_ = http.NewResponseController(w).Flush()
+		pump(w, r, s.log, 0, h.opts.Heartbeat, nil, c.ctx.Done())
+	})
+}
+
+// MessageHandler serves POST on the message endpoint: 202 at once, the
+// answer on the session's stream.
+func (h *SSE) MessageHandler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost {
+			w.Header().Set("Allow", "POST")
+			httpError(w, http.StatusMethodNotAllowed, "Method Not Allowed: POST JSON-RPC messages here")
+			return
+		}
+		if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/json" {
+			httpError(w, http.StatusUnsupportedMediaType, "Unsupported Media Type: POST a JSON-RPC message as application/json")
+			return
+		}
+		id := r.URL.Query().Get("sessionId")
+		if id == "" {
+			httpError(w, http.StatusBadRequest, "Bad Request: sessionId query parameter is required")
+			return
+		}
+		h.mu.Lock()
+		s := h.sessions[id]
+		h.mu.Unlock()
+		if s == nil {
+			httpError(w, http.StatusNotFound, "Not Found: no session "+id)
+			return
+		}
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.opts.MaxMessage))
+		if err != nil {
+			var mbe *http.MaxBytesError
+			if errors.As(err, &mbe) {
+				w.Header().Set("Connection", "close")
+				httpError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("Request Entity Too Large: a message is at most %d bytes", h.opts.MaxMessage))
+				return
+			}
+			httpError(w, http.StatusBadRequest, "Bad Request: reading the body: "+err.Error())
+			return
+		}
+		clearReadDeadline(w)
+		w.WriteHeader(http.StatusAccepted)
+		s.conn.dispatch(body, s.log.push)
+	})
+}
