@@ -55,7 +55,8 @@ type VODTableData struct {
 	Notes      []string
 }
 
-// VODEventData fills vod/event: a received callback, as announced.
+// VODEventData fills vod/event: a received callback in one line, as the
+// inbox lists and announces it.
 type VODEventData struct {
 	EventType, VideoID, VideoName, PlaySetID, Resolution, URL, Duration string
 	Renditions                                                          int

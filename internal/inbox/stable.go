@@ -12,10 +12,20 @@ import (
 type Acceptor func(payload []byte) (dedupeKey string, err error)
 
 // SetAcceptor registers the check for callbacks of one kind.
+// Events already stored (loaded from the inbox file) count as seen, so a
+// delivery retried across a restart is still stored once.
 func (b *Inbox) SetAcceptor(kind string, a Acceptor) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.accept[kind] = a
+	for _, ev := range b.events {
+		if ev.Kind != kind {
+			continue
+		}
+		if key, err := a(ev.Payload); err == nil && key != "" {
+			b.seen[kind+"\x00"+key] = true
+		}
+	}
 }
 
 // StableCallback returns the standing callback URL of a provider's event

@@ -52,9 +52,15 @@ func TestStableCallbackAndAcceptor(t *testing.T) {
 	if len(evs) != 1 || evs[0].TaskID != "" {
 		t.Errorf("events: %+v", evs)
 	}
-	// The address survives a restart.
+	// The address survives a restart, and so does deduplication.
 	b2, _ := New(Options{PublicURL: "http://127.0.0.1:9", File: file})
 	if u, _ := b2.StableCallback("vod", "video_ready"); u != u1 {
 		t.Errorf("after restart: %s, want %s", u, u1)
+	}
+	b2.SetAcceptor("video_ready", func(p []byte) (string, error) { return "same", nil })
+	rec := httptest.NewRecorder()
+	b2.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, path, strings.NewReader(`{"video_id":"v1"}`)))
+	if evs, _ := b2.List(Filter{Provider: "vod"}); rec.Code != 200 || len(evs) != 1 {
+		t.Errorf("a retry after a restart was stored again: %d events", len(evs))
 	}
 }

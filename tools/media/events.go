@@ -42,7 +42,7 @@ type EventsOutput struct {
 func eventsTool(env *toolkit.Env) toolkit.Tool {
 	return toolkit.New(toolkit.Spec{
 		Name: "media_events", Title: "Callback inbox",
-		Description: "Results providers delivered by callback (long ASR, censors, translation), filtered by task, provider or kind; survives restarts.",
+		Description: "Results providers delivered by callback (long ASR, censors, translation, VOD video_ready and video_play_set_ready), filtered by task, provider or kind; survives restarts.",
 		Annotations: toolkit.Annotations{ReadOnly: true, Idempotent: true},
 	}, func(ctx context.Context, c *toolkit.Call, in EventsInput) (EventsOutput, string, error) {
 		if env.Inbox == nil {

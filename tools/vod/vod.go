@@ -48,7 +48,7 @@ func (t *tools) toolsets() []toolkit.Toolset {
 				if err != nil {
 					return "", "unreadable VOD callback"
 				}
-				return "", cb.Summary()
+				return "", eventLine(cb)
 			})
 		}
 	}
@@ -112,6 +112,16 @@ func (t *tools) get() (*vodapi.Client, error) {
 		return nil, vodapi.ErrNoBaseURL
 	}
 	return c, nil
+}
+
+// eventLine renders a callback for the inbox listing and announcement.
+func eventLine(cb vodapi.Callback) string {
+	out, err := templates.VODEvent.Render(templates.VODEventData{EventType: cb.EventType, VideoID: cb.VideoID, VideoName: cb.VideoName,
+		PlaySetID: cb.PlaySetID, Resolution: cb.Resolution, Duration: showSeconds(seconds(cb.VideoDuration)), Renditions: len(cb.PlaySet)})
+	if err != nil {
+		return cb.Summary()
+	}
+	return strings.TrimSpace(out)
 }
 
 // RenditionView is one play_set entry.

@@ -17,6 +17,7 @@ import (
 	"github.com/mcp-media/mcp-media/internal/inbox"
 	"github.com/mcp-media/mcp-media/internal/redact"
 	"github.com/mcp-media/mcp-media/internal/testkit"
+	"github.com/mcp-media/mcp-media/tools/media"
 	"github.com/mcp-media/mcp-media/tools/toolkit"
 	"github.com/mcp-media/mcp-media/tools/toolkit/tooltest"
 )
@@ -116,7 +117,7 @@ func TestUploadByCallback(t *testing.T) {
 	h.fake.RegisterCallback("video", cb.Str("video_url"))
 	h.fake.RegisterCallback("transcoding", cb.Str("transcoding_url"))
 
-	res := h.run.OK(t, "vod_upload_video", map[string]any{"file_path": writeVideo(t, 3<<20), "wait": true, "wait_timeout_seconds": 60})
+	res := h.run.OK(t, "vod_upload_video", map[string]any{"file_path": writeVideo(t, 30<<20), "wait": true, "wait_timeout_seconds": 60})
 	if res.Str("video", "status") != "ready" || res.Str("wait", "by") != ByCallback {
 		t.Fatalf("not ready by callback: %s", res.Str())
 	}
@@ -140,12 +141,17 @@ func TestUploadByCallback(t *testing.T) {
 		}
 	}
 	h.mu.Unlock()
-	if uploading < 3 {
+	if uploading < 30 { // one per MiB sent
 		t.Errorf("%d progress notifications while sending", uploading)
 	}
 	evs, _ := h.env.Inbox.List(inbox.Filter{Provider: "vod", Kind: "video_ready"})
-	if len(evs) != 1 || !strings.Contains(evs[0].Summary, res.Str("video_id")) {
+	if len(evs) != 1 || !strings.Contains(evs[0].Summary, res.Str("video_id")) || evs[0].TaskID != "" {
 		t.Errorf("inbox: %+v", evs)
+	}
+	// media_events shows it.
+	me := tooltest.NewRunner(h.env, []toolkit.Toolset{media.Toolset(h.env)}, token).OK(t, "media_events", map[string]any{"provider": "vod"})
+	if !strings.Contains(me.Text, "video_ready") || !strings.Contains(me.Text, res.Str("video_id")) {
+		t.Errorf("media_events: %s", me.Text)
 	}
 	// Made-up path: 404, nothing stored.
 	base := cb.Str("video_url")[:strings.Index(cb.Str("video_url"), inbox.PathPrefix)]
