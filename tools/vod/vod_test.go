@@ -33,6 +33,9 @@ type harness struct {
 	clock    *testkit.Clock
 	mu       sync.Mutex
 	progress []string
+	// onWait runs on each "Waiting for …" progress step (the test moves
+	// the fake's clock there, so the callback is what ends the wait).
+	onWait func()
 }
 
 // newHarness starts the fake (manual clock unless live) and, with inbox,
@@ -59,7 +62,11 @@ func newHarness(t *testing.T, live, withInbox bool, creds map[string]string) *ha
 		ProgressSink: func(p, total float64, msg string) {
 			h.mu.Lock()
 			h.progress = append(h.progress, msg)
+			f := h.onWait
 			h.mu.Unlock()
+			if f != nil && strings.HasPrefix(msg, "Waiting for") {
+				f()
+			}
 		},
 	}
 	if withInbox {
@@ -112,7 +119,8 @@ func writeVideo(t *testing.T, size int) string {
 // the wait ends with the fake's video_ready POSTed to the address from
 // vod_get_callback_url; a made-up callback path stores nothing.
 func TestUploadByCallback(t *testing.T) {
-	h := newHarness(t, true, true, nil)
+	h := newHarness(t, false, true, nil)
+	h.onWait = func() { h.clock.Add(5 * time.Second); h.fake.Tick() }
 	cb := h.run.OK(t, "vod_get_callback_url", map[string]any{})
 	h.fake.RegisterCallback("video", cb.Str("video_url"))
 	h.fake.RegisterCallback("transcoding", cb.Str("transcoding_url"))
