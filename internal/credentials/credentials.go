@@ -69,13 +69,14 @@ type NotConfiguredError struct {
 
 func (e *NotConfiguredError) Error() string {
 	msg := fmt.Sprintf("%s is not configured", e.Provider.Name)
-	if len(e.Missing) > 0 && len(e.Missing) < len(e.Provider.RequiredFields()) {
-		msg += fmt.Sprintf(" (missing %s)", strings.Join(e.Missing, ", "))
-	}
+	noHost := ""
 	for _, f := range e.Provider.Fields {
 		if f.Required && !f.Secret && contains(e.Missing, f.Name) {
-			msg += fmt.Sprintf(" (%s has no default host: without %s it is not configured)", e.Provider.Name, f.Name)
+			noHost = fmt.Sprintf("; there is no default host, so without %s it is not configured", f.Name)
 		}
+	}
+	if len(e.Missing) > 0 && (len(e.Missing) < len(e.Provider.RequiredFields()) || noHost != "") {
+		msg += fmt.Sprintf(" (missing %s%s)", strings.Join(e.Missing, ", "), noHost)
 	}
 	msg += fmt.Sprintf(": run `mcp-media auth set %s`", e.Provider.ID)
 	if hint := e.Provider.EnvHint(); hint != "" {
