@@ -103,7 +103,7 @@ func checkImage(p string) error {
 
 // DeleteInput are vod_delete_videos' arguments.
 type DeleteInput struct {
-	VideoIDs []string `json:"video_ids" jsonschema:"required,minItems=1,maxItems=100" jsonschema_description:"One id (V10) or several (V11, all or nothing)"`
+	VideoIDs []string `json:"video_ids" jsonschema:"required,minItems=1,maxItems=100,minLength=1,maxLength=128" jsonschema_description:"One id (V10) or several (V11, all or nothing)"`
 }
 
 // DeletedVideo is what went with one video.
