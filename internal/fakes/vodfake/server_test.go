@@ -100,7 +100,7 @@ func TestCallbacksRetried(t *testing.T) {
 	var fails atomic.Int64
 	recv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if fails.Add(1) == 1 {
-			http.Error(w, "try later", 503)
+			http.Error(w, "try later", http.StatusServiceUnavailable)
 			return
 		}
 		b, _ := io.ReadAll(r.Body)
