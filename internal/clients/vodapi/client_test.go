@@ -49,7 +49,7 @@ func setup(t *testing.T, opts vodfake.Options) (*vodfake.Server, *httptest.Serve
 	return f, srv, clk
 }
 
-func client(t *testing.T, base, tok, header string) *vodapi.Client {
+func client(t testing.TB, base, tok, header string) *vodapi.Client {
 	t.Helper()
 	c, err := vodapi.New(vodapi.Config{BaseURL: base, Token: tok, AuthHeader: header, Redact: &redact.Set{},
 		Retry: httpx.RetryPolicy{Attempts: 3, Base: time.Millisecond, Max: time.Millisecond}})
