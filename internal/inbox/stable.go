@@ -61,3 +61,22 @@ func (b *Inbox) StableCallback(provider, kind string) (string, error) {
 	b.persist(record{Token: tok, Route: &r})
 	return b.opts.PublicURL + PathPrefix + tok, nil
 }
+
+// duplicate checks a body with acc and reports whether its key was seen.
+func (b *Inbox) duplicate(kind string, acc Acceptor, body []byte) (bool, error) {
+	key, err := acc(body)
+	if err != nil || key == "" {
+		return false, err
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	k := kind + "\x00" + key
+	if b.seen[k] {
+		return true, nil
+	}
+	if len(b.seen) > 20*b.opts.Max {
+		b.seen = map[string]bool{} // bounded: old retries are long over
+	}
+	b.seen[k] = true
+	return false, nil
+}

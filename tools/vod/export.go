@@ -3,7 +3,6 @@ package vod
 import (
 	"bufio"
 	"context"
-	"errors"
 	"fmt"
 	"github.com/mcp-media/mcp-media/internal/argerr"
 	"os"
@@ -72,7 +71,7 @@ func (t *tools) export(ctx context.Context, c *toolkit.Call, in ExportInput) (Ex
 		q.Start, q.End = r.FromUnix, r.ToUnix
 	}
 	out.Range = r
-	path, err := t.exportPath(in)
+	path, err := t.exportPath(c, in)
 	if err != nil {
 		return out, "", err
 	}
@@ -127,23 +126,13 @@ func (t *tools) export(ctx context.Context, c *toolkit.Call, in ExportInput) (Ex
 }
 
 // exportPath is output_path checked, or a new file in the state directory.
-func (t *tools) exportPath(in ExportInput) (string, error) {
+// Where a path may point (--files-root) is the toolkit's decision.
+func (t *tools) exportPath(c *toolkit.Call, in ExportInput) (string, error) {
 	if p := strings.TrimSpace(in.OutputPath); p != "" {
-		if !filepath.IsAbs(p) {
-			return "", argerr.New("output_path", fmt.Sprintf("%q is not an absolute path", p), "give an absolute path ending in .csv")
-		}
 		if !strings.EqualFold(filepath.Ext(p), ".csv") {
 			return "", argerr.New("output_path", fmt.Sprintf("%q does not end in .csv", p), "give a path ending in .csv")
 		}
-		if _, err := os.Stat(p); err == nil {
-			return "", argerr.New("output_path", p+" already exists; exports never overwrite a file", "give a new file name")
-		} else if !errors.Is(err, os.ErrNotExist) {
-			return "", argerr.New("output_path", err.Error(), "give a path in a writable directory")
-		}
-		if st, err := os.Stat(filepath.Dir(p)); err != nil || !st.IsDir() {
-			return "", argerr.New("output_path", "its directory "+filepath.Dir(p)+" does not exist", "create it first, or omit output_path")
-		}
-		return filepath.Clean(p), nil
+		return c.WritePath("output_path", p)
 	}
 	dir := t.env.StateDir
 	if dir == "" {

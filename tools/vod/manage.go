@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/mcp-media/mcp-media/internal/clients/vodapi"
+	"github.com/mcp-media/mcp-media/internal/fileroot"
 	"github.com/mcp-media/mcp-media/tools/toolkit"
 )
 
@@ -44,9 +45,14 @@ func (t *tools) update(ctx context.Context, c *toolkit.Call, in UpdateInput) (Up
 		return out, "", argerr.New("cover_path", "cannot be combined with thumb_storage_id", "give one of them")
 	}
 	if cover != "" {
-		if err := checkImage(cover); err != nil {
+		p, err := c.ReadPath("cover_path", cover, fileroot.Image)
+		if err != nil {
 			return out, "", err
 		}
+		if err := checkImage(p); err != nil {
+			return out, "", err
+		}
+		cover = p
 	}
 	client, err := t.get()
 	if err != nil {

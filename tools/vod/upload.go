@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/mcp-media/mcp-media/internal/clients/vodapi"
+	"github.com/mcp-media/mcp-media/internal/fileroot"
 	"github.com/mcp-media/mcp-media/internal/mediafile"
 	"github.com/mcp-media/mcp-media/tools/toolkit"
 )
@@ -54,7 +55,11 @@ func (t *tools) uploadTool() toolkit.Tool {
 
 func (t *tools) upload(ctx context.Context, c *toolkit.Call, in UploadInput) (UploadOutput, string, error) {
 	var out UploadOutput
-	info, err := mediafile.Inspect(in.FilePath)
+	path, err := c.ReadPath("file_path", in.FilePath, fileroot.Media)
+	if err != nil {
+		return out, "", err
+	}
+	info, err := mediafile.Inspect(path)
 	if err != nil {
 		return out, "", argerr.Named(err, "file_path")
 	}
