@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestStableCallbackAndAcceptor(t *testing.T) {
@@ -62,5 +63,26 @@ func TestStableCallbackAndAcceptor(t *testing.T) {
 	b2.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, path, strings.NewReader(`{"video_id":"v1"}`)))
 	if evs, _ := b2.List(Filter{Provider: "vod"}); rec.Code != 200 || len(evs) != 1 {
 		t.Errorf("a retry after a restart was stored again: %d events", len(evs))
+	}
+}
+
+// TestStableRouteDoesNotExpire: a standing address registered once with a
+// provider keeps working past the per-task route lifetime.
+func TestStableRouteDoesNotExpire(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	b, _ := New(Options{PublicURL: "http://127.0.0.1:9", Now: func() time.Time { return now }})
+	stable, _ := b.StableCallback("vod", "video_ready")
+	task, _ := b.NewCallback("qiniu", "asr_long")
+	now = now.Add(routeTTL + time.Hour)
+	post := func(u string) int {
+		rec := httptest.NewRecorder()
+		b.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, u[len("http://127.0.0.1:9"):], strings.NewReader(`{"video_id":"v1"}`)))
+		return rec.Code
+	}
+	if c := post(task); c != 404 {
+		t.Errorf("expired task route: %d", c)
+	}
+	if c := post(stable); c != 200 {
+		t.Errorf("stable route after %s: %d", routeTTL, c)
 	}
 }
