@@ -252,6 +252,7 @@ func (t *tools) trafficReport(ctx context.Context, c *toolkit.Call, in ReportInp
 			map[bool]string{true: fmt.Sprintf(" — next page: page %d", out.NextPage), false: ""}[out.NextPage > 0]))
 	}
 	out.TotalHuman = Human(out.TotalBytes)
+	shareAndChart(c, out, &d)
 	d.Totals = []templates.Field{{Name: "Total", Value: fmt.Sprintf("%s (%d bytes)", out.TotalHuman, out.TotalBytes)}}
 	if r != nil {
 		d.Conversion = r.Conversion
