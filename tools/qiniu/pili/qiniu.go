@@ -60,7 +60,7 @@ func newTools(env *toolkit.Env, now func() time.Time) *tools {
 
 func (t *tools) toolsets() []toolkit.Toolset {
 	return []toolkit.Toolset{
-		toolkit.NewToolset(toolkit.ToolsetSpec{Name: ToolsetLive, Provider: "qiniu", Default: true,
+		toolkit.NewToolset(toolkit.ToolsetSpec{Name: ToolsetLive, Provider: "qiniu",
 			Description: "Qiniu Pili live streams: create, inspect, live status, disable/enable, record, snapshot, transcode, signed URLs"}, t.liveTools()...),
 		toolkit.NewToolset(toolkit.ToolsetSpec{Name: ToolsetAdmin, Provider: "qiniu",
 			Description: "Qiniu Pili hubs (push security, HLS low latency, storage, cover), domains and per-stream porn detection"}, t.adminTools()...),
