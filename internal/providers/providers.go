@@ -14,7 +14,13 @@ type Field struct {
 	Name   string   // JSON key in the keyring value, e.g. "public_key"
 	Env    []string // environment variables, first match wins
 	Secret bool     // secrets are never printed; plain fields (a region) may be
-	Prompt string   // what `auth set` asks for
+	// Identifier marks a required, never-printed field that is not a
+	// secret and so is not registered for redaction: the provider itself
+	// puts it in signed URLs and tokens (the Qiniu AccessKey, like an AWS
+	// key ID), and those URLs are deliverables. auth status treats it like
+	// a secret; derived secrets (signatures, the SecretKey) stay redacted.
+	Identifier bool
+	Prompt     string // what `auth set` asks for
 }
 
 // Endpoint is one API base URL of a provider.
@@ -37,6 +43,18 @@ func (p Provider) SecretFields() []string {
 	var out []string
 	for _, f := range p.Fields {
 		if f.Secret {
+			out = append(out, f.Name)
+		}
+	}
+	return out
+}
+
+// RedactedFields returns the names of the secret fields that are
+// registered for redaction: SecretFields without the identifiers.
+func (p Provider) RedactedFields() []string {
+	var out []string
+	for _, f := range p.Fields {
+		if f.Secret && !f.Identifier {
 			out = append(out, f.Name)
 		}
 	}
@@ -84,7 +102,7 @@ var All = []Provider{
 	{
 		ID: "qiniu", Name: "Qiniu (Pili live, Dora AI)",
 		Fields: []Field{
-			{Name: "access_key", Env: []string{"QINIU_ACCESS_KEY"}, Secret: true, Prompt: "Qiniu AccessKey"},
+			{Name: "access_key", Env: []string{"QINIU_ACCESS_KEY"}, Secret: true, Identifier: true, Prompt: "Qiniu AccessKey"},
 			{Name: "secret_key", Env: []string{"QINIU_SECRET_KEY"}, Secret: true, Prompt: "Qiniu SecretKey"},
 		},
 		Endpoints: []Endpoint{

@@ -9,8 +9,8 @@
 // of every output. The signed push and play URLs of qiniu_stream_urls are
 // that tool's deliverable and are returned (their tokens are not registered
 // for redaction); a URL that would have to carry a key itself (static push
-// auth, or expiry_sk, whose token embeds the AccessKey) is withheld with an
-// explanation.
+// auth) is withheld with an explanation. expiry_sk push URLs are given: their
+// token is the AccessKey, an identifier, and a signature by the SecretKey.
 package pili
 
 import (
