@@ -3,6 +3,7 @@ package redact
 import (
 	"bytes"
 	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"log/slog"
 	"net/url"
@@ -122,5 +123,25 @@ func TestIdentifiers(t *testing.T) {
 	}
 	if s.Contains("AKIDENTIFIER01") {
 		t.Error("an identifier counts as a secret")
+	}
+}
+
+func TestHexAndPairForms(t *testing.T) {
+	s := &Set{}
+	s.Add("SuperSecretKey42")
+	raw := []byte("SuperSecretKey42")
+	for _, leak := range []string{
+		hex.EncodeToString(raw),
+		strings.ToUpper(hex.EncodeToString(raw)),
+		base64.StdEncoding.EncodeToString([]byte("public-id:SuperSecretKey42")),
+		base64.RawURLEncoding.EncodeToString([]byte("x:SuperSecretKey42")),
+		"Basic " + base64.StdEncoding.EncodeToString([]byte("ab:SuperSecretKey42")),
+	} {
+		if got := s.String("auth " + leak + " end"); strings.Contains(got, strings.TrimPrefix(leak, "Basic ")) {
+			t.Errorf("%q not masked: %q", leak, got)
+		}
+	}
+	if got := s.String("plain words and aGVsbG8gd29ybGQ="); got != "plain words and aGVsbG8gd29ybGQ=" {
+		t.Errorf("unrelated base64 masked: %q", got)
 	}
 }
