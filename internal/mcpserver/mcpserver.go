@@ -46,11 +46,19 @@ func Build(opts Options) (*server.MCPServer, []toolkit.Tool, error) {
 	}
 	hooks := &server.Hooks{}
 	var exp *exposure
+	byName := map[string]toolkit.Tool{}
+	for _, t := range toolkit.Flatten(inv.Toolsets, false) {
+		byName[t.Name] = t
+	}
+	comp := &completer{env: opts.Env, tools: byName}
 	s := server.NewMCPServer("mcp-media", Version,
 		server.WithToolCapabilities(true),
 		server.WithHooks(hooks),
 		server.WithResourceCapabilities(true, false),
 		server.WithPromptCapabilities(false),
+		server.WithCompletions(),
+		server.WithPromptCompletionProvider(comp),
+		server.WithResourceCompletionProvider(comp),
 		server.WithLogging(),
 		server.WithRecovery(),
 		server.WithInstructions(instructions),
@@ -83,6 +91,7 @@ func Build(opts Options) (*server.MCPServer, []toolkit.Tool, error) {
 	}
 	sel := exp.baseTools()
 	resources.Register(s, opts.Env)
+	resources.RegisterCards(s, opts.Env, byName)
 	if opts.Env.Inbox != nil {
 		// Announce every callback to connected clients: the events resource
 		// changed, and a log line says that something arrived — never what
