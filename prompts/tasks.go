@@ -80,8 +80,8 @@ func registerTasks(s *server.MCPServer) {
 		mcp.WithPromptDescription("Go live on Qiniu Pili: create the stream, hand out push/play URLs, check the push, record it"),
 		mcp.WithArgument("stream", mcp.RequiredArgument(), mcp.ArgumentDescription("Stream title, 4-200 letters/digits (completes existing streams)")),
 		mcp.WithArgument("hub", mcp.ArgumentDescription("Hub (default: the server's default hub; completes)")),
-		mcp.WithArgument("expires_in", mcp.ArgumentDescription("Validity of the signed URLs, e.g. 2h (default 1h)")),
-		mcp.WithArgument("record", mcp.ArgumentDescription("yes to save a replay when the show ends (default yes)")),
+		mcp.WithArgument("expires_in", mcp.ArgumentDescription("Validity of the signed URLs, e.g. 2h (default 1h; completes)")),
+		mcp.WithArgument("record", mcp.ArgumentDescription("yes or no: save a replay when the show ends (default yes; completes)")),
 	), func(ctx context.Context, req mcp.GetPromptRequest) (*mcp.GetPromptResult, error) {
 		if err := required(req, "stream"); err != nil {
 			return nil, err
@@ -105,7 +105,7 @@ func registerTasks(s *server.MCPServer) {
 		mcp.WithPromptDescription("Moderate a Qiniu Pili live stream: start video and audio censors on its play URL, report risky moments, stop them"),
 		mcp.WithArgument("stream", mcp.RequiredArgument(), mcp.ArgumentDescription("Stream title (completes)")),
 		mcp.WithArgument("hub", mcp.ArgumentDescription("Hub (default: the server's default hub; completes)")),
-		mcp.WithArgument("checks", mcp.ArgumentDescription("What to look for, e.g. porn, politics, ads (default: the censor's defaults)")),
+		mcp.WithArgument("checks", mcp.ArgumentDescription("What to look for: politics, porn, ad, violence, behavior, logo, person, moan (default: politics porn ad; completes)")),
 	), func(ctx context.Context, req mcp.GetPromptRequest) (*mcp.GetPromptResult, error) {
 		if err := required(req, "stream"); err != nil {
 			return nil, err
@@ -114,7 +114,7 @@ func registerTasks(s *server.MCPServer) {
 		var b strings.Builder
 		fmt.Fprintf(&b, "Moderate the live stream %q%s.\n\n", stream, hub)
 		b.WriteString("1. qiniu_get_live_status: is it live? If not, say so and stop.\n")
-		b.WriteString("2. qiniu_stream_urls: take its RTMP or FLV play URL.\n")
+		b.WriteString("2. qiniu_stream_urls: take its RTMP play URL (the censors read rtmp://).\n")
 		fmt.Fprintf(&b, "3. Start qiniu_start_video_stream_censor and qiniu_start_audio_stream_censor on that URL%s; keep both job ids.\n", checksPhrase(arg(req, "checks", "")))
 		b.WriteString("4. Results arrive by callback: read them with media_events (by task id) and tell me each review or block verdict with its time.\n")
 		b.WriteString("5. When I say stop, stop both jobs (qiniu_stop_video_stream_censor, qiniu_stop_audio_stream_censor) and summarise.\n")

@@ -101,10 +101,20 @@ var languages = []string{
 	"yue", "zh", "zh-CN", "zh-HK", "zh-Hans", "zh-Hant", "zh-TW",
 }
 
+// fixed are arguments with a known set of values.
+var fixed = map[string][]string{
+	"checks":     {"ad", "behavior", "logo", "moan", "person", "politics", "porn", "violence"},
+	"expires_in": {"30m", "1h", "2h", "6h", "12h", "1d", "3d", "7d"},
+	"record":     {"yes", "no"},
+}
+
 // complete returns the candidates for the argument named name.
 func (c *completer) complete(ctx context.Context, name, prefix string, resolved map[string]string) *mcp.Completion {
 	if name == "language" || strings.HasSuffix(name, "_language") || name == "lang" {
 		return finish(languages, prefix)
+	}
+	if vals, ok := fixed[name]; ok {
+		return finish(vals, prefix)
 	}
 	src, ok := sources[name]
 	if !ok {

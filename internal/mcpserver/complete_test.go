@@ -57,6 +57,9 @@ func TestCompletionsPromptsAndCardResources(t *testing.T) {
 	if !slices.Contains(langs, "zh-CN") || slices.Contains(langs, "en") {
 		t.Errorf("language completions %v", langs)
 	}
+	if got := complete(t, cs, prompt("go_live"), "expires_in", "1", nil); !slices.Equal(got, []string{"12h", "1d", "1h"}) {
+		t.Errorf("expires_in completions %v", got)
+	}
 	if got := complete(t, cs, prompt("publish_video"), "file_path", "/", nil); len(got) != 0 {
 		t.Errorf("file_path completes to %v", got)
 	}
