@@ -84,3 +84,30 @@ func templateVar(v any) string {
 	}
 	return fmt.Sprint(v)
 }
+
+// ToolSchemaTemplate serves a tool's full definition: tools/list publishes
+// compact output schemas (no descriptions, no required lists); this is the
+// schema results are checked against, with every field described.
+const ToolSchemaTemplate = "mcp-media://tools/{tool}/schema"
+
+// RegisterSchemas adds the tool schema template.
+func RegisterSchemas(s *server.MCPServer, tools map[string]toolkit.Tool) {
+	s.AddResourceTemplate(mcp.NewResourceTemplate(ToolSchemaTemplate, "Tool schema",
+		mcp.WithTemplateDescription("A tool's full input and output schema, every result field described; {tool} completes"),
+		mcp.WithTemplateMIMEType("application/json"),
+	), func(ctx context.Context, req mcp.ReadResourceRequest) ([]mcp.ResourceContents, error) {
+		name := templateVar(req.Params.Arguments["tool"])
+		t, ok := tools[name]
+		if !ok {
+			return nil, fmt.Errorf("no tool %q", name)
+		}
+		b, err := json.MarshalIndent(map[string]any{
+			"name": t.Name, "title": t.Title, "description": t.Description, "toolset": t.Toolset,
+			"inputSchema": t.InputSchema, "outputSchema": t.OutputSchema,
+		}, "", "  ")
+		if err != nil {
+			return nil, err
+		}
+		return []mcp.ResourceContents{mcp.TextResourceContents{URI: req.Params.URI, MIMEType: "application/json", Text: string(b)}}, nil
+	})
+}

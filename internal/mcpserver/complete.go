@@ -116,6 +116,13 @@ func (c *completer) complete(ctx context.Context, name, prefix string, resolved 
 	if vals, ok := fixed[name]; ok {
 		return finish(vals, prefix)
 	}
+	if name == "tool" {
+		names := make([]string, 0, len(c.tools))
+		for n := range c.tools {
+			names = append(names, n)
+		}
+		return finish(names, prefix)
+	}
 	src, ok := sources[name]
 	if !ok {
 		return &mcp.Completion{Values: []string{}}

@@ -119,6 +119,16 @@ func TestCompletionsPromptsAndCardResources(t *testing.T) {
 		t.Error("an unknown stream's card was read")
 	}
 
+	// The full schema of a tool, with the descriptions tools/list leaves out.
+	schemaRef := &sdk.CompleteReference{Type: "ref/resource", URI: "mcp-media://tools/{tool}/schema"}
+	if got := complete(t, cs, schemaRef, "tool", "aioz_upload_m", nil); !slices.Equal(got, []string{"aioz_upload_media"}) {
+		t.Errorf("tool completions %v", got)
+	}
+	res, err := cs.ReadResource(t.Context(), &sdk.ReadResourceParams{URI: "mcp-media://tools/aioz_upload_media/schema"})
+	if err != nil || !strings.Contains(res.Contents[0].Text, "empty until transcoding finishes") || !strings.Contains(res.Contents[0].Text, `"required"`) {
+		t.Errorf("tool schema resource: %v %+v", err, res)
+	}
+
 	for _, p := range []struct {
 		name string
 		args map[string]string

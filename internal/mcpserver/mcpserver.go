@@ -92,6 +92,7 @@ func Build(opts Options) (*server.MCPServer, []toolkit.Tool, error) {
 	sel := exp.baseTools()
 	resources.Register(s, opts.Env)
 	resources.RegisterCards(s, opts.Env, byName)
+	resources.RegisterSchemas(s, byName)
 	if opts.Env.Inbox != nil {
 		// Announce every callback to connected clients: the events resource
 		// changed, and a log line says that something arrived — never what

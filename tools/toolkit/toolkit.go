@@ -87,13 +87,16 @@ func SchemaFor[T any](input bool) json.RawMessage {
 }
 
 // wireOutputSchema is T's output schema as tools/list publishes it: the
-// same properties, types, enums and descriptions without the "required"
-// lists. The server checks its results against the full schema (sandbox,
-// tests); a client gets a looser but true schema at a fraction of the
-// bytes, which keeps the default tools/list within its budget.
+// same properties, types, formats and enums, without the "required" lists
+// and the field descriptions (the result's text card says what the fields
+// mean). The server checks its results against the full schema (sandbox,
+// tests), which the mcp-media://tools/{name}/schema resource serves; a
+// client gets a looser but true schema at a fraction of the bytes, which
+// keeps the default tools/list within its budget. Input schemas keep every
+// description: they are what an agent needs to call a tool right.
 func wireOutputSchema[T any]() json.RawMessage {
 	s := reflectSchema[T](false)
-	dropRequired(s)
+	compactOutput(s)
 	return marshalSchema(s, false)
 }
 
@@ -128,22 +131,24 @@ func marshalSchema(s *jsonschema.Schema, input bool) json.RawMessage {
 	return b
 }
 
-// dropRequired clears "required" in s and every schema nested in it.
-func dropRequired(s *jsonschema.Schema) {
+// compactOutput clears "required" and "description" in s and every schema
+// nested in it.
+func compactOutput(s *jsonschema.Schema) {
 	if s == nil {
 		return
 	}
 	s.Required = nil
+	s.Description = ""
 	if s.Properties != nil {
 		for p := s.Properties.Oldest(); p != nil; p = p.Next() {
-			dropRequired(p.Value)
+			compactOutput(p.Value)
 		}
 	}
-	dropRequired(s.Items)
-	dropRequired(s.AdditionalProperties)
+	compactOutput(s.Items)
+	compactOutput(s.AdditionalProperties)
 	for _, group := range [][]*jsonschema.Schema{s.AnyOf, s.OneOf, s.AllOf} {
 		for _, sub := range group {
-			dropRequired(sub)
+			compactOutput(sub)
 		}
 	}
 }
