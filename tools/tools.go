@@ -10,6 +10,7 @@ import (
 	"github.com/mcp-media/mcp-media/tools/qiniu/dora"
 	"github.com/mcp-media/mcp-media/tools/qiniu/pili"
 	"github.com/mcp-media/mcp-media/tools/toolkit"
+	"github.com/mcp-media/mcp-media/tools/vod"
 )
 
 // core is a provider's default toolset. Every other toolset is opt-in:
@@ -28,6 +29,12 @@ var cores = []core{
 		Description: "Qiniu essentials: create a Pili stream, its push/play URLs and live status; short speech to text; image moderation"},
 		[]string{"qiniu_create_stream", "qiniu_stream_urls", "qiniu_get_live_status",
 			"qiniu_transcribe_short", "qiniu_censor_image"}},
+	{toolkit.ToolsetSpec{Name: "vod_core", Provider: "vod", Default: true,
+		Description: "VOD essentials: upload a video, list and search videos (with their renditions)"},
+		// vod_get_video stays in vod: the list already carries each video's
+		// renditions, and the default list has no room for a third copy of
+		// the video schema (mcp-media://vod/videos/{video_id} reads a card).
+		[]string{"vod_upload_video", "vod_list_videos"}},
 }
 
 // Inventory returns every toolset the binary knows, bound to env: the
@@ -36,7 +43,7 @@ func Inventory(env *toolkit.Env) toolkit.Inventory {
 	sets := []toolkit.Toolset{media.Toolset(env)}
 	byProvider := map[string][]toolkit.Toolset{}
 	var order []string
-	for _, group := range [][]toolkit.Toolset{aioz.Toolsets(env), pili.Toolsets(env), dora.Toolsets(env), ice.Toolsets(env)} {
+	for _, group := range [][]toolkit.Toolset{aioz.Toolsets(env), pili.Toolsets(env), dora.Toolsets(env), ice.Toolsets(env), vod.Toolsets(env)} {
 		for _, ts := range group {
 			if _, ok := byProvider[ts.Provider]; !ok {
 				order = append(order, ts.Provider)

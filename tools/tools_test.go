@@ -179,7 +179,7 @@ func TestDefaultToolBudget(t *testing.T) {
 	for _, s := range sel {
 		providers[s.Provider] = true
 	}
-	for _, p := range []string{"aioz", "qiniu", "aliyun"} {
+	for _, p := range []string{"aioz", "qiniu", "aliyun", "vod"} {
 		if !providers[p] {
 			t.Errorf("provider %s has no default tool", p)
 		}
