@@ -82,7 +82,7 @@ func TestCompletionsPromptsAndCardResources(t *testing.T) {
 	for _, rt := range tmpl.ResourceTemplates {
 		uris = append(uris, rt.URITemplate)
 	}
-	for _, want := range []string{"mcp-media://aioz/media/{media_id}", "mcp-media://qiniu/streams/{hub}/{stream}"} {
+	for _, want := range []string{"mcp-media://aioz/media/{media_id}", "mcp-media://qiniu/streams/{hub}/{stream}", "mcp-media://vod/videos/{video_id}", "mcp-media://tools/{tool}/schema"} {
 		if !slices.Contains(uris, want) {
 			t.Errorf("resource templates %v lack %s", uris, want)
 		}
@@ -117,6 +117,17 @@ func TestCompletionsPromptsAndCardResources(t *testing.T) {
 	}
 	if _, err := cs.ReadResource(t.Context(), &sdk.ReadResourceParams{URI: "mcp-media://qiniu/streams/" + sandbox.SandboxHub + "/nosuch1"}); err == nil {
 		t.Error("an unknown stream's card was read")
+	}
+
+	// VOD: video ids complete, and a video reads back as its card.
+	vodRef := &sdk.CompleteReference{Type: "ref/resource", URI: "mcp-media://vod/videos/{video_id}"}
+	vids := complete(t, cs, vodRef, "video_id", "", nil)
+	if len(vids) == 0 {
+		t.Fatal("no VOD video id completions in the sandbox library")
+	}
+	doc, card = read("mcp-media://vod/videos/" + vids[0])
+	if v, _ := doc["video"].(map[string]any); v["id"] != vids[0] || card == "" {
+		t.Errorf("VOD card: %v\n%s", doc, card)
 	}
 
 	// The full schema of a tool, with the descriptions tools/list leaves out.
