@@ -102,7 +102,7 @@ func parsePush(raw string) (hub, title string, params map[string]string, err err
 	case strings.HasPrefix(raw, "srt://"):
 		_, sid, ok := strings.Cut(raw, "?streamid=#!::")
 		if !ok {
-			return "", "", nil, fmt.Errorf("pilifake: SRT URL has no streamid=#!::")
+			return "", "", nil, fmt.Errorf("pilifake: SRT URL has no streamid=#!:: prefix")
 		}
 		for _, kv := range strings.Split(sid, ",") {
 			k, v, _ := strings.Cut(kv, "=")
