@@ -58,8 +58,7 @@ var csrfRE = regexp.MustCompile(`name="csrf" value="([0-9a-f]+)"`)
 // browser is a cookie-keeping client that sends the headers a browser sends
 // for a form on the page itself.
 type browser struct {
-	c      *http.Client
-	origin string
+	c *http.Client
 }
 
 func newBrowser() *browser {
