@@ -205,4 +205,5 @@ type UsageData struct {
 type Account struct {
 	Name, ID, Email string
 	Balance, Debt   string
+	Wallet          string // wallet address; "" leaves the row out
 }

@@ -60,6 +60,7 @@ type Inbox struct {
 	seq     int64
 	routes  map[string]route // token → where it belongs
 	summary map[string]Summarizer
+	kinds   map[string]KindHooks // kinds.go
 	subs    map[int]func(Event)
 	nextSub int
 	// appended counts lines written since the file was last compacted.
@@ -198,6 +199,10 @@ func (b *Inbox) Add(provider, kind, taskID string, payload []byte) Event {
 		summary = s
 	}
 	b.mu.Lock()
+	if dup, ok := b.duplicateLocked(kind, payload); ok {
+		b.mu.Unlock()
+		return dup
+	}
 	b.seq++
 	ev := Event{Seq: b.seq, Provider: provider, Kind: kind, TaskID: taskID, ReceivedAt: b.opts.Now().UTC(),
 		Payload: append(json.RawMessage(nil), payload...), Summary: summary}
