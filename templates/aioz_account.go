@@ -1,5 +1,10 @@
 package templates
 
+import (
+	"fmt"
+	"strings"
+)
+
 // The AIOZ account templates: webhooks, API keys, billing, live streams.
 
 // AIOZ account template names.
@@ -203,4 +208,65 @@ type MediaStatRow struct {
 	ID, Title, Type string
 	Views           int64
 	Duration        float64
+}
+
+// DefaultAPI and DefaultEmbed are AIOZ's production hosts, the seed's
+// template patterns.
+const (
+	DefaultAPI   = "https://api.aiozstream.network/api"
+	DefaultEmbed = "https://embed.aiozstream.network"
+)
+
+// EventLinks are the links of the encoding_finished card: the media's own
+// links where it has them, otherwise seed 001's patterns on the configured
+// API endpoint (API; "" means production) — so with no overrides the card
+// is the seed's template to the character.
+type EventLinks struct {
+	API                          string
+	HLS, HLSPlayer, HLSIframe    string
+	DASH, DASHPlayer, DASHIframe string
+	Thumbnail, MP4, Source       string
+}
+
+const iframeFmt = `<iframe src="%s" width="100%%" height="100%%" frameborder="0" scrolling="no" allowfullscreen="true"></iframe>`
+
+// Link returns one link of the encoding_finished card by name: hls,
+// hls_player, hls_iframe, dash, dash_player, dash_iframe, thumbnail, mp4,
+// source.
+func (e MediaEvent) Link(name string) string {
+	l := e.Links
+	api := strings.TrimRight(l.API, "/")
+	if api == "" {
+		api = DefaultAPI
+	}
+	m := api + "/media/" + e.MediaID
+	pick := func(have, def string) string {
+		if have != "" {
+			return have
+		}
+		return def
+	}
+	hlsPlayer := pick(l.HLSPlayer, DefaultEmbed+"/vod/hls/"+e.MediaID)
+	dashPlayer := pick(l.DASHPlayer, DefaultEmbed+"/vod/dash/"+e.MediaID)
+	switch name {
+	case "hls":
+		return pick(l.HLS, m+"/manifest.m3u8")
+	case "hls_player":
+		return hlsPlayer
+	case "hls_iframe":
+		return pick(l.HLSIframe, fmt.Sprintf(iframeFmt, hlsPlayer))
+	case "dash":
+		return pick(l.DASH, m+"/manifest")
+	case "dash_player":
+		return dashPlayer
+	case "dash_iframe":
+		return pick(l.DASHIframe, fmt.Sprintf(iframeFmt, dashPlayer))
+	case "thumbnail":
+		return pick(l.Thumbnail, m+"/thumbnail?resolution=original")
+	case "mp4":
+		return pick(l.MP4, m+"/mp4")
+	case "source":
+		return pick(l.Source, m+"/source")
+	}
+	return ""
 }

@@ -1,6 +1,9 @@
 package inbox
 
-import "encoding/json"
+import (
+	"encoding/json"
+	"strings"
+)
 
 // KindHooks are optional per-kind behaviours of the inbox.
 type KindHooks struct {
@@ -50,4 +53,9 @@ func (b *Inbox) duplicateLocked(kind string, payload []byte) (Event, bool) {
 		}
 	}
 	return Event{}, false
+}
+
+// Owns reports whether u is a callback URL of this inbox.
+func (b *Inbox) Owns(u string) bool {
+	return b.Enabled() && u != "" && strings.HasPrefix(u, b.opts.PublicURL+PathPrefix)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/mcp-media/mcp-media/internal/inbox"
@@ -29,6 +30,7 @@ type EventView struct {
 	ReceivedAt time.Time      `json:"received_at"`
 	Summary    string         `json:"summary,omitempty"`
 	Payload    map[string]any `json:"payload" jsonschema_description:"The provider's callback body"`
+	Card       string         `json:"card,omitempty" jsonschema_description:"The event as its card (AIOZ webhooks: seed 001's event templates)"`
 }
 
 // EventsOutput is a page of events.
@@ -51,7 +53,8 @@ func eventsTool(env *toolkit.Env) toolkit.Tool {
 		evs, more := env.Inbox.List(inbox.Filter{TaskID: in.TaskID, Provider: in.Provider, Kind: in.Kind, AfterSeq: in.AfterSeq, Limit: in.Limit})
 		out := EventsOutput{More: more, Enabled: env.Inbox.Enabled()}
 		for _, e := range evs {
-			v := EventView{Seq: e.Seq, Provider: e.Provider, Kind: e.Kind, TaskID: e.TaskID, ReceivedAt: e.ReceivedAt, Summary: e.Summary}
+			v := EventView{Seq: e.Seq, Provider: e.Provider, Kind: e.Kind, TaskID: e.TaskID, ReceivedAt: e.ReceivedAt, Summary: e.Summary,
+				Card: env.Inbox.Render(e)}
 			_ = json.Unmarshal(e.Payload, &v.Payload)
 			out.Events = append(out.Events, v)
 		}
@@ -64,6 +67,13 @@ func eventsTool(env *toolkit.Env) toolkit.Tool {
 				TaskID: v.TaskID, Summary: v.Summary})
 		}
 		text, err := templates.MediaEvents.Render(d)
+		// Events with a card (AIOZ webhook deliveries) follow the table,
+		// each rendered with its template.
+		for _, v := range out.Events {
+			if v.Card != "" {
+				text = strings.TrimRight(text, "\n") + "\n\n---\n\n" + v.Card
+			}
+		}
 		return out, text, err
 	})
 }

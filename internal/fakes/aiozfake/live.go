@@ -131,7 +131,9 @@ func (s *Server) handleListLiveKeys(w http.ResponseWriter, r *http.Request) {
 			list = append(list, *k)
 		}
 	}
-	sort.Slice(list, func(i, j int) bool { return lq.less(list[i].Name, list[j].Name, list[i].CreatedAt+list[i].ID, list[j].CreatedAt+list[j].ID) })
+	sort.Slice(list, func(i, j int) bool {
+		return lq.less(list[i].Name, list[j].Name, list[i].CreatedAt+list[i].ID, list[j].CreatedAt+list[j].ID)
+	})
 	lo, hi := page(len(list), lq.offset, lq.limit)
 	writeData(w, http.StatusOK, map[string]any{"live_stream_keys": append([]liveKeyJSON{}, list[lo:hi]...), "total": len(list)})
 }
