@@ -10,6 +10,7 @@ import (
 
 	"github.com/mcp-media/mcp-media/internal/argerr"
 	"github.com/mcp-media/mcp-media/internal/clients/aiozapi"
+	"github.com/mcp-media/mcp-media/internal/fileroot"
 	"github.com/mcp-media/mcp-media/templates"
 	"github.com/mcp-media/mcp-media/tools/toolkit"
 )
@@ -394,15 +395,20 @@ func (t *tools) deleteStreaming(ctx context.Context, _ *toolkit.Call, in Streami
 	return DeletedOutput{ID: in.StreamID, Deleted: true}, text, err
 }
 
-// checkImage is rule R8: a local .png or .jpg whose content is one.
-func checkImage(arg, path string) error {
+// checkImage is rule R8 behind --files-root: a local .png or .jpg whose
+// content is one; it returns the resolved path.
+func checkImage(c *toolkit.Call, arg, path string) (string, error) {
 	ext := strings.ToLower(filepath.Ext(path))
 	if ext != ".png" && ext != ".jpg" && ext != ".jpeg" {
-		return argerr.New(arg, fmt.Sprintf("%q is not a .png or .jpg file", path), "convert the image to PNG or JPEG")
+		return "", argerr.New(arg, fmt.Sprintf("%q is not a .png or .jpg file", path), "convert the image to PNG or JPEG")
 	}
-	f, err := os.Open(path)
+	real, err := c.ReadPath(arg, path, fileroot.Image)
 	if err != nil {
-		return argerr.New(arg, err.Error(), "give a readable local image")
+		return "", err
+	}
+	f, err := os.Open(real)
+	if err != nil {
+		return "", argerr.New(arg, "cannot be opened", "give a readable local image")
 	}
 	defer f.Close()
 	head := make([]byte, 8)
@@ -411,9 +417,9 @@ func checkImage(arg, path string) error {
 	isPNG := strings.HasPrefix(string(head), "\x89PNG\r\n\x1a\n")
 	isJPEG := len(head) >= 3 && head[0] == 0xFF && head[1] == 0xD8 && head[2] == 0xFF
 	if !isPNG && !isJPEG {
-		return argerr.New(arg, "the file's content is neither PNG nor JPEG", "export the image as PNG or JPEG")
+		return "", argerr.New(arg, "the file's content is neither PNG nor JPEG", "export the image as PNG or JPEG")
 	}
-	return nil
+	return real, nil
 }
 
 // StreamIDInput names one broadcast.
@@ -433,15 +439,16 @@ type DoneOutput struct {
 	Done bool   `json:"done"`
 }
 
-func (t *tools) setStreamingThumbnail(ctx context.Context, _ *toolkit.Call, in StreamThumbnailInput) (DoneOutput, string, error) {
-	if err := checkImage("image_path", in.ImagePath); err != nil {
+func (t *tools) setStreamingThumbnail(ctx context.Context, c *toolkit.Call, in StreamThumbnailInput) (DoneOutput, string, error) {
+	path, err := checkImage(c, "image_path", in.ImagePath)
+	if err != nil {
 		return DoneOutput{}, "", err
 	}
 	client, err := t.client.Get()
 	if err != nil {
 		return DoneOutput{}, "", err
 	}
-	if err := client.SetLiveThumbnail(ctx, in.StreamID, in.ImagePath); err != nil {
+	if err := client.SetLiveThumbnail(ctx, in.StreamID, path); err != nil {
 		return DoneOutput{}, "", err
 	}
 	text, err := templates.AIOZDone.Render(templates.Done{Text: fmt.Sprintf("🖼️ Set `%s` as the thumbnail of broadcast `%s`.", filepath.Base(in.ImagePath), in.StreamID)})

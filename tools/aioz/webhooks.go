@@ -169,7 +169,13 @@ func (t *tools) createWebhook(ctx context.Context, c *toolkit.Call, in CreateWeb
 	}
 	h, err := client.CreateWebhook(ctx, req)
 	if err != nil {
+		if in.URL == "" {
+			t.env.Inbox.Cancel(req.URL)
+		}
 		return WebhookOutput{}, "", err
+	}
+	if in.URL == "" {
+		t.env.Inbox.Bind(req.URL, h.ID)
 	}
 	return t.checked(ctx, client, h, "🔔 Webhook created")
 }
@@ -308,6 +314,8 @@ func (t *tools) updateWebhook(ctx context.Context, _ *toolkit.Call, in UpdateWeb
 				req.URL = cur.URL
 			} else if req.URL, err = t.env.Inbox.NewCallback("aioz", WebhookKind); err != nil {
 				return WebhookOutput{}, "", err
+			} else {
+				t.env.Inbox.Bind(req.URL, in.WebhookID)
 			}
 		}
 	}
@@ -390,14 +398,16 @@ func registerInbox(env *toolkit.Env) {
 		if !ok {
 			return "", "unrecognised AIOZ delivery"
 		}
+		// The task is the route's (bound to the webhook id); the media id
+		// is in the summary and the payload.
 		if w.Type == "webhook_check" {
-			return w.WebhookID, "webhook check"
+			return "", "webhook check"
 		}
-		s := w.Type + ": " + w.Title
+		s := w.Type + ": " + w.Title + " (media " + w.MediaID
 		if w.Quality != "" {
-			s += " (" + w.Quality + ")"
+			s += ", " + w.Quality
 		}
-		return w.MediaID, s
+		return "", s + ")"
 	})
 	p, _ := providers.ByID("aioz")
 	api := p.Endpoint("api", env.Getenv)
@@ -479,7 +489,7 @@ func (t *tools) watchDeliveries(mediaID string) *deliveryWatch {
 	}
 	w.wake = make(chan struct{}, 1)
 	w.stop = w.inbox.Subscribe(func(ev inbox.Event) {
-		if ev.Kind == WebhookKind && ev.TaskID == mediaID {
+		if p, ok := decodePayload(ev.Payload); ok && ev.Kind == WebhookKind && p.MediaID == mediaID {
 			select {
 			case w.wake <- struct{}{}:
 			default:
@@ -496,12 +506,15 @@ func (w *deliveryWatch) take() []delivery {
 	}
 	var out []delivery
 	for {
-		evs, more := w.inbox.List(inbox.Filter{TaskID: w.mediaID, Provider: "aioz", Kind: WebhookKind, AfterSeq: w.after, Limit: 100})
+		evs, more := w.inbox.List(inbox.Filter{Provider: "aioz", Kind: WebhookKind, AfterSeq: w.after, Limit: 100})
 		for _, ev := range evs {
 			w.after = ev.Seq
 			p, ok := decodePayload(ev.Payload)
+			if !ok || p.MediaID != w.mediaID {
+				continue
+			}
 			card := w.inbox.Render(ev)
-			if !ok || card == "" {
+			if card == "" {
 				continue
 			}
 			w.count++
