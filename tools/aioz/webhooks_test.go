@@ -227,4 +227,3 @@ func TestEncodingFinishedUsesTheMediasLinks(t *testing.T) {
 		t.Errorf("encoding_finished card:\n%s", res.Text)
 	}
 }
-

@@ -590,7 +590,8 @@ func (s *Server) liveGet2(w http.ResponseWriter, r *http.Request) {
 	case b == "video":
 		s.handleLiveVideo(w, r, a)
 	default:
-		s.noRoute(w, r)
+		drain(r)
+		writeErr(w, http.StatusNotFound, "Route not found")
 	}
 }
 
@@ -606,7 +607,8 @@ func (s *Server) livePost2(w http.ResponseWriter, r *http.Request) {
 	case b == "thumbnail":
 		s.handleLiveThumbnail(w, r, a)
 	default:
-		s.noRoute(w, r)
+		drain(r)
+		writeErr(w, http.StatusNotFound, "Route not found")
 	}
 }
 
@@ -618,7 +620,8 @@ func (s *Server) liveDelete2(w http.ResponseWriter, r *http.Request) {
 	case b == "thumbnail":
 		s.handleLiveThumbnail(w, r, a)
 	default:
-		s.noRoute(w, r)
+		drain(r)
+		writeErr(w, http.StatusNotFound, "Route not found")
 	}
 }
 
@@ -631,7 +634,8 @@ func (s *Server) liveGet3(w http.ResponseWriter, r *http.Request) {
 	case b == "streamings":
 		s.auth(func(w http.ResponseWriter, r *http.Request) { s.handleGetStreaming(w, r, a, c) })(w, r)
 	default:
-		s.noRoute(w, r)
+		drain(r)
+		writeErr(w, http.StatusNotFound, "Route not found")
 	}
 }
 
