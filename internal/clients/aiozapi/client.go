@@ -1,6 +1,8 @@
 // Package aioz speaks the AIOZ Stream REST API (shared/specs/aioz-stream.md)
-// over the shared httpx stack: media, chunked uploads with resume, chapters
-// and analytics. It knows nothing of MCP.
+// over the shared httpx stack: media, chunked uploads with resume, chapters,
+// analytics, webhooks, API keys, payments and live streams. It knows
+// nothing of MCP. Secrets the API hands back (a new API key's secret,
+// stream keys) are registered with the redaction set as they are decoded.
 package aiozapi
 
 import (

@@ -26,7 +26,14 @@
 //     hour) for every done media, so a fixed time range always yields the
 //     same numbers (see analytics.go).
 //   - Webhook payload {"type","media_id","title","status","emitted_at"} (plus
-//     "quality" for partial_finished) POSTed to Options.WebhookURL.
+//     "quality" for partial_finished) POSTed to Options.WebhookURL and to
+//     every webhook created through POST /webhooks that subscribed to the
+//     event; /webhooks/check POSTs {"type":"webhook_check","webhook_id",
+//     "emitted_at"} and succeeds only on a 2xx answer (webhooks.go).
+//   - Created API keys authenticate (only_upload ones only for create, part
+//     and complete; expired ones get 401); their secrets and the live
+//     stream keys are listed by Minted for the leak test.
+//   - Payments, live streams: see billing.go and live.go.
 package aiozfake
 
 import (
