@@ -59,3 +59,15 @@ func (b *Inbox) duplicateLocked(kind string, payload []byte) (Event, bool) {
 func (b *Inbox) Owns(u string) bool {
 	return b.Enabled() && u != "" && strings.HasPrefix(u, b.opts.PublicURL+PathPrefix)
 }
+
+// Live reports whether a callback URL of this inbox still accepts
+// deliveries (its route exists and has not expired).
+func (b *Inbox) Live(u string) bool {
+	if !b.Owns(u) {
+		return false
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	r, ok := b.routes[tokenOf(u)]
+	return ok && b.opts.Now().Sub(r.Created) <= routeTTL
+}

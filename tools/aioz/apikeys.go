@@ -25,7 +25,9 @@ func (t *tools) apiKeyTools() []toolkit.Tool {
 		toolkit.New(toolkit.Spec{
 			Name:        "aioz_create_api_key",
 			Title:       "Create an API key",
-			Description: "Create an AIOZ API key (full_access or only_upload, with a lifetime such as 30d). Its secret goes to the OS keyring, never into the chat; the result says how the user reveals it in a terminal. use: true makes it this server's AIOZ key.",
+			Description: "Create an AIOZ API key (full_access or only_upload, with a lifetime such as 30d). Its secret goes to the OS keyring, never into the chat; the result says how the user reveals it in a terminal. use: true makes it this server's AIOZ key, replacing the keys stored for aioz.",
+			// use: true overwrites the keyring's aioz entry.
+			Annotations: toolkit.Annotations{Destructive: true},
 		}, t.createAPIKey),
 		toolkit.New(toolkit.Spec{
 			Name:        "aioz_list_api_keys",

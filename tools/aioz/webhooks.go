@@ -191,13 +191,17 @@ func (t *tools) checked(ctx context.Context, client *aiozapi.Client, h aiozapi.W
 			out.Webhook = t.webhookView(again)
 		}
 	}
-	text, err := templates.AIOZWebhookCard.Render(t.card(out, heading))
+	text, err := templates.AIOZWebhookCard.Render(t.card(out, heading, h.URL))
 	return out, text, err
 }
 
-func (t *tools) card(o WebhookOutput, heading string) templates.WebhookCard {
-	return templates.WebhookCard{Heading: heading, ID: o.Webhook.ID, Name: o.Webhook.Name, URL: o.Webhook.URL, Inbox: o.Webhook.Inbox,
+func (t *tools) card(o WebhookOutput, heading, url string) templates.WebhookCard {
+	c := templates.WebhookCard{Heading: heading, ID: o.Webhook.ID, Name: o.Webhook.Name, URL: o.Webhook.URL, Inbox: o.Webhook.Inbox,
 		Events: o.Webhook.Events, Checked: o.Check.Checked, CheckOK: o.Check.OK, CheckMsg: o.Check.Message, LastSeen: o.Webhook.LastTriggered}
+	if o.Webhook.Inbox && !t.env.Inbox.Live(url) {
+		c.Notes = append(c.Notes, "This server no longer accepts deliveries on this webhook's inbox path (callback routes expire after 30 days): run aioz_update_webhook with url \"\" to give it a new one.")
+	}
+	return c
 }
 
 // AccountListInput pages an account list (webhooks, API keys, stream keys).
@@ -266,7 +270,7 @@ func (t *tools) getWebhook(ctx context.Context, _ *toolkit.Call, in WebhookIDInp
 		return WebhookOutput{}, "", err
 	}
 	out := WebhookOutput{Webhook: t.webhookView(h)}
-	text, err := templates.AIOZWebhookCard.Render(t.card(out, "🔔 Webhook"))
+	text, err := templates.AIOZWebhookCard.Render(t.card(out, "🔔 Webhook", h.URL))
 	return out, text, err
 }
 
@@ -310,7 +314,7 @@ func (t *tools) updateWebhook(ctx context.Context, _ *toolkit.Call, in UpdateWeb
 	if in.URL != nil {
 		req.URL = *in.URL
 		if req.URL == "" {
-			if t.env.Inbox.Owns(cur.URL) {
+			if t.env.Inbox.Live(cur.URL) {
 				req.URL = cur.URL
 			} else if req.URL, err = t.env.Inbox.NewCallback("aioz", WebhookKind); err != nil {
 				return WebhookOutput{}, "", err

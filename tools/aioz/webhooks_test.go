@@ -1,6 +1,7 @@
 package aioz
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -9,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mcp-media/mcp-media/internal/clients/aiozapi"
 	"github.com/mcp-media/mcp-media/internal/fakes/aiozfake"
 	"github.com/mcp-media/mcp-media/internal/inbox"
 	"github.com/mcp-media/mcp-media/templates"
@@ -213,6 +215,24 @@ func TestWebhookDeliveriesRenderedFromTheInbox(t *testing.T) {
 	h.mu.Unlock()
 	if !strings.Contains(joined, want) {
 		t.Errorf("wait progress lacks the delivered file_received card:\n%s", joined)
+	}
+
+	// When the inbox stops taking the webhook's path, the card says so and
+	// the check fails; url "" gives it a new path that works.
+	client := aiozapi.New(aiozapi.Config{BaseURL: h.srv.URL + "/api", PublicKey: testPub, SecretKey: testSec})
+	wh, err := client.GetWebhook(context.Background(), hook.Webhook.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ib.Cancel(wh.URL)
+	if g := h.run.OK(t, "aioz_get_webhook", map[string]any{"webhook_id": hook.Webhook.ID}); !strings.Contains(g.Text, "no longer accepts deliveries") {
+		t.Errorf("dead inbox path not reported:\n%s", g.Text)
+	}
+	if c := h.run.OK(t, "aioz_check_webhook", map[string]any{"webhook_id": hook.Webhook.ID}); c.Data["active"] != false {
+		t.Errorf("check of a dead path: %s", c.Text)
+	}
+	if u := h.run.OK(t, "aioz_update_webhook", map[string]any{"webhook_id": hook.Webhook.ID, "url": ""}); u.Data["active"] != true {
+		t.Errorf("update to a new inbox path: %s", u.Text)
 	}
 }
 
