@@ -77,6 +77,7 @@ type APIKeyCreated struct {
 	StoreError     string
 	InUse          bool // --use: the server now authenticates with it
 	UseError       string
+	Sandbox        bool // kept in the sandbox's memory, not the OS keyring
 }
 
 // APIKeyList fills aioz/api_key_list.
@@ -129,6 +130,7 @@ type LiveKeyCard struct {
 	Account    string // keyring account, e.g. aioz/stream_key/<id>
 	Stored     bool
 	StoreError string
+	Sandbox    bool // kept in the sandbox's memory, not the OS keyring
 	Notes      []string
 }
 

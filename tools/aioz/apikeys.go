@@ -156,7 +156,7 @@ func (t *tools) createAPIKey(ctx context.Context, _ *toolkit.Call, in CreateAPIK
 	out := CreateAPIKeyOutput{APIKey: APIKeyView{ID: k.ID, Name: k.Name, Type: k.Type, Secret: mask(k.Secret), Status: k.Status, ExpiresAt: k.ExpiredAt},
 		TTLSeconds: ttl, KeyringAccount: account, Warning: secretWarning}
 	d := templates.APIKeyCreated{ID: k.ID, Name: k.Name, Type: k.Type, Masked: out.APIKey.Secret, ExpiresAt: k.ExpiredAt,
-		TTL: fmt.Sprintf("%s (%d s)", in.TTL, ttl), Account: account}
+		TTL: fmt.Sprintf("%s (%d s)", in.TTL, ttl), Account: account, Sandbox: t.env.Sandbox}
 	fields, _ := json.Marshal(map[string]string{"public_key": k.PublicKey, "secret_key": k.Secret})
 	if k.Secret == "" {
 		err = errors.New("AIOZ returned no secret")

@@ -85,7 +85,7 @@ func (t *tools) keep(k aiozapi.LiveStreamKey) (LiveKeyView, error) {
 
 func (t *tools) liveKeyResult(k aiozapi.LiveStreamKey, heading string, notes ...string) (LiveKeyOutput, string, error) {
 	v, err := t.keep(k)
-	d := templates.LiveKeyCard{Heading: heading, ID: v.ID, Name: v.Name, Type: v.Type, Save: v.Save, RTMPURL: v.RTMPURL, Account: v.KeyringAccount, Notes: notes}
+	d := templates.LiveKeyCard{Heading: heading, ID: v.ID, Name: v.Name, Type: v.Type, Save: v.Save, RTMPURL: v.RTMPURL, Account: v.KeyringAccount, Sandbox: t.env.Sandbox, Notes: notes}
 	out := LiveKeyOutput{Key: v}
 	if err != nil {
 		d.StoreError = err.Error()
