@@ -28,7 +28,7 @@ func (t *tools) liveTools() []toolkit.Tool {
 		toolkit.New(spec("aioz_create_live_stream_key", "Create a live stream key",
 			"Create an RTMP channel (stream key). The key goes to the OS keyring, never into the chat; the result gives the RTMP server URL and the terminal command that reveals the key.", toolkit.Annotations{}), t.createLiveKey),
 		toolkit.New(spec("aioz_list_live_stream_keys", "List live stream keys", "The account's stream keys of one type (video or audio), without the keys themselves.", ro), t.listLiveKeys),
-		toolkit.New(spec("aioz_get_live_stream_key", "Get a live stream key", "One stream key: name, RTMP server, recording; the key stays in the keyring.", ro), t.getLiveKey),
+		toolkit.New(spec("aioz_get_live_stream_key", "Get a live stream key", "One stream key: name, RTMP server, recording. Stores the stream key in the OS keyring (for auth reveal) when it is not there yet; it never enters the chat.", toolkit.Annotations{Idempotent: true}), t.getLiveKey),
 		toolkit.New(spec("aioz_update_live_stream_key", "Update a live stream key", "Rename a stream key or change whether its broadcasts are recorded.", toolkit.Annotations{Idempotent: true}), t.updateLiveKey),
 		toolkit.New(spec("aioz_delete_live_stream_key", "Delete a live stream key", "Delete a stream key with its broadcasts and multicast targets; encoders using it are cut off. Cannot be undone.", del), t.deleteLiveKey),
 		toolkit.New(spec("aioz_create_streaming", "Start a broadcast", "Create a broadcast (live stream media) on a stream key, with its title, recording and qualities.", toolkit.Annotations{}), t.createStreaming),
@@ -65,6 +65,17 @@ type LiveKeyView struct {
 type LiveKeyOutput struct {
 	Key    LiveKeyView `json:"live_stream_key"`
 	Stored bool        `json:"stored" jsonschema_description:"The stream key is in the OS keyring"`
+}
+
+// stored is a key's view with the reveal command when the keyring already
+// holds its stream key.
+func (t *tools) stored(k aiozapi.LiveStreamKey) LiveKeyView {
+	v := LiveKeyView{ID: k.ID, Name: k.Name, Type: k.Type, Save: k.Save, RTMPURL: k.RTMPURL, CreatedAt: k.CreatedAt}
+	if k.StreamKey != "" && t.env.Creds.Aux("aioz", streamKeyAccount(k.ID)) == k.StreamKey {
+		v.KeyringAccount = "aioz/" + streamKeyAccount(k.ID)
+		v.RevealCommand = "mcp-media auth reveal " + v.KeyringAccount
+	}
+	return v
 }
 
 // keep stores a stream key in the keyring and returns its view.
@@ -146,7 +157,7 @@ func (t *tools) listLiveKeys(ctx context.Context, _ *toolkit.Call, in ListLiveKe
 	out := LiveKeyListOutput{Keys: []LiveKeyView{}, Total: list.Total, NextOffset: nextOffset(in.Offset, len(list.Keys), list.Total)}
 	d := templates.LiveKeyList{Type: in.Type, Total: out.Total, NextOffset: out.NextOffset}
 	for _, k := range list.Keys {
-		v, _ := t.keep(k) // a keyring failure only leaves the reveal command out
+		v := t.stored(k) // read-only: keys not kept yet get no reveal command
 		out.Keys = append(out.Keys, v)
 		d.Rows = append(d.Rows, templates.LiveKeyRow{ID: v.ID, Name: v.Name, RTMPURL: v.RTMPURL, CreatedAt: v.CreatedAt, Save: v.Save})
 	}
