@@ -180,3 +180,14 @@ func TestLiveStreamRoutes(t *testing.T) {
 		t.Errorf("streaming of a deleted key: %d", r.code)
 	}
 }
+
+// The fake reaches loopback only: a check of another address fails
+// without a connection.
+func TestWebhookCheckRefusesOtherHosts(t *testing.T) {
+	e := newEnv(t, Options{})
+	id := e.do("POST", "/webhooks", map[string]any{"name": "x", "url": "http://169.254.169.254/latest"}).data(t)["webhook"].(map[string]any)["id"].(string)
+	r := e.do("POST", "/webhooks/check/"+id, nil)
+	if r.code != 400 || !strings.Contains(r.message(), "loopback only") {
+		t.Errorf("check of a metadata address: %d %s", r.code, r.body)
+	}
+}

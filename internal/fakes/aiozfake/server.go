@@ -30,6 +30,10 @@
 //     every webhook created through POST /webhooks that subscribed to the
 //     event; /webhooks/check POSTs {"type":"webhook_check","webhook_id",
 //     "emitted_at"} and succeeds only on a 2xx answer (webhooks.go).
+//   - Webhook deliveries and checks go to loopback addresses only (the
+//     sandbox's own callback inbox, test servers): the fake runs inside
+//     mcp-media, so an agent's webhook URL must not make it reach other
+//     hosts; any other address fails like an unreachable URL.
 //   - Created API keys authenticate (only_upload ones only for create, part
 //     and complete; expired ones get 401); their secrets and the live
 //     stream keys are listed by Minted for the leak test.
@@ -194,7 +198,7 @@ func New(opts Options) *Server {
 		media:    map[string]*media{},
 		hookWake: make(chan struct{}, 1),
 		hookDone: make(chan struct{}),
-		client:   &http.Client{Timeout: 5 * time.Second},
+		client:   loopbackClient(), // webhooks.go
 	}
 	if s.balance == 0 {
 		s.balance = DefaultBalance

@@ -5,10 +5,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"sort"
 	"strings"
+	"syscall"
+	"time"
 )
 
 // webhookJSON is OA's Webhook schema (spec §5.5).
@@ -303,4 +306,20 @@ func (s *Server) hookTargetsLocked(typ string) []string {
 		}
 	}
 	return out
+}
+
+// loopbackClient is the HTTP client of deliveries and checks: it dials
+// loopback addresses only (checked on the resolved IP, redirects included).
+func loopbackClient() *http.Client {
+	d := &net.Dialer{Timeout: 5 * time.Second, Control: func(_, address string, _ syscall.RawConn) error {
+		host, _, err := net.SplitHostPort(address)
+		if err != nil {
+			return err
+		}
+		if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
+			return fmt.Errorf("the sandbox delivers webhooks to this machine's loopback only, not %s", host)
+		}
+		return nil
+	}}
+	return &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{DialContext: d.DialContext, Proxy: nil}}
 }
