@@ -23,7 +23,7 @@ func (t *tools) mediaTools() []toolkit.Tool {
 		toolkit.New(toolkit.Spec{
 			Name:        "aioz_create_media",
 			Title:       "Create a media object",
-			Description: "Create an empty media object (then upload parts). Custom qualities are priced first with /media/cost and blocked when the balance is insufficient; h265+mpegts is warned about.",
+			Description: "Create an empty media object (then aioz_upload_media with its media_id uploads the file). Custom qualities are priced first with /media/cost and blocked when the balance is insufficient; h265+mpegts is warned about.",
 		}, t.createMedia),
 		toolkit.New(toolkit.Spec{
 			Name:        "aioz_get_transcode_cost",
@@ -64,7 +64,7 @@ func (t *tools) mediaTools() []toolkit.Tool {
 		toolkit.New(toolkit.Spec{
 			Name:        "aioz_wait_for_media",
 			Title:       "Wait for transcoding",
-			Description: "Poll a media until transcoding is done or failed (progress on each change) and render the matching encoding event card with links.",
+			Description: "Wait until transcoding is done or failed: webhook deliveries in the callback inbox (aioz_create_webhook) are reported as they arrive, polling covers the rest; progress on each change, then the matching encoding event card with links.",
 			Annotations: toolkit.Annotations{ReadOnly: true, Idempotent: true},
 		}, t.waitForMedia),
 	}
