@@ -87,6 +87,8 @@ type Inbox struct {
 	routes  map[string]route // token → where it belongs
 	rate    map[string]window
 	summary map[string]Summarizer
+	accept  map[string]Acceptor
+	seen    map[string]bool      // dedupe keys of accepted events
 	kinds   map[string]KindHooks // kinds.go
 	subs    map[int]func(Event)
 	nextSub int
@@ -101,6 +103,9 @@ type route struct {
 	Created  time.Time `json:"created"`
 	OneShot  bool      `json:"one_shot,omitempty"`
 	Used     bool      `json:"used,omitempty"`
+	// Stable routes are a provider's standing callback address (registered
+	// once per event group, see StableCallback): they do not expire.
+	Stable bool `json:"stable,omitempty"`
 }
 
 type window struct {
@@ -127,7 +132,8 @@ func New(opts Options) (*Inbox, error) {
 		opts.Now = time.Now
 	}
 	opts.PublicURL = strings.TrimRight(opts.PublicURL, "/")
-	b := &Inbox{opts: opts, routes: map[string]route{}, rate: map[string]window{}, summary: map[string]Summarizer{}, subs: map[int]func(Event){}}
+	b := &Inbox{opts: opts, routes: map[string]route{}, rate: map[string]window{}, summary: map[string]Summarizer{},
+		accept: map[string]Acceptor{}, seen: map[string]bool{}, subs: map[int]func(Event){}}
 	if opts.File != "" {
 		if err := b.load(); err != nil {
 			return nil, err
@@ -251,7 +257,7 @@ func (b *Inbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		b.mu.Unlock()
 		http.NotFound(w, r)
 		return
-	case now.Sub(rt.Created) > routeTTL:
+	case !rt.Stable && now.Sub(rt.Created) > routeTTL:
 		delete(b.routes, tok)
 		delete(b.rate, tok)
 		b.mu.Unlock()
@@ -275,6 +281,7 @@ func (b *Inbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	win.n++
 	b.rate[tok] = win
 	sum := b.summary[rt.Kind]
+	acc := b.accept[rt.Kind]
 	b.mu.Unlock()
 
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxEventBytes))
@@ -291,6 +298,19 @@ func (b *Inbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if err := json.Unmarshal(body, &obj); err != nil {
 		http.Error(w, "callback body must be a JSON object", http.StatusBadRequest)
 		return
+	}
+	if acc != nil {
+		dup, err := b.duplicate(rt.Kind, acc, body)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		if dup {
+			// A retried delivery: acknowledged, stored once.
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = io.WriteString(w, `{"code":0,"message":"ok (duplicate)"}`)
+			return
+		}
 	}
 	summary := ""
 	if sum != nil {
@@ -339,10 +359,6 @@ func (b *Inbox) Add(provider, kind, taskID string, payload []byte) Event {
 
 func (b *Inbox) add(ev Event) Event {
 	b.mu.Lock()
-	if dup, ok := b.duplicateLocked(ev.Kind, ev.Payload); ok {
-		b.mu.Unlock()
-		return dup
-	}
 	b.seq++
 	ev.Seq, ev.ReceivedAt = b.seq, b.opts.Now().UTC()
 	b.events = append(b.events, ev)

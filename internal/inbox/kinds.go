@@ -1,16 +1,10 @@
 package inbox
 
-import (
-	"encoding/json"
-	"strings"
-)
+import "strings"
 
-// KindHooks are optional per-kind behaviours of the inbox.
+// KindHooks are optional per-kind behaviours of the inbox (deduplication
+// and checks are the Acceptor's, stable.go).
 type KindHooks struct {
-	// Dedupe returns the identity of a delivery ("" for none): a second
-	// delivery with the identity of a stored event of the same kind is
-	// acknowledged but not stored again (providers retry webhooks).
-	Dedupe func(payload json.RawMessage) string
 	// Render returns the text an agent reads for an event (a card), or "".
 	Render func(ev Event) string
 }
@@ -36,32 +30,13 @@ func (b *Inbox) Render(ev Event) string {
 	return h.Render(ev)
 }
 
-// duplicateLocked finds a stored event of kind with payload's identity;
-// the search covers the kept events, so it survives restarts (b.mu held).
-func (b *Inbox) duplicateLocked(kind string, payload []byte) (Event, bool) {
-	h := b.kinds[kind]
-	if h.Dedupe == nil {
-		return Event{}, false
-	}
-	id := h.Dedupe(payload)
-	if id == "" {
-		return Event{}, false
-	}
-	for i := len(b.events) - 1; i >= 0; i-- {
-		if e := b.events[i]; e.Kind == kind && h.Dedupe(e.Payload) == id {
-			return e, true
-		}
-	}
-	return Event{}, false
-}
-
 // Owns reports whether u is a callback URL of this inbox.
 func (b *Inbox) Owns(u string) bool {
 	return b.Enabled() && u != "" && strings.HasPrefix(u, b.opts.PublicURL+PathPrefix)
 }
 
 // Live reports whether a callback URL of this inbox still accepts
-// deliveries (its route exists and has not expired).
+// deliveries: its route exists and is stable or not yet expired.
 func (b *Inbox) Live(u string) bool {
 	if !b.Owns(u) {
 		return false
@@ -69,5 +44,5 @@ func (b *Inbox) Live(u string) bool {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	r, ok := b.routes[tokenOf(u)]
-	return ok && b.opts.Now().Sub(r.Created) <= routeTTL
+	return ok && (r.Stable || b.opts.Now().Sub(r.Created) <= routeTTL)
 }

@@ -163,19 +163,14 @@ func (t *tools) createWebhook(ctx context.Context, c *toolkit.Call, in CreateWeb
 		return WebhookOutput{}, "", err
 	}
 	if in.URL == "" {
-		if req.URL, err = t.env.Inbox.NewCallback("aioz", WebhookKind); err != nil {
+		// One standing, unguessable address for all AIOZ deliveries.
+		if req.URL, err = t.env.Inbox.StableCallback("aioz", WebhookKind); err != nil {
 			return WebhookOutput{}, "", err
 		}
 	}
 	h, err := client.CreateWebhook(ctx, req)
 	if err != nil {
-		if in.URL == "" {
-			t.env.Inbox.Cancel(req.URL)
-		}
 		return WebhookOutput{}, "", err
-	}
-	if in.URL == "" {
-		t.env.Inbox.Bind(req.URL, h.ID)
 	}
 	return t.checked(ctx, client, h, "🔔 Webhook created")
 }
@@ -199,7 +194,7 @@ func (t *tools) card(o WebhookOutput, heading, url string) templates.WebhookCard
 	c := templates.WebhookCard{Heading: heading, ID: o.Webhook.ID, Name: o.Webhook.Name, URL: o.Webhook.URL, Inbox: o.Webhook.Inbox,
 		Events: o.Webhook.Events, Checked: o.Check.Checked, CheckOK: o.Check.OK, CheckMsg: o.Check.Message, LastSeen: o.Webhook.LastTriggered}
 	if o.Webhook.Inbox && !t.env.Inbox.Live(url) {
-		c.Notes = append(c.Notes, "This server no longer accepts deliveries on this webhook's inbox path (callback routes expire after 30 days): run aioz_update_webhook with url \"\" to give it a new one.")
+		c.Notes = append(c.Notes, "This server no longer accepts deliveries on this webhook's inbox path: run aioz_update_webhook with url \"\" to give it the current one.")
 	}
 	return c
 }
@@ -316,10 +311,8 @@ func (t *tools) updateWebhook(ctx context.Context, _ *toolkit.Call, in UpdateWeb
 		if req.URL == "" {
 			if t.env.Inbox.Live(cur.URL) {
 				req.URL = cur.URL
-			} else if req.URL, err = t.env.Inbox.NewCallback("aioz", WebhookKind); err != nil {
+			} else if req.URL, err = t.env.Inbox.StableCallback("aioz", WebhookKind); err != nil {
 				return WebhookOutput{}, "", err
-			} else {
-				t.env.Inbox.Bind(req.URL, in.WebhookID)
 			}
 		}
 	}
@@ -402,8 +395,8 @@ func registerInbox(env *toolkit.Env) {
 		if !ok {
 			return "", "unrecognised AIOZ delivery"
 		}
-		// The task is the route's (bound to the webhook id); the media id
-		// is in the summary and the payload.
+		// The standing route binds no task; the media id is in the
+		// summary and the payload.
 		if w.Type == "webhook_check" {
 			return "", "webhook check"
 		}
@@ -415,19 +408,18 @@ func registerInbox(env *toolkit.Env) {
 	})
 	p, _ := providers.ByID("aioz")
 	api := p.Endpoint("api", env.Getenv)
-	env.Inbox.SetKind(WebhookKind, inbox.KindHooks{
-		Dedupe: func(p json.RawMessage) string {
-			w, ok := decodePayload(p)
-			if !ok {
-				return ""
-			}
-			if w.Type == "webhook_check" {
-				return w.Type + "|" + w.WebhookID + "|" + w.EmittedAt
-			}
-			return w.Type + "|" + w.MediaID + "|" + w.Quality
-		},
-		Render: func(ev inbox.Event) string { return renderDelivery(ev, api) },
+	// A retried delivery (same event of the same media) is stored once.
+	env.Inbox.SetAcceptor(WebhookKind, func(p []byte) (string, error) {
+		w, ok := decodePayload(p)
+		if !ok {
+			return "", nil // unknown shapes are kept, not deduplicated
+		}
+		if w.Type == "webhook_check" {
+			return w.Type + "|" + w.WebhookID + "|" + w.EmittedAt, nil
+		}
+		return w.Type + "|" + w.MediaID + "|" + w.Quality, nil
 	})
+	env.Inbox.SetKind(WebhookKind, inbox.KindHooks{Render: func(ev inbox.Event) string { return renderDelivery(ev, api) }})
 }
 
 // renderDelivery is a delivery as seed 001's event template.
