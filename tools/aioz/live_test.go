@@ -96,7 +96,7 @@ func TestBroadcastLifecycle(t *testing.T) {
 	h.fake.EndStreaming(sid)
 	h.run.Fails(t, "aioz_update_streaming", map[string]any{"live_stream_key_id": key, "stream_id": sid, "title": "late"}, "only update while live")
 	h.run.OK(t, "aioz_delete_streaming", ids)
-	h.run.Fails(t, "aioz_get_streaming", ids, "not found")
+	h.run.Fails(t, "aioz_get_streaming", ids, "not found", "aioz_list_streamings")
 }
 
 // Payments use camelCase orderBy/sortBy (the fake refuses snake_case);

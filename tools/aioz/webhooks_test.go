@@ -126,7 +126,7 @@ func TestWebhookActiveOnlyAfterItsCheck(t *testing.T) {
 	h.run.Fails(t, "aioz_create_webhook", map[string]any{"name": "x"}, "`url`", "--public-url")
 	h.run.Fails(t, "aioz_create_webhook", map[string]any{"name": "x", "url": "ftp://a/b"}, "`url`")
 	h.run.OK(t, "aioz_delete_webhook", map[string]any{"webhook_id": out.Webhook.ID})
-	h.run.Fails(t, "aioz_get_webhook", map[string]any{"webhook_id": out.Webhook.ID}, "not found")
+	h.run.Fails(t, "aioz_get_webhook", map[string]any{"webhook_id": out.Webhook.ID}, "not found", "aioz_list_webhooks")
 }
 
 // Deliveries from the fake land in the inbox under the webhook's path and
