@@ -31,17 +31,17 @@ func Toolsets(env *toolkit.Env) []toolkit.Toolset {
 	}
 	registerInbox(env)
 	return []toolkit.Toolset{
-		toolkit.NewToolset(toolkit.ToolsetSpec{Name: ToolsetMedia, Provider: "aioz", Default: true,
+		toolkit.NewToolset(toolkit.ToolsetSpec{Name: ToolsetMedia, Provider: "aioz",
 			Description: "AIOZ Stream: upload, list, search and manage media"}, append(t.mediaTools(), t.mediaMoreTools()...)...),
-		toolkit.NewToolset(toolkit.ToolsetSpec{Name: ToolsetCaptions, Provider: "aioz", Default: true,
+		toolkit.NewToolset(toolkit.ToolsetSpec{Name: ToolsetCaptions, Provider: "aioz",
 			Description: "AIOZ Stream: chapters (WebVTT per language)"}, t.chapterTools()...),
-		toolkit.NewToolset(toolkit.ToolsetSpec{Name: ToolsetAnalytics, Provider: "aioz", Default: true,
+		toolkit.NewToolset(toolkit.ToolsetSpec{Name: ToolsetAnalytics, Provider: "aioz",
 			Description: "AIOZ Stream: metrics, breakdowns, time series, usage and reports"}, append(t.analyticsTools(), t.analyticsMoreTools()...)...),
-		toolkit.NewToolset(toolkit.ToolsetSpec{Name: ToolsetWebhooks, Provider: "aioz", Default: false,
+		toolkit.NewToolset(toolkit.ToolsetSpec{Name: ToolsetWebhooks, Provider: "aioz",
 			Description: "AIOZ Stream: webhooks into this server's callback inbox, checked before they count as active"}, t.webhookTools()...),
-		toolkit.NewToolset(toolkit.ToolsetSpec{Name: ToolsetAccount, Provider: "aioz", Default: false,
+		toolkit.NewToolset(toolkit.ToolsetSpec{Name: ToolsetAccount, Provider: "aioz",
 			Description: "AIOZ Stream: account, balance, billing and API keys (secrets stay in the OS keyring)"}, t.accountTools()...),
-		toolkit.NewToolset(toolkit.ToolsetSpec{Name: ToolsetLive, Provider: "aioz", Default: false,
+		toolkit.NewToolset(toolkit.ToolsetSpec{Name: ToolsetLive, Provider: "aioz",
 			Description: "AIOZ Stream: live stream keys, broadcasts, multicast, statistics and public player configs"}, t.liveTools()...),
 	}
 }

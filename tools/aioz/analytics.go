@@ -35,6 +35,12 @@ func (t *tools) analyticsTools() []toolkit.Tool {
 			Annotations: ro,
 		}, t.timeseries),
 		toolkit.New(toolkit.Spec{
+			Name:        "aioz_get_usage_data",
+			Title:       "Delivery usage",
+			Description: "Hourly data delivery (legacy /analytics/data) over a time range.",
+			Annotations: ro,
+		}, t.usage),
+		toolkit.New(toolkit.Spec{
 			Name:        "aioz_analytics_report",
 			Title:       "Analytics report",
 			Description: "Watch time sum and view count plus the device type, OS, country and browser breakdowns, in one call.",

@@ -30,14 +30,6 @@ func (t *tools) accountTools() []toolkit.Tool {
 			Description: "Payment usage (storage, delivery and transcode figures with their costs) for a time range, wallet top-ups and monthly billings, beside the balance.",
 			Annotations: ro,
 		}, t.billing),
-		// Delivery usage sits with billing (it is what delivery is billed
-		// on), which keeps the default toolsets within their budget.
-		toolkit.New(toolkit.Spec{
-			Name:        "aioz_get_usage_data",
-			Title:       "Delivery usage",
-			Description: "Hourly data delivery (legacy /analytics/data) over a time range.",
-			Annotations: ro,
-		}, t.usage),
 	}, t.apiKeyTools()...)
 }
 

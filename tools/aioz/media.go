@@ -64,7 +64,7 @@ func (t *tools) mediaTools() []toolkit.Tool {
 		toolkit.New(toolkit.Spec{
 			Name:        "aioz_wait_for_media",
 			Title:       "Wait for transcoding",
-			Description: "Wait until transcoding is done or failed: webhook deliveries in the callback inbox (aioz_create_webhook) are reported as they arrive, polling covers the rest; progress on each change, then the matching encoding event card with links.",
+			Description: "Wait until a media's transcoding is done or failed (progress on each change, webhook deliveries as they arrive); returns the encoding card with links.",
 			Annotations: toolkit.Annotations{ReadOnly: true, Idempotent: true},
 		}, t.waitForMedia),
 	}
