@@ -619,6 +619,17 @@ func TestNoSecretLeaks(t *testing.T) {
 			secrets[fmt.Sprintf("STS SecurityToken #%d", i)] = c.SecurityToken
 		}
 	}
+	// The API key secrets and stream keys the AIOZ fake handed out (its own
+	// record of what it returned) must appear nowhere either.
+	if le.sb.AIOZ != nil {
+		minted := le.sb.AIOZ.Minted()
+		if len(minted) < 2 {
+			t.Errorf("the AIOZ fake minted %d secrets: aioz_create_api_key and aioz_create_live_stream_key were not leak-tested", len(minted))
+		}
+		for i, m := range minted {
+			secrets[fmt.Sprintf("AIOZ minted secret #%d", i)] = m
+		}
+	}
 	recorded := le.rec.list()
 	if len(recorded) == 0 {
 		t.Fatal("the fakes recorded no credential header: the test did not exercise authentication")

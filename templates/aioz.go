@@ -35,8 +35,9 @@ type MediaEvent struct {
 	Title     string
 	Type      string
 	Timestamp string
-	HasMP4    bool     // audio has no MP4 rendition (seed 001)
-	Warnings  []string // quoted under upload_complete; the others ignore them
+	HasMP4    bool       // audio has no MP4 rendition (seed 001)
+	Links     EventLinks // encoding_finished's links (aioz_account.go)
+	Warnings  []string   // quoted under upload_complete; the others ignore them
 }
 
 // AIOZ template names: seed 001's seven, reproduced to the character.
@@ -164,7 +165,8 @@ type TranscodeCost struct {
 	DurationSeconds float64
 	Qualities       []string
 	Price           float64
-	IsEnough        bool // false adds seed 001's InsufficientBalance text
+	IsEnough        bool   // false adds seed 001's InsufficientBalance text
+	Balance         string // the account balance beside the price; "" leaves it out
 }
 
 // WaitTimedOut fills aioz/wait_timed_out: a media still transcoding (or
@@ -212,4 +214,5 @@ type UsageData struct {
 type Account struct {
 	Name, ID, Email string
 	Balance, Debt   string
+	Wallet          string // wallet address; "" leaves the row out
 }

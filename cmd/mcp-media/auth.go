@@ -24,6 +24,9 @@ const authUsage = `Usage:
   mcp-media auth set PROVIDER --web       the same through a one-time page on 127.0.0.1 (--no-browser prints its URL)
   mcp-media auth status [--json]          configured or not, and from where (keyring or environment); never a value
   mcp-media auth delete PROVIDER          remove the provider's keyring entry
+  mcp-media auth reveal ACCOUNT [--force] show on this terminal a secret the server stored, e.g. aioz/api_key/<id>
+                                          or aioz/stream_key/<id> (refused when stdout is not a terminal, unless --force)
+  mcp-media auth use ACCOUNT              make a stored key set (aioz/api_key/<id>) the provider's active keys
 
 With --stdin, the secret fields are read as one JSON object, e.g.
   echo '{"public_key":"…","secret_key":"…"}' | mcp-media auth set aioz --stdin
@@ -126,8 +129,12 @@ func cmdAuth(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		}
 		fmt.Fprintf(stdout, "Removed %s keys from the OS keyring (environment variables, if set, still apply).\n", args[1])
 		return nil
+	case "reveal":
+		return cmdAuthReveal(store, args[1:], stdout, stderr)
+	case "use":
+		return cmdAuthUse(store, args[1:], stdout)
 	}
-	return &exitError{code: 2, msg: fmt.Sprintf("auth: unknown subcommand %q (set, status, delete)", args[0])}
+	return &exitError{code: 2, msg: fmt.Sprintf("auth: unknown subcommand %q (set, status, delete, reveal, use)", args[0])}
 }
 
 // splitID lets the provider come before or after the flags.

@@ -112,6 +112,11 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	steps := []func() error{
 		func() error { _, err := call("media_providers", map[string]any{}); return err },
 		func() error {
+			// AIOZ notifies the sandbox's callback inbox; the wait below
+			// reports those deliveries as seed 001's event cards.
+			if _, err := call("aioz_create_webhook", map[string]any{"name": "demo inbox", "events": []string{"file_received", "encoding_finished"}}); err != nil {
+				return err
+			}
 			res, err := call("aioz_upload_media", map[string]any{"file_path": video, "title": "Launch teaser", "chunk_size_mib": 50})
 			if err != nil {
 				return err

@@ -133,7 +133,10 @@ func (s *Store) Load(id string) (Credentials, error) {
 		return Credentials{}, fmt.Errorf("unknown provider %q (known: %s)", id, strings.Join(providers.IDs(), ", "))
 	}
 	if s.Sandbox != nil {
-		if f, ok := s.Sandbox[id]; ok {
+		s.auxMu.Lock() // UseAux may replace a sandbox entry
+		f, ok := s.Sandbox[id]
+		s.auxMu.Unlock()
+		if ok {
 			return s.remember(p, SourceSandbox, f), nil
 		}
 		return Credentials{}, &NotConfiguredError{Provider: p, Reason: "the sandbox has no fake for this provider yet"}

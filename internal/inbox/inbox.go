@@ -88,7 +88,8 @@ type Inbox struct {
 	rate    map[string]window
 	summary map[string]Summarizer
 	accept  map[string]Acceptor
-	seen    map[string]bool // dedupe keys of accepted events
+	seen    map[string]bool      // dedupe keys of accepted events
+	kinds   map[string]KindHooks // kinds.go
 	subs    map[int]func(Event)
 	nextSub int
 	// appended counts lines (and bytes) written since the last compaction.

@@ -1,5 +1,6 @@
 // Package aioz declares the AIOZ Stream tools: media (upload, create, list,
-// manage, wait), chapters and analytics. Each tool builds a client from the
+// manage, wait), chapters, analytics, webhooks, the account (billing, API
+// keys) and live streams. Each tool builds a client from the
 // configured keys at call time, so `mcp-media auth set aioz` takes effect
 // without a restart.
 package aioz
@@ -17,6 +18,9 @@ const (
 	ToolsetMedia     = "aioz_media"
 	ToolsetCaptions  = "aioz_captions"
 	ToolsetAnalytics = "aioz_analytics"
+	ToolsetWebhooks  = "aioz_webhooks"
+	ToolsetAccount   = "aioz_account"
+	ToolsetLive      = "aioz_live"
 )
 
 // Toolsets returns the AIOZ toolsets.
@@ -25,13 +29,20 @@ func Toolsets(env *toolkit.Env) []toolkit.Toolset {
 	if env.Sandbox {
 		t.pollEvery = 500 * time.Millisecond
 	}
+	registerInbox(env)
 	return []toolkit.Toolset{
 		toolkit.NewToolset(toolkit.ToolsetSpec{Name: ToolsetMedia, Provider: "aioz",
-			Description: "AIOZ Stream: upload, list, search and manage media"}, t.mediaTools()...),
+			Description: "AIOZ Stream: upload, list, search and manage media"}, append(t.mediaTools(), t.mediaMoreTools()...)...),
 		toolkit.NewToolset(toolkit.ToolsetSpec{Name: ToolsetCaptions, Provider: "aioz",
 			Description: "AIOZ Stream: chapters (WebVTT per language)"}, t.chapterTools()...),
 		toolkit.NewToolset(toolkit.ToolsetSpec{Name: ToolsetAnalytics, Provider: "aioz",
-			Description: "AIOZ Stream: metrics, breakdowns, time series, usage and reports"}, t.analyticsTools()...),
+			Description: "AIOZ Stream: metrics, breakdowns, time series, usage and reports"}, append(t.analyticsTools(), t.analyticsMoreTools()...)...),
+		toolkit.NewToolset(toolkit.ToolsetSpec{Name: ToolsetWebhooks, Provider: "aioz",
+			Description: "AIOZ Stream: webhooks into this server's callback inbox, checked before they count as active"}, t.webhookTools()...),
+		toolkit.NewToolset(toolkit.ToolsetSpec{Name: ToolsetAccount, Provider: "aioz",
+			Description: "AIOZ Stream: account, balance, billing and API keys (secrets stay in the OS keyring)"}, t.accountTools()...),
+		toolkit.NewToolset(toolkit.ToolsetSpec{Name: ToolsetLive, Provider: "aioz",
+			Description: "AIOZ Stream: live stream keys, broadcasts, multicast, statistics and public player configs"}, t.liveTools()...),
 	}
 }
 
@@ -50,14 +61,19 @@ func newClient(b toolkit.Binding) *aiozapi.Client {
 	})
 }
 
-// event renders one of the seed-001 media event templates.
-func event(tm templates.T[templates.MediaEvent], m aiozapi.Media, at time.Time) string {
+// event renders one of the seed-001 media event templates; the links of
+// encoding_finished are the media's own, else the seed's patterns on the
+// configured endpoint.
+func (t *tools) event(tm templates.T[templates.MediaEvent], m aiozapi.Media, at time.Time) string {
 	typ := m.Type
 	if typ == "" {
 		typ = "video"
 	}
+	a := m.Assets
 	out, err := tm.Render(templates.MediaEvent{
 		MediaID: m.ID, Title: m.Title, Type: typ, Timestamp: templates.Timestamp(at), HasMP4: typ != "audio",
+		Links: templates.EventLinks{API: t.api(), HLS: a.HLSURL, HLSPlayer: a.HLSPlayerURL, HLSIframe: a.HLSIframe,
+			DASH: a.DASHURL, DASHPlayer: a.DASHPlayerURL, DASHIframe: a.DASHIframe, Thumbnail: a.ThumbnailURL, MP4: a.MP4URL, Source: a.SourceURL},
 	})
 	if err != nil {
 		return err.Error()

@@ -19,12 +19,6 @@ func (t *tools) analyticsTools() []toolkit.Tool {
 	ro := toolkit.Annotations{ReadOnly: true, Idempotent: true}
 	return []toolkit.Tool{
 		toolkit.New(toolkit.Spec{
-			Name:        "aioz_get_account",
-			Title:       "Account and balance",
-			Description: "The AIOZ Stream account: name, email, balance and debt (what transcoding is paid from).",
-			Annotations: ro,
-		}, t.account),
-		toolkit.New(toolkit.Spec{
 			Name:        "aioz_get_metric",
 			Title:       "Aggregated metric",
 			Description: "One number for a metric over a time range (e.g. view count, watch_time sum), with optional filters.",
@@ -343,27 +337,4 @@ func bucketTable(c *toolkit.Call, title, dim, metric string, items []aiozapi.Met
 	}
 	c.Chart(chart.Chart{Title: strings.ReplaceAll(title, "_", " "), Panels: []chart.Panel{p}})
 	return templates.AIOZMetricTable.Render(templates.MetricTable{Title: title, Dimension: dim, Metric: heading, Rows: rows, Total: total, Conversion: conversion})
-}
-
-// AccountOutput is the account aioz_get_account reads (U1).
-type AccountOutput struct {
-	ID      string `json:"id"`
-	Name    string `json:"name"`
-	Email   string `json:"email"`
-	Balance string `json:"balance" jsonschema_description:"As AIOZ reports it (a decimal string)"`
-	Debt    string `json:"debt"`
-}
-
-func (t *tools) account(ctx context.Context, _ *toolkit.Call, _ struct{}) (AccountOutput, string, error) {
-	client, err := t.client.Get()
-	if err != nil {
-		return AccountOutput{}, "", err
-	}
-	u, err := client.Me(ctx)
-	if err != nil {
-		return AccountOutput{}, "", err
-	}
-	out := AccountOutput{ID: u.ID, Name: strings.TrimSpace(u.FirstName + " " + u.LastName), Email: u.Email, Balance: u.Balance, Debt: u.Debt}
-	text, err := templates.AIOZAccount.Render(templates.Account{Name: out.Name, ID: out.ID, Email: out.Email, Balance: out.Balance, Debt: out.Debt})
-	return out, text, err
 }

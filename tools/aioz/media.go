@@ -23,7 +23,7 @@ func (t *tools) mediaTools() []toolkit.Tool {
 		toolkit.New(toolkit.Spec{
 			Name:        "aioz_create_media",
 			Title:       "Create a media object",
-			Description: "Create an empty media object (then upload parts). Custom qualities are priced first with /media/cost and blocked when the balance is insufficient; h265+mpegts is warned about.",
+			Description: "Create an empty media object (then aioz_upload_media with its media_id uploads the file). Custom qualities are priced first with /media/cost and blocked when the balance is insufficient; h265+mpegts is warned about.",
 		}, t.createMedia),
 		toolkit.New(toolkit.Spec{
 			Name:        "aioz_get_transcode_cost",
@@ -64,7 +64,7 @@ func (t *tools) mediaTools() []toolkit.Tool {
 		toolkit.New(toolkit.Spec{
 			Name:        "aioz_wait_for_media",
 			Title:       "Wait for transcoding",
-			Description: "Wait until a media's transcoding is done or failed (progress on each change); returns the encoding card with links.",
+			Description: "Wait until a media's transcoding is done or failed (progress on each change, webhook deliveries as they arrive); returns the encoding card with links.",
 			Annotations: toolkit.Annotations{ReadOnly: true, Idempotent: true},
 		}, t.waitForMedia),
 	}
@@ -145,7 +145,7 @@ func (t *tools) checkCost(ctx context.Context, client *aiozapi.Client, typ strin
 		return fmt.Errorf("checking the transcode cost before creating the media: %w", err)
 	}
 	if !cost.IsEnough {
-		return fmt.Errorf("%s\n\nTranscoding %s for %.0f s would cost %v. Nothing was created", templates.InsufficientBalance, strings.Join(names, ", "), duration, cost.Price)
+		return fmt.Errorf("%s\n\nTranscoding %s for %.0f s would cost %v%s. Nothing was created", templates.InsufficientBalance, strings.Join(names, ", "), duration, cost.Price, balanceNote(ctx, client))
 	}
 	return nil
 }
@@ -246,6 +246,7 @@ type CostInput struct {
 type CostOutput struct {
 	Price    float64 `json:"price"`
 	IsEnough bool    `json:"is_enough"`
+	Balance  string  `json:"balance,omitempty" jsonschema_description:"The account balance (from /user/me), beside the price"`
 }
 
 func (t *tools) transcodeCost(ctx context.Context, c *toolkit.Call, in CostInput) (CostOutput, string, error) {
@@ -257,9 +258,10 @@ func (t *tools) transcodeCost(ctx context.Context, c *toolkit.Call, in CostInput
 	if err != nil {
 		return CostOutput{}, "", err
 	}
+	bal := balance(ctx, client)
 	text, err := templates.AIOZTranscodeCost.Render(templates.TranscodeCost{Type: in.Type, DurationSeconds: in.DurationSeconds, Qualities: in.Qualities,
-		Price: cost.Price, IsEnough: cost.IsEnough})
-	return CostOutput{Price: cost.Price, IsEnough: cost.IsEnough}, text, err
+		Price: cost.Price, IsEnough: cost.IsEnough, Balance: bal})
+	return CostOutput{Price: cost.Price, IsEnough: cost.IsEnough, Balance: bal}, text, err
 }
 
 // ListInput are aioz_list_media's arguments.
@@ -446,6 +448,7 @@ type WaitOutput struct {
 	Media    MediaView `json:"media"`
 	Event    string    `json:"event,omitempty" jsonschema_description:"encoding_finished or encoding_failed; empty when the wait timed out"`
 	TimedOut bool      `json:"timed_out"`
+	Webhooks int       `json:"webhook_events,omitempty" jsonschema_description:"Webhook deliveries for this media that arrived in the callback inbox and were reported"`
 }
 
 func (t *tools) waitForMedia(ctx context.Context, c *toolkit.Call, in WaitInput) (WaitOutput, string, error) {
@@ -457,7 +460,14 @@ func (t *tools) waitForMedia(ctx context.Context, c *toolkit.Call, in WaitInput)
 	deadline := t.now().Add(timeout)
 	var last aiozapi.Media
 	lastStatus, lastReady := "", -1
+	// Webhook deliveries (aioz_create_webhook into the callback inbox) wake
+	// the loop and are reported with their cards; polling covers the rest.
+	hooks := t.watchDeliveries(in.MediaID)
+	defer hooks.stop()
 	for {
+		for _, d := range hooks.take() {
+			c.Progress(float64(max(lastReady, 0)), float64(max(len(last.Qualities), 1)), d.card)
+		}
 		m, err := client.GetMedia(ctx, in.MediaID)
 		if err != nil {
 			if httpx.StatusOf(err) == 0 && errors.Is(ctx.Err(), context.Canceled) {
@@ -469,19 +479,27 @@ func (t *tools) waitForMedia(ctx context.Context, c *toolkit.Call, in WaitInput)
 		ready := readyRenditions(m)
 		switch m.Status {
 		case "done":
-			return WaitOutput{Media: view(m), Event: "encoding_finished"}, event(templates.AIOZEncodingFinished, m, eventTime(m, t.now())), nil
+			return WaitOutput{Media: view(m), Event: "encoding_finished", Webhooks: hooks.count}, t.event(templates.AIOZEncodingFinished, m, eventTime(m, t.now())), nil
 		case "fail":
-			return WaitOutput{Media: view(m), Event: "encoding_failed"}, event(templates.AIOZEncodingFailed, m, eventTime(m, t.now())), nil
+			return WaitOutput{Media: view(m), Event: "encoding_failed", Webhooks: hooks.count}, t.event(templates.AIOZEncodingFailed, m, eventTime(m, t.now())), nil
 		}
 		if m.Status != lastStatus || ready != lastReady {
 			msg := fmt.Sprintf("media %s is `%s`", m.ID, m.Status)
 			switch {
 			case m.Status == "transcoding" && ready > 0 && ready != lastReady:
-				msg = event(templates.AIOZPartialFinished, m, t.now())
+				msg = t.event(templates.AIOZPartialFinished, m, t.now())
+				if hooks.seen("partial_finished") >= ready {
+					msg = "" // the webhook's card said it already
+				}
 			case m.Status == "transcoding" && lastStatus != "transcoding":
-				msg = event(templates.AIOZEncodingStarted, m, t.now())
+				msg = t.event(templates.AIOZEncodingStarted, m, t.now())
+				if hooks.seen("encoding_started") > 0 {
+					msg = ""
+				}
 			}
-			c.Progress(float64(ready), float64(max(len(m.Qualities), 1)), msg)
+			if msg != "" {
+				c.Progress(float64(ready), float64(max(len(m.Qualities), 1)), msg)
+			}
 			lastStatus, lastReady = m.Status, ready
 		}
 		if t.now().After(deadline) {
@@ -493,11 +511,13 @@ func (t *tools) waitForMedia(ctx context.Context, c *toolkit.Call, in WaitInput)
 			timer.Stop()
 			return WaitOutput{Media: view(last)}, "", fmt.Errorf("stopped waiting (cancelled); media %s is `%s`", in.MediaID, last.Status)
 		case <-timer.C:
+		case <-hooks.wake:
+			timer.Stop()
 		}
 	}
 	text, err := templates.AIOZWaitTimedOut.Render(templates.WaitTimedOut{MediaID: last.ID, Status: last.Status, Waited: timeout.String(),
 		Ready: readyRenditions(last), Renditions: len(last.Qualities)})
-	return WaitOutput{Media: view(last), TimedOut: true}, text, err
+	return WaitOutput{Media: view(last), TimedOut: true, Webhooks: hooks.count}, text, err
 }
 
 func readyRenditions(m aiozapi.Media) int {

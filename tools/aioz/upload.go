@@ -29,6 +29,7 @@ type UploadInput struct {
 	Qualities       []QualityInput     `json:"qualities,omitempty" jsonschema_description:"Custom renditions; triggers the transcode cost check first"`
 	DurationSeconds float64            `json:"duration_seconds,omitempty" jsonschema:"minimum=0" jsonschema_description:"Media length; required with qualities (for the cost check)"`
 	Metadata        []aiozapi.Metadata `json:"metadata,omitempty" jsonschema:"maxItems=50"`
+	MediaID         string             `json:"media_id,omitempty" jsonschema:"maxLength=64" jsonschema_description:"Upload into this existing empty media (from aioz_create_media) instead of creating one; its title, type and qualities are kept"`
 }
 
 // UploadOutput is aioz_upload_media's result.
@@ -91,6 +92,11 @@ func (t *tools) upload(ctx context.Context, c *toolkit.Call, in UploadInput) (Up
 	if err != nil {
 		return out, "", err
 	}
+	if in.MediaID != "" {
+		if typ, title, err = t.existingMedia(ctx, client, in, info.Kind); err != nil {
+			return out, "", err
+		}
+	}
 	if len(qualities) > 0 {
 		if err := t.checkCost(ctx, client, typ, in.DurationSeconds, qualities); err != nil {
 			return out, "", err
@@ -101,6 +107,7 @@ func (t *tools) upload(ctx context.Context, c *toolkit.Call, in UploadInput) (Up
 		Client: client, Path: info.Path, ChunkSize: chunk, Endpoint: client.BaseURL(),
 		Create: aiozapi.CreateMediaRequest{Title: title, Type: typ, Description: in.Description,
 			IsPublic: in.IsPublic, Tags: in.Tags, Metadata: in.Metadata, Qualities: qualities},
+		MediaID: in.MediaID,
 	}
 	if t.env.StateDir != "" {
 		up.State = &aiozapi.StateStore{Dir: filepath.Join(t.env.StateDir, "uploads")}

@@ -32,6 +32,7 @@ type EventView struct {
 	Summary    string         `json:"summary,omitempty"`
 	Bytes      int            `json:"payload_bytes" jsonschema_description:"Size of the callback body; ask for it with seq"`
 	Payload    map[string]any `json:"payload,omitempty" jsonschema_description:"The provider's callback body (only with seq)"`
+	Card       string         `json:"card,omitempty" jsonschema_description:"The event as its card (AIOZ webhooks: seed 001's event templates)"`
 }
 
 // EventsOutput is a page of events.
@@ -67,11 +68,11 @@ func eventsTool(env *toolkit.Env) toolkit.Tool {
 		size := 0
 		for i, e := range evs {
 			v := EventView{Seq: e.Seq, Provider: e.Provider, Kind: e.Kind, TaskID: e.TaskID, ReceivedAt: e.ReceivedAt,
-				Summary: inbox.Clip(e.Summary, maxSummary), Bytes: len(e.Payload)}
+				Summary: inbox.Clip(e.Summary, maxSummary), Bytes: len(e.Payload), Card: env.Inbox.Render(e)}
 			if in.Seq != 0 {
 				_ = json.Unmarshal(e.Payload, &v.Payload)
 			}
-			size += len(v.Summary) + len(v.TaskID) + 128
+			size += len(v.Summary) + len(v.TaskID) + len(v.Card) + 128
 			if in.Seq == 0 && size > maxPageBytes && i > 0 {
 				out.More = true
 				break
@@ -91,6 +92,13 @@ func eventsTool(env *toolkit.Env) toolkit.Tool {
 			d.Payload = strings.ReplaceAll(string(evs[0].Payload), "`", `\u0060`)
 		}
 		text, err := templates.MediaEvents.Render(d)
+		// Events with a card (AIOZ webhook deliveries) follow the table,
+		// each rendered with its template.
+		for _, v := range out.Events {
+			if v.Card != "" {
+				text = strings.TrimRight(text, "\n") + "\n\n---\n\n" + v.Card
+			}
+		}
 		return out, text, err
 	})
 }

@@ -1,6 +1,8 @@
 // Package aioz speaks the AIOZ Stream REST API (shared/specs/aioz-stream.md)
-// over the shared httpx stack: media, chunked uploads with resume, chapters
-// and analytics. It knows nothing of MCP.
+// over the shared httpx stack: media, chunked uploads with resume, chapters,
+// analytics, webhooks, API keys, payments and live streams. It knows
+// nothing of MCP. Secrets the API hands back (a new API key's secret,
+// stream keys) are registered with the redaction set as they are decoded.
 package aiozapi
 
 import (
@@ -79,7 +81,7 @@ func hint(e *httpx.APIError) string {
 	case e.Status == http.StatusForbidden:
 		return "The key is not allowed to do this (an only_upload key can only upload); use a full_access key via `mcp-media auth set aioz`"
 	case e.Status == http.StatusNotFound:
-		return "Not found: check the media id (aioz_list_media finds it by name)"
+		return notFoundHint(e.Path)
 	case e.Status == 0:
 		return "The AIOZ Stream API may be unavailable: check the network, or MCP_MEDIA_AIOZ_URL if you set it"
 	}
@@ -102,4 +104,21 @@ func (c *Client) getData(ctx context.Context, path string, q url.Values, out any
 func (c *Client) postJSON(ctx context.Context, path string, body, out any) error {
 	_, err := c.http.Do(ctx, httpx.Request{Method: http.MethodPost, Path: path, JSON: body}, out)
 	return err
+}
+
+// notFoundHint names the listing that finds the id a 404 was about.
+func notFoundHint(path string) string {
+	switch {
+	case strings.HasPrefix(path, "/webhooks"):
+		return "Not found: check the webhook id (aioz_list_webhooks lists them)"
+	case strings.HasPrefix(path, "/api_keys"):
+		return "Not found: check the API key id (aioz_list_api_keys lists them)"
+	case strings.Contains(path, "/streamings") || strings.HasSuffix(path, "/thumbnail") && strings.HasPrefix(path, "/live_streams") || strings.HasSuffix(path, "/video"):
+		return "Not found: check the broadcast id (aioz_list_streamings lists a stream key's broadcasts)"
+	case strings.HasPrefix(path, "/live_streams"):
+		return "Not found: check the stream key id (aioz_list_live_stream_keys lists them)"
+	case strings.HasPrefix(path, "/payment"):
+		return "AIOZ did not serve this payment endpoint (seed 001 documents it, the OpenAPI does not)"
+	}
+	return "Not found: check the media id (aioz_list_media finds it by name)"
 }

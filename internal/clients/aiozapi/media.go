@@ -160,6 +160,7 @@ type User struct {
 	LastName  string `json:"last_name,omitempty"`
 	Balance   string `json:"balance,omitempty"`
 	Debt      string `json:"debt,omitempty"`
+	Wallet    string `json:"wallet_address,omitempty"`
 }
 
 // Me reads the account (U1).

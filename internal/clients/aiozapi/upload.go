@@ -275,6 +275,9 @@ type Upload struct {
 	// OnChunk is called before each chunk starts (Err nil, MD5 empty) and
 	// after it ends.
 	OnChunk func(ev ChunkEvent, plan []Chunk, done map[int]string)
+	// MediaID, when set, is an existing media object (created empty) the
+	// file is uploaded into; Create is then not sent.
+	MediaID string
 }
 
 // UploadResult is what a finished upload reports.
@@ -378,7 +381,7 @@ func (u *Upload) Run(ctx context.Context) (UploadResult, error) {
 				_ = u.State.Delete(key)
 				return res, nil
 			}
-			if !usable {
+			if !usable || (u.MediaID != "" && st.MediaID != u.MediaID) {
 				_ = u.State.Delete(key)
 				st = nil
 			}
@@ -392,6 +395,13 @@ func (u *Upload) Run(ctx context.Context) (UploadResult, error) {
 		st = &UploadState{Done: map[int]string{}}
 	}
 
+	if st.MediaID == "" && u.MediaID != "" {
+		st.MediaID = u.MediaID
+		st.Title, st.Type, st.CreatedAt = u.Create.Title, u.Create.Type, time.Now().UTC()
+		if err := u.save(st); err != nil {
+			return res, err
+		}
+	}
 	if st.MediaID == "" {
 		st.Title, st.Type = u.Create.Title, u.Create.Type
 		st.CreateSentAt = time.Now().UTC()

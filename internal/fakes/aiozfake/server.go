@@ -26,7 +26,18 @@
 //     hour) for every done media, so a fixed time range always yields the
 //     same numbers (see analytics.go).
 //   - Webhook payload {"type","media_id","title","status","emitted_at"} (plus
-//     "quality" for partial_finished) POSTed to Options.WebhookURL.
+//     "quality" for partial_finished) POSTed to Options.WebhookURL and to
+//     every webhook created through POST /webhooks that subscribed to the
+//     event; /webhooks/check POSTs {"type":"webhook_check","webhook_id",
+//     "emitted_at"} and succeeds only on a 2xx answer (webhooks.go).
+//   - Webhook deliveries and checks go to loopback addresses only (the
+//     sandbox's own callback inbox, test servers): the fake runs inside
+//     mcp-media, so an agent's webhook URL must not make it reach other
+//     hosts; any other address fails like an unreachable URL.
+//   - Created API keys authenticate (only_upload ones only for create, part
+//     and complete; expired ones get 401); their secrets and the live
+//     stream keys are listed by Minted for the leak test.
+//   - Payments, live streams: see billing.go and live.go.
 package aiozfake
 
 import (
@@ -162,11 +173,12 @@ type Server struct {
 	rlCount int
 
 	hookMu    sync.Mutex
-	hookQueue []WebhookEvent
+	hookQueue []delivery
 	hookWake  chan struct{}
 	hookDone  chan struct{}
 	hookOnce  sync.Once
 	client    *http.Client
+	acct      acctState // webhooks, API keys, live streams (account.go)
 }
 
 // New returns a fake server. It panics when PublicKey or SecretKey is empty.
@@ -186,15 +198,15 @@ func New(opts Options) *Server {
 		media:    map[string]*media{},
 		hookWake: make(chan struct{}, 1),
 		hookDone: make(chan struct{}),
-		client:   &http.Client{Timeout: 5 * time.Second},
+		client:   loopbackClient(), // webhooks.go
 	}
 	if s.balance == 0 {
 		s.balance = DefaultBalance
 	}
 	s.routes()
-	if opts.WebhookURL != "" {
-		go s.deliverLoop()
-	}
+	// Deliveries go to Options.WebhookURL and to the webhooks created
+	// through the API (webhooks.go).
+	go s.deliverLoop()
 	return s
 }
 
@@ -292,6 +304,34 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /api/analytics/metrics/timeseries/{metric}/{interval}", s.auth(s.handleTimeseries))
 	m.HandleFunc("GET /api/analytics/data", s.auth(s.handleDataUsage))
 	m.HandleFunc("GET /api/analytics/media", s.auth(s.handleAnalyticsMedia))
+	// Webhooks (W1–W6).
+	m.HandleFunc("POST /api/webhooks", s.auth(s.handleCreateWebhook))
+	m.HandleFunc("GET /api/webhooks", s.auth(s.handleListWebhooks))
+	m.HandleFunc("GET /api/webhooks/{id}", s.auth(s.handleGetWebhook))
+	m.HandleFunc("PATCH /api/webhooks/{id}", s.auth(s.handleUpdateWebhook))
+	m.HandleFunc("DELETE /api/webhooks/{id}", s.auth(s.handleDeleteWebhook))
+	m.HandleFunc("POST /api/webhooks/check/{id}", s.auth(s.handleCheckWebhook))
+	// API keys (A1–A4).
+	m.HandleFunc("POST /api/api_keys", s.auth(s.handleCreateAPIKey))
+	m.HandleFunc("GET /api/api_keys", s.auth(s.handleListAPIKeys))
+	m.HandleFunc("PATCH /api/api_keys/{id}", s.auth(s.handleRenameAPIKey))
+	m.HandleFunc("DELETE /api/api_keys/{id}", s.auth(s.handleDeleteAPIKey))
+	// Payments (Y1–Y3).
+	m.HandleFunc("GET /api/payment/usage", s.auth(s.handlePaymentUsage))
+	m.HandleFunc("GET /api/payment/top_ups", s.auth(s.handleTopUps))
+	m.HandleFunc("GET /api/payment/billings", s.auth(s.handleBillings))
+	// Live streams (S1–S19); see live.go for the dispatched paths.
+	m.HandleFunc("GET /api/live_streams", s.auth(s.handleListLiveKeys))
+	m.HandleFunc("POST /api/live_streams", s.auth(s.handleCreateLiveKey))
+	m.HandleFunc("GET /api/live_streams/{id}", s.auth(s.handleGetLiveKey))
+	m.HandleFunc("PUT /api/live_streams/{id}", s.auth(s.handleUpdateLiveKey))
+	m.HandleFunc("DELETE /api/live_streams/{id}", s.auth(s.handleDeleteLiveKey))
+	m.HandleFunc("PUT /api/live_streams/{id}/streamings", s.auth(s.handleUpdateStreaming))
+	m.HandleFunc("DELETE /api/live_streams/{id}/streamings/{stream_id}", s.auth(s.handleDeleteStreaming))
+	m.HandleFunc("GET /api/live_streams/{a}/{b}", s.auth(s.liveGet2))
+	m.HandleFunc("POST /api/live_streams/{a}/{b}", s.auth(s.livePost2))
+	m.HandleFunc("DELETE /api/live_streams/{a}/{b}", s.auth(s.liveDelete2))
+	m.HandleFunc("GET /api/live_streams/{a}/{b}/{c}", s.liveGet3) // player/{id}/media is public
 	// Literal segments win over parameters for every method, so e.g.
 	// PATCH /media/cost is a 405, not an update of media "cost".
 	for _, p := range shadowed {
@@ -344,6 +384,15 @@ func canonical(p string) bool {
 func (s *Server) auth(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if !s.authorized(r) {
+			switch s.createdKeyAuth(r) {
+			case http.StatusOK:
+				h(w, r)
+				return
+			case http.StatusForbidden:
+				drain(r)
+				writeErr(w, http.StatusForbidden, "This API key is only_upload: it may only create media, upload parts and complete uploads")
+				return
+			}
 			drain(r)
 			writeErr(w, http.StatusUnauthorized, "Invalid API keys")
 			return

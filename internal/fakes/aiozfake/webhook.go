@@ -2,9 +2,6 @@ package aiozfake
 
 import (
 	"encoding/json"
-	"io"
-	"net/http"
-	"strings"
 	"time"
 )
 
@@ -13,11 +10,12 @@ import (
 
 func (s *Server) emitLocked(ev WebhookEvent) {
 	s.events = append(s.events, ev)
-	if s.opts.WebhookURL == "" {
+	targets := s.hookTargetsLocked(ev.Type)
+	if len(targets) == 0 {
 		return
 	}
 	s.hookMu.Lock()
-	s.hookQueue = append(s.hookQueue, ev)
+	s.hookQueue = append(s.hookQueue, delivery{ev, targets})
 	s.hookMu.Unlock()
 	select {
 	case s.hookWake <- struct{}{}:
@@ -38,15 +36,23 @@ func (s *Server) deliverLoop() {
 				s.hookMu.Unlock()
 				break
 			}
-			ev := s.hookQueue[0]
+			d := s.hookQueue[0]
 			s.hookQueue = s.hookQueue[1:]
 			s.hookMu.Unlock()
-			s.deliver(ev)
+			for _, u := range d.targets {
+				s.deliver(d.ev, u)
+			}
 		}
 	}
 }
 
-func (s *Server) deliver(ev WebhookEvent) {
+// delivery is one event and the URLs it goes to, fixed when it was emitted.
+type delivery struct {
+	ev      WebhookEvent
+	targets []string
+}
+
+func (s *Server) deliver(ev WebhookEvent, target string) {
 	payload := map[string]string{
 		"type":       ev.Type,
 		"media_id":   ev.MediaID,
@@ -58,15 +64,5 @@ func (s *Server) deliver(ev WebhookEvent) {
 		payload["quality"] = ev.Quality
 	}
 	b, _ := json.Marshal(payload)
-	req, err := http.NewRequest(http.MethodPost, s.opts.WebhookURL, strings.NewReader(string(b)))
-	if err != nil {
-		return
-	}
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := s.client.Do(req)
-	if err != nil {
-		return
-	}
-	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
-	_ = resp.Body.Close()
+	_, _ = s.post(target, b)
 }
