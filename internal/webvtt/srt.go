@@ -56,4 +56,3 @@ func FromSRT(srt string) (string, []Cue, error) {
 }
 
 var reLineNo = regexp.MustCompile(`^WebVTT line \d+:`)
-
