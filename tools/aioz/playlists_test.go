@@ -114,4 +114,3 @@ func TestPlaylistLifecycle(t *testing.T) {
 	h.run.OK(t, "aioz_delete_playlist", map[string]any{"playlist_id": id})
 	h.run.Fails(t, "aioz_get_playlist", map[string]any{"playlist_id": id}, "not found")
 }
-
