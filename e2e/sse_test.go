@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"net/http"
+	"os"
 	"os/exec"
 	"slices"
 	"strings"
@@ -75,7 +76,8 @@ func TestGoSDKOverSSE(t *testing.T) {
 	cf := loadCalls(t)
 	want := catalogue(t)
 	addr := freeAddr(t)
-	_, stderr := startServer(t, cleanEnv(), "serve", "--sandbox", "--toolsets", "all", "--transport", "sse", "--addr", addr)
+	_, stderr := startServer(t, cleanEnv(), "serve", "--sandbox", "--toolsets", "all", "--transport", "sse", "--addr", addr,
+		"--files-root", os.TempDir()) // the fixtures live in temp dirs
 	waitHTTP(t, addr, stderr)
 
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)

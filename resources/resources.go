@@ -5,6 +5,7 @@ package resources
 import (
 	"context"
 	"encoding/json"
+	"time"
 
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
@@ -38,7 +39,22 @@ func Register(s *server.MCPServer, env *toolkit.Env) {
 			mcp.WithMIMEType("application/json"),
 		), func(ctx context.Context, req mcp.ReadResourceRequest) ([]mcp.ResourceContents, error) {
 			evs, _ := env.Inbox.List(inbox.Filter{Limit: 100, AfterSeq: latestFloor(env.Inbox)})
-			b, err := json.MarshalIndent(map[string]any{"callbacks_enabled": env.Inbox.Enabled(), "events": evs}, "", "  ")
+			// Summaries only, each cut short: a payload is fetched one at
+			// a time with media_events seq.
+			type row struct {
+				Seq        int64     `json:"seq"`
+				Provider   string    `json:"provider"`
+				Kind       string    `json:"kind"`
+				TaskID     string    `json:"task_id,omitempty"`
+				ReceivedAt time.Time `json:"received_at"`
+				Summary    string    `json:"summary,omitempty"`
+				Bytes      int       `json:"payload_bytes"`
+			}
+			rows := make([]row, 0, len(evs))
+			for _, e := range evs {
+				rows = append(rows, row{e.Seq, e.Provider, e.Kind, inbox.Clip(e.TaskID, 256), e.ReceivedAt, inbox.Clip(e.Summary, 200), len(e.Payload)})
+			}
+			b, err := json.MarshalIndent(map[string]any{"callbacks_enabled": env.Inbox.Enabled(), "notice": inbox.DataNotice + " Read one payload with media_events seq.", "events": rows}, "", "  ")
 			if err != nil {
 				return nil, err
 			}

@@ -30,6 +30,9 @@ type Events struct {
 	More    bool
 	Next    int64 // after_seq of the next page
 	Enabled bool  // a public callback URL is configured
+	// Payload is one event's full callback body (media_events with seq),
+	// already cut to the tool's byte cap; "" in listings.
+	Payload string
 }
 
 // EventRow is one received callback.

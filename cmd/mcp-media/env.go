@@ -70,6 +70,7 @@ func newEnv(o envOptions, stderr io.Writer) (*toolkit.Env, *sandbox.Sandbox, fun
 			return nil, nil, nil, fmt.Errorf("starting the sandbox fakes: %w", err)
 		}
 		env.Sandbox = true
+		env.AllowPrivateURLs = true // the fakes, and the media they fetch, are on loopback
 		env.Getenv = sb.Getenv
 		env.Creds.Sandbox = sb.Creds
 		for _, f := range sb.Creds {

@@ -9,6 +9,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/mcp-media/mcp-media/internal/fileroot"
 	"github.com/mcp-media/mcp-media/internal/inbox"
 	"github.com/mcp-media/mcp-media/internal/mcpserver"
 	"github.com/mcp-media/mcp-media/tools/toolkit"
@@ -37,6 +38,9 @@ func cmdServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	sandboxed := fs.Bool("sandbox", false, "use the built-in fake providers (no account needed; nothing reaches a real cloud)")
 	callbackAddr := fs.String("callback-addr", "", "listen address of the callback receiver (POST /callbacks/<token>); default: the --addr listener for sse/http, none for stdio")
 	publicURL := fs.String("public-url", "", "base URL providers use to reach the callback receiver (e.g. https://hooks.example.com); without it, results that only come by callback cannot arrive and tools poll instead")
+	var filesRoots listFlag
+	fs.Var(&filesRoots, "files-root", "folder whose files tools may read and write (repeatable); required for path arguments on sse/http, and confines them on stdio when given")
+	allowPrivate := fs.Bool("allow-private-urls", false, "let URLs the server fetches for an agent (realtime transcription input) reach loopback and private addresses; cloud metadata addresses stay refused (on with --sandbox)")
 	fs.Var(&origins, "allow-origin", "extra Origin allowed on sse/http besides loopback ones (repeatable)")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, "Usage: mcp-media serve [flags]\n\nServes the MCP tools. stdio is for Claude Desktop/Code and IDEs; sse and http listen on --addr\n(streamable HTTP at /mcp, SSE at /sse + /message).\n\nFlags:\n")
@@ -61,11 +65,17 @@ func cmdServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	if shared && *sandboxed {
 		opts.callbackAddr = "127.0.0.1:0" // the fakes call back on loopback
 	}
+	files, err := fileroot.New(filesRoots, *transport != "stdio")
+	if err != nil {
+		return &exitError{code: 2, msg: err.Error()}
+	}
 	env, _, cleanup, err := newEnv(opts, stderr)
 	if err != nil {
 		return err
 	}
 	defer cleanup()
+	env.Files = files
+	env.AllowPrivateURLs = env.AllowPrivateURLs || *allowPrivate
 	s, sel, err := mcpserver.Build(mcpserver.Options{Toolsets: toolsets, ReadOnly: *readOnly, Env: env})
 	if err != nil {
 		return &exitError{code: 2, msg: err.Error()}

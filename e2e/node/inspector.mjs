@@ -6,6 +6,7 @@
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 
 import { Tally, binary, catalogue, cleanEnv, freePort, here, startHTTPServer, tmpDir } from "./lib.mjs";
@@ -84,7 +85,7 @@ async function main() {
 
   const token = `e2e-${randomBytes(12).toString("hex")}`;
   const addr = `127.0.0.1:${await freePort()}`;
-  const srv = await startHTTPServer(bin, ["serve", "--sandbox", "--toolsets", "all", "--transport", "http", "--addr", addr],
+  const srv = await startHTTPServer(bin, ["serve", "--sandbox", "--toolsets", "all", "--transport", "http", "--addr", addr, "--files-root", os.tmpdir()],
     cleanEnv({ MCP_MEDIA_HTTP_TOKEN: token }));
   try {
     const url = `http://${addr}/mcp`;

@@ -9,6 +9,7 @@
 //   node sdk-client.mjs [--bin path/to/mcp-media]
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
@@ -152,7 +153,7 @@ async function main() {
   // 2. streamable HTTP with a bearer token
   const token = `e2e-${randomBytes(12).toString("hex")}`;
   const addr = `127.0.0.1:${await freePort()}`;
-  const srv = await startHTTPServer(bin, ["serve", "--sandbox", "--toolsets", "all", "--transport", "http", "--addr", addr],
+  const srv = await startHTTPServer(bin, ["serve", "--sandbox", "--toolsets", "all", "--transport", "http", "--addr", addr, "--files-root", os.tmpdir()],
     cleanEnv({ MCP_MEDIA_HTTP_TOKEN: token }));
   try {
     // Without the token the server answers 401, which the SDK reports.

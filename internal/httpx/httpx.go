@@ -20,6 +20,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/mcp-media/mcp-media/internal/redact"
 )
@@ -312,8 +313,14 @@ func (c *Client) once(ctx context.Context, req Request, body []byte, ctype strin
 	if hc == nil {
 		hc = defaultHTTP
 	}
+	hc = sameOriginOnly(hc)
 	start := time.Now()
 	resp, err := hc.Do(hr)
+	if err != nil && errors.Is(err, ErrRedirect) && resp != nil {
+		// Not transient: asking again gets the same redirect.
+		c.log(req, resp.StatusCode, start)
+		return nil, fail(resp.StatusCode, ErrRedirect.Error()), 0
+	}
 	if err != nil {
 		c.log(req, 0, start)
 		msg := err.Error()
@@ -347,14 +354,68 @@ func ErrorMessage(decode func(status int, body []byte) (code, message string), s
 	}
 	if message == "" {
 		message = strings.TrimSpace(string(body))
-		if len(message) > 300 {
-			message = message[:300] + "…"
-		}
 		if message == "" {
 			message = http.StatusText(status)
 		}
 	}
-	return code, message
+	return clip(code, 100), clip(message, MaxErrorText)
+}
+
+// MaxErrorText is how much of a provider's error text an error repeats: a
+// provider (or whatever answers in its place) may echo a whole request.
+const MaxErrorText = 300
+
+// clip cuts s to at most n bytes on a rune boundary.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := n
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
+}
+
+// ErrRedirect is why a redirect to another origin is not followed.
+var ErrRedirect = errors.New("the provider redirected to another scheme, host or port; not followed, so no credentials leave for it")
+
+// sameOriginOnly returns hc (shallow-copied: the transport is shared) with a
+// redirect policy that refuses any hop changing scheme, host or port:
+// providers authenticate with custom headers (AIOZ's secret key), which
+// net/http forwards on redirects, so a hop elsewhere would carry them.
+func sameOriginOnly(hc *http.Client) *http.Client {
+	cp := *hc
+	prev := hc.CheckRedirect
+	cp.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		if len(via) > 0 && !SameOrigin(via[0].URL, req.URL) {
+			return ErrRedirect
+		}
+		if len(via) >= 10 {
+			return errors.New("stopped after 10 redirects")
+		}
+		if prev != nil {
+			return prev(req, via)
+		}
+		return nil
+	}
+	return &cp
+}
+
+// SameOrigin reports whether a and b share scheme, host and port (default
+// ports made explicit).
+func SameOrigin(a, b *url.URL) bool {
+	port := func(u *url.URL) string {
+		if p := u.Port(); p != "" {
+			return p
+		}
+		switch strings.ToLower(u.Scheme) {
+		case "https", "wss":
+			return "443"
+		}
+		return "80"
+	}
+	return strings.EqualFold(a.Scheme, b.Scheme) && strings.EqualFold(a.Hostname(), b.Hostname()) && port(a) == port(b)
 }
 
 // url joins the base URL and the request path. Path segments that carry

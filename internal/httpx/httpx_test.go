@@ -231,3 +231,51 @@ func TestSharedHint(t *testing.T) {
 		}
 	}
 }
+
+func TestRedirectToAnotherHostNotFollowed(t *testing.T) {
+	var leaked atomic.Int32
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Stream-Secret-Key") != "" {
+			leaked.Add(1)
+		}
+		w.Write([]byte(`{}`))
+	}))
+	defer other.Close()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/same" {
+			w.Write([]byte(`{}`))
+			return
+		}
+		if r.URL.Path == "/local" {
+			http.Redirect(w, r, "/same", http.StatusTemporaryRedirect)
+			return
+		}
+		http.Redirect(w, r, other.URL+"/steal", http.StatusTemporaryRedirect)
+	}))
+	defer srv.Close()
+	c := &Client{Provider: "aioz", BaseURL: srv.URL, Redact: &redact.Set{},
+		Authorize: func(req *http.Request, _ []byte) ([]string, error) {
+			req.Header.Set("Stream-Secret-Key", "s3cr3t-value")
+			return nil, nil
+		}}
+	if _, err := c.Do(context.Background(), Request{Method: "GET", Path: "/local"}, nil); err != nil {
+		t.Fatalf("same-origin redirect: %v", err)
+	}
+	_, err := c.Do(context.Background(), Request{Method: "GET", Path: "/x"}, nil)
+	if err == nil || !strings.Contains(err.Error(), "redirected") {
+		t.Fatalf("cross-host redirect: err = %v", err)
+	}
+	if n := leaked.Load(); n != 0 {
+		t.Fatalf("secret followed the redirect %d times", n)
+	}
+	if StatusOf(err) != http.StatusTemporaryRedirect {
+		t.Fatalf("status = %d", StatusOf(err))
+	}
+}
+
+func TestProviderErrorTextClipped(t *testing.T) {
+	_, msg := ErrorMessage(func(int, []byte) (string, string) { return "", strings.Repeat("é", 5000) }, 400, nil)
+	if len(msg) > MaxErrorText+len("…") {
+		t.Fatalf("message is %d bytes", len(msg))
+	}
+}

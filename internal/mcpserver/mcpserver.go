@@ -77,10 +77,12 @@ func Build(opts Options) (*server.MCPServer, []toolkit.Tool, error) {
 	resources.Register(s, opts.Env)
 	if opts.Env.Inbox != nil {
 		// Announce every callback to connected clients: the events resource
-		// changed, and a log line says what arrived.
+		// changed, and a log line says that something arrived — never what
+		// it says: callback text is third-party data, read on request with
+		// media_events, not pushed into every session.
 		opts.Env.Inbox.Subscribe(func(ev inbox.Event) {
 			s.SendNotificationToAllClients("notifications/resources/updated", map[string]any{"uri": resources.EventsURI})
-			msg := fmt.Sprintf("callback received: %s %s task %s: %s", ev.Provider, ev.Kind, ev.TaskID, ev.Summary)
+			msg := fmt.Sprintf("callback received: %s %s task %s (seq %d); read it with media_events", ev.Provider, ev.Kind, ev.TaskID, ev.Seq)
 			s.SendNotificationToAllClients("notifications/message", map[string]any{"level": "info", "logger": "mcp-media/inbox", "data": opts.Env.Redact.String(msg)})
 		})
 	}

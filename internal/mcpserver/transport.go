@@ -2,6 +2,7 @@ package mcpserver
 
 import (
 	"context"
+	"crypto/sha256"
 	"crypto/subtle"
 	"errors"
 	"fmt"
@@ -175,6 +176,7 @@ func guard(next http.Handler, opts HTTPOptions) http.Handler {
 	if limit <= 0 {
 		limit = transport.DefaultMaxMessage
 	}
+	want := sha256.Sum256([]byte(opts.Token))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if origin := r.Header.Get("Origin"); origin != "" && !originOK(origin, allowed) {
 			if opts.Log != nil {
@@ -184,8 +186,11 @@ func guard(next http.Handler, opts HTTPOptions) http.Handler {
 			return
 		}
 		if opts.Token != "" && r.URL.Path != "/healthz" && !strings.HasPrefix(r.URL.Path, "/callbacks/") {
-			got := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
-			if subtle.ConstantTimeCompare([]byte(got), []byte(opts.Token)) != 1 {
+			got, ok := bearerToken(r.Header.Get("Authorization"))
+			// Digests of equal length: the comparison time says nothing
+			// about the token's length.
+			sum := sha256.Sum256([]byte(got))
+			if subtle.ConstantTimeCompare(sum[:], want[:]) != 1 || !ok {
 				w.Header().Set("WWW-Authenticate", `Bearer realm="mcp-media"`)
 				refuse(w, http.StatusUnauthorized, "Unauthorized: send Authorization: Bearer <MCP_MEDIA_HTTP_TOKEN>")
 				return

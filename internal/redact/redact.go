@@ -10,6 +10,7 @@ package redact
 import (
 	"context"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"log/slog"
 	"net/url"
@@ -71,6 +72,8 @@ func forms(v string) []string {
 		base64.StdEncoding.EncodeToString([]byte(v)),
 		base64.URLEncoding.EncodeToString([]byte(v)),
 		base64.RawURLEncoding.EncodeToString([]byte(v)),
+		hex.EncodeToString([]byte(v)),
+		strings.ToUpper(hex.EncodeToString([]byte(v))),
 	}
 	// As it appears inside JSON text (structured results are scrubbed as
 	// marshalled JSON): encoding/json escapes < > & and quotes, backslashes
@@ -130,7 +133,28 @@ func (s *Set) String(text string) string {
 	if strings.Contains(out, Mask+":") {
 		out = derivedToken.ReplaceAllString(out, Mask)
 	}
-	return out
+	return s.encodedPairs(r, out)
+}
+
+// b64Run is a run of base64 text long enough to hide a secret.
+var b64Run = regexp.MustCompile(`[A-Za-z0-9+/_\-]{8,}={0,2}`)
+
+// encodedPairs masks base64 runs whose decoded text holds a secret: the
+// `id:secret` of HTTP Basic authentication and similar, whose base64 does
+// not contain the base64 of the secret alone (the alignment differs).
+func (s *Set) encodedPairs(r *strings.Replacer, text string) string {
+	return b64Run.ReplaceAllStringFunc(text, func(run string) string {
+		for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.URLEncoding, base64.RawStdEncoding, base64.RawURLEncoding} {
+			b, err := enc.DecodeString(run)
+			if err != nil || len(b) < minLen {
+				continue
+			}
+			if d := string(b); r.Replace(d) != d {
+				return Mask
+			}
+		}
+		return run
+	})
 }
 
 // Bytes is String for byte slices.

@@ -3,6 +3,7 @@ package redact
 import (
 	"bytes"
 	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"log/slog"
 	"net/url"
@@ -101,5 +102,25 @@ func TestURLDropsQueryAndUserInfo(t *testing.T) {
 		if got := URL(in); got != want {
 			t.Errorf("URL(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+func TestHexAndPairForms(t *testing.T) {
+	s := &Set{}
+	s.Add("SuperSecretKey42")
+	raw := []byte("SuperSecretKey42")
+	for _, leak := range []string{
+		hex.EncodeToString(raw),
+		strings.ToUpper(hex.EncodeToString(raw)),
+		base64.StdEncoding.EncodeToString([]byte("public-id:SuperSecretKey42")),
+		base64.RawURLEncoding.EncodeToString([]byte("x:SuperSecretKey42")),
+		"Basic " + base64.StdEncoding.EncodeToString([]byte("ab:SuperSecretKey42")),
+	} {
+		if got := s.String("auth " + leak + " end"); strings.Contains(got, strings.TrimPrefix(leak, "Basic ")) {
+			t.Errorf("%q not masked: %q", leak, got)
+		}
+	}
+	if got := s.String("plain words and aGVsbG8gd29ybGQ="); got != "plain words and aGVsbG8gd29ybGQ=" {
+		t.Errorf("unrelated base64 masked: %q", got)
 	}
 }

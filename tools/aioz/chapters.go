@@ -8,6 +8,7 @@ import (
 
 	"github.com/mcp-media/mcp-media/internal/argerr"
 	"github.com/mcp-media/mcp-media/internal/clients/aiozapi"
+	"github.com/mcp-media/mcp-media/internal/fileroot"
 	"github.com/mcp-media/mcp-media/internal/httpx"
 	"github.com/mcp-media/mcp-media/internal/webvtt"
 	"github.com/mcp-media/mcp-media/templates"
@@ -38,8 +39,8 @@ func (t *tools) chapterTools() []toolkit.Tool {
 
 // AddChapterInput are aioz_add_chapter's arguments.
 type AddChapterInput struct {
-	MediaID  string `json:"media_id" jsonschema:"required,minLength=1"`
-	Language string `json:"language" jsonschema:"required" jsonschema_description:"BCP 47 tag: en, vi, en-US, fr-CA"`
+	MediaID  string `json:"media_id" jsonschema:"maxLength=256,required,minLength=1"`
+	Language string `json:"language" jsonschema:"maxLength=256,required" jsonschema_description:"BCP 47 tag: en, vi, en-US, fr-CA"`
 	VTTPath  string `json:"vtt_path,omitempty" jsonschema_description:"Local .vtt file"`
 	VTTText  string `json:"vtt_text,omitempty" jsonschema_description:"WebVTT text (instead of vtt_path)"`
 }
@@ -65,9 +66,13 @@ func (t *tools) addChapter(ctx context.Context, c *toolkit.Call, in AddChapterIn
 		if !strings.HasSuffix(strings.ToLower(in.VTTPath), ".vtt") {
 			return ChapterOutput{}, "", argerr.New("vtt_path", fmt.Sprintf("%q is not a .vtt file", in.VTTPath), "give a WebVTT file ending in .vtt")
 		}
-		b, err := os.ReadFile(in.VTTPath)
+		p, err := c.ReadPath("vtt_path", in.VTTPath, fileroot.VTT)
 		if err != nil {
-			return ChapterOutput{}, "", argerr.New("vtt_path", err.Error(), "give a readable local .vtt file")
+			return ChapterOutput{}, "", err
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return ChapterOutput{}, "", argerr.New("vtt_path", "cannot be read", "give a readable local .vtt file")
 		}
 		text = string(b)
 	case in.VTTText != "":
@@ -77,6 +82,11 @@ func (t *tools) addChapter(ctx context.Context, c *toolkit.Call, in AddChapterIn
 	}
 	cues, err := webvtt.Parse(text)
 	if err != nil {
+		if arg == "vtt_path" {
+			// The file's content is never quoted back: over a network
+			// transport that would read files out one line at a time.
+			return ChapterOutput{}, "", argerr.New(arg, "the file is not valid WebVTT", "give a WebVTT file (it starts with a WEBVTT line, then timed cues)")
+		}
 		return ChapterOutput{}, "", argerr.Named(err, arg)
 	}
 	client, err := t.client.Get()
@@ -105,7 +115,7 @@ func (t *tools) addChapter(ctx context.Context, c *toolkit.Call, in AddChapterIn
 
 // ListChaptersInput are aioz_list_chapters' arguments.
 type ListChaptersInput struct {
-	MediaID string `json:"media_id" jsonschema:"required,minLength=1"`
+	MediaID string `json:"media_id" jsonschema:"maxLength=256,required,minLength=1"`
 	Limit   int    `json:"limit,omitempty" jsonschema:"minimum=1,maximum=100,default=25"`
 	Offset  int    `json:"offset,omitempty" jsonschema:"minimum=0"`
 }
@@ -139,8 +149,8 @@ func (t *tools) listChapters(ctx context.Context, c *toolkit.Call, in ListChapte
 
 // DeleteChapterInput are aioz_delete_chapter's arguments.
 type DeleteChapterInput struct {
-	MediaID  string `json:"media_id" jsonschema:"required,minLength=1"`
-	Language string `json:"language" jsonschema:"required,minLength=1"`
+	MediaID  string `json:"media_id" jsonschema:"maxLength=256,required,minLength=1"`
+	Language string `json:"language" jsonschema:"maxLength=256,required,minLength=1"`
 }
 
 // DeleteChapterOutput confirms a deletion.

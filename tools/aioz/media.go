@@ -11,6 +11,7 @@ import (
 
 	"github.com/mcp-media/mcp-media/internal/argerr"
 	"github.com/mcp-media/mcp-media/internal/clients/aiozapi"
+	"github.com/mcp-media/mcp-media/internal/fileroot"
 	"github.com/mcp-media/mcp-media/internal/httpx"
 	"github.com/mcp-media/mcp-media/templates"
 	"github.com/mcp-media/mcp-media/tools/toolkit"
@@ -151,7 +152,7 @@ func (t *tools) checkCost(ctx context.Context, client *aiozapi.Client, typ strin
 
 // CreateInput are aioz_create_media's arguments.
 type CreateInput struct {
-	Title           string             `json:"title" jsonschema:"required,minLength=1"`
+	Title           string             `json:"title" jsonschema:"maxLength=512,required,minLength=1"`
 	Type            string             `json:"type,omitempty" jsonschema:"enum=video,enum=audio,default=video"`
 	Description     string             `json:"description,omitempty"`
 	IsPublic        *bool              `json:"is_public,omitempty"`
@@ -326,7 +327,7 @@ func (t *tools) listMedia(ctx context.Context, c *toolkit.Call, in ListInput) (L
 
 // MediaIDInput names one media.
 type MediaIDInput struct {
-	MediaID string `json:"media_id" jsonschema:"required,minLength=1" jsonschema_description:"Media id (find it with aioz_list_media)"`
+	MediaID string `json:"media_id" jsonschema:"maxLength=256,required,minLength=1" jsonschema_description:"Media id (find it with aioz_list_media)"`
 }
 
 func (t *tools) getMedia(ctx context.Context, c *toolkit.Call, in MediaIDInput) (MediaOutput, string, error) {
@@ -344,13 +345,13 @@ func (t *tools) getMedia(ctx context.Context, c *toolkit.Call, in MediaIDInput) 
 
 // UpdateInput are aioz_update_media's arguments.
 type UpdateInput struct {
-	MediaID       string             `json:"media_id" jsonschema:"required,minLength=1"`
-	Title         *string            `json:"title,omitempty" jsonschema:"minLength=1"`
+	MediaID       string             `json:"media_id" jsonschema:"maxLength=256,required,minLength=1"`
+	Title         *string            `json:"title,omitempty" jsonschema:"minLength=1,maxLength=512"`
 	Description   *string            `json:"description,omitempty"`
 	IsPublic      *bool              `json:"is_public,omitempty"`
 	Tags          []string           `json:"tags,omitempty" jsonschema:"maxItems=50" jsonschema_description:"Replaces all tags"`
 	Metadata      []aiozapi.Metadata `json:"metadata,omitempty" jsonschema:"maxItems=50" jsonschema_description:"Replaces all metadata"`
-	PlayerThemeID string             `json:"player_theme_id,omitempty"`
+	PlayerThemeID string             `json:"player_theme_id,omitempty" jsonschema:"maxLength=256"`
 }
 
 func (t *tools) updateMedia(ctx context.Context, c *toolkit.Call, in UpdateInput) (MediaOutput, string, error) {
@@ -393,7 +394,7 @@ func (t *tools) deleteMedia(ctx context.Context, c *toolkit.Call, in MediaIDInpu
 
 // ThumbnailInput are aioz_set_media_thumbnail's arguments.
 type ThumbnailInput struct {
-	MediaID   string `json:"media_id" jsonschema:"required,minLength=1"`
+	MediaID   string `json:"media_id" jsonschema:"maxLength=256,required,minLength=1"`
 	ImagePath string `json:"image_path" jsonschema:"required" jsonschema_description:"Local .png or .jpg file"`
 }
 
@@ -402,10 +403,14 @@ func (t *tools) setThumbnail(ctx context.Context, c *toolkit.Call, in ThumbnailI
 	if ext != ".png" && ext != ".jpg" && ext != ".jpeg" {
 		return MediaOutput{}, "", argerr.New("image_path", fmt.Sprintf("%q is not a .png or .jpg file", in.ImagePath), "convert the image to PNG or JPEG")
 	}
-	head := make([]byte, 8)
-	f, err := os.Open(in.ImagePath)
+	path, err := c.ReadPath("image_path", in.ImagePath, fileroot.Image)
 	if err != nil {
-		return MediaOutput{}, "", argerr.New("image_path", err.Error(), "give a readable local image")
+		return MediaOutput{}, "", err
+	}
+	head := make([]byte, 8)
+	f, err := os.Open(path)
+	if err != nil {
+		return MediaOutput{}, "", argerr.New("image_path", "cannot be opened", "give a readable local image")
 	}
 	n, _ := f.Read(head)
 	f.Close()
@@ -419,7 +424,7 @@ func (t *tools) setThumbnail(ctx context.Context, c *toolkit.Call, in ThumbnailI
 	if err != nil {
 		return MediaOutput{}, "", err
 	}
-	if err := client.SetThumbnail(ctx, in.MediaID, in.ImagePath); err != nil {
+	if err := client.SetThumbnail(ctx, in.MediaID, path); err != nil {
 		return MediaOutput{}, "", err
 	}
 	m, err := client.GetMedia(ctx, in.MediaID)
@@ -432,7 +437,7 @@ func (t *tools) setThumbnail(ctx context.Context, c *toolkit.Call, in ThumbnailI
 
 // WaitInput are aioz_wait_for_media's arguments.
 type WaitInput struct {
-	MediaID        string `json:"media_id" jsonschema:"required,minLength=1"`
+	MediaID        string `json:"media_id" jsonschema:"maxLength=256,required,minLength=1"`
 	TimeoutSeconds int    `json:"timeout_seconds,omitempty" jsonschema:"minimum=1,maximum=3600,default=600"`
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/mcp-media/mcp-media/internal/argerr"
 	"github.com/mcp-media/mcp-media/internal/clients/aiozapi"
+	"github.com/mcp-media/mcp-media/internal/fileroot"
 	"github.com/mcp-media/mcp-media/internal/mediafile"
 	"github.com/mcp-media/mcp-media/templates"
 	"github.com/mcp-media/mcp-media/tools/toolkit"
@@ -19,7 +20,7 @@ import (
 // UploadInput are aioz_upload_media's arguments.
 type UploadInput struct {
 	FilePath        string             `json:"file_path" jsonschema:"required" jsonschema_description:"Absolute path of a local video or audio file"`
-	Title           string             `json:"title,omitempty" jsonschema_description:"Media title (default: file name without extension)"`
+	Title           string             `json:"title,omitempty" jsonschema:"maxLength=512" jsonschema_description:"Media title (default: file name without extension)"`
 	Type            string             `json:"type,omitempty" jsonschema:"enum=video,enum=audio" jsonschema_description:"Default: detected from the file"`
 	Description     string             `json:"description,omitempty"`
 	IsPublic        *bool              `json:"is_public,omitempty"`
@@ -64,7 +65,11 @@ func (t *tools) uploadTool() toolkit.Tool {
 
 func (t *tools) upload(ctx context.Context, c *toolkit.Call, in UploadInput) (UploadOutput, string, error) {
 	var out UploadOutput
-	info, err := mediafile.Inspect(in.FilePath)
+	path, err := c.ReadPath("file_path", in.FilePath, fileroot.Media)
+	if err != nil {
+		return out, "", err
+	}
+	info, err := mediafile.Inspect(path)
 	if err != nil {
 		return out, "", argerr.Named(err, "file_path")
 	}
@@ -74,7 +79,8 @@ func (t *tools) upload(ctx context.Context, c *toolkit.Call, in UploadInput) (Up
 	}
 	title := strings.TrimSpace(in.Title)
 	if title == "" {
-		title = strings.TrimSuffix(filepath.Base(info.Path), filepath.Ext(info.Path))
+		name := filepath.Base(strings.TrimSpace(in.FilePath))
+		title = strings.TrimSuffix(name, filepath.Ext(name))
 	}
 	chunk := int64(in.ChunkSizeMiB) * aiozapi.MiB
 	qualities, warnings, err := qualityConfigs(typ, in.Qualities)
@@ -123,6 +129,14 @@ func (t *tools) upload(ctx context.Context, c *toolkit.Call, in UploadInput) (Up
 		return out, "", err
 	}
 
+	if res.Title != "" {
+		title = res.Title // a resumed media keeps the title it was created with
+	}
+	if res.Note != "" {
+		// Notes (a resumed or adopted media, possible orphans) go in the
+		// text too: agents relay the text, not structuredContent.
+		warnings = append(warnings, res.Note)
+	}
 	out = UploadOutput{MediaID: res.MediaID, Title: title, Type: typ, SizeBytes: res.Size, ChunkBytes: chunk,
 		Resumed: res.Resumed, Warnings: warnings, Note: res.Note}
 	sent := map[int]bool{}

@@ -12,6 +12,7 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/mcp-media/mcp-media/internal/credentials"
+	"github.com/mcp-media/mcp-media/internal/fileroot"
 	"github.com/mcp-media/mcp-media/internal/inbox"
 	"github.com/mcp-media/mcp-media/internal/redact"
 )
@@ -29,6 +30,13 @@ type Env struct {
 	// Inbox receives provider callbacks; Inbox.Enabled() is false when no
 	// --public-url was given (tools then poll where the API allows it).
 	Inbox *inbox.Inbox
+	// Files confines path arguments (--files-root); nil is unconfined, as
+	// on stdio without --files-root. See Call.ReadPath.
+	Files *fileroot.Policy
+	// AllowPrivateURLs lets URLs the server itself fetches for an agent
+	// reach loopback and private addresses (--allow-private-urls; always in
+	// the sandbox, whose fakes listen on loopback).
+	AllowPrivateURLs bool
 
 	// ProgressSink, when set, receives progress instead of MCP notifications
 	// (the `call` command prints them).

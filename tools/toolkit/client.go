@@ -18,6 +18,8 @@ type Binding struct {
 	Redact *redact.Set
 	Log    *slog.Logger
 	Getenv func(string) string
+	// AllowPrivateURLs: see Env.AllowPrivateURLs.
+	AllowPrivateURLs bool
 
 	provider providers.Provider
 }
@@ -58,6 +60,6 @@ func (c Client[C]) Get() (C, error) {
 	}
 	return c.build(Binding{
 		Creds: cr, HTTP: c.env.HTTP, Redact: c.env.Redact, Log: c.env.Log, Getenv: c.env.Getenv,
-		provider: c.provider,
+		AllowPrivateURLs: c.env.AllowPrivateURLs, provider: c.provider,
 	}), nil
 }

@@ -24,6 +24,12 @@ type UploadState struct {
 	Type      string         `json:"type"`
 	Done      map[int]string `json:"done"`
 	CreatedAt time.Time      `json:"created_at"`
+	// CreateSentAt is set while /media/create is in flight and kept when
+	// its answer is lost: a media titled Title may exist that this state
+	// does not name yet (reconciled on the next run).
+	CreateSentAt time.Time `json:"create_sent_at,omitzero"`
+	// CompleteSent is set when /complete was sent but its answer lost.
+	CompleteSent bool `json:"complete_sent,omitempty"`
 }
 
 // StateStore keeps upload states as JSON files in a directory (under the

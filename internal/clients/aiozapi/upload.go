@@ -280,6 +280,7 @@ type Upload struct {
 // UploadResult is what a finished upload reports.
 type UploadResult struct {
 	MediaID     string
+	Title       string // the media's title: the earlier run's when resumed
 	Size        int64
 	Chunks      []Chunk
 	MD5         map[int]string
@@ -297,6 +298,11 @@ type UploadError struct {
 	Total   int
 	Failed  int // chunk index that failed, -1 if none
 	Err     error
+	// CompleteSent: /complete was sent and its answer lost, so whether
+	// the media is processing is unknown until the next run checks.
+	CompleteSent bool
+	// CompleteRefused: /complete was answered with an error.
+	CompleteRefused bool
 }
 
 func (e *UploadError) Error() string {
@@ -310,7 +316,12 @@ func (e *UploadError) Error() string {
 	} else if e.Err != nil && !errors.Is(e.Err, context.Canceled) {
 		msg += ": " + e.Err.Error()
 	}
-	if e.MediaID != "" {
+	switch {
+	case e.MediaID != "" && e.CompleteSent:
+		msg += fmt.Sprintf(". Outcome unknown: `/complete` for media %s was sent but its answer was lost, so the media may already be processing. Call aioz_upload_media again with the same file: it checks the media first and finishes or resumes (the saved progress is kept)", e.MediaID)
+	case e.MediaID != "" && e.CompleteRefused:
+		msg += fmt.Sprintf(". Media %s holds every chunk but AIOZ refused `/complete`; it stays `new`. Call aioz_upload_media again with the same file to retry, or aioz_delete_media to discard it", e.MediaID)
+	case e.MediaID != "":
 		msg += fmt.Sprintf(". Media %s exists with status `new`; `/complete` was NOT called. Call aioz_upload_media again with the same file to resume (only missing chunks are sent), or aioz_delete_media to discard it", e.MediaID)
 	}
 	return msg
@@ -344,11 +355,26 @@ func (u *Upload) Run(ctx context.Context) (UploadResult, error) {
 		if err != nil {
 			return res, err
 		}
-		if st != nil {
-			note, usable, finished := u.checkResume(ctx, st, len(plan))
+		if st != nil && st.MediaID == "" && !st.CreateSentAt.IsZero() {
+			note, err := u.reconcileCreate(ctx, st)
+			if err != nil {
+				return res, err // state kept: the next run checks again
+			}
 			res.Note = note
+			if st.MediaID == "" {
+				st = nil // nothing was created: start afresh
+			} else if err := u.save(st); err != nil {
+				return res, err
+			}
+		}
+		if st != nil {
+			note, usable, finished, err := u.checkResume(ctx, st, len(plan))
+			if err != nil {
+				return res, err // state kept: nothing was created or discarded
+			}
+			res.Note = joinNotes(res.Note, note)
 			if finished {
-				res.MediaID, res.Resumed, res.MD5 = st.MediaID, true, st.Done
+				res.MediaID, res.Title, res.Resumed, res.MD5 = st.MediaID, st.Title, true, st.Done
 				_ = u.State.Delete(key)
 				return res, nil
 			}
@@ -367,20 +393,32 @@ func (u *Upload) Run(ctx context.Context) (UploadResult, error) {
 	}
 
 	if st.MediaID == "" {
+		st.Title, st.Type = u.Create.Title, u.Create.Type
+		st.CreateSentAt = time.Now().UTC()
+		if err := u.save(st); err != nil { // the pending-create marker
+			return res, err
+		}
 		m, err := u.Client.CreateMedia(ctx, u.Create)
 		if err != nil {
+			if answerLost(err) {
+				return res, u.createUnknown(err)
+			}
+			u.drop(st)
 			return res, err
 		}
 		if m.ID == "" {
 			return res, errors.New("AIOZ created the media but returned no id; nothing was uploaded")
 		}
-		st.MediaID = m.ID
-		st.Title, st.Type, st.CreatedAt = u.Create.Title, u.Create.Type, time.Now().UTC()
+		st.MediaID, st.CreateSentAt = m.ID, time.Time{}
+		st.CreatedAt = time.Now().UTC()
 		if err := u.save(st); err != nil {
 			return res, err
 		}
 	}
-	res.MediaID = st.MediaID
+	res.MediaID, res.Title = st.MediaID, st.Title
+	if res.Resumed && st.Title != "" && st.Title != u.Create.Title {
+		res.Note = joinNotes(res.Note, fmt.Sprintf("media %s keeps the title %q it was created with; this call's title %q was not applied (change it with aioz_update_media)", st.MediaID, st.Title, u.Create.Title))
+	}
 	for k, v := range st.Done {
 		res.MD5[k] = v
 	}
@@ -421,30 +459,21 @@ func (u *Upload) Run(ctx context.Context) (UploadResult, error) {
 		}
 	}
 	if err := u.Client.Complete(ctx, st.MediaID); err != nil {
-		return res, &UploadError{MediaID: st.MediaID, Done: doneList(st), Total: len(plan), Failed: -1,
+		ue := &UploadError{MediaID: st.MediaID, Done: doneList(st), Total: len(plan), Failed: -1,
 			Err: fmt.Errorf("all chunks arrived but /complete failed: %w", err)}
+		if answerLost(err) {
+			ue.CompleteSent, st.CompleteSent = true, true
+			_ = u.save(st)
+		} else {
+			ue.CompleteRefused = true
+		}
+		return res, ue
 	}
 	res.CompletedAt = time.Now().UTC()
 	if u.State != nil {
 		_ = u.State.Delete(st.Key)
 	}
 	return res, nil
-}
-
-// checkResume decides whether an earlier run's media can be continued.
-func (u *Upload) checkResume(ctx context.Context, st *UploadState, chunks int) (note string, usable, finished bool) {
-	if st.MediaID == "" {
-		return "", false, false
-	}
-	m, err := u.Client.GetMedia(ctx, st.MediaID)
-	switch {
-	case err != nil:
-		return fmt.Sprintf("the earlier upload's media %s could not be read (%v); starting a new upload", st.MediaID, err), false, false
-	case m.Status == "new":
-		return fmt.Sprintf("resuming media %s: %d of %d chunks were already uploaded", st.MediaID, len(st.Done), chunks), true, false
-	default:
-		return fmt.Sprintf("media %s from the earlier run is already `%s`; nothing to resend", st.MediaID, m.Status), false, true
-	}
 }
 
 func (u *Upload) save(st *UploadState) error {

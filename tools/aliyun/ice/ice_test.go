@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -151,7 +152,7 @@ func TestUserDataCallbackURL(t *testing.T) {
 	}
 	h.env.Inbox = ib
 	path := video(t, 1<<20)
-	h.run.OK(t, "aliyun_ice_upload_stream", map[string]any{"file_path": path, "user_data": `{"Extend":{"localId":"x"}}`})
+	first := h.run.OK(t, "aliyun_ice_upload_stream", map[string]any{"file_path": path, "user_data": `{"Extend":{"localId":"x"}}`})
 	h.run.OK(t, "aliyun_ice_upload_stream", map[string]any{"file_path": path, "user_data": `{"MessageCallback":{"CallbackURL":"https://mine.example.com/cb"}}`})
 	calls := h.ice.Calls()
 	var ud [2]map[string]any
@@ -166,6 +167,18 @@ func TestUserDataCallbackURL(t *testing.T) {
 	}
 	if got := ud[1]["MessageCallback"].(map[string]any)["CallbackURL"]; got != "https://mine.example.com/cb" {
 		t.Fatalf("caller's callback replaced: %v", got)
+	}
+	// The route is bound to the asset ICE named: a callback on it is filed
+	// under that media id.
+	u, _ := url.Parse(cb)
+	rec := httptest.NewRecorder()
+	ib.ServeHTTP(rec, httptest.NewRequest("POST", u.Path, strings.NewReader(`{"EventType":"FileUploadComplete"}`)))
+	if rec.Code/100 != 2 {
+		t.Fatalf("callback answered %d: %s", rec.Code, rec.Body)
+	}
+	ev, ok := ib.Latest(first.Str("media_id"))
+	if !ok || ev.Provider != "aliyun" {
+		t.Fatalf("callback not filed under media %s: %+v", first.Str("media_id"), ev)
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 
 	"github.com/mcp-media/mcp-media/internal/argerr"
 	"github.com/mcp-media/mcp-media/internal/clients/aliyun/iceapi"
+	"github.com/mcp-media/mcp-media/internal/fileroot"
 	"github.com/mcp-media/mcp-media/internal/mediafile"
 	"github.com/mcp-media/mcp-media/templates"
 	"github.com/mcp-media/mcp-media/tools/toolkit"
@@ -70,7 +71,11 @@ type resumeRecord struct {
 
 func (t *tools) upload(ctx context.Context, c *toolkit.Call, in UploadInput) (UploadOutput, string, error) {
 	var out UploadOutput
-	info, err := mediafile.Inspect(in.FilePath)
+	path, err := c.ReadPath("file_path", in.FilePath, fileroot.Media)
+	if err != nil {
+		return out, "", err
+	}
+	info, err := mediafile.Inspect(path)
 	if err != nil {
 		return out, "", argerr.Named(err, "file_path")
 	}
@@ -82,10 +87,13 @@ func (t *tools) upload(ctx context.Context, c *toolkit.Call, in UploadInput) (Up
 	if ext == "" {
 		ext = info.Ext
 	}
-	userData, err := t.userData(in.UserData)
+	userData, callback, err := t.userData(in.UserData)
 	if err != nil {
 		return out, "", err
 	}
+	// The inbox route is bound to the asset once ICE names it, and dropped
+	// if the upload never reached ICE.
+	bound := false
 	cl, err := t.client.Get()
 	if err != nil {
 		return out, "", err
@@ -119,6 +127,10 @@ func (t *tools) upload(ctx context.Context, c *toolkit.Call, in UploadInput) (Up
 		Parallel:      t.parallel,
 		CheckpointDir: filepath.Join(stateDir, "checkpoints"),
 		OnStream: func(s *iceapi.Stream, renewal int) {
+			if callback != "" && !bound {
+				t.env.Inbox.Bind(callback, s.MediaID)
+				bound = true
+			}
 			if in.MediaID == "" && renewal == 0 {
 				_ = os.MkdirAll(filepath.Dir(record), 0o700)
 				b, _ := json.Marshal(resumeRecord{MediaID: s.MediaID})
@@ -130,6 +142,9 @@ func (t *tools) upload(ctx context.Context, c *toolkit.Call, in UploadInput) (Up
 		},
 	}
 	res, err := up.Run(ctx, cl.c)
+	if callback != "" && !bound {
+		t.env.Inbox.Cancel(callback)
+	}
 	if err != nil {
 		var ae *iceapi.APIError
 		if errors.As(err, &ae) && ae.Service == "ICE" && strings.Contains(ae.Code, "MediaId") && remembered {
@@ -158,16 +173,17 @@ func (t *tools) upload(ctx context.Context, c *toolkit.Call, in UploadInput) (Up
 }
 
 // userData validates user_data and fills MessageCallback.CallbackURL from
-// the inbox when the server has a public URL and the caller gave none.
-func (t *tools) userData(raw string) (string, error) {
+// the inbox when the server has a public URL and the caller gave none; it
+// returns the route it made ("" when none).
+func (t *tools) userData(raw string) (string, string, error) {
 	var m map[string]any
 	if strings.TrimSpace(raw) != "" {
 		if err := json.Unmarshal([]byte(raw), &m); err != nil || m == nil {
-			return "", argerr.New("user_data", "is not a JSON object", `give a JSON object such as {"Extend":{"localId":"x"}}`)
+			return "", "", argerr.New("user_data", "is not a JSON object", `give a JSON object such as {"Extend":{"localId":"x"}}`)
 		}
 	}
 	if !t.env.Inbox.Enabled() {
-		return raw, nil
+		return raw, "", nil
 	}
 	if m == nil {
 		m = map[string]any{}
@@ -177,16 +193,16 @@ func (t *tools) userData(raw string) (string, error) {
 		mc = map[string]any{}
 	}
 	if u, _ := mc["CallbackURL"].(string); u != "" {
-		return raw, nil
+		return raw, "", nil
 	}
 	u, err := t.env.Inbox.NewCallback("aliyun", "ice_upload")
 	if err != nil {
-		return raw, nil
+		return raw, "", nil
 	}
 	mc["CallbackURL"] = u
 	m["MessageCallback"] = mc
 	b, _ := json.Marshal(m)
-	return string(b), nil
+	return string(b), u, nil
 }
 
 func mib(n int64) string { return fmt.Sprintf("%.1f MiB", float64(n)/iceapi.MiB) }

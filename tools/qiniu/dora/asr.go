@@ -12,6 +12,7 @@ import (
 
 	"github.com/mcp-media/mcp-media/internal/argerr"
 	"github.com/mcp-media/mcp-media/internal/clients/qiniu/doraapi"
+	"github.com/mcp-media/mcp-media/internal/fileroot"
 	"github.com/mcp-media/mcp-media/templates"
 	"github.com/mcp-media/mcp-media/tools/toolkit"
 )
@@ -124,6 +125,13 @@ func (t *tools) transcribeShort(ctx context.Context, c *toolkit.Call, in ShortIn
 	if (in.URL == "") == (in.Path == "") {
 		return ShortOutput{}, "", argerr.New("url", "give exactly one of `url` and `path`", "")
 	}
+	if in.Path != "" {
+		p, err := c.ReadPath("path", in.Path, fileroot.Media)
+		if err != nil {
+			return ShortOutput{}, "", err
+		}
+		in.Path = p
+	}
 	client, err := t.client.Get()
 	if err != nil {
 		return ShortOutput{}, "", err
@@ -158,8 +166,8 @@ func firstOf(ss ...string) string {
 
 // Replacement is one word-replacement rule.
 type Replacement struct {
-	From string `json:"from" jsonschema:"required,minLength=1"`
-	To   string `json:"to"`
+	From string `json:"from" jsonschema:"maxLength=256,required,minLength=1"`
+	To   string `json:"to" jsonschema:"maxLength=256"`
 }
 
 // LongInput are qiniu_transcribe_long's arguments.
@@ -196,7 +204,7 @@ type TranscriptionOutput struct {
 
 func (t *tools) transcribeLong(ctx context.Context, c *toolkit.Call, in LongInput) (TranscriptionOutput, string, error) {
 	wait := in.Wait
-	vtt, err := checkVTTPath(in.VTTPath)
+	vtt, err := checkVTTPath(c, in.VTTPath)
 	if err != nil {
 		return TranscriptionOutput{}, "", err
 	}
@@ -222,6 +230,7 @@ func (t *tools) transcribeLong(ctx context.Context, c *toolkit.Call, in LongInpu
 	}
 	sub, err := client.SubmitLongASR(ctx, req)
 	if err != nil {
+		t.cancel(d) // the route would wait for a task that does not exist
 		return TranscriptionOutput{}, "", err
 	}
 	t.bind(d, sub.TaskID)
@@ -350,12 +359,12 @@ func hasWords(ss []doraapi.Sentence) bool {
 
 // GetTranscriptionInput are qiniu_get_transcription's arguments.
 type GetTranscriptionInput struct {
-	TaskID  string `json:"task_id" jsonschema:"required,minLength=1"`
+	TaskID  string `json:"task_id" jsonschema:"maxLength=256,required,minLength=1"`
 	VTTPath string `json:"vtt_path,omitempty" jsonschema_description:"Write a new WebVTT subtitle file here when done"`
 }
 
 func (t *tools) getTranscription(ctx context.Context, c *toolkit.Call, in GetTranscriptionInput) (TranscriptionOutput, string, error) {
-	vtt, err := checkVTTPath(in.VTTPath)
+	vtt, err := checkVTTPath(c, in.VTTPath)
 	if err != nil {
 		return TranscriptionOutput{}, "", err
 	}
@@ -416,6 +425,13 @@ var modelTypes = map[string]int{"zh": 1, "en": 2, "mixed": 0}
 func (t *tools) transcribeRealtime(ctx context.Context, c *toolkit.Call, in RealtimeInput) (RealtimeOutput, string, error) {
 	if (in.URL == "") == (in.Path == "") {
 		return RealtimeOutput{}, "", argerr.New("path", "give exactly one of `path` and `url`", "")
+	}
+	if in.Path != "" {
+		p, err := c.ReadPath("path", in.Path, fileroot.Media)
+		if err != nil {
+			return RealtimeOutput{}, "", err
+		}
+		in.Path = p
 	}
 	client, err := t.client.Get()
 	if err != nil {

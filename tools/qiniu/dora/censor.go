@@ -10,6 +10,7 @@ import (
 
 	"github.com/mcp-media/mcp-media/internal/argerr"
 	"github.com/mcp-media/mcp-media/internal/clients/qiniu/doraapi"
+	"github.com/mcp-media/mcp-media/internal/fileroot"
 	"github.com/mcp-media/mcp-media/templates"
 	"github.com/mcp-media/mcp-media/tools/toolkit"
 )
@@ -62,7 +63,7 @@ type ImageInput struct {
 	Path    string   `json:"path,omitempty" jsonschema_description:"Local image (sent inline; at most 7.5 MB)"`
 	Checks  []string `json:"checks,omitempty" jsonschema:"enum=politics,enum=porn,enum=ad,enum=ocr,enum=logo,enum=behavior,enum=person,enum=violence" jsonschema_description:"Default: politics porn ad behavior"`
 	Channel string   `json:"channel,omitempty" jsonschema:"enum=HEAD_IMG,enum=IMGS,enum=DYNAMIC,enum=ARTICLE,enum=COMMENT,enum=COVER,enum=PRODUCT,enum=GROUP_CHAT,enum=MESSAGE,enum=OFFLINE_TEST"`
-	UserID  string   `json:"user_id,omitempty" jsonschema_description:"Your user's id (tokenId)"`
+	UserID  string   `json:"user_id,omitempty" jsonschema:"maxLength=256" jsonschema_description:"Your user's id (tokenId)"`
 }
 
 // ImageOutput is the image verdict.
@@ -72,6 +73,13 @@ type ImageOutput struct {
 }
 
 func (t *tools) censorImage(ctx context.Context, c *toolkit.Call, in ImageInput) (ImageOutput, string, error) {
+	if in.Path != "" && in.URL == "" {
+		p, err := c.ReadPath("path", in.Path, fileroot.Image)
+		if err != nil {
+			return ImageOutput{}, "", err
+		}
+		in.Path = p
+	}
 	if _, err := doraapi.CheckImageSource(in.URL, in.Path); err != nil {
 		return ImageOutput{}, "", err
 	}
@@ -117,7 +125,7 @@ type AudioInput struct {
 	Checks         []string `json:"checks,omitempty" jsonschema:"enum=politics,enum=anthem,enum=porn,enum=ad,enum=moan,enum=sing" jsonschema_description:"Default: politics porn moan"`
 	Channel        string   `json:"channel,omitempty" jsonschema:"enum=GROUP_CHAT,enum=MESSAGE,enum=AUDIO_PROFILE"`
 	AllSegments    bool     `json:"all_segments,omitempty" jsonschema_description:"Return every 10 s segment; not only risky ones"`
-	UserID         string   `json:"user_id,omitempty" jsonschema_description:"Your user's id (tokenId)"`
+	UserID         string   `json:"user_id,omitempty" jsonschema:"maxLength=256" jsonschema_description:"Your user's id (tokenId)"`
 	Wait           bool     `json:"wait,omitempty" jsonschema:"default=true" jsonschema_description:"false returns the task id at once"`
 	TimeoutSeconds int      `json:"timeout_seconds,omitempty" jsonschema:"minimum=1,maximum=3600,default=600"`
 }
@@ -143,6 +151,7 @@ func (t *tools) censorAudio(ctx context.Context, c *toolkit.Call, in AudioInput)
 	id, err := client.SubmitAudioCensor(ctx, doraapi.AudioCensorRequest{URL: in.URL, Types: providerTypes(in.Checks, audioTypeNames),
 		Channel: in.Channel, TokenID: in.UserID, ReturnAllText: in.AllSegments, Callback: d.callback})
 	if err != nil {
+		t.cancel(d) // the route would wait for a task that does not exist
 		return AudioCensorOutput{}, "", err
 	}
 	t.bind(d, id)
@@ -246,7 +255,7 @@ func audioResult(r doraapi.AudioCensorResult, source string, d delivery, fromInb
 
 // GetAudioCensorInput are qiniu_get_audio_censor_result's arguments.
 type GetAudioCensorInput struct {
-	TaskID string `json:"task_id" jsonschema:"required,minLength=1"`
+	TaskID string `json:"task_id" jsonschema:"maxLength=256,required,minLength=1"`
 }
 
 func (t *tools) getAudioCensor(ctx context.Context, c *toolkit.Call, in GetAudioCensorInput) (AudioCensorOutput, string, error) {

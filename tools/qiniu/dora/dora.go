@@ -16,13 +16,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/mcp-media/mcp-media/internal/argerr"
 	"github.com/mcp-media/mcp-media/internal/clients/qiniu/doraapi"
+	"github.com/mcp-media/mcp-media/internal/fileroot"
+	"github.com/mcp-media/mcp-media/internal/inbox"
 	"github.com/mcp-media/mcp-media/internal/redact"
 	"github.com/mcp-media/mcp-media/internal/webvtt"
 	"github.com/mcp-media/mcp-media/templates"
@@ -83,7 +84,7 @@ func newClient(b toolkit.Binding) *doraapi.Client {
 		ASRURL: b.Endpoint("asr"), ASRWSURL: b.Endpoint("asr_ws"),
 		CensorURL: b.Endpoint("censor"), TranslateURL: b.Endpoint("translate"),
 		AccessKey: b.Key("access_key"), SecretKey: b.Key("secret_key"),
-		HTTP: b.HTTP, Redact: b.Redact, Log: b.Log,
+		HTTP: b.HTTP, Redact: b.Redact, Log: b.Log, AllowPrivateURLs: b.AllowPrivateURLs,
 	})
 }
 
@@ -125,7 +126,12 @@ func (t *tools) inboxCallback(kind string) (delivery, error) {
 	if !t.env.Inbox.Enabled() {
 		return delivery{}, nil
 	}
-	u, err := t.env.Inbox.NewCallback("qiniu", kind)
+	var opts []inbox.RouteOption
+	switch kind {
+	case doraapi.KindASRLong, doraapi.KindCensorAudio, doraapi.KindTranslate:
+		opts = append(opts, inbox.OneShot) // one result per task: replays are refused
+	}
+	u, err := t.env.Inbox.NewCallback("qiniu", kind, opts...)
 	if err != nil {
 		return delivery{}, err
 	}
@@ -144,6 +150,13 @@ func (t *tools) streamCallback(kind, own string) (delivery, error) {
 	}
 	return d, argerr.New("callback_url", "this censor delivers results only by callback, and no public URL is configured for the callback inbox",
 		"start the server with --public-url (an address Qiniu can reach, forwarded to --callback-addr), or pass callback_url of a receiver you run")
+}
+
+// cancel forgets the inbox route of a submission that failed.
+func (t *tools) cancel(d delivery) {
+	if d.inbox && t.env.Inbox != nil {
+		t.env.Inbox.Cancel(d.callback)
+	}
 }
 
 func (t *tools) bind(d delivery, taskID string) {
@@ -215,29 +228,14 @@ func sleep(ctx context.Context, d time.Duration) error {
 
 // checkVTTPath validates a vtt_path before any work is done: a .vtt file
 // that does not exist yet in an existing directory.
-func checkVTTPath(p string) (string, error) {
+func checkVTTPath(c *toolkit.Call, p string) (string, error) {
 	if p = strings.TrimSpace(p); p == "" {
 		return "", nil
 	}
-	if strings.HasPrefix(p, "~/") {
-		if home, err := os.UserHomeDir(); err == nil {
-			p = filepath.Join(home, p[2:])
-		}
-	}
-	abs, err := filepath.Abs(p)
-	if err != nil {
-		return "", argerr.New("vtt_path", err.Error(), "give an absolute path ending in .vtt")
-	}
-	if !strings.EqualFold(filepath.Ext(abs), ".vtt") {
+	if !strings.EqualFold(filepath.Ext(p), ".vtt") {
 		return "", argerr.New("vtt_path", "must end in .vtt", "give a path such as /home/me/talk.zh.vtt")
 	}
-	if _, err := os.Stat(abs); err == nil {
-		return "", argerr.New("vtt_path", abs+" already exists", "choose another name; existing files are never overwritten")
-	}
-	if st, err := os.Stat(filepath.Dir(abs)); err != nil || !st.IsDir() {
-		return "", argerr.New("vtt_path", "the folder "+filepath.Dir(abs)+" does not exist", "create it first or choose another folder")
-	}
-	return abs, nil
+	return c.WritePath("vtt_path", p)
 }
 
 // writeVTT writes sentences as WebVTT cues, making times valid for players
@@ -274,7 +272,7 @@ func writeVTT(p string, ss []doraapi.Sentence) error {
 	if _, err := webvtt.Parse(out); err != nil {
 		return fmt.Errorf("the WebVTT built from the transcription is not valid: %w", err)
 	}
-	f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	f, err := fileroot.Create(p)
 	if err != nil {
 		return fmt.Errorf("writing %s: %w", p, err)
 	}

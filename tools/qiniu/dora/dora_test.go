@@ -145,7 +145,9 @@ func TestLimitsRefusedBeforeSending(t *testing.T) {
 			return map[string]any{"path": writeFile(t, "a.mp3", []byte("<!doctype html><html>oops</html>"))}
 		}, "path", "HTML"},
 		{"25 MB image", "qiniu_censor_image", func(t *testing.T) map[string]any {
-			return map[string]any{"path": writeFile(t, "a.jpg", big)}
+			jpeg := make([]byte, 25<<20)
+			copy(jpeg, "\xFF\xD8\xFF") // a JPEG by content, so the size is what is refused
+			return map[string]any{"path": writeFile(t, "a.jpg", jpeg)}
 		}, "path", "10 MB request limit"},
 		{"hot word", "qiniu_transcribe_long", func(t *testing.T) map[string]any {
 			return map[string]any{"url": "https://x.example/a.wav", "hot_words": []string{"x"}}

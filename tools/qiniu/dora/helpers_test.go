@@ -75,8 +75,9 @@ func newHarness(t testing.TB, opts ...opt) *harness {
 	h.vars["MCP_MEDIA_QINIU_TRANSLATE_URL"] = srv.URL
 	creds := map[string]string{"access_key": testAK, "secret_key": testSK}
 	h.env = &toolkit.Env{
-		Redact: h.red,
-		Getenv: func(k string) string { return h.vars[k] },
+		Redact:           h.red,
+		AllowPrivateURLs: true, // media URLs in these tests are loopback servers
+		Getenv:           func(k string) string { return h.vars[k] },
 		ProgressSink: func(p, total float64, msg string) {
 			h.mu.Lock()
 			h.progress = append(h.progress, msg)

@@ -78,7 +78,7 @@ func (t *tools) stopped(censor, heading, id string) (StreamOutput, string, error
 
 // StopInput stops a stream censor.
 type StopInput struct {
-	TaskID string `json:"task_id" jsonschema:"required,minLength=1"`
+	TaskID string `json:"task_id" jsonschema:"maxLength=256,required,minLength=1"`
 }
 
 // AudioStreamInput are qiniu_start_audio_stream_censor's arguments.
@@ -87,8 +87,8 @@ type AudioStreamInput struct {
 	Channel     string   `json:"channel,omitempty" jsonschema:"enum=LIVE_ROOM,enum=VOICE_ROOM,enum=VOICE_CHAT,default=LIVE_ROOM"`
 	Checks      []string `json:"checks,omitempty" jsonschema:"enum=politics,enum=anthem,enum=porn,enum=ad,enum=moan,enum=sing" jsonschema_description:"Default: politics porn moan ad"`
 	AllSegments bool     `json:"all_segments,omitempty" jsonschema_description:"Report every segment; not only rejected ones"`
-	Room        string   `json:"room,omitempty"`
-	UserID      string   `json:"user_id,omitempty" jsonschema_description:"Your user's id (tokenId)"`
+	Room        string   `json:"room,omitempty" jsonschema:"maxLength=256"`
+	UserID      string   `json:"user_id,omitempty" jsonschema:"maxLength=256" jsonschema_description:"Your user's id (tokenId)"`
 	CallbackURL string   `json:"callback_url,omitempty" jsonschema_description:"Your own receiver; default: this server's inbox"`
 }
 
@@ -105,6 +105,7 @@ func (t *tools) startAudioStream(ctx context.Context, c *toolkit.Call, in AudioS
 		Types: providerTypes(in.Checks, audioTypeNames), ReturnAllText: in.AllSegments, Room: in.Room, TokenID: in.UserID,
 		ReturnFinishInfo: true, Callback: d.callback})
 	if err != nil {
+		t.cancel(d) // the route would wait for a task that does not exist
 		return StreamOutput{}, "", err
 	}
 	t.bind(d, id)
@@ -131,8 +132,8 @@ type VideoStreamInput struct {
 	FrameInterval float64  `json:"frame_interval_seconds,omitempty" jsonschema:"minimum=1,maximum=60,default=3"`
 	AllFrames     bool     `json:"all_frames,omitempty" jsonschema_description:"Report every frame; not only risky ones"`
 	AllSegments   bool     `json:"all_segments,omitempty" jsonschema_description:"Report every audio segment"`
-	Room          string   `json:"room,omitempty"`
-	UserID        string   `json:"user_id,omitempty" jsonschema_description:"Your user's id (tokenId)"`
+	Room          string   `json:"room,omitempty" jsonschema:"maxLength=256"`
+	UserID        string   `json:"user_id,omitempty" jsonschema:"maxLength=256" jsonschema_description:"Your user's id (tokenId)"`
 	CallbackURL   string   `json:"callback_url,omitempty" jsonschema_description:"Your own receiver; default: this server's inbox"`
 }
 
@@ -153,6 +154,7 @@ func (t *tools) startVideoStream(ctx context.Context, c *toolkit.Call, in VideoS
 		ImgCallback: d.callback, AudioCallback: d.callback} // contentType tells frames from audio
 	id, err := client.StartVideoStreamCensor(ctx, req)
 	if err != nil {
+		t.cancel(d) // the route would wait for a task that does not exist
 		return StreamOutput{}, "", err
 	}
 	t.bind(d, id)
@@ -173,7 +175,7 @@ func (t *tools) stopVideoStream(ctx context.Context, c *toolkit.Call, in StopInp
 // VoiceInput are qiniu_start_voice_censor's arguments.
 type VoiceInput struct {
 	URL         string `json:"url" jsonschema:"required,minLength=1" jsonschema_description:"rtmp stream, HLS (.m3u8) or HTTP-FLV (.flv) URL"`
-	StreamID    string `json:"stream_id,omitempty" jsonschema_description:"Unique id of the stream (audioId); default: generated"`
+	StreamID    string `json:"stream_id,omitempty" jsonschema:"maxLength=256" jsonschema_description:"Unique id of the stream (audioId); default: generated"`
 	AllText     bool   `json:"all_text,omitempty" jsonschema_description:"Report passing text too"`
 	BeforeText  bool   `json:"before_text,omitempty" jsonschema_description:"Include the minute of text before a violation"`
 	CallbackURL string `json:"callback_url,omitempty" jsonschema_description:"Your own receiver; default: this server's inbox"`
@@ -200,6 +202,7 @@ func (t *tools) startVoice(ctx context.Context, c *toolkit.Call, in VoiceInput) 
 	id, err := client.StartVoiceCensor(ctx, doraapi.VoiceCensorRequest{URL: in.URL, AudioID: audioID, ReturnAllText: in.AllText,
 		ReturnBeforeText: in.BeforeText, Callback: d.callback})
 	if err != nil {
+		t.cancel(d) // the route would wait for a task that does not exist
 		return StreamOutput{}, "", err
 	}
 	t.bind(d, id)

@@ -34,9 +34,9 @@ func (t *tools) translateTools() []toolkit.Tool {
 // TranslateInput are qiniu_translate_document's arguments.
 type TranslateInput struct {
 	URL         string `json:"url" jsonschema:"required,minLength=1" jsonschema_description:"Document URL: pdf doc docx ppt pptx xls xlsx; at most 50 MB"`
-	To          string `json:"to" jsonschema:"required" jsonschema_description:"Target language code: en zh cht jp kor fra spa de ru vie…"`
-	From        string `json:"from,omitempty" jsonschema:"default=auto" jsonschema_description:"Source language code or auto"`
-	Bucket      string `json:"bucket" jsonschema:"required,minLength=1" jsonschema_description:"Kodo bucket that receives the translation"`
+	To          string `json:"to" jsonschema:"maxLength=256,required" jsonschema_description:"Target language code: en zh cht jp kor fra spa de ru vie…"`
+	From        string `json:"from,omitempty" jsonschema:"maxLength=256,default=auto" jsonschema_description:"Source language code or auto"`
+	Bucket      string `json:"bucket" jsonschema:"maxLength=256,required,minLength=1" jsonschema_description:"Kodo bucket that receives the translation"`
 	Output      string `json:"output,omitempty" jsonschema:"enum=same,enum=pdf,default=same" jsonschema_description:"same: the source's type (Word for PDF sources); pdf: a PDF"`
 	Industry    int    `json:"industry,omitempty" jsonschema:"minimum=1,maximum=26" jsonschema_description:"Industry code 1–26 (1 law 2 finance 4 medicine 10 IT 26 other…)"`
 	AllSheets   bool   `json:"all_sheets,omitempty" jsonschema_description:"Excel: every sheet; not only the current one"`
@@ -79,6 +79,7 @@ func (t *tools) translate(ctx context.Context, c *toolkit.Call, in TranslateInpu
 	}
 	id, err := client.SubmitTranslation(ctx, req)
 	if err != nil {
+		t.cancel(d) // the route would wait for a task that does not exist
 		return TranslationOutput{}, "", err
 	}
 	t.bind(d, id)
@@ -90,7 +91,7 @@ func (t *tools) translate(ctx context.Context, c *toolkit.Call, in TranslateInpu
 
 // GetTranslationInput are qiniu_get_translation's arguments.
 type GetTranslationInput struct {
-	TaskID string `json:"task_id" jsonschema:"required,minLength=1"`
+	TaskID string `json:"task_id" jsonschema:"maxLength=256,required,minLength=1"`
 }
 
 func (t *tools) getTranslation(ctx context.Context, c *toolkit.Call, in GetTranslationInput) (TranslationOutput, string, error) {

@@ -138,7 +138,7 @@ type RecordInput struct {
 	StreamArg
 	RangeArg
 	Format          string `json:"format,omitempty" jsonschema:"enum=m3u8,enum=flv,enum=mp4,default=m3u8"`
-	Fname           string `json:"fname,omitempty" jsonschema_description:"File name (default random); a file of that name in the bucket is replaced"`
+	Fname           string `json:"fname,omitempty" jsonschema:"maxLength=256" jsonschema_description:"File name (default random); a file of that name in the bucket is replaced"`
 	Notify          string `json:"notify,omitempty" jsonschema_description:"Callback URL (flv/mp4)"`
 	ExpireDays      *int   `json:"expire_days,omitempty" jsonschema:"minimum=-1" jsonschema_description:"ts segment days: 0 forever, -1 unchanged (fast)"`
 	DeleteAfterDays int    `json:"delete_after_days,omitempty" jsonschema:"minimum=0" jsonschema_description:"Output file days; 0 forever"`
@@ -198,7 +198,7 @@ type SnapshotInput struct {
 	StreamArg
 	At              string `json:"at,omitempty" jsonschema_description:"Moment to capture (default now); same forms as dates"`
 	Format          string `json:"format,omitempty" jsonschema:"enum=jpg,enum=png,default=jpg"`
-	Fname           string `json:"fname,omitempty" jsonschema_description:"File name (default random); a file of that name in the bucket is replaced"`
+	Fname           string `json:"fname,omitempty" jsonschema:"maxLength=256" jsonschema_description:"File name (default random); a file of that name in the bucket is replaced"`
 	Notify          string `json:"notify,omitempty" jsonschema_description:"Callback URL; makes it async"`
 	DeleteAfterDays int    `json:"delete_after_days,omitempty" jsonschema:"minimum=0"`
 }

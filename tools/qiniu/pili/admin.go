@@ -249,7 +249,7 @@ func (t *tools) setHubHlsPlus(ctx context.Context, _ *toolkit.Call, in HlsPlusIn
 // StorageInput are qiniu_set_hub_storage's arguments.
 type StorageInput struct {
 	HubArg
-	Bucket     string `json:"bucket" jsonschema:"required"`
+	Bucket     string `json:"bucket" jsonschema:"maxLength=256,required"`
 	ExpireDays int    `json:"expire_days" jsonschema:"required,minimum=60,maximum=1095"`
 }
 
@@ -317,7 +317,7 @@ func (t *tools) listDomains(ctx context.Context, _ *toolkit.Call, in HubArg) (Do
 // DomainArg names a domain of a hub.
 type DomainArg struct {
 	HubArg
-	Domain string `json:"domain" jsonschema:"required"`
+	Domain string `json:"domain" jsonschema:"maxLength=256,required"`
 }
 
 // DomainOutput is a domain's config, anti-leech keys left out.
@@ -436,7 +436,7 @@ func (t *tools) bindVodDomain(ctx context.Context, _ *toolkit.Call, in DomainArg
 // CertInput are qiniu_set_domain_cert's arguments.
 type CertInput struct {
 	DomainArg
-	CertName string `json:"cert_name" jsonschema:"required" jsonschema_description:"Certificate name from the Qiniu console (SSL certificates)"`
+	CertName string `json:"cert_name" jsonschema:"maxLength=256,required" jsonschema_description:"Certificate name from the Qiniu console (SSL certificates)"`
 }
 
 func (t *tools) setDomainCert(ctx context.Context, _ *toolkit.Call, in CertInput) (DomainOutput, string, error) {

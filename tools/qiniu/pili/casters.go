@@ -77,20 +77,20 @@ type CasterObjects struct {
 
 // CasterCreateInput are qiniu_create_caster's arguments.
 type CasterCreateInput struct {
-	Name   string         `json:"name" jsonschema:"required" jsonschema_description:"1-18 lower-case letters and digits"`
+	Name   string         `json:"name" jsonschema:"maxLength=256,required" jsonschema_description:"1-18 lower-case letters and digits"`
 	Canvas map[string]any `json:"canvas,omitempty" jsonschema_description:"{resolution: 480p|720p|1080p, width, height}; cannot be changed later"`
 	CasterObjects
 }
 
 // CasterUpdateInput are qiniu_update_caster's arguments.
 type CasterUpdateInput struct {
-	ID string `json:"id" jsonschema:"required"`
+	ID string `json:"id" jsonschema:"maxLength=256,required"`
 	CasterObjects
 }
 
 // CasterID names a director.
 type CasterID struct {
-	ID string `json:"id" jsonschema:"required"`
+	ID string `json:"id" jsonschema:"maxLength=256,required"`
 }
 
 // CasterView is a director; its static key is never included.
@@ -274,7 +274,7 @@ func (t *tools) deleteCaster(ctx context.Context, _ *toolkit.Call, in CasterID) 
 
 // CasterStartInput are qiniu_start_caster's arguments.
 type CasterStartInput struct {
-	ID    string `json:"id" jsonschema:"required"`
+	ID    string `json:"id" jsonschema:"maxLength=256,required"`
 	Hours int    `json:"hours,omitempty" jsonschema:"minimum=1,default=1"`
 	At    string `json:"at,omitempty" jsonschema_description:"Start time (default now; not allowed while running)"`
 }

@@ -94,19 +94,19 @@ func (t *tools) liveTools() []toolkit.Tool {
 
 // HubArg is the optional hub.
 type HubArg struct {
-	Hub string `json:"hub,omitempty" jsonschema_description:"Hub (default: env MCP_MEDIA_QINIU_HUB)"`
+	Hub string `json:"hub,omitempty" jsonschema:"maxLength=256" jsonschema_description:"Hub (default: env MCP_MEDIA_QINIU_HUB)"`
 }
 
 // StreamArg names one stream.
 type StreamArg struct {
 	HubArg
-	Stream string `json:"stream" jsonschema:"required" jsonschema_description:"Stream title"`
+	Stream string `json:"stream" jsonschema:"maxLength=256,required" jsonschema_description:"Stream title"`
 }
 
 // RangeArg is an optional time range.
 type RangeArg struct {
-	From string `json:"from,omitempty" jsonschema_description:"dd/mm/yyyy, yyyy-mm-dd, ISO 8601, UNIX s, or 'last 2 hours' (then omit to)"`
-	To   string `json:"to,omitempty" jsonschema_description:"End, same forms (default now)"`
+	From string `json:"from,omitempty" jsonschema:"maxLength=256" jsonschema_description:"dd/mm/yyyy, yyyy-mm-dd, ISO 8601, UNIX s, or 'last 2 hours' (then omit to)"`
+	To   string `json:"to,omitempty" jsonschema:"maxLength=256" jsonschema_description:"End, same forms (default now)"`
 }
 
 // LiveView is a live stream's push.

@@ -363,7 +363,7 @@ func (c *Client) openRealtime(ctx context.Context, in RealtimeInput, maxDur time
 		return nil, err
 	}
 	if in.URL != "" {
-		return c.ffmpegPCM(ctx, strings.TrimSpace(in.URL), true, maxDur, "transcribing a URL")
+		return c.openURL(ctx, strings.TrimSpace(in.URL), maxDur)
 	}
 	p := in.Path
 	st, err := os.Stat(p)
@@ -408,14 +408,14 @@ func (c *Client) openRealtime(ctx context.Context, in RealtimeInput, maxDur time
 			return nil, &argerr.Error{Arg: "path", Problem: fmt.Sprintf("the WAV is %d Hz, %d-bit, %d channel(s); realtime ASR reads 16-bit mono PCM at 8000, 16000, 32000, 44100 or 48000 Hz, and converting it needs ffmpeg (Debian package `ffmpeg`), which is not installed", w.sampleRate, w.bits, w.channels),
 				Fix: "install ffmpeg, or convert it elsewhere: `ffmpeg -i in.wav -ar 16000 -ac 1 -sample_fmt s16 out.wav`"}
 		}
-		return c.ffmpegPCM(ctx, p, false, maxDur, "converting this WAV")
+		return c.ffmpegPCM(ctx, ffmpegInput{arg: p}, maxDur, "converting this WAV")
 	}
 	f.Close()
 	if format, _, media := mediafile.Sniff(head, ext); !media {
 		return nil, &argerr.Error{Arg: "path", Problem: "unsupported format: the content is " + format,
 			Fix: "give an audio or video file, a 16-bit PCM WAV, or raw PCM (.pcm with sample_rate)"}
 	}
-	return c.ffmpegPCM(ctx, p, false, maxDur, "transcribing a "+ext+" file")
+	return c.ffmpegPCM(ctx, ffmpegInput{arg: p}, maxDur, "transcribing a "+ext+" file")
 }
 
 // ffmpegRWTimeout bounds each network read or write of ffmpeg on a URL
@@ -423,17 +423,38 @@ func (c *Client) openRealtime(ctx context.Context, in RealtimeInput, maxDur time
 // with it max_seconds) for ever.
 var ffmpegRWTimeout = 15 * time.Second
 
-// ffmpegPCM decodes input (a path, or a URL when network is true) to 16 kHz
-// mono s16le PCM on a pipe. ffmpeg is killed when ctx ends or the source is
-// closed.
-func (c *Client) ffmpegPCM(ctx context.Context, input string, network bool, maxDur time.Duration, why string) (*pcmSource, error) {
+// ffmpegInput is what ffmpeg reads: a local path, bytes on stdin (an
+// http(s) URL fetched in Go), or a stream URL ffmpeg dials itself (rtmp,
+// srt) whose host was checked and pinned to an IP.
+type ffmpegInput struct {
+	arg       string    // -i argument
+	stdin     io.Reader // when set, arg is "pipe:0"
+	whitelist string    // -protocol_whitelist, for network inputs
+	shown     string    // the URL as the agent gave it, for messages
+	close     func()    // releases what stdin reads from
+}
+
+// ffmpegPCM decodes in to 16 kHz mono s16le PCM on a pipe. ffmpeg is killed
+// when ctx ends or the source is closed.
+func (c *Client) ffmpegPCM(ctx context.Context, in ffmpegInput, maxDur time.Duration, why string) (*pcmSource, error) {
 	bin, err := exec.LookPath(c.cfg.FFmpeg)
 	if err != nil {
+		if in.close != nil {
+			in.close()
+		}
 		return nil, &FFmpegMissingError{Program: c.cfg.FFmpeg, Why: why}
 	}
-	args := []string{"-nostdin", "-hide_banner", "-loglevel", "error"}
+	network := in.whitelist != ""
+	input := in.arg
+	args := []string{"-hide_banner", "-loglevel", "error"}
+	if in.stdin == nil {
+		args = append(args, "-nostdin")
+	}
 	if network {
-		args = append(args, "-rw_timeout", strconv.FormatInt(ffmpegRWTimeout.Microseconds(), 10))
+		args = append(args, "-protocol_whitelist", in.whitelist)
+		if in.stdin == nil {
+			args = append(args, "-rw_timeout", strconv.FormatInt(ffmpegRWTimeout.Microseconds(), 10))
+		}
 	}
 	args = append(args, "-i", input, "-vn", "-ac", "1", "-ar", "16000")
 	if maxDur > 0 {
@@ -444,20 +465,42 @@ func (c *Client) ffmpegPCM(ctx context.Context, input string, network bool, maxD
 	cmd := exec.CommandContext(ctx, bin, args...)
 	stderr := &tailBuffer{max: 2048}
 	cmd.Stderr = stderr
+	var stdin io.WriteCloser
+	if in.stdin != nil {
+		if stdin, err = cmd.StdinPipe(); err != nil {
+			cancel()
+			return nil, err
+		}
+	}
+	release := func() {
+		cancel()
+		if in.close != nil {
+			in.close()
+		}
+	}
 	out, err := cmd.StdoutPipe()
 	if err != nil {
-		cancel()
+		release()
 		return nil, err
 	}
 	if err := cmd.Start(); err != nil {
-		cancel()
+		release()
 		return nil, fmt.Errorf("starting ffmpeg: %w", err)
+	}
+	if stdin != nil {
+		// Wait closes stdin when ffmpeg exits, and release ends the fetch,
+		// so this goroutine never outlives the source.
+		go func() {
+			_, _ = io.Copy(stdin, in.stdin)
+			_ = stdin.Close()
+		}()
 	}
 	var once sync.Once
 	var waitErr error
 	wait := func() error {
 		once.Do(func() {
 			err := cmd.Wait()
+			defer release() // after reading ctx: release cancels it
 			if err != nil && ctx.Err() == nil {
 				msg := strings.TrimSpace(stderr.String())
 				if msg == "" {
@@ -465,6 +508,9 @@ func (c *Client) ffmpegPCM(ctx context.Context, input string, network bool, maxD
 				}
 				if network {
 					msg = hideQuery(msg, input)
+					if in.shown != "" {
+						msg = hideQuery(msg, in.shown)
+					}
 				}
 				waitErr = fmt.Errorf("ffmpeg could not decode the input: %s", msg)
 			}
@@ -474,7 +520,7 @@ func (c *Client) ffmpegPCM(ctx context.Context, input string, network bool, maxD
 	src := &pcmSource{rate: 16000, how: "ffmpeg"}
 	src.Reader = &ffmpegReader{r: out, wait: wait}
 	src.closeFn = func() error {
-		cancel()
+		release()
 		_ = wait()
 		return nil
 	}

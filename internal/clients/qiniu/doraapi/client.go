@@ -72,9 +72,13 @@ type Config struct {
 	// of HTTP's transport when it is an *http.Transport (else the proxy
 	// environment).
 	Dialer *websocket.Dialer
-	Redact *redact.Set
-	Log    *slog.Logger
-	Retry  httpx.RetryPolicy
+	// AllowPrivateURLs lets URLs an agent gives (realtime input) reach
+	// loopback and private addresses (--allow-private-urls; the sandbox,
+	// whose fakes are on loopback). Metadata addresses stay refused.
+	AllowPrivateURLs bool
+	Redact           *redact.Set
+	Log              *slog.Logger
+	Retry            httpx.RetryPolicy
 	// FFmpeg and FFprobe are the programs used to decode and measure media
 	// the client cannot read itself; default "ffmpeg" and "ffprobe" on PATH.
 	FFmpeg, FFprobe string

@@ -79,6 +79,7 @@ func newEnv(t *testing.T, mod ...func(*Config)) *env {
 		ASRURL: srv.URL, CensorURL: srv.URL, TranslateURL: srv.URL,
 		ASRWSURL:  "ws" + strings.TrimPrefix(srv.URL, "http"),
 		AccessKey: testAK, SecretKey: testSK, Redact: red,
+		AllowPrivateURLs: true, // media URLs in these tests are loopback servers
 	}
 	for _, m := range mod {
 		m(&cfg)

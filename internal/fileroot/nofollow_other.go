@@ -1,0 +1,5 @@
+//go:build !unix
+
+package fileroot
+
+const noFollow = 0
