@@ -8,23 +8,22 @@ import (
 	"strings"
 
 	"github.com/mcp-media/mcp-media/internal/argerr"
-	"github.com/mcp-media/mcp-media/internal/mediafile"
+	"github.com/mcp-media/mcp-media/internal/fileroot"
+	"github.com/mcp-media/mcp-media/tools/toolkit"
+)
+
+// Kinds of the small files these tools read (see fileroot.Kind).
+var (
+	subtitleKind = fileroot.Kind{Name: "subtitle file (.vtt or .srt)", Max: 4 << 20}
+	logoKind     = fileroot.Kind{Name: "PNG or JPEG logo", Max: fileroot.Image.Max, Image: true}
 )
 
 // readLocal reads a small local file argument (a logo, a thumbnail, a
-// subtitle file): the extension must be one of exts, the file must exist,
-// be a regular file and hold at most limit bytes. Errors name arg.
-func readLocal(arg, path string, exts []string, limit int64, what string) ([]byte, string, error) {
-	p := strings.TrimSpace(path)
-	if strings.HasPrefix(strings.ToLower(p), "http://") || strings.HasPrefix(strings.ToLower(p), "https://") {
-		return nil, "", argerr.New(arg, fmt.Sprintf("%q is a web URL, not a local file", p), "download it first and give its local path")
-	}
-	if strings.HasPrefix(p, "~/") {
-		if home, err := os.UserHomeDir(); err == nil {
-			p = filepath.Join(home, p[2:])
-		}
-	}
-	ext := strings.ToLower(filepath.Ext(p))
+// subtitle file) through the call's file policy (--files-root): the
+// extension must be one of exts; fileroot checks the path, the file kind
+// and k's size cap. Errors name arg and never quote the file's content.
+func readLocal(c *toolkit.Call, arg, path string, exts []string, k fileroot.Kind, what string) ([]byte, string, error) {
+	ext := strings.ToLower(filepath.Ext(strings.TrimSpace(path)))
 	ok := false
 	for _, e := range exts {
 		ok = ok || ext == e
@@ -32,21 +31,18 @@ func readLocal(arg, path string, exts []string, limit int64, what string) ([]byt
 	if !ok {
 		return nil, "", argerr.New(arg, fmt.Sprintf("%q is not a %s file", path, strings.Join(exts, " or ")), "give "+what)
 	}
+	p, err := c.ReadPath(arg, path, k)
+	if err != nil {
+		return nil, "", err
+	}
 	f, err := os.Open(p)
 	if err != nil {
-		return nil, "", argerr.New(arg, fmt.Sprintf("cannot open %s: %s", p, mediafile.PathErrorReason(err)), "give "+what)
+		return nil, "", argerr.New(arg, "cannot be read", "give "+what)
 	}
 	defer f.Close()
-	st, err := f.Stat()
-	if err != nil || !st.Mode().IsRegular() {
-		return nil, "", argerr.New(arg, p+" is not a regular file", "give "+what)
-	}
-	if st.Size() > limit {
-		return nil, "", argerr.New(arg, fmt.Sprintf("%s is %d bytes, more than the %d allowed", p, st.Size(), limit), "give "+what)
-	}
-	b, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, "", argerr.New(arg, fmt.Sprintf("cannot read %s: %s", p, mediafile.PathErrorReason(err)), "give "+what)
+	b, err := io.ReadAll(io.LimitReader(f, k.Max+1))
+	if err != nil || int64(len(b)) > k.Max {
+		return nil, "", argerr.New(arg, "cannot be read", "give "+what)
 	}
 	return b, filepath.Base(p), nil
 }

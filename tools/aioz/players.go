@@ -176,7 +176,7 @@ func (in *ThemeInput) theme() (*aiozapi.Theme, []string, error) {
 
 // CreatePlayerInput are aioz_create_player's arguments.
 type CreatePlayerInput struct {
-	Name      string        `json:"name" jsonschema:"required,minLength=1,maxLength=100"`
+	Name      string        `json:"name" jsonschema:"required,minLength=1,maxLength=256"`
 	Theme     ThemeInput    `json:"theme,omitempty"`
 	Controls  ControlsInput `json:"controls,omitempty"`
 	IsDefault bool          `json:"is_default,omitempty" jsonschema_description:"Make this the default player; every other player loses default status"`
@@ -287,7 +287,7 @@ func (t *tools) listPlayers(ctx context.Context, c *toolkit.Call, in ListPlayers
 
 // PlayerIDInput names one player theme.
 type PlayerIDInput struct {
-	PlayerID string `json:"player_id" jsonschema:"required,minLength=1,maxLength=64"`
+	PlayerID string `json:"player_id" jsonschema:"required,minLength=1,maxLength=256"`
 }
 
 func (t *tools) getPlayer(ctx context.Context, c *toolkit.Call, in PlayerIDInput) (PlayerOutput, string, error) {
@@ -305,8 +305,8 @@ func (t *tools) getPlayer(ctx context.Context, c *toolkit.Call, in PlayerIDInput
 
 // UpdatePlayerInput are aioz_update_player's arguments.
 type UpdatePlayerInput struct {
-	PlayerID  string         `json:"player_id" jsonschema:"required,minLength=1,maxLength=64"`
-	Name      string         `json:"name,omitempty" jsonschema:"maxLength=100"`
+	PlayerID  string         `json:"player_id" jsonschema:"required,minLength=1,maxLength=256"`
+	Name      string         `json:"name,omitempty" jsonschema:"maxLength=256"`
 	Theme     *ThemeInput    `json:"theme,omitempty"`
 	Controls  *ControlsInput `json:"controls,omitempty"`
 	IsDefault *bool          `json:"is_default,omitempty" jsonschema_description:"true makes this the only default player"`
@@ -411,7 +411,7 @@ func (t *tools) playerUsers(ctx context.Context, client *aiozapi.Client, id stri
 
 // LogoInput are aioz_upload_player_logo's arguments.
 type LogoInput struct {
-	PlayerID string `json:"player_id" jsonschema:"required,minLength=1,maxLength=64"`
+	PlayerID string `json:"player_id" jsonschema:"required,minLength=1,maxLength=256"`
 	LogoPath string `json:"logo_path" jsonschema:"required,minLength=1,maxLength=4096" jsonschema_description:"Local JPEG or PNG, at most 100 KB and 200×100 px"`
 	Link     string `json:"link,omitempty" jsonschema:"maxLength=2048,format=uri" jsonschema_description:"Where a click on the logo goes"`
 }
@@ -434,9 +434,12 @@ func checkLogo(data []byte, name string) error {
 }
 
 func (t *tools) uploadPlayerLogo(ctx context.Context, c *toolkit.Call, in LogoInput) (PlayerOutput, string, error) {
-	data, name, err := readLocal("logo_path", in.LogoPath, []string{".png", ".jpg", ".jpeg"}, maxLogoBytes, "a local .png or .jpg logo of at most 100 KB (102400 bytes) and 200×100 px")
+	data, name, err := readLocal(c, "logo_path", in.LogoPath, []string{".png", ".jpg", ".jpeg"}, logoKind, "a local .png or .jpg logo of at most 100 KB (102400 bytes) and 200×100 px")
 	if err != nil {
 		return PlayerOutput{}, "", err
+	}
+	if len(data) > maxLogoBytes {
+		return PlayerOutput{}, "", argerr.New("logo_path", fmt.Sprintf("%s is %d bytes, over the 100 KB (102400 bytes) AIOZ allows for a logo", name, len(data)), "compress or shrink the logo to at most 100 KB")
 	}
 	if err := checkLogo(data, name); err != nil {
 		return PlayerOutput{}, "", err
@@ -472,8 +475,8 @@ func (t *tools) deletePlayerLogo(ctx context.Context, c *toolkit.Call, in Player
 
 // AssignInput names a video and a player theme.
 type AssignInput struct {
-	MediaID  string `json:"media_id" jsonschema:"required,minLength=1,maxLength=64" jsonschema_description:"The video"`
-	PlayerID string `json:"player_id" jsonschema:"required,minLength=1,maxLength=64"`
+	MediaID  string `json:"media_id" jsonschema:"required,minLength=1,maxLength=256" jsonschema_description:"The video"`
+	PlayerID string `json:"player_id" jsonschema:"required,minLength=1,maxLength=256"`
 }
 
 func (t *tools) assignPlayer(ctx context.Context, c *toolkit.Call, in AssignInput) (DoneOutput, string, error) {

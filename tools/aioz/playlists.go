@@ -10,6 +10,7 @@ import (
 
 	"github.com/mcp-media/mcp-media/internal/argerr"
 	"github.com/mcp-media/mcp-media/internal/clients/aiozapi"
+	"github.com/mcp-media/mcp-media/internal/fileroot"
 	"github.com/mcp-media/mcp-media/templates"
 	"github.com/mcp-media/mcp-media/tools/toolkit"
 )
@@ -17,8 +18,6 @@ import (
 // Playlists are linked lists (next_id / previous_id). Seed 001 rule A6: a
 // reorder reads the playlist detail first and takes the neighbours from it;
 // aioz_move_playlist_item then reads it again and reports the order.
-
-const maxThumbBytes = 8 << 20
 
 func (t *tools) playlistTools() []toolkit.Tool {
 	return []toolkit.Tool{
@@ -128,8 +127,8 @@ func playlistCard(heading string, v PlaylistView, withItems bool, mark string, f
 }
 
 // readThumbnail reads and checks a playlist thumbnail argument (R8).
-func readThumbnail(arg, path string) ([]byte, string, error) {
-	data, name, err := readLocal(arg, path, []string{".jpg", ".jpeg", ".png"}, maxThumbBytes, "a local .jpg, .jpeg or .png image")
+func readThumbnail(c *toolkit.Call, arg, path string) ([]byte, string, error) {
+	data, name, err := readLocal(c, arg, path, []string{".jpg", ".jpeg", ".png"}, fileroot.Image, "a local .jpg, .jpeg or .png image")
 	if err != nil {
 		return nil, "", err
 	}
@@ -141,7 +140,7 @@ func readThumbnail(arg, path string) ([]byte, string, error) {
 
 // CreatePlaylistInput are aioz_create_playlist's arguments.
 type CreatePlaylistInput struct {
-	Name          string             `json:"name" jsonschema:"required,minLength=1,maxLength=100"`
+	Name          string             `json:"name" jsonschema:"required,minLength=1,maxLength=256"`
 	Tags          []string           `json:"tags,omitempty" jsonschema:"maxItems=20"`
 	Metadata      []aiozapi.Metadata `json:"metadata,omitempty" jsonschema:"maxItems=20"`
 	ThumbnailPath string             `json:"thumbnail_path,omitempty" jsonschema:"maxLength=4096" jsonschema_description:"Local .jpg or .png"`
@@ -158,7 +157,7 @@ func (t *tools) createPlaylist(ctx context.Context, c *toolkit.Call, in CreatePl
 	var thumbName string
 	if in.ThumbnailPath != "" {
 		var err error
-		if thumb, thumbName, err = readThumbnail("thumbnail_path", in.ThumbnailPath); err != nil {
+		if thumb, thumbName, err = readThumbnail(c, "thumbnail_path", in.ThumbnailPath); err != nil {
 			return PlaylistOutput{}, "", err
 		}
 	}
@@ -225,7 +224,7 @@ func (t *tools) listPlaylists(ctx context.Context, c *toolkit.Call, in ListPlayl
 
 // PlaylistIDInput names one playlist.
 type PlaylistIDInput struct {
-	PlaylistID string `json:"playlist_id" jsonschema:"required,minLength=1,maxLength=64"`
+	PlaylistID string `json:"playlist_id" jsonschema:"required,minLength=1,maxLength=256"`
 }
 
 func (t *tools) getPlaylist(ctx context.Context, c *toolkit.Call, in PlaylistIDInput) (PlaylistOutput, string, error) {
@@ -243,8 +242,8 @@ func (t *tools) getPlaylist(ctx context.Context, c *toolkit.Call, in PlaylistIDI
 
 // UpdatePlaylistInput are aioz_update_playlist's arguments.
 type UpdatePlaylistInput struct {
-	PlaylistID    string             `json:"playlist_id" jsonschema:"required,minLength=1,maxLength=64"`
-	Name          string             `json:"name,omitempty" jsonschema:"maxLength=100"`
+	PlaylistID    string             `json:"playlist_id" jsonschema:"required,minLength=1,maxLength=256"`
+	Name          string             `json:"name,omitempty" jsonschema:"maxLength=256"`
 	Tags          []string           `json:"tags,omitempty" jsonschema:"maxItems=20" jsonschema_description:"Replaces the tags"`
 	Metadata      []aiozapi.Metadata `json:"metadata,omitempty" jsonschema:"maxItems=20" jsonschema_description:"Replaces the metadata"`
 	ThumbnailPath string             `json:"thumbnail_path,omitempty" jsonschema:"maxLength=4096" jsonschema_description:"Local .jpg or .png"`
@@ -260,7 +259,7 @@ func (t *tools) updatePlaylist(ctx context.Context, c *toolkit.Call, in UpdatePl
 	}
 	if in.ThumbnailPath != "" {
 		var err error
-		if req.Thumbnail, req.ThumbnailName, err = readThumbnail("thumbnail_path", in.ThumbnailPath); err != nil {
+		if req.Thumbnail, req.ThumbnailName, err = readThumbnail(c, "thumbnail_path", in.ThumbnailPath); err != nil {
 			return PlaylistOutput{}, "", err
 		}
 	}
@@ -284,8 +283,8 @@ func (t *tools) updatePlaylist(ctx context.Context, c *toolkit.Call, in UpdatePl
 
 // AddItemInput are aioz_add_playlist_item's arguments.
 type AddItemInput struct {
-	PlaylistID string `json:"playlist_id" jsonschema:"required,minLength=1,maxLength=64"`
-	MediaID    string `json:"media_id" jsonschema:"required,minLength=1,maxLength=64"`
+	PlaylistID string `json:"playlist_id" jsonschema:"required,minLength=1,maxLength=256"`
+	MediaID    string `json:"media_id" jsonschema:"required,minLength=1,maxLength=256"`
 }
 
 func (t *tools) addPlaylistItem(ctx context.Context, c *toolkit.Call, in AddItemInput) (PlaylistOutput, string, error) {
@@ -326,8 +325,8 @@ func findItem(items []ItemView, id string) int {
 
 // MoveInput are aioz_move_playlist_item's arguments.
 type MoveInput struct {
-	PlaylistID string `json:"playlist_id" jsonschema:"required,minLength=1,maxLength=64"`
-	Item       string `json:"item" jsonschema:"required,minLength=1,maxLength=64" jsonschema_description:"The video id or playlist item id to move"`
+	PlaylistID string `json:"playlist_id" jsonschema:"required,minLength=1,maxLength=256"`
+	Item       string `json:"item" jsonschema:"required,minLength=1,maxLength=256" jsonschema_description:"The video id or playlist item id to move"`
 	Position   string `json:"position" jsonschema:"required,minLength=1,maxLength=80" jsonschema_description:"top, bottom, after: <video or item id>, before: <video or item id>, or a 1-based index such as 3"`
 }
 
@@ -449,8 +448,8 @@ func (t *tools) movePlaylistItem(ctx context.Context, c *toolkit.Call, in MoveIn
 
 // RemoveItemInput are aioz_remove_playlist_item's arguments.
 type RemoveItemInput struct {
-	PlaylistID string `json:"playlist_id" jsonschema:"required,minLength=1,maxLength=64"`
-	Item       string `json:"item" jsonschema:"required,minLength=1,maxLength=64" jsonschema_description:"The video id or playlist item id to remove"`
+	PlaylistID string `json:"playlist_id" jsonschema:"required,minLength=1,maxLength=256"`
+	Item       string `json:"item" jsonschema:"required,minLength=1,maxLength=256" jsonschema_description:"The video id or playlist item id to remove"`
 }
 
 func (t *tools) removePlaylistItem(ctx context.Context, c *toolkit.Call, in RemoveItemInput) (PlaylistOutput, string, error) {

@@ -24,8 +24,6 @@ import (
 // the existing one and offers deleting it, never deleting by itself (B5).
 // Deleting the default leaves none, so the tool says to set another (B14).
 
-const maxSubtitleBytes = 4 << 20
-
 func (t *tools) subtitleTools() []toolkit.Tool {
 	return []toolkit.Tool{
 		toolkit.New(toolkit.Spec{
@@ -66,7 +64,7 @@ func primary(tag string) string {
 
 // AddSubtitleInput are aioz_add_subtitle's arguments.
 type AddSubtitleInput struct {
-	MediaID  string `json:"media_id" jsonschema:"required,minLength=1,maxLength=64"`
+	MediaID  string `json:"media_id" jsonschema:"required,minLength=1,maxLength=256"`
 	Language string `json:"language" jsonschema:"required,maxLength=35" jsonschema_description:"BCP 47 tag: en, vi, en-US, fr-CA"`
 	FilePath string `json:"file_path,omitempty" jsonschema:"maxLength=4096" jsonschema_description:"Local .vtt file, or .srt file (converted to WebVTT)"`
 	VTTText  string `json:"vtt_text,omitempty" jsonschema:"maxLength=1000000" jsonschema_description:"WebVTT text (instead of file_path)"`
@@ -94,20 +92,34 @@ func (t *tools) addSubtitle(ctx context.Context, c *toolkit.Call, in AddSubtitle
 	case in.FilePath != "" && in.VTTText != "":
 		return SubtitleOutput{}, "", argerr.New("file_path", "and vtt_text are both given", "give only one of them")
 	case in.FilePath != "":
-		data, name, rerr := readLocal("file_path", in.FilePath, []string{".vtt", ".srt"}, maxSubtitleBytes, "a local .vtt or .srt subtitle file")
+		data, name, rerr := readLocal(c, "file_path", in.FilePath, []string{".vtt", ".srt"}, subtitleKind, "a local .vtt or .srt subtitle file")
 		if rerr != nil {
 			return SubtitleOutput{}, "", rerr
+		}
+		// A file's content is never quoted back (over a network transport
+		// that would read files out a line at a time): the line number and
+		// the fix are enough when the files are not confined.
+		fileErr := func(err error, kind, fix string) error {
+			if c.FilesConfined() {
+				return argerr.New("file_path", "the file is not valid "+kind, fix)
+			}
+			var ae *argerr.Error
+			if errors.As(err, &ae) {
+				line, _, _ := strings.Cut(ae.Problem, ":")
+				return argerr.New("file_path", "the file is not valid "+kind+" ("+line+")", ae.Fix)
+			}
+			return argerr.New("file_path", "the file is not valid "+kind, fix)
 		}
 		if strings.HasSuffix(strings.ToLower(name), ".srt") {
 			out.Source = "srt_file"
 			if text, cues, err = webvtt.FromSRT(string(data)); err != nil {
-				return SubtitleOutput{}, "", argerr.Named(err, "file_path")
+				return SubtitleOutput{}, "", fileErr(err, "SRT", "give a SubRip file: numbered blocks, \"00:00:01,000 --> 00:00:04,000\", then the text")
 			}
 			out.Conversion = fmt.Sprintf("%s: SRT → WebVTT (%d cues; decimal commas → points)", name, len(cues))
 		} else {
 			out.Source, text = "vtt_file", string(data)
 			if cues, err = webvtt.Parse(text); err != nil {
-				return SubtitleOutput{}, "", argerr.Named(err, "file_path")
+				return SubtitleOutput{}, "", fileErr(err, "WebVTT", "give a WebVTT file (it starts with a WEBVTT line, then timed cues)")
 			}
 		}
 	case in.VTTText != "":
@@ -178,7 +190,7 @@ func (t *tools) putSubtitle(ctx context.Context, client *aiozapi.Client, mediaID
 
 // ListSubtitlesInput are aioz_list_subtitles' arguments.
 type ListSubtitlesInput struct {
-	MediaID string `json:"media_id" jsonschema:"required,minLength=1,maxLength=64"`
+	MediaID string `json:"media_id" jsonschema:"required,minLength=1,maxLength=256"`
 	Limit   int    `json:"limit,omitempty" jsonschema:"minimum=1,maximum=100,default=25"`
 	Offset  int    `json:"offset,omitempty" jsonschema:"minimum=0"`
 }
@@ -218,7 +230,7 @@ func (t *tools) listSubtitles(ctx context.Context, c *toolkit.Call, in ListSubti
 
 // SubtitleLangInput names one media's subtitle.
 type SubtitleLangInput struct {
-	MediaID  string `json:"media_id" jsonschema:"required,minLength=1,maxLength=64"`
+	MediaID  string `json:"media_id" jsonschema:"required,minLength=1,maxLength=256"`
 	Language string `json:"language" jsonschema:"required,minLength=1,maxLength=35" jsonschema_description:"The subtitle's language tag as listed"`
 }
 
@@ -290,7 +302,7 @@ func (t *tools) deleteSubtitle(ctx context.Context, c *toolkit.Call, in Subtitle
 
 // GenerateInput are aioz_generate_subtitles' arguments.
 type GenerateInput struct {
-	MediaID        string `json:"media_id" jsonschema:"required,minLength=1,maxLength=64"`
+	MediaID        string `json:"media_id" jsonschema:"required,minLength=1,maxLength=256"`
 	Language       string `json:"language" jsonschema:"required,maxLength=35" jsonschema_description:"BCP 47 tag of the spoken language, used for the subtitle (Qiniu recognises Mandarin: zh, zh-CN)"`
 	Source         string `json:"source,omitempty" jsonschema:"enum=auto,enum=mp4,enum=source,default=auto" jsonschema_description:"Which file Qiniu downloads: the MP4 rendition, the uploaded source, or auto (MP4 when there is one)"`
 	TimeoutSeconds int    `json:"timeout_seconds,omitempty" jsonschema:"minimum=10,maximum=3600,default=900"`
