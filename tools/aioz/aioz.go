@@ -1,6 +1,5 @@
 // Package aioz declares the AIOZ Stream tools: media (upload, create, list,
-// manage, wait), chapters and subtitles (also generated from speech with
-// Qiniu), analytics, players and playlists. Each tool builds a client from the
+// manage, wait), chapters and analytics. Each tool builds a client from the
 // configured keys at call time, so `mcp-media auth set aioz` takes effect
 // without a restart.
 package aioz
@@ -18,8 +17,6 @@ const (
 	ToolsetMedia     = "aioz_media"
 	ToolsetCaptions  = "aioz_captions"
 	ToolsetAnalytics = "aioz_analytics"
-	ToolsetPlayers   = "aioz_players"
-	ToolsetPlaylists = "aioz_playlists"
 )
 
 // Toolsets returns the AIOZ toolsets.
@@ -32,7 +29,7 @@ func Toolsets(env *toolkit.Env) []toolkit.Toolset {
 		toolkit.NewToolset(toolkit.ToolsetSpec{Name: ToolsetMedia, Provider: "aioz", Default: true,
 			Description: "AIOZ Stream: upload, list, search and manage media"}, t.mediaTools()...),
 		toolkit.NewToolset(toolkit.ToolsetSpec{Name: ToolsetCaptions, Provider: "aioz", Default: true,
-			Description: "AIOZ Stream: chapters and subtitles (WebVTT per language, SRT converted, subtitles from speech via Qiniu)"}, append(t.chapterTools(), t.subtitleTools()...)...),
+			Description: "AIOZ Stream: chapters (WebVTT per language)"}, t.chapterTools()...),
 		toolkit.NewToolset(toolkit.ToolsetSpec{Name: ToolsetAnalytics, Provider: "aioz", Default: true,
 			Description: "AIOZ Stream: metrics, breakdowns, time series, usage and reports"}, t.analyticsTools()...),
 		toolkit.NewToolset(toolkit.ToolsetSpec{Name: ToolsetPlayers, Provider: "aioz",

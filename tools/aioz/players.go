@@ -22,6 +22,9 @@ import (
 // ten minutes (B12); logos JPEG or PNG, ≤ 100 KB, ≤ 200×100 px, checked
 // before upload (B13); an assigned player cannot be deleted (B15).
 
+// ToolsetPlayers is the player themes toolset (opt-in).
+const ToolsetPlayers = "aioz_players"
+
 const (
 	maxLogoBytes = 102400
 	maxLogoW     = 200

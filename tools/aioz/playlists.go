@@ -19,6 +19,9 @@ import (
 // reorder reads the playlist detail first and takes the neighbours from it;
 // aioz_move_playlist_item then reads it again and reports the order.
 
+// ToolsetPlaylists is the playlists toolset (opt-in).
+const ToolsetPlaylists = "aioz_playlists"
+
 func (t *tools) playlistTools() []toolkit.Tool {
 	return []toolkit.Tool{
 		toolkit.New(toolkit.Spec{
