@@ -211,11 +211,11 @@ func (t *tools) createPlayer(ctx context.Context, c *toolkit.Call, in CreatePlay
 	if err != nil {
 		return PlayerOutput{}, "", err
 	}
-	out := PlayerOutput{Player: p, Conversions: nonNil(conv), Warnings: nonNil(warnings)}
+	out := PlayerOutput{Player: p, Conversions: orEmpty(conv), Warnings: orEmpty(warnings)}
 	return done(out)(renderPlayer("Player created", out, []string{"Assign it to a video with `aioz_assign_player` (player_id `" + p.ID + "`).", "Add a logo with `aioz_upload_player_logo`."}))
 }
 
-func nonNil(s []string) []string {
+func orEmpty(s []string) []string {
 	if s == nil {
 		return []string{}
 	}
@@ -340,12 +340,12 @@ func (t *tools) updatePlayer(ctx context.Context, c *toolkit.Call, in UpdatePlay
 	if err != nil {
 		return PlayerOutput{}, "", fmt.Errorf("the player was updated but reading it back failed: %w", err)
 	}
-	out := PlayerOutput{Player: p, Conversions: nonNil(conv), Warnings: warnings}
+	out := PlayerOutput{Player: p, Conversions: orEmpty(conv), Warnings: warnings}
 	return done(out)(renderPlayer("Player updated", out, nil))
 }
 
-// DoneOutput confirms a change that returns no object.
-type DoneOutput struct {
+// ChangeOutput confirms a change that returns no object.
+type ChangeOutput struct {
 	ID      string   `json:"id"`
 	MediaID string   `json:"media_id,omitempty"`
 	Done    string   `json:"done" jsonschema_description:"What happened: deleted, logo_deleted, assigned, removed, …"`
@@ -368,21 +368,21 @@ func done[Out any](out Out) func(string, error) (Out, string, error) {
 	}
 }
 
-func (t *tools) deletePlayer(ctx context.Context, c *toolkit.Call, in PlayerIDInput) (DoneOutput, string, error) {
+func (t *tools) deletePlayer(ctx context.Context, c *toolkit.Call, in PlayerIDInput) (ChangeOutput, string, error) {
 	client, err := t.client.Get()
 	if err != nil {
-		return DoneOutput{}, "", err
+		return ChangeOutput{}, "", err
 	}
 	if err := client.DeletePlayer(ctx, in.PlayerID); err != nil {
 		if httpx.StatusOf(err) == 400 {
 			if users := t.playerUsers(ctx, client, in.PlayerID); len(users) > 0 {
-				return DoneOutput{}, "", fmt.Errorf("player %s is assigned to %s, and the service refuses to delete a player a video uses. Nothing was deleted or unassigned. Shall I remove it from %s first with aioz_remove_player (or give %s another player with aioz_assign_player), then delete it? (%w)",
+				return ChangeOutput{}, "", fmt.Errorf("player %s is assigned to %s, and the service refuses to delete a player a video uses. Nothing was deleted or unassigned. Shall I remove it from %s first with aioz_remove_player (or give %s another player with aioz_assign_player), then delete it? (%w)",
 					in.PlayerID, strings.Join(users, ", "), plural(len(users), "that video", "those videos"), plural(len(users), "it", "them"), err)
 			}
 		}
-		return DoneOutput{}, "", err
+		return ChangeOutput{}, "", err
 	}
-	return done(DoneOutput{ID: in.PlayerID, Done: "deleted", Notes: []string{}})(changeCard("🗑️", "Player deleted", []templates.Field{{Name: "Player ID", Value: in.PlayerID}}, nil, nil))
+	return done(ChangeOutput{ID: in.PlayerID, Done: "deleted", Notes: []string{}})(changeCard("🗑️", "Player deleted", []templates.Field{{Name: "Player ID", Value: in.PlayerID}}, nil, nil))
 }
 
 func plural(n int, one, many string) string {
@@ -464,15 +464,15 @@ func (t *tools) uploadPlayerLogo(ctx context.Context, c *toolkit.Call, in LogoIn
 	return done(out)(renderPlayer("Logo uploaded", out, nil))
 }
 
-func (t *tools) deletePlayerLogo(ctx context.Context, c *toolkit.Call, in PlayerIDInput) (DoneOutput, string, error) {
+func (t *tools) deletePlayerLogo(ctx context.Context, c *toolkit.Call, in PlayerIDInput) (ChangeOutput, string, error) {
 	client, err := t.client.Get()
 	if err != nil {
-		return DoneOutput{}, "", err
+		return ChangeOutput{}, "", err
 	}
 	if err := client.DeletePlayerLogo(ctx, in.PlayerID); err != nil {
-		return DoneOutput{}, "", err
+		return ChangeOutput{}, "", err
 	}
-	return done(DoneOutput{ID: in.PlayerID, Done: "logo_deleted", Notes: []string{warnCDN}})(
+	return done(ChangeOutput{ID: in.PlayerID, Done: "logo_deleted", Notes: []string{warnCDN}})(
 		changeCard("🗑️", "Player logo deleted", []templates.Field{{Name: "Player ID", Value: in.PlayerID}}, []string{warnCDN}, nil))
 }
 
@@ -482,28 +482,28 @@ type AssignInput struct {
 	PlayerID string `json:"player_id" jsonschema:"required,minLength=1,maxLength=256"`
 }
 
-func (t *tools) assignPlayer(ctx context.Context, c *toolkit.Call, in AssignInput) (DoneOutput, string, error) {
+func (t *tools) assignPlayer(ctx context.Context, c *toolkit.Call, in AssignInput) (ChangeOutput, string, error) {
 	client, err := t.client.Get()
 	if err != nil {
-		return DoneOutput{}, "", err
+		return ChangeOutput{}, "", err
 	}
 	if err := client.AssignPlayer(ctx, in.MediaID, in.PlayerID); err != nil {
-		return DoneOutput{}, "", err
+		return ChangeOutput{}, "", err
 	}
 	fields := []templates.Field{{Name: "Media ID", Value: in.MediaID}, {Name: "Player ID", Value: in.PlayerID}}
-	return done(DoneOutput{ID: in.PlayerID, MediaID: in.MediaID, Done: "assigned", Notes: []string{warnCDN}})(
+	return done(ChangeOutput{ID: in.PlayerID, MediaID: in.MediaID, Done: "assigned", Notes: []string{warnCDN}})(
 		changeCard("🎨", "Player assigned", fields, []string{warnCDN}, nil))
 }
 
-func (t *tools) removePlayer(ctx context.Context, c *toolkit.Call, in AssignInput) (DoneOutput, string, error) {
+func (t *tools) removePlayer(ctx context.Context, c *toolkit.Call, in AssignInput) (ChangeOutput, string, error) {
 	client, err := t.client.Get()
 	if err != nil {
-		return DoneOutput{}, "", err
+		return ChangeOutput{}, "", err
 	}
 	if err := client.RemovePlayer(ctx, in.MediaID, in.PlayerID); err != nil {
-		return DoneOutput{}, "", err
+		return ChangeOutput{}, "", err
 	}
 	fields := []templates.Field{{Name: "Media ID", Value: in.MediaID}, {Name: "Player ID", Value: in.PlayerID}}
-	return done(DoneOutput{ID: in.PlayerID, MediaID: in.MediaID, Done: "removed", Notes: []string{warnCDN}})(
+	return done(ChangeOutput{ID: in.PlayerID, MediaID: in.MediaID, Done: "removed", Notes: []string{warnCDN}})(
 		changeCard("🎨", "Player removed from the video", fields, []string{warnCDN}, nil))
 }

@@ -480,26 +480,26 @@ func (t *tools) removePlaylistItem(ctx context.Context, c *toolkit.Call, in Remo
 	return done(out)(playlistCard("Video removed from the playlist", out.Playlist, true, "", fields, nil, nil))
 }
 
-func (t *tools) deletePlaylistThumbnail(ctx context.Context, c *toolkit.Call, in PlaylistIDInput) (DoneOutput, string, error) {
+func (t *tools) deletePlaylistThumbnail(ctx context.Context, c *toolkit.Call, in PlaylistIDInput) (ChangeOutput, string, error) {
 	client, err := t.client.Get()
 	if err != nil {
-		return DoneOutput{}, "", err
+		return ChangeOutput{}, "", err
 	}
 	if err := client.DeletePlaylistThumbnail(ctx, in.PlaylistID); err != nil {
-		return DoneOutput{}, "", err
+		return ChangeOutput{}, "", err
 	}
-	return done(DoneOutput{ID: in.PlaylistID, Done: "thumbnail_deleted", Notes: []string{}})(
+	return done(ChangeOutput{ID: in.PlaylistID, Done: "thumbnail_deleted", Notes: []string{}})(
 		changeCard("🗑️", "Playlist thumbnail deleted", []templates.Field{{Name: "Playlist ID", Value: in.PlaylistID}}, nil, nil))
 }
 
-func (t *tools) deletePlaylist(ctx context.Context, c *toolkit.Call, in PlaylistIDInput) (DoneOutput, string, error) {
+func (t *tools) deletePlaylist(ctx context.Context, c *toolkit.Call, in PlaylistIDInput) (ChangeOutput, string, error) {
 	client, err := t.client.Get()
 	if err != nil {
-		return DoneOutput{}, "", err
+		return ChangeOutput{}, "", err
 	}
 	if err := client.DeletePlaylist(ctx, in.PlaylistID); err != nil {
-		return DoneOutput{}, "", err
+		return ChangeOutput{}, "", err
 	}
-	return done(DoneOutput{ID: in.PlaylistID, Done: "deleted", Notes: []string{}})(
+	return done(ChangeOutput{ID: in.PlaylistID, Done: "deleted", Notes: []string{}})(
 		changeCard("🗑️", "Playlist deleted", []templates.Field{{Name: "Playlist ID", Value: in.PlaylistID}}, []string{"Its videos stay in the library."}, nil))
 }
