@@ -107,7 +107,6 @@ func (Size) JSONSchema() *jsonschema.Schema {
 			{Type: "number", Minimum: json.Number("0"), Maximum: json.Number("1000")},
 			{Type: "string", MaxLength: ptr(uint64(16)), Pattern: `^\s*\d+(\.\d+)?\s*(px)?\s*$`},
 		},
-		Description: "Pixels: a number (40) or a px string (\"40px\")",
 	}
 }
 

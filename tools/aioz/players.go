@@ -101,9 +101,9 @@ type ThemeInput struct {
 	MenuItemBackgroundHover string `json:"menu_item_background_hover,omitempty" jsonschema:"maxLength=64"`
 	TextTrackColor          string `json:"text_track_color,omitempty" jsonschema:"maxLength=64"`
 	TextTrackBackground     string `json:"text_track_background,omitempty" jsonschema:"maxLength=64"`
-	ControlBarHeight        Size   `json:"control_bar_height,omitempty"`
-	ProgressBarHeight       Size   `json:"progress_bar_height,omitempty"`
-	ProgressBarCircleSize   Size   `json:"progress_bar_circle_size,omitempty"`
+	ControlBarHeight        Size   `json:"control_bar_height,omitempty" jsonschema_description:"Pixels: a number (40) or a px string (\"40px\"); sent as px"`
+	ProgressBarHeight       Size   `json:"progress_bar_height,omitempty" jsonschema_description:"Pixels: a number (40) or a px string (\"40px\"); sent as px"`
+	ProgressBarCircleSize   Size   `json:"progress_bar_circle_size,omitempty" jsonschema_description:"Pixels: a number (40) or a px string (\"40px\"); sent as px"`
 }
 
 // ControlsInput are a player's switches; omitted ones keep their value.

@@ -22,7 +22,9 @@ import (
 // colour that is not rgba(r, g, b, a) or a size that is not "<n>px" is a
 // 400; a logo over 102400 bytes, over 200×100 px or not PNG/JPEG by content
 // is a 400; add-player and remove-player accept media_id or video_id;
-// deleting a theme that a live media uses is a 400 naming the media.
+// deleting a theme that a live media uses is a 400 naming the media; a
+// theme can be added to a video only (an audio media is a 400); removing a
+// theme the media does not use is a 400.
 
 var (
 	rgbaRe = regexp.MustCompile(`^rgba\(\s*\d{1,3}\s*,\s*\d{1,3}\s*,\s*\d{1,3}\s*,\s*(0|1|0?\.\d+|1\.0+)\s*\)$`)
