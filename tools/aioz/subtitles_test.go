@@ -138,6 +138,12 @@ func TestGenerateSubtitlesOnSandbox(t *testing.T) {
 	if !strings.HasSuffix(res.Str("audio_url"), "/media/"+id+"/mp4") {
 		t.Errorf("audio_url %q", res.Str("audio_url"))
 	}
+	// A second run for the same primary language is refused by the
+	// service; the transcript is kept and nothing is deleted (B5).
+	again := run.Fails(t, "aioz_generate_subtitles", map[string]any{"media_id": id, "language": "zh"}, "already has a subtitle in zh (zh-CN", "Nothing was deleted", "qiniu_get_transcription")
+	if strings.Contains(again.Text, "Subtitle added") {
+		t.Errorf("refusal reads like a success: %s", again.Text)
+	}
 	if len(*progress) < 5 || !strings.Contains(strings.Join(*progress, "\n"), "Qiniu transcription "+task) {
 		t.Errorf("progress: %q", *progress)
 	}
