@@ -355,9 +355,10 @@ func target(pos string, items []ItemView, cur int) (int, error) {
 	case "bottom", "last", "end":
 		return len(rest), nil
 	}
+	orig := strings.TrimSpace(pos)
 	for _, kw := range []string{"after", "before"} {
 		if strings.HasPrefix(p, kw) {
-			ref := strings.TrimSpace(strings.TrimLeft(strings.TrimSpace(pos[len(kw):]), ":= "))
+			ref := strings.TrimSpace(strings.TrimLeft(orig[len(kw):], ":= "))
 			if ref == "" {
 				return 0, argerr.New("position", fmt.Sprintf("%q names no item", pos), fmt.Sprintf(fix, len(items)))
 			}

@@ -46,6 +46,7 @@ func TestMovePlaylistItem(t *testing.T) {
 		{"A", "after: C", "B,C,A,D", "D", "C"},
 		{itemID["D"], "before: B", "D,B,C,A", "B", ""},
 		{"A", "2", "D,A,B,C", "B", "D"},
+		{"C", "  After: D", "D,C,A,B", "A", "D"},
 	}
 	for _, c := range cases {
 		n := len(h.fake.Requests())

@@ -253,7 +253,7 @@ func (t *tools) setDefaultSubtitle(ctx context.Context, c *toolkit.Call, in Subt
 	}
 	family, err := client.SetDefaultSubtitle(ctx, in.MediaID, in.Language)
 	if err != nil {
-		return SubtitleChangeOutput{}, "", err
+		return SubtitleChangeOutput{}, "", t.noSuchSubtitle(ctx, client, in, err)
 	}
 	out := SubtitleChangeOutput{MediaID: in.MediaID, Language: in.Language, Done: "default_set", Family: family, Notes: []string{}}
 	return done(out)(changeCard("⭐", "Default subtitle set", []templates.Field{{Name: "Media ID", Value: in.MediaID}, {Name: "Default", Value: in.Language}},
@@ -282,7 +282,7 @@ func (t *tools) deleteSubtitle(ctx context.Context, c *toolkit.Call, in Subtitle
 	}
 	family, err := client.DeleteSubtitle(ctx, in.MediaID, in.Language)
 	if err != nil {
-		return SubtitleChangeOutput{}, "", err
+		return SubtitleChangeOutput{}, "", t.noSuchSubtitle(ctx, client, in, err)
 	}
 	out := SubtitleChangeOutput{MediaID: in.MediaID, Language: in.Language, Done: "deleted", Family: family, Notes: []string{}}
 	var next []string
@@ -295,6 +295,27 @@ func (t *tools) deleteSubtitle(ctx context.Context, c *toolkit.Call, in Subtitle
 		out.Notes = append(out.Notes, note)
 	}
 	return done(out)(changeCard("🗑️", "Subtitle deleted", []templates.Field{{Name: "Media ID", Value: in.MediaID}, {Name: "Language", Value: in.Language}}, out.Notes, next))
+}
+
+// noSuchSubtitle explains a 404 on one language: when the media exists, the
+// languages it has (tags must match as listed, en-US is not en).
+func (t *tools) noSuchSubtitle(ctx context.Context, client *aiozapi.Client, in SubtitleLangInput, err error) error {
+	if httpx.StatusOf(err) != 404 {
+		return err
+	}
+	list, lerr := client.ListSubtitles(ctx, in.MediaID, 0, 100)
+	if lerr != nil {
+		return err
+	}
+	var langs []string
+	for _, s := range list.Subtitles {
+		langs = append(langs, s.Language)
+	}
+	has := "no subtitles"
+	if len(langs) > 0 {
+		has = "subtitles in " + strings.Join(langs, ", ")
+	}
+	return argerr.New("language", fmt.Sprintf("media %s has no %s subtitle (it has %s)", in.MediaID, in.Language, has), "give one of the listed language tags exactly (aioz_list_subtitles)")
 }
 
 // ---------------------------------------------------------------------------

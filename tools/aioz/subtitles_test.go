@@ -72,7 +72,9 @@ func TestSubtitleFilesDefaultAndDelete(t *testing.T) {
 	if strings.Contains(del.Text, "default") {
 		t.Errorf("reminder for a non-default subtitle:\n%s", del.Text)
 	}
-	h.run.Fails(t, "aioz_delete_subtitle", map[string]any{"media_id": m, "language": "fr-CA"}, "not found")
+	h.run.Fails(t, "aioz_delete_subtitle", map[string]any{"media_id": m, "language": "fr-CA"}, "`language`", "has no fr-CA subtitle (it has no subtitles)")
+	h.run.OK(t, "aioz_add_subtitle", map[string]any{"media_id": m, "language": "en-GB", "vtt_text": vttEN})
+	h.run.Fails(t, "aioz_set_default_subtitle", map[string]any{"media_id": m, "language": "en"}, "`language`", "it has subtitles in en-GB")
 }
 
 // sandboxRunner runs the AIOZ tools against a started sandbox, as
