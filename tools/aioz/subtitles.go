@@ -385,7 +385,7 @@ func (t *tools) generateSubtitles(ctx context.Context, c *toolkit.Call, in Gener
 	c.Progress(2, steps, fmt.Sprintf("sending the %s file to Qiniu long speech recognition", which))
 	sub, err := dora.SubmitLongASR(ctx, doraapi.LongASRRequest{AudioURL: src, AudioName: which})
 	if err != nil {
-		return GenerateOutput{}, "", fmt.Errorf("Qiniu did not accept the %s file of media %s for transcription: %w", which, in.MediaID, err)
+		return GenerateOutput{}, "", fmt.Errorf("the %s file of media %s was not accepted by Qiniu for transcription: %w", which, in.MediaID, err)
 	}
 	task, err := t.waitASR(ctx, c, dora, sub.TaskID, time.Duration(in.TimeoutSeconds)*time.Second)
 	if err != nil {
@@ -393,7 +393,7 @@ func (t *tools) generateSubtitles(ctx context.Context, c *toolkit.Call, in Gener
 	}
 	cues := sentenceCues(task.Result.Sentences)
 	if len(cues) == 0 {
-		return GenerateOutput{}, "", fmt.Errorf("Qiniu task %s recognised no speech in media %s, so no subtitle was added", sub.TaskID, in.MediaID)
+		return GenerateOutput{}, "", fmt.Errorf("no speech was recognised in media %s (Qiniu task %s), so no subtitle was added", in.MediaID, sub.TaskID)
 	}
 	vtt := webvtt.Format(cues)
 	if _, err := webvtt.Parse(vtt); err != nil {
@@ -428,7 +428,7 @@ func (t *tools) waitASR(ctx context.Context, c *toolkit.Call, dora *doraapi.Clie
 			if ctx.Err() != nil {
 				return task, fmt.Errorf("stopped waiting (cancelled); Qiniu task %s keeps running — read it later with qiniu_get_transcription; no subtitle was added", id)
 			}
-			return task, fmt.Errorf("Qiniu task %s was submitted, but reading it failed; no subtitle was added: %w", id, err)
+			return task, fmt.Errorf("the transcription was submitted to Qiniu (task %s), but reading it failed; no subtitle was added: %w", id, err)
 		}
 		if task.Done && task.Result != nil {
 			return task, nil
@@ -438,7 +438,7 @@ func (t *tools) waitASR(ctx context.Context, c *toolkit.Call, dora *doraapi.Clie
 			c.Progress(3+min(float64(task.Status)/2, 1.5), 6, fmt.Sprintf("Qiniu transcription %s: %s", id, task.StatusText))
 		}
 		if t.now().After(deadline) {
-			return task, fmt.Errorf("Qiniu task %s is still %s after %s; no subtitle was added yet. Read it later with qiniu_get_transcription and add its WebVTT with aioz_add_subtitle, or call again with a longer timeout_seconds", id, task.StatusText, timeout)
+			return task, fmt.Errorf("the Qiniu task %s is still %s after %s; no subtitle was added yet. Read it later with qiniu_get_transcription and add its WebVTT with aioz_add_subtitle, or call again with a longer timeout_seconds", id, task.StatusText, timeout)
 		}
 		timer := time.NewTimer(t.pollEvery)
 		select {
