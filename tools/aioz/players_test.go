@@ -144,3 +144,37 @@ func TestDeleteAssignedPlayerNamesVideos(t *testing.T) {
 		t.Errorf("players left: %s", list.Str())
 	}
 }
+
+// Annotations are truthful: every delete or remove is destructive, every
+// list or get is read-only, the rest change state.
+func TestSubtitlePlayerPlaylistAnnotations(t *testing.T) {
+	h := newHarness(t, aiozfake.Options{})
+	n := 0
+	for name, tl := range h.run.Tools {
+		if !strings.Contains(name, "subtitle") && !strings.Contains(name, "player") && !strings.Contains(name, "playlist") {
+			continue
+		}
+		n++
+		a := tl.Annotations
+		switch verb := strings.Split(name, "_")[1]; verb {
+		case "delete", "remove":
+			if !a.Destructive || a.ReadOnly {
+				t.Errorf("%s: destructive %v, read-only %v", name, a.Destructive, a.ReadOnly)
+			}
+		case "list", "get":
+			if !a.ReadOnly || a.Destructive || !a.Idempotent {
+				t.Errorf("%s should be read-only and idempotent: %+v", name, a)
+			}
+		default:
+			if a.ReadOnly {
+				t.Errorf("%s changes state but is marked read-only", name)
+			}
+		}
+		if !a.OpenWorld {
+			t.Errorf("%s talks to AIOZ but is not open-world", name)
+		}
+	}
+	if n != 23 { // 5 subtitle, 9 player, 9 playlist tools
+		t.Errorf("%d subtitle, player and playlist tools, want 23", n)
+	}
+}
