@@ -162,3 +162,23 @@ func TestPlaylistLinkedList(t *testing.T) {
 		t.Errorf("no keys: %d", r.code)
 	}
 }
+
+// assets.mp4_url and source_url answer a file once the media is done; an
+// audio media has no MP4 (R7).
+func TestRenditionFiles(t *testing.T) {
+	e := newEnv(t, Options{})
+	ids := e.s.SeedMedia(MediaSeed{Title: "V"}, MediaSeed{Title: "A", Type: "audio"}, MediaSeed{Title: "N", Status: StatusNew})
+	for _, c := range []struct {
+		path string
+		code int
+	}{
+		{"/media/" + ids[0] + "/mp4", 200}, {"/media/" + ids[0] + "/source", 200},
+		{"/media/" + ids[1] + "/mp4", 404}, {"/media/" + ids[1] + "/source", 200},
+		{"/media/" + ids[2] + "/mp4", 404}, {"/media/nope/source", 404},
+	} {
+		r := e.doAuth("GET", c.path, nil, false)
+		if r.code != c.code || c.code == 200 && string(r.body[4:8]) != "ftyp" {
+			t.Errorf("GET %s: %d %q, want %d", c.path, r.code, r.body, c.code)
+		}
+	}
+}
