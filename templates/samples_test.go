@@ -63,6 +63,15 @@ var samples = []sample{
 	with(MediaEvents, Events{TaskID: "t1", Events: []EventRow{{Seq: 1, ReceivedAt: time.Unix(0, 0), Provider: "qiniu", Kind: "asr_long", TaskID: "t1", Summary: "done"}},
 		More: true, Next: 1, Enabled: true}),
 
+	with(VODVideoCard, VODVideoCardData{Heading: "🎬 Video", ID: "v1", Name: "Clip", Status: "ready", StatusCode: 1, Duration: "61.5 s", Size: "1.2 MiB",
+		Dimensions: "1920×1080", Share: "password", OriginURL: "https://o", ThumbURL: "https://t", CreatedAt: "c",
+		Renditions: []VODRenditionData{{Resolution: "720P", Status: "ready", Progress: "100%", URL: "https://r"}}, Notes: someNotes, Next: someNext}),
+	with(VODVideoList, VODVideoListData{Search: "cl", SourceType: "upload", Rows: []VODVideoRowData{{ID: "v1", Name: "Clip", Status: "ready", Duration: "3.0 s", Share: "private", Renditions: 1}},
+		Page: 1, PageSize: 15, Total: 33, NextPage: 2}),
+	with(VODResult, VODResultData{Icon: "✅", Heading: "Done", Fields: someFields, Notes: someNotes, Next: someNext}),
+	with(VODTable, VODTableData{Title: "Traffic", Columns: []string{"Day", "Bytes"}, Rows: [][]string{{"2026-01-01", "7"}}, Totals: someFields, Conversion: "c", Notes: someNotes}),
+	with(VODEvent, VODEventData{EventType: "video_ready", VideoID: "v1", VideoName: "Clip", Duration: "3.0 s", Renditions: 1}),
+
 	with(PiliStreamCard, PiliStreamCardData{Heading: "📺 Stream", Hub: "h", Stream: "s1", StatusLabel: "🟢 Live",
 		Live: &PiliLive{Since: "2026-01-02 03:04:05", VideoFPS: 25, AudioFPS: 44, Viewers: 3}, Kbps: "1200", CreatedAt: "c", ExpireAt: "e",
 		PublishSecurity: "static", Converts: []string{"480p"}, NropEnable: true,

@@ -9,6 +9,7 @@ import (
 	"github.com/mcp-media/mcp-media/tools/qiniu/dora"
 	"github.com/mcp-media/mcp-media/tools/qiniu/pili"
 	"github.com/mcp-media/mcp-media/tools/toolkit"
+	"github.com/mcp-media/mcp-media/tools/vod"
 )
 
 // Inventory returns every toolset the binary knows, bound to env.
@@ -19,5 +20,6 @@ func Inventory(env *toolkit.Env) toolkit.Inventory {
 	sets = append(sets, pili.Toolsets(env)...)
 	sets = append(sets, dora.Toolsets(env)...)
 	sets = append(sets, ice.Toolsets(env)...)
+	sets = append(sets, vod.Toolsets(env)...)
 	return toolkit.Inventory{Toolsets: sets}
 }

@@ -216,6 +216,7 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			_, err = call("media_events", map[string]any{"task_id": task})
 			return err
 		},
+		func() error { return demoVOD(dir, stdout, call, structured) },
 		func() error {
 			fmt.Fprintln(stdout, "── A media stream to Alibaba Cloud ICE (CreateUploadStream, then OSS multipart with the STS credential) ──")
 			fmt.Fprintln(stdout)

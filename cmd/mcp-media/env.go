@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mcp-media/mcp-media/internal/clients/vodapi"
 	"github.com/mcp-media/mcp-media/internal/credentials"
 	"github.com/mcp-media/mcp-media/internal/inbox"
 	"github.com/mcp-media/mcp-media/internal/mcpserver"
@@ -114,6 +115,15 @@ func newEnv(o envOptions, stderr io.Writer) (*toolkit.Env, *sandbox.Sandbox, fun
 		return nil, nil, nil, err
 	}
 	env.Inbox = ib
+	if sb != nil && sb.VOD != nil && ib.Enabled() {
+		// The sandbox's VOD service calls this server back, as if the user
+		// had registered vod_get_callback_url's addresses (spec §6 step 0).
+		for group, kind := range map[string]string{"video": vodapi.EventVideoReady, "transcoding": vodapi.EventVideoPlaySetReady} {
+			if u, err := ib.StableCallback("vod", kind); err == nil {
+				sb.VOD.RegisterCallback(group, u)
+			}
+		}
+	}
 	var recv *http.Server
 	if ln != nil {
 		mux := http.NewServeMux()

@@ -69,8 +69,14 @@ type NotConfiguredError struct {
 
 func (e *NotConfiguredError) Error() string {
 	msg := fmt.Sprintf("%s is not configured", e.Provider.Name)
-	if len(e.Missing) > 0 && len(e.Missing) < len(e.Provider.SecretFields()) {
-		msg += fmt.Sprintf(" (missing %s)", strings.Join(e.Missing, ", "))
+	noHost := ""
+	for _, f := range e.Provider.Fields {
+		if f.Required && !f.Secret && contains(e.Missing, f.Name) {
+			noHost = fmt.Sprintf("; there is no default host, so without %s it is not configured", f.Name)
+		}
+	}
+	if len(e.Missing) > 0 && (len(e.Missing) < len(e.Provider.RequiredFields()) || noHost != "") {
+		msg += fmt.Sprintf(" (missing %s%s)", strings.Join(e.Missing, ", "), noHost)
 	}
 	msg += fmt.Sprintf(": run `mcp-media auth set %s`", e.Provider.ID)
 	if hint := e.Provider.EnvHint(); hint != "" {
@@ -144,8 +150,8 @@ func (s *Store) Load(id string) (Credentials, error) {
 		})
 	}
 	switch {
-	case err == nil && complete(p, fields):
-		return s.remember(p, SourceKeyring, fields), nil
+	case err == nil && complete(p, withEnvPlain(fields, s.fromEnv(p), p)):
+		return s.remember(p, SourceKeyring, withEnvPlain(fields, s.fromEnv(p), p)), nil
 	case err != nil && !errors.Is(err, keyring.ErrNotFound):
 		reason = keyringReason(err)
 	}
@@ -200,9 +206,34 @@ func (s *Store) fromEnv(p providers.Provider) map[string]string {
 
 func complete(p providers.Provider, f map[string]string) bool { return len(missing(p, f)) == 0 }
 
+// withEnvPlain fills plain (non-secret) fields the keyring entry lacks from
+// the environment: a VOD token in the keyring and its base URL in
+// MCP_MEDIA_VOD_URL make a configured provider.
+func withEnvPlain(f, env map[string]string, p providers.Provider) map[string]string {
+	out := make(map[string]string, len(f))
+	for k, v := range f {
+		out[k] = v
+	}
+	for _, fld := range p.Fields {
+		if !fld.Secret && strings.TrimSpace(out[fld.Name]) == "" && env[fld.Name] != "" {
+			out[fld.Name] = env[fld.Name]
+		}
+	}
+	return out
+}
+
+func contains(list []string, v string) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
 func missing(p providers.Provider, f map[string]string) []string {
 	var m []string
-	for _, name := range p.SecretFields() {
+	for _, name := range p.RequiredFields() {
 		if strings.TrimSpace(f[name]) == "" {
 			m = append(m, name)
 		}

@@ -122,8 +122,25 @@ func TestSaveValidatesFields(t *testing.T) {
 	}
 }
 
-func TestStatusNeverShowsValues(t *testing.T) {
+// TestVODNeedsBaseURL: the VOD service has no default host, so a token
+// alone does not configure it and the message says why.
+func TestVODNeedsBaseURL(t *testing.T) {
 	st := &Store{Keyring: &memKeyring{m: map[string]string{}}, Getenv: env(map[string]string{"MCP_MEDIA_VOD_TOKEN": "vod-token-999"}), Redact: &redact.Set{}}
+	_, err := st.Load("vod")
+	if err == nil || !strings.Contains(err.Error(), "missing base_url") || !strings.Contains(err.Error(), "no default host") || !strings.Contains(err.Error(), "MCP_MEDIA_VOD_URL") {
+		t.Errorf("token only: %v", err)
+	}
+	// Token in the keyring, base URL from the environment.
+	kr := &memKeyring{m: map[string]string{"mcp-media/vod": `{"token":"vod-token-999"}`}}
+	st = &Store{Keyring: kr, Getenv: env(map[string]string{"MCP_MEDIA_VOD_URL": "http://127.0.0.1:1"}), Redact: &redact.Set{}}
+	c, err := st.Load("vod")
+	if err != nil || c.Get("base_url") != "http://127.0.0.1:1" || c.Source != SourceKeyring {
+		t.Errorf("keyring token + env URL: %v %v", c, err)
+	}
+}
+
+func TestStatusNeverShowsValues(t *testing.T) {
+	st := &Store{Keyring: &memKeyring{m: map[string]string{}}, Getenv: env(map[string]string{"MCP_MEDIA_VOD_TOKEN": "vod-token-999", "MCP_MEDIA_VOD_URL": "http://127.0.0.1:1"}), Redact: &redact.Set{}}
 	for _, s := range st.StatusAll() {
 		if strings.Contains(s.Note+strings.Join(s.Missing, ""), "vod-token-999") {
 			t.Error("status leaked a value")

@@ -84,6 +84,10 @@ type Request struct {
 	// uploads that must not be held in memory). ContentLength must be set.
 	Stream        func() (io.ReadCloser, error)
 	ContentLength int64
+	// Sink, when set, receives a 2xx body as a stream instead of it being
+	// read into memory (CSV exports of any size). An error from Sink fails
+	// the call without a retry: part of the body may already be consumed.
+	Sink func(h http.Header, body io.Reader) error
 	// Idempotent marks a non-GET request as safe to retry (for example a
 	// chunk upload that overwrites its own index).
 	Idempotent bool
@@ -331,6 +335,18 @@ func (c *Client) once(ctx context.Context, req Request, body []byte, ctype strin
 		return nil, fail(0, fmt.Sprintf("cannot reach %s: %s", hr.URL.Host, msg)), 0
 	}
 	defer resp.Body.Close()
+	if req.Sink != nil && resp.StatusCode >= 200 && resp.StatusCode < 300 {
+		err := req.Sink(resp.Header, resp.Body)
+		c.log(req, resp.StatusCode, start)
+		if err != nil {
+			var ae *APIError
+			if errors.As(err, &ae) {
+				return nil, ae, 0
+			}
+			return nil, fail(resp.StatusCode, "reading response: "+err.Error()), 0
+		}
+		return &Response{Status: resp.StatusCode, Header: resp.Header}, nil, 0
+	}
 	data, err := io.ReadAll(io.LimitReader(resp.Body, 32<<20))
 	c.log(req, resp.StatusCode, start)
 	if err != nil {

@@ -87,6 +87,8 @@ type Inbox struct {
 	routes  map[string]route // token → where it belongs
 	rate    map[string]window
 	summary map[string]Summarizer
+	accept  map[string]Acceptor
+	seen    map[string]bool // dedupe keys of accepted events
 	subs    map[int]func(Event)
 	nextSub int
 	// appended counts lines (and bytes) written since the last compaction.
@@ -100,6 +102,9 @@ type route struct {
 	Created  time.Time `json:"created"`
 	OneShot  bool      `json:"one_shot,omitempty"`
 	Used     bool      `json:"used,omitempty"`
+	// Stable routes are a provider's standing callback address (registered
+	// once per event group, see StableCallback): they do not expire.
+	Stable bool `json:"stable,omitempty"`
 }
 
 type window struct {
@@ -126,7 +131,8 @@ func New(opts Options) (*Inbox, error) {
 		opts.Now = time.Now
 	}
 	opts.PublicURL = strings.TrimRight(opts.PublicURL, "/")
-	b := &Inbox{opts: opts, routes: map[string]route{}, rate: map[string]window{}, summary: map[string]Summarizer{}, subs: map[int]func(Event){}}
+	b := &Inbox{opts: opts, routes: map[string]route{}, rate: map[string]window{}, summary: map[string]Summarizer{},
+		accept: map[string]Acceptor{}, seen: map[string]bool{}, subs: map[int]func(Event){}}
 	if opts.File != "" {
 		if err := b.load(); err != nil {
 			return nil, err
@@ -250,7 +256,7 @@ func (b *Inbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		b.mu.Unlock()
 		http.NotFound(w, r)
 		return
-	case now.Sub(rt.Created) > routeTTL:
+	case !rt.Stable && now.Sub(rt.Created) > routeTTL:
 		delete(b.routes, tok)
 		delete(b.rate, tok)
 		b.mu.Unlock()
@@ -274,6 +280,7 @@ func (b *Inbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	win.n++
 	b.rate[tok] = win
 	sum := b.summary[rt.Kind]
+	acc := b.accept[rt.Kind]
 	b.mu.Unlock()
 
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxEventBytes))
@@ -290,6 +297,19 @@ func (b *Inbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if err := json.Unmarshal(body, &obj); err != nil {
 		http.Error(w, "callback body must be a JSON object", http.StatusBadRequest)
 		return
+	}
+	if acc != nil {
+		dup, err := b.duplicate(rt.Kind, acc, body)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		if dup {
+			// A retried delivery: acknowledged, stored once.
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = io.WriteString(w, `{"code":0,"message":"ok (duplicate)"}`)
+			return
+		}
 	}
 	summary := ""
 	if sum != nil {

@@ -44,7 +44,7 @@ func (b *Inbox) persist(rec record) {
 func (b *Inbox) pruneRoutes() {
 	cutoff := b.opts.Now().Add(-routeTTL)
 	for tok, r := range b.routes {
-		if !r.Created.IsZero() && r.Created.Before(cutoff) {
+		if !r.Stable && !r.Created.IsZero() && r.Created.Before(cutoff) {
 			delete(b.routes, tok)
 		}
 	}

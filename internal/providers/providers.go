@@ -14,7 +14,10 @@ type Field struct {
 	Name   string   // JSON key in the keyring value, e.g. "public_key"
 	Env    []string // environment variables, first match wins
 	Secret bool     // secrets are never printed; plain fields (a region) may be
-	Prompt string   // what `auth set` asks for
+	// Required plain fields must be set too for the provider to count as
+	// configured (the VOD base URL: that service has no default host).
+	Required bool
+	Prompt   string // what `auth set` asks for
 }
 
 // Endpoint is one API base URL of a provider.
@@ -43,11 +46,22 @@ func (p Provider) SecretFields() []string {
 	return out
 }
 
+// RequiredFields returns the secret fields and the required plain ones.
+func (p Provider) RequiredFields() []string {
+	var out []string
+	for _, f := range p.Fields {
+		if f.Secret || f.Required {
+			out = append(out, f.Name)
+		}
+	}
+	return out
+}
+
 // EnvHint lists the environment variables that configure p, for messages.
 func (p Provider) EnvHint() string {
 	var names []string
 	for _, f := range p.Fields {
-		if f.Secret && len(f.Env) > 0 {
+		if (f.Secret || f.Required) && len(f.Env) > 0 {
 			names = append(names, f.Env[0])
 		}
 	}
@@ -113,9 +127,14 @@ var All = []Provider{
 		ID: "vod", Name: "VOD service",
 		Fields: []Field{
 			{Name: "token", Env: []string{"MCP_MEDIA_VOD_TOKEN"}, Secret: true, Prompt: "VOD API token"},
-			{Name: "base_url", Env: []string{"MCP_MEDIA_VOD_URL"}, Prompt: "VOD base URL"},
+			{Name: "base_url", Env: []string{"MCP_MEDIA_VOD_URL"}, Required: true, Prompt: "VOD base URL (e.g. https://vod.example.com; there is no default host)"},
 		},
-		Endpoints: []Endpoint{{Name: "api", Env: "MCP_MEDIA_VOD_URL", Default: ""}},
+		// No default host: the seed names none (spec §8). The storage
+		// service defaults to the base URL.
+		Endpoints: []Endpoint{
+			{Name: "api", Env: "MCP_MEDIA_VOD_URL", Default: ""},
+			{Name: "storage", Env: "MCP_MEDIA_VOD_STORAGE_URL", Default: ""},
+		},
 	},
 }
 

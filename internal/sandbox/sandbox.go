@@ -18,6 +18,7 @@ import (
 	"github.com/mcp-media/mcp-media/internal/fakes/aliyun/ossfake"
 	"github.com/mcp-media/mcp-media/internal/fakes/qiniu/dorafake"
 	"github.com/mcp-media/mcp-media/internal/fakes/qiniu/pilifake"
+	"github.com/mcp-media/mcp-media/internal/fakes/vodfake"
 )
 
 // SandboxHub is the Pili hub the sandbox creates, and SandboxLiveStream a
@@ -25,6 +26,9 @@ import (
 const (
 	SandboxHub        = "sandbox-hub"
 	SandboxLiveStream = "studiofeed"
+	// SandboxVODStorageID is a file in the VOD sandbox's storage service
+	// that has no video yet (vod_create_video can use it once).
+	SandboxVODStorageID = "sbx-storage-intro"
 )
 
 // Sandbox is a set of running fakes.
@@ -37,6 +41,7 @@ type Sandbox struct {
 	AIOZ *aiozfake.Server
 	Pili *pilifake.Server
 	Dora *dorafake.Server
+	VOD  *vodfake.Server
 	ICE  *icefake.Server
 	OSS  *ossfake.Server
 
@@ -110,6 +115,25 @@ func Start(opts Options) (*Sandbox, error) {
 	}
 	sb.Creds["aliyun"] = map[string]string{"access_key_id": aliID, "access_key_secret": aliSecret, "region_id": "cn-shanghai"}
 	sb.Env["MCP_MEDIA_ICE_URL"] = url
+
+	// VOD: a small library with traffic history. The base URL is the
+	// endpoint override, not a credential field, so the e2e proxies that
+	// rewrite MCP_MEDIA_VOD_URL see every request.
+	vt := "sbx-vod-" + token()
+	sb.VOD = vodfake.New(vodfake.Options{Token: vt, Step: opts.Step})
+	if url, err = sb.serve(sb.VOD); err != nil {
+		return nil, err
+	}
+	day := 24 * time.Hour
+	sb.VOD.Seed(url,
+		vodfake.VideoSeed{Name: "Product launch keynote", Created: time.Now().Add(-40 * day), Size: 734003200, DurationMS: 1820000, Template: 3},
+		vodfake.VideoSeed{Name: "Behind the scenes", Created: time.Now().Add(-12 * day), Size: 98566144, DurationMS: 312000, SharedState: 2},
+		vodfake.VideoSeed{Name: "Customer interview", Created: time.Now().Add(-3 * day), Size: 157286400, DurationMS: 655500, SharedState: 1, Password: "sbx-share-" + token()[:6]},
+	)
+	sb.VOD.AddStorage(SandboxVODStorageID, "Intro reel", 52428800)
+	sb.Creds["vod"] = map[string]string{"token": vt}
+	sb.Env["MCP_MEDIA_VOD_URL"] = url
+	sb.Env["MCP_MEDIA_VOD_STORAGE_URL"] = url
 	return sb, nil
 }
 
@@ -145,6 +169,9 @@ func (sb *Sandbox) Close() {
 	}
 	if sb.Dora != nil {
 		sb.Dora.Close()
+	}
+	if sb.VOD != nil {
+		sb.VOD.Close()
 	}
 }
 
