@@ -392,7 +392,7 @@ func (le *leakEnv) secrets(creds map[string]map[string]string, label string) map
 	out := map[string]string{}
 	for _, p := range providers.All {
 		secret := map[string]bool{}
-		for _, f := range p.SecretFields() {
+		for _, f := range p.RedactedFields() { // not identifiers such as the Qiniu AccessKey
 			secret[f] = true
 		}
 		for k, v := range creds[p.ID] {
@@ -625,6 +625,31 @@ func TestNoSecretLeaks(t *testing.T) {
 	}
 	for i, v := range recorded {
 		secrets[fmt.Sprintf("credential value #%d the fakes received", i)] = v
+	}
+	// Identifiers (the Qiniu AccessKey) are no secret: Qiniu puts them in
+	// every token and expiry_sk push URLs carry them. The fakes saw them as
+	// the "AK" of "AK:signature"; the signatures are still scanned for.
+	for _, c := range []map[string]map[string]string{le.creds, wrong} {
+		for _, p := range providers.All {
+			for _, f := range p.Fields {
+				if !f.Identifier || c[p.ID][f.Name] == "" {
+					continue
+				}
+				// A recorded "Qiniu AK:sign" keeps only its other parts.
+				id := c[p.ID][f.Name]
+				for k, v := range secrets {
+					if !strings.Contains(v, id) {
+						continue
+					}
+					delete(secrets, k)
+					for i, part := range strings.Split(v, id) {
+						if part = strings.Trim(part, ": "); len(part) >= 8 {
+							secrets[fmt.Sprintf("%s without %s.%s (part %d)", k, p.ID, f.Name, i)] = part
+						}
+					}
+				}
+			}
+		}
 	}
 	scan(t, corpus, secrets)
 	t.Logf("scanned %d outputs for %d secrets and received credential values", len(corpus), len(secrets))

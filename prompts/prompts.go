@@ -12,6 +12,7 @@ import (
 
 // Register adds the prompts to s.
 func Register(s *server.MCPServer) {
+	registerTasks(s)
 	s.AddPrompt(mcp.NewPrompt("upload_video",
 		mcp.WithPromptDescription("Upload a local video to AIOZ Stream and share its links"),
 		mcp.WithArgument("file_path", mcp.RequiredArgument(), mcp.ArgumentDescription("Absolute path of the video")),

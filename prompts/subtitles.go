@@ -15,12 +15,12 @@ import (
 func generateSubtitles(s *server.MCPServer) {
 	s.AddPrompt(mcp.NewPrompt("generate_subtitles",
 		mcp.WithPromptDescription("Subtitle an AIOZ Stream video from its speech (Qiniu speech recognition → WebVTT → AIOZ subtitle)"),
-		mcp.WithArgument("media", mcp.RequiredArgument(), mcp.ArgumentDescription("Media id, or part of the title")),
-		mcp.WithArgument("language", mcp.ArgumentDescription("BCP 47 tag of the spoken language (default zh-CN: Qiniu recognises Mandarin)")),
+		mcp.WithArgument("media_id", mcp.RequiredArgument(), mcp.ArgumentDescription("AIOZ media id (completes), or part of its title")),
+		mcp.WithArgument("language", mcp.ArgumentDescription("BCP 47 tag of the spoken language (completes; default zh-CN: Qiniu recognises Mandarin)")),
 	), func(ctx context.Context, req mcp.GetPromptRequest) (*mcp.GetPromptResult, error) {
-		media := strings.TrimSpace(req.Params.Arguments["media"])
+		media := strings.TrimSpace(req.Params.Arguments["media_id"])
 		if media == "" {
-			return nil, fmt.Errorf("argument media is required")
+			return nil, fmt.Errorf("argument media_id is required")
 		}
 		lang := strings.TrimSpace(req.Params.Arguments["language"])
 		if lang == "" {
@@ -34,7 +34,9 @@ func generateSubtitles(s *server.MCPServer) {
 			fmt.Sprintf("4. Call aioz_generate_subtitles with the media id and language %q; relay its progress, then show me the card it returns as it is.", lang),
 			"5. If the service refuses because a subtitle in the same primary language exists, tell me which one exists and ask whether to delete it with aioz_delete_subtitle first. Do not delete it without my yes.",
 			"6. Finally ask whether to make the new subtitle the default (aioz_set_default_subtitle).",
+			"",
+			enableFirst("AIOZ media and captions (aioz_media, aioz_captions)"),
 		}, "\n")
-		return mcp.NewGetPromptResult("Generate subtitles from speech", []mcp.PromptMessage{mcp.NewPromptMessage(mcp.RoleUser, mcp.NewTextContent(text))}), nil
+		return user("Generate subtitles from speech", text), nil
 	})
 }

@@ -23,13 +23,13 @@ func TestGenerateSubtitlesPrompt(t *testing.T) {
 	}
 	req := mcp.GetPromptRequest{}
 	req.Params.Name = "generate_subtitles"
-	req.Params.Arguments = map[string]string{"media": "Keynote", "language": "vi"}
+	req.Params.Arguments = map[string]string{"media_id": "Keynote", "language": "vi"}
 	res, err := c.GetPrompt(ctx, req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	text := res.Messages[0].Content.(mcp.TextContent).Text
-	for _, want := range []string{"aioz_list_media", "aioz_wait_for_media", "mcp-media auth set qiniu", `aioz_generate_subtitles with the media id and language "vi"`, "Do not delete it without my yes", "aioz_set_default_subtitle"} {
+	for _, want := range []string{"aioz_list_media", "aioz_wait_for_media", "mcp-media auth set qiniu", `aioz_generate_subtitles with the media id and language "vi"`, "Do not delete it without my yes", "aioz_set_default_subtitle", "media_toolsets"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("prompt lacks %q:\n%s", want, text)
 		}

@@ -44,3 +44,25 @@ type EventRow struct {
 	TaskID     string
 	Summary    string
 }
+
+// MediaToolsets renders media_toolsets: every toolset and whether this
+// session has it.
+var MediaToolsets = T[Toolsets]("media/toolsets")
+
+// Toolsets fills media/toolsets.
+type Toolsets struct {
+	Enabled  []string // turned on by this call
+	Disabled []string // turned off by this call
+	Rows     []ToolsetRow
+	Exposed  int // tools in this session's tools/list now
+}
+
+// ToolsetRow is one toolset.
+type ToolsetRow struct {
+	Name        string
+	Description string
+	Provider    string // "" for provider-independent toolsets
+	Configured  bool   // the provider has credentials
+	Tools       int
+	On          bool
+}

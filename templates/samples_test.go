@@ -60,6 +60,9 @@ var samples = []sample{
 
 	with(MediaProviders, Providers{Providers: []ProviderRow{{Provider: "aioz", Name: "AIOZ Stream", Configured: true, Source: "keyring"},
 		{Provider: "qiniu", Name: "Qiniu", Note: "run mcp-media auth set qiniu"}}}),
+	with(MediaToolsets, Toolsets{Enabled: []string{"aioz_media"}, Disabled: []string{"qiniu_core"}, Exposed: 9,
+		Rows: []ToolsetRow{{Name: "media", Description: "d", Tools: 3, On: true}, {Name: "aioz_media", Description: "d", Provider: "aioz", Tools: 9, On: true},
+			{Name: "qiniu_core", Description: "d", Provider: "qiniu", Tools: 6}}}),
 	with(MediaEvents, Events{TaskID: "t1", Events: []EventRow{{Seq: 1, ReceivedAt: time.Unix(0, 0), Provider: "qiniu", Kind: "asr_long", TaskID: "t1", Summary: "done"}},
 		More: true, Next: 1, Enabled: true}),
 

@@ -33,6 +33,7 @@ type toolDoc struct {
 type setDoc struct {
 	Name    string
 	Default bool
+	Core    bool // its tools are documented in their home toolsets
 	Tools   []toolDoc
 }
 
@@ -40,7 +41,7 @@ type setDoc struct {
 func docsOf(inv toolkit.Inventory) []setDoc {
 	var out []setDoc
 	for _, ts := range inv.Toolsets {
-		s := setDoc{Name: ts.Name, Default: ts.Default}
+		s := setDoc{Name: ts.Name, Default: ts.Default, Core: ts.Core()}
 		for _, t := range ts.Tools() {
 			s.Tools = append(s.Tools, toolDoc{
 				Name:        t.Name,
@@ -97,9 +98,17 @@ func markdown(sets []setDoc) string {
 		if s.Default {
 			heading += " (default)"
 		}
-		fmt.Fprintf(&b, "\n### %s\n\n| Tool | What it does | |\n|---|---|---|\n", heading)
 		tools := append([]toolDoc(nil), s.Tools...)
 		sort.Slice(tools, func(i, j int) bool { return tools[i].Name < tools[j].Name })
+		if s.Core {
+			var names []string
+			for _, t := range tools {
+				names = append(names, "`"+t.Name+"`")
+			}
+			fmt.Fprintf(&b, "\n### %s\n\nEach tool's row is in its own toolset below: %s.\n", heading, strings.Join(names, ", "))
+			continue
+		}
+		fmt.Fprintf(&b, "\n### %s\n\n| Tool | What it does | |\n|---|---|---|\n", heading)
 		for _, t := range tools {
 			fmt.Fprintf(&b, "| `%s` | %s | %s |\n", t.Name, cell(Summary(t.Description)), hints(t))
 		}

@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"sort"
 	"strings"
 	"testing"
 
@@ -42,6 +41,9 @@ func TestToolSchemaSnapshots(t *testing.T) {
 	update := os.Getenv("UPDATE_SNAPSHOTS") == "1"
 	seen := map[string]bool{}
 	for _, ts := range inv.Toolsets {
+		if ts.Core() {
+			continue // its tools are declared, and snapshotted, in their home toolsets
+		}
 		for _, tool := range ts.Tools() {
 			seen[tool.Name+".json"] = true
 			got, err := json.MarshalIndent(tool.MCP(), "", "  ")
@@ -105,6 +107,17 @@ func TestToolConventions(t *testing.T) {
 	inv := Inventory(testEnv())
 	names := map[string]bool{}
 	for _, ts := range inv.Toolsets {
+		if ts.Core() {
+			for _, tool := range ts.Tools() {
+				if tool.Toolset == ts.Name || tool.Provider != ts.Provider || !ts.Default {
+					t.Errorf("core toolset %s: %s has home %s and provider %s (default %v)", ts.Name, tool.Name, tool.Toolset, tool.Provider, ts.Default)
+				}
+			}
+			continue
+		}
+		if ts.Default && ts.Provider != "" && len(ts.Tools()) > 3 {
+			t.Errorf("%s is on by default with %d tools: a provider's defaults belong in its core toolset (tools/tools.go)", ts.Name, len(ts.Tools()))
+		}
 		for _, tool := range ts.Tools() {
 			if names[tool.Name] {
 				t.Errorf("%s is declared twice", tool.Name)
@@ -130,8 +143,9 @@ func TestToolConventions(t *testing.T) {
 }
 
 // TestDefaultToolBudget keeps the default tools/list within what agents with
-// tool caps accept (PRODUCT.md §6: about 40 tools with every provider
-// configured).
+// tool caps and small contexts accept: with every provider configured, at
+// most 20 tools and 24 KB of tools/list result (compact JSON). Everything
+// else is one media_toolsets call away.
 func TestDefaultToolBudget(t *testing.T) {
 	inv := Inventory(testEnv())
 	env := testEnv()
@@ -139,13 +153,36 @@ func TestDefaultToolBudget(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(sel) > 40 {
-		var n []string
-		for _, s := range sel {
-			n = append(n, s.Name)
+	var n []string
+	list := make([]any, 0, len(sel))
+	for _, s := range sel {
+		n = append(n, s.Name)
+		list = append(list, s.MCP())
+	}
+	b, err := json.Marshal(map[string]any{"tools": list})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("default tools/list: %d tools, %d bytes: %v", len(sel), len(b), n)
+	if len(sel) > 20 {
+		t.Errorf("default toolsets expose %d tools (> 20): %v", len(sel), n)
+	}
+	if len(b) > 24*1024 {
+		t.Errorf("default tools/list is %d bytes (> 24 KB); shorten the longest descriptions and schemas", len(b))
+	}
+	for _, want := range []string{"media_providers", "media_events", "media_toolsets"} {
+		if !strings.Contains(strings.Join(n, " "), want) {
+			t.Errorf("%s is not in the default list", want)
 		}
-		sort.Strings(n)
-		t.Errorf("default toolsets expose %d tools (> 40): %v", len(sel), n)
+	}
+	providers := map[string]bool{}
+	for _, s := range sel {
+		providers[s.Provider] = true
+	}
+	for _, p := range []string{"aioz", "qiniu", "aliyun", "vod"} {
+		if !providers[p] {
+			t.Errorf("provider %s has no default tool", p)
+		}
 	}
 }
 

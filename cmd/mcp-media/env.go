@@ -15,6 +15,7 @@ import (
 	"github.com/mcp-media/mcp-media/internal/credentials"
 	"github.com/mcp-media/mcp-media/internal/inbox"
 	"github.com/mcp-media/mcp-media/internal/mcpserver"
+	"github.com/mcp-media/mcp-media/internal/providers"
 	"github.com/mcp-media/mcp-media/internal/redact"
 	"github.com/mcp-media/mcp-media/internal/sandbox"
 	"github.com/mcp-media/mcp-media/tools/toolkit"
@@ -74,8 +75,13 @@ func newEnv(o envOptions, stderr io.Writer) (*toolkit.Env, *sandbox.Sandbox, fun
 		env.AllowPrivateURLs = true // the fakes, and the media they fetch, are on loopback
 		env.Getenv = sb.Getenv
 		env.Creds.Sandbox = sb.Creds
-		for _, f := range sb.Creds {
-			for _, v := range f {
+		for id, f := range sb.Creds {
+			p, _ := providers.ByID(id)
+			for name, v := range f {
+				if isIdentifier(p, name) {
+					set.AddIdentifier(v) // the Qiniu AccessKey: signatures after it are masked
+					continue
+				}
 				set.Add(v)
 			}
 		}
@@ -151,4 +157,14 @@ func stateDir() string {
 		return filepath.Join(d, "mcp-media")
 	}
 	return filepath.Join(os.TempDir(), "mcp-media")
+}
+
+// isIdentifier reports whether field of p is an identifier (not redacted).
+func isIdentifier(p providers.Provider, field string) bool {
+	for _, f := range p.Fields {
+		if f.Name == field {
+			return f.Identifier
+		}
+	}
+	return false
 }

@@ -28,14 +28,15 @@ Usage:
   mcp-media call TOOL --args JSON [--json] [--sandbox]
                                             run one tool and print what an agent gets
   mcp-media demo                            walk the main flows on the built-in sandbox
+  mcp-media config claude-desktop|claude-code|cursor|vscode [--write] [--sandbox] [--toolsets …]
+                                            the client's config snippet (this binary's path); --write merges it
   mcp-media version
 
 Providers: aioz, qiniu, aliyun, vod. Try everything with no account:
   mcp-media demo
   mcp-media serve --sandbox
 
-Add to Claude Code:     claude mcp add media -- mcp-media serve
-Add to Claude Desktop:  {"mcpServers": {"media": {"command": "mcp-media", "args": ["serve"]}}}
+Set up a client:        mcp-media config claude-desktop --write   (or claude-code, cursor, vscode)
 
 Run "mcp-media COMMAND --help" for a command's flags.
 `
@@ -65,6 +66,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = cmdCall(ctx, args[1:], stdout, stderr)
 	case "demo":
 		err = cmdDemo(ctx, args[1:], stdout, stderr)
+	case "config":
+		err = cmdConfig(args[1:], stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintln(stdout, "mcp-media", version())
 	case "help", "-h", "--help":

@@ -84,7 +84,7 @@ Flags:
 		}
 		fmt.Fprintf(stdout, "%-28s %-15s %s%s\n", t.Name, t.Toolset, tools.Summary(t.Description), ro)
 	}
-	fmt.Fprintf(stdout, "\n%d tools. Toolsets: %s (or all). Unconfigured providers' default toolsets are hidden: see `mcp-media auth status`.\n",
+	fmt.Fprintf(stdout, "\n%d tools. Toolsets: %s (or all); * = on by default. An agent turns the others on with media_toolsets. Unconfigured providers' default toolsets are hidden: see `mcp-media auth status`.\n",
 		len(sel), strings.Join(toolsetNames(inv), ", "))
 	return nil
 }

@@ -163,8 +163,13 @@ func (s *Store) Load(id string) (Credentials, error) {
 }
 
 func (s *Store) remember(p providers.Provider, src Source, f map[string]string) Credentials {
-	for _, name := range p.SecretFields() {
+	for _, name := range p.RedactedFields() {
 		s.Redact.Add(f[name])
+	}
+	for _, fld := range p.Fields {
+		if fld.Identifier {
+			s.Redact.AddIdentifier(f[fld.Name])
+		}
 	}
 	cp := make(map[string]string, len(f))
 	for k, v := range f {

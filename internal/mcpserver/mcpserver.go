@@ -7,8 +7,6 @@ package mcpserver
 import (
 	"context"
 	"fmt"
-	"strings"
-	"sync"
 
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
@@ -37,44 +35,64 @@ func Build(opts Options) (*server.MCPServer, []toolkit.Tool, error) {
 	if opts.Env.Creds != nil {
 		opts.Env.Creds.Warm() // every provider's keyring entry in parallel, not one by one
 	}
-	sel, err := Select(inv, opts)
-	if err != nil {
-		return nil, nil, err
-	}
-	instructions := "mcp-media operates media clouds (AIOZ Stream, Qiniu, Alibaba Cloud ICE, VOD). Keys are never passed as arguments: " +
-		"when a tool says a provider is not configured, tell the user to run the `mcp-media auth set` command it names. " +
-		"Relay the tools' markdown cards as they are."
+	instructions := "mcp-media operates media clouds (AIOZ Stream, Qiniu, Alibaba Cloud ICE, VOD). " +
+		"Only each provider's core tools are listed at first: call media_toolsets with no arguments to see every toolset " +
+		"(captions, analytics, live admin, usage, cloud director, stream moderation, translation and more), then " +
+		"media_toolsets {\"enable\":[\"name\"]} to add one for this session; the tool list then changes. " +
+		"Keys are never passed as arguments: when a tool says a provider is not configured, tell the user to run the " +
+		"`mcp-media auth set` command it names, then call media_providers. Relay the tools' markdown cards as they are."
 	if opts.Env.Sandbox {
 		instructions += " SANDBOX MODE: every provider is a built-in fake; results are not from a real account."
 	}
 	hooks := &server.Hooks{}
+	var exp *exposure
+	byName := map[string]toolkit.Tool{}
+	for _, t := range toolkit.Flatten(inv.Toolsets, false) {
+		byName[t.Name] = t
+	}
+	comp := &completer{env: opts.Env, tools: byName}
 	s := server.NewMCPServer("mcp-media", Version,
 		server.WithToolCapabilities(true),
 		server.WithHooks(hooks),
 		server.WithResourceCapabilities(true, false),
 		server.WithPromptCapabilities(false),
+		server.WithCompletions(),
+		server.WithPromptCompletionProvider(comp),
+		server.WithResourceCompletionProvider(comp),
 		server.WithLogging(),
 		server.WithRecovery(),
 		server.WithInstructions(instructions),
+		server.WithToolFilter(func(ctx context.Context, t []mcp.Tool) []mcp.Tool { return exp.filter(ctx, t) }),
 	)
-	for _, t := range sel {
-		s.AddTool(t.MCP(), t.Handler(opts.Env))
+	exp, err := newExposure(s, inv, opts)
+	if err != nil {
+		return nil, nil, err
 	}
+	// Every tool is registered; the filter shows each session its toolsets.
+	for _, t := range toolkit.Flatten(inv.Toolsets, opts.ReadOnly) {
+		h := t.Handler(opts.Env)
+		if t.Name == media.ToolsetsTool {
+			h = func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+				return t.Handler(opts.Env)(toolkit.WithToolsetControl(ctx, exp), req)
+			}
+		}
+		s.AddTool(t.MCP(), h)
+	}
+	hooks.AddOnUnregisterSession(func(_ context.Context, sess server.ClientSession) { exp.forget(sess.SessionID()) })
 	if len(opts.Toolsets) == 0 && !opts.Env.Sandbox {
 		// Keys set with `mcp-media auth set` while the server runs: the
 		// default toolsets of a newly configured provider join when the agent
 		// next checks media_providers (no restart, no polling of the keyring).
-		adder := &toolAdder{s: s, inv: inv, opts: opts, known: map[string]bool{}}
-		for _, t := range sel {
-			adder.known[t.Name] = true
-		}
 		hooks.AddAfterCallTool(func(ctx context.Context, _ any, req *mcp.CallToolRequest, _ any) {
 			if req.Params.Name == media.ProvidersTool {
-				adder.addNewlyConfigured()
+				exp.refreshBase()
 			}
 		})
 	}
+	sel := exp.baseTools()
 	resources.Register(s, opts.Env)
+	resources.RegisterCards(s, opts.Env, byName)
+	resources.RegisterSchemas(s, byName)
 	if opts.Env.Inbox != nil {
 		// Announce every callback to connected clients: the events resource
 		// changed, and a log line says that something arrived — never what
@@ -88,42 +106,6 @@ func Build(opts Options) (*server.MCPServer, []toolkit.Tool, error) {
 	}
 	prompts.Register(s)
 	return s, sel, nil
-}
-
-// toolAdder adds the default tools of providers configured after start.
-type toolAdder struct {
-	s     *server.MCPServer
-	inv   toolkit.Inventory // built once: tools.Inventory compiles every schema
-	opts  Options
-	mu    sync.Mutex
-	known map[string]bool // tool names already registered
-}
-
-// addNewlyConfigured registers the tools the selection now yields that the
-// server does not have yet; mcp-go then sends notifications/tools/list_changed
-// to every session, and a log line names what arrived.
-func (a *toolAdder) addNewlyConfigured() {
-	sel, err := Select(a.inv, a.opts)
-	if err != nil {
-		return
-	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	var add []server.ServerTool
-	var names []string
-	for _, t := range sel {
-		if !a.known[t.Name] {
-			a.known[t.Name] = true
-			add = append(add, server.ServerTool{Tool: t.MCP(), Handler: t.Handler(a.opts.Env)})
-			names = append(names, t.Name)
-		}
-	}
-	if len(add) == 0 {
-		return
-	}
-	a.s.AddTools(add...)
-	msg := fmt.Sprintf("%d tools added for newly configured providers: %s", len(names), strings.Join(names, ", "))
-	a.s.SendNotificationToAllClients("notifications/message", map[string]any{"level": "info", "logger": "mcp-media/tools", "data": msg})
 }
 
 // Select resolves the toolset selection to tools of inv (see

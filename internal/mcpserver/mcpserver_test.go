@@ -239,13 +239,16 @@ func TestNewlyConfiguredProviderToolsJoinAfterMediaProviders(t *testing.T) {
 	}
 	providers()
 	after := toolNames(t, c)
-	for _, want := range []string{"aioz_upload_media", "aioz_list_media", "aioz_add_chapter", "aioz_analytics_report", "media_providers"} {
+	for _, want := range []string{"aioz_upload_media", "aioz_list_media", "aioz_get_media", "aioz_wait_for_media", "media_providers"} {
 		if !after[want] {
 			t.Errorf("after media_providers, %s is not listed", want)
 		}
 	}
 	if after["qiniu_create_stream"] {
 		t.Error("an unconfigured provider's tools were added")
+	}
+	if after["aioz_add_chapter"] {
+		t.Error("an opt-in toolset (aioz_captions) joined by default")
 	}
 	providers()
 	if n := len(toolNames(t, c)); n != len(after) {

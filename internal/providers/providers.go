@@ -14,6 +14,12 @@ type Field struct {
 	Name   string   // JSON key in the keyring value, e.g. "public_key"
 	Env    []string // environment variables, first match wins
 	Secret bool     // secrets are never printed; plain fields (a region) may be
+	// Identifier marks a required, never-printed field that is not a
+	// secret and so is not registered for redaction: the provider itself
+	// puts it in signed URLs and tokens (the Qiniu AccessKey, like an AWS
+	// key ID), and those URLs are deliverables. auth status treats it like
+	// a secret; derived secrets (signatures, the SecretKey) stay redacted.
+	Identifier bool
 	// Required plain fields must be set too for the provider to count as
 	// configured (the VOD base URL: that service has no default host).
 	Required bool
@@ -40,6 +46,18 @@ func (p Provider) SecretFields() []string {
 	var out []string
 	for _, f := range p.Fields {
 		if f.Secret {
+			out = append(out, f.Name)
+		}
+	}
+	return out
+}
+
+// RedactedFields returns the names of the secret fields that are
+// registered for redaction: SecretFields without the identifiers.
+func (p Provider) RedactedFields() []string {
+	var out []string
+	for _, f := range p.Fields {
+		if f.Secret && !f.Identifier {
 			out = append(out, f.Name)
 		}
 	}
@@ -98,7 +116,7 @@ var All = []Provider{
 	{
 		ID: "qiniu", Name: "Qiniu (Pili live, Dora AI)",
 		Fields: []Field{
-			{Name: "access_key", Env: []string{"QINIU_ACCESS_KEY"}, Secret: true, Prompt: "Qiniu AccessKey"},
+			{Name: "access_key", Env: []string{"QINIU_ACCESS_KEY"}, Secret: true, Identifier: true, Prompt: "Qiniu AccessKey"},
 			{Name: "secret_key", Env: []string{"QINIU_SECRET_KEY"}, Secret: true, Prompt: "Qiniu SecretKey"},
 		},
 		Endpoints: []Endpoint{

@@ -33,7 +33,17 @@ type Set struct {
 	mu       sync.RWMutex
 	values   map[string]struct{}
 	replacer *strings.Replacer
+
+	// Identifiers sign tokens without being secret themselves (see
+	// AddIdentifier); delivered are the tokens a tool hands out on purpose.
+	ids       map[string]struct{}
+	idToken   *regexp.Regexp
+	delivered map[string]struct{}
 }
+
+// maxDelivered bounds the delivered-token memory; the oldest half is
+// forgotten beyond it (a forgotten token is masked again if it recurs).
+const maxDelivered = 4096
 
 // Add registers secrets (and their common encodings: URL query escaping,
 // standard and URL-safe base64) for scrubbing. Values shorter than six bytes
@@ -119,21 +129,80 @@ func (s *Set) rep() *strings.Replacer {
 // registered one by one (which would grow the set without bound).
 var derivedToken = regexp.MustCompile(regexp.QuoteMeta(Mask) + `:[A-Za-z0-9_\-+/]+=*`)
 
+// AddIdentifier registers key identifiers that are not secrets but sign
+// tokens of the form "<id>:<signature>" (the Qiniu AccessKey: Qiniu puts it
+// in every management token and in expiry_sk push URLs). The identifier
+// itself is left as it is; the signature after it is masked, unless the
+// whole token was released with Deliver.
+func (s *Set) AddIdentifier(ids ...string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.ids == nil {
+		s.ids = map[string]struct{}{}
+	}
+	changed := false
+	for _, id := range ids {
+		if id = strings.TrimSpace(id); len(id) >= minLen {
+			if _, ok := s.ids[id]; !ok {
+				s.ids[id] = struct{}{}
+				changed = true
+			}
+		}
+	}
+	if changed {
+		alts := make([]string, 0, len(s.ids))
+		for id := range s.ids {
+			alts = append(alts, regexp.QuoteMeta(id))
+		}
+		sort.Slice(alts, func(i, j int) bool { return len(alts[i]) > len(alts[j]) })
+		s.idToken = regexp.MustCompile(`(?:` + strings.Join(alts, "|") + `):[A-Za-z0-9_\-+/]+=*`)
+	}
+}
+
+// Deliver releases "<identifier>:<signature>" tokens that are a tool's
+// deliverable (the token of a signed push URL the agent asked for), so the
+// identifier rule of AddIdentifier does not mask them.
+func (s *Set) Deliver(tokens ...string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.delivered == nil || len(s.delivered) >= maxDelivered {
+		s.delivered = map[string]struct{}{}
+	}
+	for _, t := range tokens {
+		s.delivered[t] = struct{}{}
+	}
+}
+
 // String returns text with every registered secret replaced by Mask, and
-// any signature attached to a masked key with it.
+// any signature attached to a masked key or to an identifier with it.
 func (s *Set) String(text string) string {
 	if s == nil || text == "" {
 		return text
 	}
-	r := s.rep()
-	if r == nil {
-		return text
+	out := text
+	if r := s.rep(); r != nil {
+		out = r.Replace(text)
+		if strings.Contains(out, Mask+":") {
+			out = derivedToken.ReplaceAllString(out, Mask)
+		}
+		out = s.encodedPairs(r, out)
 	}
-	out := r.Replace(text)
-	if strings.Contains(out, Mask+":") {
-		out = derivedToken.ReplaceAllString(out, Mask)
+	s.mu.RLock()
+	re := s.idToken
+	s.mu.RUnlock()
+	if re != nil {
+		out = re.ReplaceAllStringFunc(out, func(tok string) string {
+			s.mu.RLock()
+			_, ok := s.delivered[tok]
+			s.mu.RUnlock()
+			if ok {
+				return tok
+			}
+			id, _, _ := strings.Cut(tok, ":")
+			return id + ":" + Mask
+		})
 	}
-	return s.encodedPairs(r, out)
+	return out
 }
 
 // b64Run is a run of base64 text long enough to hide a secret.

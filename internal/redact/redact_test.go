@@ -105,6 +105,27 @@ func TestURLDropsQueryAndUserInfo(t *testing.T) {
 	}
 }
 
+// An identifier stays; a signature attached to it is masked unless it was
+// delivered on purpose; registered secrets are masked as before.
+func TestIdentifiers(t *testing.T) {
+	s := &Set{}
+	s.Add("the-secret-key")
+	s.AddIdentifier("AKIDENTIFIER01")
+	in := "id AKIDENTIFIER01 auth Qiniu AKIDENTIFIER01:c2lnbmF0dXJl push rtmp://d/h/s?e=1&token=AKIDENTIFIER01:ZGVsaXZlcmVk sk the-secret-key"
+	want := "id AKIDENTIFIER01 auth Qiniu AKIDENTIFIER01:" + Mask + " push rtmp://d/h/s?e=1&token=AKIDENTIFIER01:" + Mask + " sk " + Mask
+	if got := s.String(in); got != want {
+		t.Errorf("before Deliver:\n got %s\nwant %s", got, want)
+	}
+	s.Deliver("AKIDENTIFIER01:ZGVsaXZlcmVk")
+	want = "id AKIDENTIFIER01 auth Qiniu AKIDENTIFIER01:" + Mask + " push rtmp://d/h/s?e=1&token=AKIDENTIFIER01:ZGVsaXZlcmVk sk " + Mask
+	if got := s.String(in); got != want {
+		t.Errorf("after Deliver:\n got %s\nwant %s", got, want)
+	}
+	if s.Contains("AKIDENTIFIER01") {
+		t.Error("an identifier counts as a secret")
+	}
+}
+
 func TestHexAndPairForms(t *testing.T) {
 	s := &Set{}
 	s.Add("SuperSecretKey42")

@@ -26,11 +26,11 @@ func Toolsets(env *toolkit.Env) []toolkit.Toolset {
 		t.pollEvery = 500 * time.Millisecond
 	}
 	return []toolkit.Toolset{
-		toolkit.NewToolset(toolkit.ToolsetSpec{Name: ToolsetMedia, Provider: "aioz", Default: true,
+		toolkit.NewToolset(toolkit.ToolsetSpec{Name: ToolsetMedia, Provider: "aioz",
 			Description: "AIOZ Stream: upload, list, search and manage media"}, t.mediaTools()...),
-		toolkit.NewToolset(toolkit.ToolsetSpec{Name: ToolsetCaptions, Provider: "aioz", Default: true,
+		toolkit.NewToolset(toolkit.ToolsetSpec{Name: ToolsetCaptions, Provider: "aioz",
 			Description: "AIOZ Stream: chapters (WebVTT per language)"}, t.chapterTools()...),
-		toolkit.NewToolset(toolkit.ToolsetSpec{Name: ToolsetAnalytics, Provider: "aioz", Default: true,
+		toolkit.NewToolset(toolkit.ToolsetSpec{Name: ToolsetAnalytics, Provider: "aioz",
 			Description: "AIOZ Stream: metrics, breakdowns, time series, usage and reports"}, t.analyticsTools()...),
 		toolkit.NewToolset(toolkit.ToolsetSpec{Name: ToolsetPlayers, Provider: "aioz",
 			Description: "AIOZ Stream: player themes (colours, sizes, controls, logo) and their videos"}, t.playerTools()...),

@@ -64,7 +64,7 @@ func (t *tools) mediaTools() []toolkit.Tool {
 		toolkit.New(toolkit.Spec{
 			Name:        "aioz_wait_for_media",
 			Title:       "Wait for transcoding",
-			Description: "Poll a media until transcoding is done or failed (progress on each change) and render the matching encoding event card with links.",
+			Description: "Wait until a media's transcoding is done or failed (progress on each change); returns the encoding card with links.",
 			Annotations: toolkit.Annotations{ReadOnly: true, Idempotent: true},
 		}, t.waitForMedia),
 	}

@@ -59,7 +59,7 @@ func (t *tools) uploadTool() toolkit.Tool {
 	return toolkit.New(toolkit.Spec{
 		Name:        "aioz_upload_media",
 		Title:       "Upload media to AIOZ Stream",
-		Description: "Upload a local video/audio file: create → chunked parts (MD5 each) → complete. Streams from disk, reports progress per chunk, resumes an interrupted upload of the same file (only missing chunks are re-sent). Returns the seed's Upload Complete card.",
+		Description: "Upload a local video/audio file in chunks (MD5 each) with progress; a rerun for the same file resends only missing chunks. Returns the Upload Complete card.",
 	}, t.upload)
 }
 

@@ -1,5 +1,6 @@
 // Package media holds the provider-independent tools: which providers are
-// configured and how to configure the others, and the callback inbox.
+// configured and how to configure the others, the callback inbox, and the
+// toolsets switch (media_toolsets).
 package media
 
 import (
@@ -27,7 +28,7 @@ const ProvidersTool = "media_providers"
 func Toolset(env *toolkit.Env) toolkit.Toolset {
 	return toolkit.NewToolset(toolkit.ToolsetSpec{
 		Name:        "media",
-		Description: "Provider status and configuration help",
+		Description: "Provider status and setup, the callback inbox, and switching toolsets",
 		Default:     true,
 	},
 		toolkit.New(toolkit.Spec{
@@ -46,5 +47,6 @@ func Toolset(env *toolkit.Env) toolkit.Toolset {
 			return out, text, err
 		}),
 		eventsTool(env),
+		toolsetsTool(),
 	)
 }

@@ -47,7 +47,8 @@ type Tool struct {
 	Toolset      string
 	Provider     string
 	InputSchema  json.RawMessage
-	OutputSchema json.RawMessage
+	OutputSchema json.RawMessage // what results are checked against
+	wireOutput   json.RawMessage // what tools/list publishes (see wireOutputSchema)
 	schemas      *schemas
 	handle       func(ctx context.Context, c *Call, args json.RawMessage) (any, string, error)
 }
@@ -67,6 +68,7 @@ func New[In, Out any](spec Spec, h Handler[In, Out]) Tool {
 		Spec:         spec,
 		InputSchema:  in,
 		OutputSchema: out,
+		wireOutput:   wireOutputSchema[Out](),
 		schemas:      &schemas{name: spec.Name, in: in, out: out},
 		handle: func(ctx context.Context, c *Call, raw json.RawMessage) (any, string, error) {
 			var input In
@@ -81,6 +83,24 @@ func New[In, Out any](spec Spec, h Handler[In, Out]) Tool {
 // SchemaFor generates the JSON schema of T. Input schemas take "required"
 // only from `jsonschema:"required"` tags and refuse unknown properties.
 func SchemaFor[T any](input bool) json.RawMessage {
+	return marshalSchema(reflectSchema[T](input), input)
+}
+
+// wireOutputSchema is T's output schema as tools/list publishes it: the
+// same properties, types, formats and enums, without the "required" lists
+// and the field descriptions (the result's text card says what the fields
+// mean). The server checks its results against the full schema (sandbox,
+// tests), which the mcp-media://tools/{name}/schema resource serves; a
+// client gets a looser but true schema at a fraction of the bytes, which
+// keeps the default tools/list within its budget. Input schemas keep every
+// description: they are what an agent needs to call a tool right.
+func wireOutputSchema[T any]() json.RawMessage {
+	s := reflectSchema[T](false)
+	compactOutput(s)
+	return marshalSchema(s, false)
+}
+
+func reflectSchema[T any](input bool) *jsonschema.Schema {
 	r := &jsonschema.Reflector{
 		DoNotReference:             true,
 		ExpandedStruct:             true,
@@ -95,6 +115,10 @@ func SchemaFor[T any](input bool) json.RawMessage {
 	if s.Type == "" {
 		s.Type = "object"
 	}
+	return s
+}
+
+func marshalSchema(s *jsonschema.Schema, input bool) json.RawMessage {
 	if s.Properties == nil || s.Properties.Len() == 0 {
 		// An empty struct: MCP still wants an object schema with properties.
 		b, _ := json.Marshal(map[string]any{"type": "object", "properties": map[string]any{}, "additionalProperties": !input})
@@ -107,12 +131,37 @@ func SchemaFor[T any](input bool) json.RawMessage {
 	return b
 }
 
+// compactOutput clears "required" and "description" in s and every schema
+// nested in it.
+func compactOutput(s *jsonschema.Schema) {
+	if s == nil {
+		return
+	}
+	s.Required = nil
+	s.Description = ""
+	if s.Properties != nil {
+		for p := s.Properties.Oldest(); p != nil; p = p.Next() {
+			compactOutput(p.Value)
+		}
+	}
+	compactOutput(s.Items)
+	compactOutput(s.AdditionalProperties)
+	for _, group := range [][]*jsonschema.Schema{s.AnyOf, s.OneOf, s.AllOf} {
+		for _, sub := range group {
+			compactOutput(sub)
+		}
+	}
+}
+
 // MCP returns the tool definition for tools/list. It is built with
 // NewToolWithRawSchema: mcp-go refuses a tool that has both a structured and
 // a raw input schema.
 func (t Tool) MCP() mcp.Tool {
 	tool := mcp.NewToolWithRawSchema(t.Name, t.Description, t.InputSchema)
-	tool.RawOutputSchema = t.OutputSchema
+	tool.RawOutputSchema = t.wireOutput
+	if tool.RawOutputSchema == nil {
+		tool.RawOutputSchema = t.OutputSchema
+	}
 	tool.Annotations = mcp.ToolAnnotation{
 		Title:           t.Title,
 		ReadOnlyHint:    mcp.ToBoolPtr(t.Annotations.ReadOnly),

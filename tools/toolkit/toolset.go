@@ -24,6 +24,7 @@ type ToolsetSpec struct {
 type Toolset struct {
 	ToolsetSpec
 	tools []Tool
+	core  bool // built by CoreToolset
 }
 
 // NewToolset groups tools under spec. A tool of a provider's toolset
@@ -49,3 +50,34 @@ func NewToolset(spec ToolsetSpec, tools ...Tool) Toolset {
 
 // Tools returns the toolset's tools, stamped with its name and provider.
 func (ts Toolset) Tools() []Tool { return ts.tools }
+
+// CoreToolset is a provider's small default toolset: the tools of its main
+// tasks, picked by name from the provider's other toolsets. The picked tools
+// keep their home toolset (Tool.Toolset), so every tool is declared once
+// and a tool in a core toolset is also in its home toolset. It panics on a
+// name none of from holds or on a tool of another provider: programming
+// errors the inventory tests catch.
+func CoreToolset(spec ToolsetSpec, from []Toolset, names ...string) Toolset {
+	byName := map[string]Tool{}
+	for _, ts := range from {
+		for _, t := range ts.Tools() {
+			byName[t.Name] = t
+		}
+	}
+	picked := make([]Tool, 0, len(names))
+	for _, n := range names {
+		t, ok := byName[n]
+		if !ok {
+			panic(fmt.Sprintf("core toolset %s: no tool %q in the given toolsets", spec.Name, n))
+		}
+		if t.Provider != spec.Provider {
+			panic(fmt.Sprintf("core toolset %s: %s belongs to provider %q, not %q", spec.Name, n, t.Provider, spec.Provider))
+		}
+		picked = append(picked, t)
+	}
+	return Toolset{ToolsetSpec: spec, tools: picked, core: true}
+}
+
+// Core reports whether the toolset was built by CoreToolset: its tools are
+// declared in other toolsets.
+func (ts Toolset) Core() bool { return ts.core }

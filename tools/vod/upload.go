@@ -47,9 +47,11 @@ func (t *tools) uploadTool() toolkit.Tool {
 	return toolkit.New(toolkit.Spec{
 		Name:  "vod_upload_video",
 		Title: "Upload a video to the VOD service",
-		Description: "Upload a local video file to the storage service (multipart POST {storage}/storage/api/upload — the seed's example path, " +
-			"not a documented contract; MCP_MEDIA_VOD_STORAGE_URL overrides the host), streamed from disk with progress, then create the video (V1, source_type upload). " +
-			"Optionally wait until it is ready (status 1): by the video_ready callback when the inbox is reachable, else by polling.",
+		// The storage upload is POST {storage}/storage/api/upload (the seed's
+		// example path, not a documented contract; MCP_MEDIA_VOD_STORAGE_URL
+		// overrides the host), then V1 with source_type upload.
+		Description: "Upload a local video file to the VOD storage service, streamed with progress, then create the video; " +
+			"optionally wait until it is ready (by the video_ready callback, else by polling).",
 	}, t.upload)
 }
 

@@ -20,12 +20,12 @@ func (t *tools) videoTools() []toolkit.Tool {
 		}, t.create),
 		toolkit.New(toolkit.Spec{
 			Name: "vod_list_videos", Title: "List or search VOD videos",
-			Description: "V2 (or V5 when search or source_type is given): a page of videos (15 per page by default) with the total (\"showing 15 of 33\"), statuses by name, durations in seconds.",
+			Description: "A page of videos (15 by default; search or source_type filters) with the total, statuses by name and durations in seconds (V2, V5 to search).",
 			Annotations: toolkit.Annotations{ReadOnly: true, Idempotent: true},
 		}, t.list),
 		toolkit.New(toolkit.Spec{
 			Name: "vod_get_video", Title: "Get a VOD video",
-			Description: "V3: one video's card: status by name, size, duration, sharing, cover, and its renditions (play_set) with resolution, status, progress and URL.",
+			Description: "One video's card: status, size, duration, sharing, cover, and its renditions (play_set) with status, progress and URL (V3).",
 			Annotations: toolkit.Annotations{ReadOnly: true, Idempotent: true},
 		}, t.getVideo),
 		toolkit.New(toolkit.Spec{

@@ -53,10 +53,8 @@ func (t *tools) toolsets() []toolkit.Toolset {
 		}
 	}
 	return []toolkit.Toolset{
-		// The issue makes vod a default toolset; the default budget
-		// (tools_test.go: at most 40, already at 38 without VOD) does not
-		// have room for it yet, so it is opt-in until the lead's cap issue
-		// decides (its core: vod_upload_video, vod_list_videos, vod_get_video).
+		// Opt-in: VOD's default tools are the vod_core toolset
+		// (tools/tools.go).
 		toolkit.NewToolset(toolkit.ToolsetSpec{Name: ToolsetVOD, Provider: "vod", Default: DefaultOn,
 			Description: "VOD service: upload, list, search, share, transcode and delete videos"}, t.videoTools()...),
 		toolkit.NewToolset(toolkit.ToolsetSpec{Name: ToolsetStats, Provider: "vod",

@@ -26,8 +26,8 @@ type UploadInput struct {
 	MediaID       string `json:"media_id,omitempty" jsonschema:"maxLength=128" jsonschema_description:"Existing ICE media asset to attach the stream to; omit to let ICE create one"`
 	Definition    string `json:"definition,omitempty" jsonschema:"enum=FD,enum=LD,enum=SD,enum=HD,enum=OD,enum=2K,enum=4K,enum=SQ,enum=HQ" jsonschema_description:"Stream quality: FD low, LD standard, SD high, HD ultra-high, OD original, 2K, 4K; audio SQ standard, HQ high"`
 	HDRType       string `json:"hdr_type,omitempty" jsonschema:"enum=HDR,enum=HDR10,enum=HLG,enum=DolbyVision,enum=HDRVivid,enum=SDR+" jsonschema_description:"HDR format of the stream; omit for SDR"`
-	FileExtension string `json:"file_extension,omitempty" jsonschema:"pattern=^[A-Za-z0-9]{1,10}$" jsonschema_description:"Default: the file's own extension"`
-	UserData      string `json:"user_data,omitempty" jsonschema:"maxLength=4096" jsonschema_description:"JSON object, e.g. {\"Extend\":{\"localId\":\"x\"}}; MessageCallback.CallbackURL is filled with this server's callback inbox when --public-url is set and none is given"`
+	FileExtension string `json:"file_extension,omitempty" jsonschema:"pattern=^[A-Za-z0-9]+$,maxLength=10" jsonschema_description:"Default: the file's own extension"`
+	UserData      string `json:"user_data,omitempty" jsonschema:"maxLength=4096" jsonschema_description:"JSON object, e.g. {\"Extend\":{\"localId\":\"x\"}}; with --public-url, MessageCallback.CallbackURL defaults to this server's inbox"`
 	PartSizeMiB   int    `json:"part_size_mib,omitempty" jsonschema:"minimum=1,maximum=5120,default=8" jsonschema_description:"OSS multipart part size in MiB; files larger than one part go multipart"`
 }
 
@@ -54,8 +54,8 @@ func (t *tools) uploadTool() toolkit.Tool {
 	return toolkit.New(toolkit.Spec{
 		Name:  "aliyun_ice_upload_stream",
 		Title: "Upload a media stream to Alibaba Cloud ICE",
-		Description: "Upload a local video/audio file as a media stream: CreateUploadStream (regions cn-shanghai, cn-beijing, cn-shenzhen) → OSS with the returned STS credential " +
-			"(multipart above one part). Progress per part; cancelling keeps the uploaded parts and a rerun for the same file sends only the missing ones; an STS credential that expires mid-upload is renewed. Returns MediaId and FileURL.",
+		Description: "Upload a local video/audio file to ICE as a media stream (CreateUploadStream, then OSS; regions cn-shanghai, cn-beijing, cn-shenzhen), " +
+			"with progress per part; a rerun for the same file sends only the missing parts. Returns MediaId and FileURL.",
 	}, t.upload)
 }
 

@@ -61,9 +61,9 @@ func newTools(env *toolkit.Env) *tools {
 
 func (t *tools) toolsets() []toolkit.Toolset {
 	return []toolkit.Toolset{
-		toolkit.NewToolset(toolkit.ToolsetSpec{Name: ToolsetASR, Provider: "qiniu", Default: true,
+		toolkit.NewToolset(toolkit.ToolsetSpec{Name: ToolsetASR, Provider: "qiniu",
 			Description: "Qiniu Dora speech recognition: short clips, long recordings (timed sentences, speakers, WebVTT), realtime streams"}, t.asrTools()...),
-		toolkit.NewToolset(toolkit.ToolsetSpec{Name: ToolsetCensor, Provider: "qiniu", Default: true,
+		toolkit.NewToolset(toolkit.ToolsetSpec{Name: ToolsetCensor, Provider: "qiniu",
 			Description: "Qiniu Dora moderation of images and audio files: pass, review or block"}, t.censorTools()...),
 		toolkit.NewToolset(toolkit.ToolsetSpec{Name: ToolsetStreams, Provider: "qiniu",
 			Description: "Qiniu Dora live stream moderation: audio stream, Shumei video stream and Yitu live voice censors (results by callback)"}, t.streamTools()...),

@@ -23,8 +23,8 @@ func TestToolsetsAndAnnotations(t *testing.T) {
 		def   bool
 		tools string
 	}{
-		ToolsetASR:       {true, "qiniu_transcribe_short qiniu_transcribe_long qiniu_get_transcription qiniu_transcribe_realtime"},
-		ToolsetCensor:    {true, "qiniu_censor_image qiniu_censor_audio qiniu_get_audio_censor_result"},
+		ToolsetASR:       {false, "qiniu_transcribe_short qiniu_transcribe_long qiniu_get_transcription qiniu_transcribe_realtime"},
+		ToolsetCensor:    {false, "qiniu_censor_image qiniu_censor_audio qiniu_get_audio_censor_result"},
 		ToolsetStreams:   {false, "qiniu_start_audio_stream_censor qiniu_stop_audio_stream_censor qiniu_start_video_stream_censor qiniu_stop_video_stream_censor qiniu_start_voice_censor qiniu_stop_voice_censor"},
 		ToolsetTranslate: {false, "qiniu_translate_document qiniu_get_translation"},
 	}

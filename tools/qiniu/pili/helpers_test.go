@@ -70,7 +70,9 @@ func newHarness(t *testing.T, opts ...opt) *harness {
 		Getenv: func(k string) string { return h.vars[k] },
 	}
 	h.tools = newTools(h.env, h.clk.Now)
-	h.run = tooltest.NewRunner(h.env, h.tools.toolsets(), testAK, testSK)
+	// The AccessKey is an identifier (expiry_sk push URLs carry it); the
+	// SecretKey must never show.
+	h.run = tooltest.NewRunner(h.env, h.tools.toolsets(), testSK)
 	h.byName = h.run.Tools
 	return h
 }

@@ -379,11 +379,26 @@ func TestStreamURLs(t *testing.T) {
 		t.Errorf("generated-key push = %q", got)
 	}
 
-	// expiry_sk embeds the AccessKey: withheld, with the reason.
+	// expiry_sk (many hubs' default): the token is "AccessKey:signature",
+	// and the AccessKey is an identifier. RTMP and SRT push URLs are given
+	// and verify against the fake; the AccessKey shows only inside them.
 	h.ok("qiniu_set_hub_security", M{"scheme": "expiry_sk"})
 	r = h.ok("qiniu_stream_urls", M{"stream": "conf1"})
-	if r.Str("urls", "rtmp_push") != "" || !strings.Contains(r.Text, "AccessKey") || strings.Contains(r.Text, "[REDACTED]") {
-		t.Errorf("expiry_sk: %s", r.Text)
+	rtmp, srt := r.Str("urls", "rtmp_push"), r.Str("urls", "srt_push")
+	if rtmp == "" || srt == "" || strings.Contains(r.Text, "[REDACTED]") || r.Str("urls", "push_auth") != "expiry_sk" {
+		t.Fatalf("expiry_sk: %s", r.Text)
+	}
+	for _, u := range []string{rtmp, srt} {
+		if !strings.Contains(u, "token="+testAK+":") {
+			t.Errorf("expiry_sk push URL %s lacks the AccessKey:sign token", u)
+		}
+		if err := h.fake.VerifyPush(u); err != nil {
+			t.Errorf("the Pili fake refuses %s: %v", u, err)
+		}
+	}
+	outside := strings.NewReplacer(rtmp, "", srt, "").Replace(r.Text)
+	if strings.Contains(outside, testAK) {
+		t.Errorf("the AccessKey shows outside the push URLs:\n%s", outside)
 	}
 	if r.Str("urls", "hls_play") == "" {
 		t.Error("play URLs missing under expiry_sk")

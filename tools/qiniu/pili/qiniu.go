@@ -9,8 +9,8 @@
 // of every output. The signed push and play URLs of qiniu_stream_urls are
 // that tool's deliverable and are returned (their tokens are not registered
 // for redaction); a URL that would have to carry a key itself (static push
-// auth, or expiry_sk, whose token embeds the AccessKey) is withheld with an
-// explanation.
+// auth) is withheld with an explanation. expiry_sk push URLs are given: their
+// token is the AccessKey, an identifier, and a signature by the SecretKey.
 package pili
 
 import (
@@ -60,7 +60,7 @@ func newTools(env *toolkit.Env, now func() time.Time) *tools {
 
 func (t *tools) toolsets() []toolkit.Toolset {
 	return []toolkit.Toolset{
-		toolkit.NewToolset(toolkit.ToolsetSpec{Name: ToolsetLive, Provider: "qiniu", Default: true,
+		toolkit.NewToolset(toolkit.ToolsetSpec{Name: ToolsetLive, Provider: "qiniu",
 			Description: "Qiniu Pili live streams: create, inspect, live status, disable/enable, record, snapshot, transcode, signed URLs"}, t.liveTools()...),
 		toolkit.NewToolset(toolkit.ToolsetSpec{Name: ToolsetAdmin, Provider: "qiniu",
 			Description: "Qiniu Pili hubs (push security, HLS low latency, storage, cover), domains and per-stream porn detection"}, t.adminTools()...),

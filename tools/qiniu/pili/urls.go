@@ -48,7 +48,9 @@ type URLSet struct {
 // streamURLs computes the URLs locally: the hub gives the domains and the
 // push-auth scheme, each play domain its anti-leech settings, and the keys
 // sign. The tokens are the deliverable, so they are not registered for
-// redaction; keys are, and a URL that would contain one is withheld.
+// redaction; keys are, and a URL that would contain one is withheld. An
+// expiry_sk token is "AccessKey:signature": the AccessKey is an identifier
+// (never registered), the SecretKey only signs.
 func (t *tools) streamURLs(ctx context.Context, _ *toolkit.Call, in URLsInput) (URLsOutput, string, error) {
 	now := t.now()
 	exp := now.Add(time.Hour)
@@ -142,13 +144,18 @@ func (t *tools) streamURLs(ctx context.Context, _ *toolkit.Call, in URLsInput) (
 	}
 	if pushOK {
 		auth := qiniuauth.PushAuth{Security: security, PublishKey: key, Credentials: c.keys, ExpireAt: exp.Unix(), Nonce: now.Unix()}
+		if security == qiniuauth.PublishSecurityExpirySK && t.env.Redact != nil {
+			// "AccessKey:signature" is this URL's token and the deliverable;
+			// any other signature after the AccessKey stays masked.
+			t.env.Redact.Deliver(c.keys.ExpirySKToken(hub, title, exp.Unix()))
+		}
 		rtmp, err1 := qiniuauth.RTMPPublishURL(pushDomain, hub, title, auth)
 		srt, err2 := qiniuauth.SRTPublishURL(pushDomain, hub, title, auth)
 		switch {
 		case err1 != nil || err2 != nil:
 			note(fmt.Sprintf("Push URLs could not be built for push auth %q; qiniu_set_hub_security sets expiry or expiry_sk.", security))
 		case withheld(rtmp) || withheld(srt):
-			note("Push URLs are withheld: under expiry_sk the token embeds the Qiniu AccessKey, which mcp-media treats as a secret and never shows. Switch the hub to expiry with qiniu_set_hub_security.")
+			note("Push URLs are withheld: they would carry a key, and mcp-media never shows keys. Switch the hub to expiry with qiniu_set_hub_security.")
 		default:
 			u.RTMPPush, u.SRTPush = rtmp, srt
 			if security != qiniuauth.PublishSecurityNone {

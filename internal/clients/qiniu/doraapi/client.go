@@ -135,7 +135,11 @@ func New(cfg Config) *Client {
 	if cfg.RealtimeTokenTTL == 0 {
 		cfg.RealtimeTokenTTL = time.Minute
 	}
-	cfg.Redact.Add(cfg.AccessKey, cfg.SecretKey)
+	// The AccessKey is an identifier Qiniu puts in every management token
+	// and in expiry_sk push URLs, not a secret (PRODUCT.md §3): it is not
+	// masked, the signatures attached to it are, and so is the SecretKey.
+	cfg.Redact.Add(cfg.SecretKey)
+	cfg.Redact.AddIdentifier(cfg.AccessKey)
 	creds := qiniuauth.Credentials{AccessKey: cfg.AccessKey, SecretKey: cfg.SecretKey}
 	authorize := creds.Authorizer()
 	mk := func(base, env string) *httpx.Client {
