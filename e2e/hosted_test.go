@@ -59,6 +59,9 @@ func TestHostedModeConfinesFilesAndURLs(t *testing.T) {
 			{"qiniu_get_transcription", map[string]any{"task_id": "t1", "vtt_path": filepath.Join(root, "out", "new.vtt")}},
 			{"aioz_upload_media", map[string]any{"file_path": "/etc/passwd"}},
 			{"aliyun_ice_upload_stream", map[string]any{"file_path": filepath.Join(root, "out", "shadow")}},
+			{"aioz_add_subtitle", map[string]any{"media_id": "m1", "language": "en", "file_path": filepath.Join(root, "out", "talk.srt")}},
+			{"aioz_upload_player_logo", map[string]any{"player_id": "p1", "logo_path": filepath.Join(root, "photo.jpg")}},
+			{"aioz_create_playlist", map[string]any{"name": "e2e", "thumbnail_path": filepath.Join(root, "photo.jpg")}},
 		}
 		for _, c := range calls {
 			res, err := cs.CallTool(ctx, &mcp.CallToolParams{Name: c.tool, Arguments: c.args})

@@ -41,4 +41,5 @@ func Register(s *server.MCPServer) {
 		text := fmt.Sprintf("Run aioz_analytics_report for video with from=%q and summarise watch time, views and the top countries and devices.", r)
 		return mcp.NewGetPromptResult("Analytics report", []mcp.PromptMessage{mcp.NewPromptMessage(mcp.RoleUser, mcp.NewTextContent(text))}), nil
 	})
+	generateSubtitles(s)
 }

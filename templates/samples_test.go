@@ -151,3 +151,18 @@ func TestUnknownTemplate(t *testing.T) {
 		t.Errorf("got %q, %v", out, err)
 	}
 }
+
+// Samples of the subtitle, player and playlist templates (aioz_players.go).
+func init() {
+	samples = append(samples,
+		with(AIOZChangeCard, ChangeCard{Icon: "💬", Heading: "Subtitle added", Fields: someFields, Conversions: []string{"SRT → WebVTT"},
+			Preview: "WEBVTT", Notes: someNotes, Next: someNext}),
+		with(AIOZSubtitles, Subtitles{MediaID: "m1", Rows: []SubtitleRow{{Language: "en", Status: "done", URL: "https://s", IsDefault: true}}, Total: 1, Family: "transcripts"}),
+		with(AIOZPlayerCard, PlayerCard{Heading: "Player created", ID: "p1", Name: "Brand", IsDefault: true, Theme: []Field{{"main_color", "rgba(255, 0, 0, 1)"}},
+			Controls: []Field{{"enable_controls", "true"}}, Logo: "https://l", LogoLink: "https://x", Conversions: []string{"c"}, Notes: someNotes, Next: someNext}),
+		with(AIOZPlayerList, PlayerList{Search: "b", Rows: []PlayerRow{{ID: "p1", Name: "Brand", IsDefault: true, HasLogo: true}}, Total: 2, NextOffset: 1}),
+		with(AIOZPlaylistCard, PlaylistCard{Heading: "Playlist", ID: "l1", Name: "Best of", Tags: "a,b", ItemCount: 1, Thumbnail: "https://t", Fields: someFields,
+			Items: []PlaylistRow{{Position: 1, ItemID: "i1", VideoID: "m1", Title: "Clip", Marked: true}}, ItemsShown: true, Conversions: []string{"c"}, Notes: someNotes, Next: someNext}),
+		with(AIOZPlaylistList, PlaylistList{Search: "b", Rows: []PlaylistListRow{{ID: "l1", Name: "Best of", Tags: "a", Items: 2}}, Total: 2, NextOffset: 1}),
+	)
+}

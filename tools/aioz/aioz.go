@@ -43,6 +43,10 @@ func Toolsets(env *toolkit.Env) []toolkit.Toolset {
 			Description: "AIOZ Stream: account, balance, billing and API keys (secrets stay in the OS keyring)"}, t.accountTools()...),
 		toolkit.NewToolset(toolkit.ToolsetSpec{Name: ToolsetLive, Provider: "aioz",
 			Description: "AIOZ Stream: live stream keys, broadcasts, multicast, statistics and public player configs"}, t.liveTools()...),
+		toolkit.NewToolset(toolkit.ToolsetSpec{Name: ToolsetPlayers, Provider: "aioz",
+			Description: "AIOZ Stream: player themes (colours, sizes, controls, logo) and their videos"}, t.playerTools()...),
+		toolkit.NewToolset(toolkit.ToolsetSpec{Name: ToolsetPlaylists, Provider: "aioz",
+			Description: "AIOZ Stream: playlists and the order of their videos"}, t.playlistTools()...),
 	}
 }
 

@@ -15,8 +15,10 @@ import (
 	"github.com/mcp-media/mcp-media/tools/toolkit"
 )
 
+// chapterTools are the aioz_captions toolset: chapters, then subtitles
+// (subtitles.go).
 func (t *tools) chapterTools() []toolkit.Tool {
-	return []toolkit.Tool{
+	return append([]toolkit.Tool{
 		toolkit.New(toolkit.Spec{
 			Name:        "aioz_add_chapter",
 			Title:       "Add chapters",
@@ -34,7 +36,7 @@ func (t *tools) chapterTools() []toolkit.Tool {
 			Description: "Remove a media's chapter file for one language.",
 			Annotations: toolkit.Annotations{Destructive: true, Idempotent: true},
 		}, t.deleteChapter),
-	}
+	}, t.subtitleTools()...)
 }
 
 // AddChapterInput are aioz_add_chapter's arguments.

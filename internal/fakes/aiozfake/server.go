@@ -172,6 +172,8 @@ type Server struct {
 	rlStart time.Time
 	rlCount int
 
+	extra *extraState // players and playlists (players.go)
+
 	hookMu    sync.Mutex
 	hookQueue []delivery
 	hookWake  chan struct{}
@@ -332,6 +334,29 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /api/live_streams/{a}/{b}", s.auth(s.livePost2))
 	m.HandleFunc("DELETE /api/live_streams/{a}/{b}", s.auth(s.liveDelete2))
 	m.HandleFunc("GET /api/live_streams/{a}/{b}/{c}", s.liveGet3) // player/{id}/media is public
+	// Players.
+	m.HandleFunc("POST /api/players", s.auth(s.handleCreatePlayer))
+	m.HandleFunc("GET /api/players", s.auth(s.handleListPlayers))
+	m.HandleFunc("GET /api/players/{id}", s.auth(s.handleGetPlayer))
+	m.HandleFunc("PATCH /api/players/{id}", s.auth(s.handleUpdatePlayer))
+	m.HandleFunc("DELETE /api/players/{id}", s.auth(s.handleDeletePlayer))
+	m.HandleFunc("POST /api/players/{id}/logo", s.auth(s.handleUploadPlayerLogo))
+	m.HandleFunc("DELETE /api/players/{id}/logo", s.auth(s.handleDeletePlayerLogo))
+	m.HandleFunc("POST /api/players/add-player", s.auth(s.handleAddPlayer))
+	m.HandleFunc("POST /api/players/remove-player", s.auth(s.handleRemovePlayer))
+	// Playlists.
+	m.HandleFunc("POST /api/playlists/create", s.auth(s.handleCreatePlaylist))
+	m.HandleFunc("POST /api/playlists", s.auth(s.handleListPlaylists))
+	m.HandleFunc("GET /api/playlists/{id}", s.auth(s.handleGetPlaylist))
+	m.HandleFunc("PATCH /api/playlists/{id}", s.auth(s.handleUpdatePlaylist))
+	m.HandleFunc("DELETE /api/playlists/{id}", s.auth(s.handleDeletePlaylist))
+	m.HandleFunc("DELETE /api/playlists/{id}/thumbnail", s.auth(s.handleDeletePlaylistThumbnail))
+	m.HandleFunc("POST /api/playlists/{id}/items", s.auth(s.handleAddPlaylistItem))
+	m.HandleFunc("PUT /api/playlists/{id}/items", s.auth(s.handleMovePlaylistItem))
+	m.HandleFunc("DELETE /api/playlists/{id}/items/{item_id}", s.auth(s.handleRemovePlaylistItem))
+	// Rendition files (public, like the CDN links they stand for).
+	m.HandleFunc("GET /api/media/{id}/mp4", s.handleRenditionFile)
+	m.HandleFunc("GET /api/media/{id}/source", s.handleRenditionFile)
 	// Literal segments win over parameters for every method, so e.g.
 	// PATCH /media/cost is a 405, not an update of media "cost".
 	for _, p := range shadowed {
