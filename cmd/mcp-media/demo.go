@@ -144,6 +144,9 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			if _, err := call("aioz_list_chapters", map[string]any{"media_id": id}); err != nil {
 				return err
 			}
+			if err := demoAIOZBrand(id, stdout, call); err != nil {
+				return err
+			}
 			_, err = call("aioz_analytics_report", map[string]any{"type": "video", "from": "last 7 days"})
 			return err
 		},
