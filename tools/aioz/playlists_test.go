@@ -115,3 +115,16 @@ func TestPlaylistLifecycle(t *testing.T) {
 	h.run.OK(t, "aioz_delete_playlist", map[string]any{"playlist_id": id})
 	h.run.Fails(t, "aioz_get_playlist", map[string]any{"playlist_id": id}, "not found")
 }
+
+// The public playlist player endpoint (L10) answers with the playlist and
+// the default player, with no key: aioz_get_player_config reads it.
+func TestPlaylistPlayerConfig(t *testing.T) {
+	h := newHarness(t, aiozfake.Options{})
+	pl := h.run.OK(t, "aioz_create_playlist", map[string]any{"name": "Public reel"}).Str("playlist", "id")
+	h.run.OK(t, "aioz_create_player", map[string]any{"name": "House style", "is_default": true})
+	res := h.run.OK(t, "aioz_get_player_config", map[string]any{"kind": "playlist", "id": pl})
+	if res.Str("config", "playlist", "id") != pl || res.Str("config", "player_theme", "name") != "House style" {
+		t.Errorf("playlist player config: %s", res.Str())
+	}
+	h.run.Fails(t, "aioz_get_player_config", map[string]any{"kind": "playlist", "id": "nope"}, "not found")
+}

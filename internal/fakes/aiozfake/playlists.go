@@ -553,3 +553,22 @@ func (s *Server) handleRemovePlaylistItem(w http.ResponseWriter, r *http.Request
 	pl.UpdatedAt = s.now()
 	writeOK(w, "Remove media from playlist successfully.")
 }
+
+// handlePlaylistPlayerJSON serves L10 GET /playlists/{id}/player.json:
+// public, no envelope, {player_theme, playlist} with the items in list
+// order; the theme is the account's default player (null when none).
+func (s *Server) handlePlaylistPlayerJSON(w http.ResponseWriter, r *http.Request) {
+	pl, ok := s.lockPlaylist(w, r)
+	if !ok {
+		return
+	}
+	defer s.mu.Unlock()
+	var theme any
+	for _, p := range s.extraLocked().players {
+		if p.IsDefault {
+			theme = p.json(baseURL(r))
+			break
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"player_theme": theme, "playlist": s.playlistJSONLocked(pl, baseURL(r), pl.Items, true)})
+}

@@ -354,6 +354,7 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /api/playlists/{id}/items", s.auth(s.handleAddPlaylistItem))
 	m.HandleFunc("PUT /api/playlists/{id}/items", s.auth(s.handleMovePlaylistItem))
 	m.HandleFunc("DELETE /api/playlists/{id}/items/{item_id}", s.auth(s.handleRemovePlaylistItem))
+	m.HandleFunc("GET /api/playlists/{id}/player.json", s.handlePlaylistPlayerJSON) // public (L10)
 	// Rendition files (public, like the CDN links they stand for).
 	m.HandleFunc("GET /api/media/{id}/mp4", s.handleRenditionFile)
 	m.HandleFunc("GET /api/media/{id}/source", s.handleRenditionFile)
