@@ -369,7 +369,7 @@ func (s *Server) lasrSubmit(_ *http.Request, body []byte) reply {
 	t := &lasrTask{id: newUUID(), requestID: newRequestID(), callback: callback, result: buildLASR(duration, cfg)}
 	s.mu.Lock()
 	s.lasr[t.id] = t
-	s.order = append(s.order, t)
+	s.addTaskLocked(t)
 	s.mu.Unlock()
 	return okReply(lasrResponse{Rtn: 0, Message: "ok", TaskID: t.id, RequestID: t.requestID})
 }
@@ -400,6 +400,9 @@ func (t *lasrTask) response() lasrResponse {
 	}
 	return lasrResponse{Rtn: 0, Message: "SASS_SUCC", TaskID: t.id, RequestID: t.requestID, Data: d}
 }
+
+func (t *lasrTask) finished() bool   { return t.state >= 3 }
+func (t *lasrTask) forget(s *Server) { delete(s.lasr, t.id) }
 
 func (t *lasrTask) advance(*Server) []pendingCallback {
 	if t.state >= 3 {

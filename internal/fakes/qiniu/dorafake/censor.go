@@ -262,7 +262,7 @@ func (s *Server) imageCensor(_ *http.Request, body []byte) reply {
 func (s *Server) addStream(id string, t stream) {
 	s.mu.Lock()
 	s.streams[id] = t
-	s.order = append(s.order, t)
+	s.addTaskLocked(t)
 	s.mu.Unlock()
 }
 

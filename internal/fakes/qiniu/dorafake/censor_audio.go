@@ -33,6 +33,8 @@ type audioTask struct {
 }
 
 func (t *audioTask) advance(*Server) []pendingCallback { return nil }
+func (t *audioTask) finished() bool                    { return true }
+func (t *audioTask) forget(s *Server)                  { delete(s.audios, t.id) }
 
 type audioResult struct {
 	Code          int            `json:"code"`
@@ -143,6 +145,7 @@ func (s *Server) audioSubmit(_ *http.Request, body []byte) reply {
 	t := &audioTask{id: id, result: res}
 	s.mu.Lock()
 	s.audios[id] = t
+	s.addTaskLocked(t)
 	s.deliverLocked([]pendingCallback{{kind: "audio", id: id, url: callback, body: res, attempts: 1}})
 	s.mu.Unlock()
 	return okReply(submitResponse{Code: 1100, Message: "成功", EntryID: id})
@@ -258,6 +261,9 @@ func (t *audioStream) segment(n int, statCode *int) audioStreamCallback {
 	}
 	return cb
 }
+
+func (t *audioStream) finished() bool   { return !t.open }
+func (t *audioStream) forget(s *Server) { delete(s.streams, t.id) }
 
 func (t *audioStream) advance(*Server) []pendingCallback {
 	if !t.open {

@@ -68,6 +68,9 @@ type videoAudioDetail struct {
 	Room           string `json:"room,omitempty"`
 }
 
+func (t *videoStream) finished() bool   { return !t.open }
+func (t *videoStream) forget(s *Server) { delete(s.streams, t.id) }
+
 func (t *videoStream) advance(*Server) []pendingCallback {
 	if !t.open {
 		return nil
@@ -223,6 +226,9 @@ type yituDetail struct {
 	PartAudioURL string  `json:"partAudioUrl"`
 }
 
+func (t *yituStream) finished() bool   { return !t.open }
+func (t *yituStream) forget(s *Server) { delete(s.streams, t.id) }
+
 func (t *yituStream) advance(*Server) []pendingCallback {
 	if !t.open {
 		return nil
@@ -329,7 +335,7 @@ func (s *Server) streamScan(_ *http.Request, body []byte) reply {
 		return yituErr(4310, "SAAS_ANTISPAM_CONNECTIONS_LIMIT_ERROR", "more than 200 concurrent streams")
 	}
 	s.streams[t.id] = t
-	s.order = append(s.order, t)
+	s.addTaskLocked(t)
 	s.mu.Unlock()
 	return okReply(yituEnvelope{Rtn: 0, Message: "SAAS_SUCC", RequestID: t.id})
 }

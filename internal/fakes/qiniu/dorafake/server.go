@@ -126,6 +126,38 @@ type Server struct {
 type asyncTask interface {
 	// advance is called with s.mu held and returns the callbacks to deliver.
 	advance(s *Server) []pendingCallback
+	// finished reports that the task will not change again (its result
+	// was delivered, or the stream was closed).
+	finished() bool
+	// forget removes the task from its table (s.mu held).
+	forget(s *Server)
+}
+
+// maxTasks bounds the fake's task tables: past it, the oldest finished
+// tasks are dropped (a query for one then answers "no such task", as the
+// real service does once a result expires), so a long sandbox session
+// stays flat. Unfinished tasks are never dropped.
+const maxTasks = 1024
+
+// addTaskLocked records a new async task and drops the oldest finished
+// ones beyond maxTasks. s.mu must be held.
+func (s *Server) addTaskLocked(t asyncTask) {
+	s.order = append(s.order, t)
+	if len(s.order) <= maxTasks {
+		return
+	}
+	excess := len(s.order) - maxTasks
+	kept := s.order[:0]
+	for _, old := range s.order {
+		if excess > 0 && old.finished() {
+			old.forget(s)
+			excess--
+			continue
+		}
+		kept = append(kept, old)
+	}
+	clear(s.order[len(kept):])
+	s.order = kept
 }
 
 type pendingCallback struct {

@@ -70,6 +70,9 @@ func (t *transTask) result() transData {
 	return transData{EntryID: t.id, FileKey: t.fileKey, PageCount: t.pages, TranslationDone: true}
 }
 
+func (t *transTask) finished() bool   { return t.done }
+func (t *transTask) forget(s *Server) { delete(s.trans, t.id) }
+
 func (t *transTask) advance(*Server) []pendingCallback {
 	if t.done {
 		return nil
@@ -142,7 +145,7 @@ func (s *Server) translateSubmit(_ *http.Request, body []byte) reply {
 	t := &transTask{id: id, callback: callback, fileKey: "sandbox/translate/" + id + "." + outExt, pages: pages}
 	s.mu.Lock()
 	s.trans[id] = t
-	s.order = append(s.order, t)
+	s.addTaskLocked(t)
 	s.mu.Unlock()
 	return okReply(transSubmitResponse{Code: 100, Msg: "请求成功", Data: transSubmitData{EntryID: id}})
 }
