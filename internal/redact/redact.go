@@ -213,17 +213,40 @@ var b64Run = regexp.MustCompile(`[A-Za-z0-9+/_\-]{8,}={0,2}`)
 // not contain the base64 of the secret alone (the alignment differs).
 func (s *Set) encodedPairs(r *strings.Replacer, text string) string {
 	return b64Run.ReplaceAllStringFunc(text, func(run string) string {
-		for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.URLEncoding, base64.RawStdEncoding, base64.RawURLEncoding} {
-			b, err := enc.DecodeString(run)
-			if err != nil || len(b) < minLen {
-				continue
-			}
-			if d := string(b); r.Replace(d) != d {
-				return Mask
-			}
+		enc := runEncoding(run)
+		if enc == nil {
+			return run
+		}
+		b, err := enc.DecodeString(run)
+		if err != nil || len(b) < minLen {
+			return run
+		}
+		if d := string(b); r.Replace(d) != d {
+			return Mask
 		}
 		return run
 	})
+}
+
+// runEncoding is the one base64 encoding that can decode run, or nil. Of
+// the four (standard or URL-safe, padded or raw) those that succeed on a
+// run all yield the same bytes, so decoding once is enough: the alphabet
+// follows from '+' '/' versus '-' '_' (both at once: none decodes), the
+// padding from a trailing '=' or a length that is a multiple of four.
+func runEncoding(run string) *base64.Encoding {
+	std, url := strings.ContainsAny(run, "+/"), strings.ContainsAny(run, "-_")
+	padded := strings.HasSuffix(run, "=") || len(run)%4 == 0
+	switch {
+	case std && url:
+		return nil
+	case url && padded:
+		return base64.URLEncoding
+	case url:
+		return base64.RawURLEncoding
+	case padded:
+		return base64.StdEncoding
+	}
+	return base64.RawStdEncoding
 }
 
 // Bytes is String for byte slices.
