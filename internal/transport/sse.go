@@ -1,9 +1,7 @@
 package transport
 
 import (
-	"errors"
 	"fmt"
-	"io"
 	"mime"
 	"net/http"
 	"net/url"
@@ -106,18 +104,10 @@ func (h *SSE) MessageHandler() http.Handler {
 			httpError(w, http.StatusNotFound, "Not Found: no session "+id)
 			return
 		}
-		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.opts.MaxMessage))
-		if err != nil {
-			var mbe *http.MaxBytesError
-			if errors.As(err, &mbe) {
-				w.Header().Set("Connection", "close")
-				httpError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("Request Entity Too Large: a message is at most %d bytes", h.opts.MaxMessage))
-				return
-			}
-			httpError(w, http.StatusBadRequest, "Bad Request: reading the body: "+err.Error())
+		body, ok := readBody(w, r, h.opts.MaxMessage)
+		if !ok {
 			return
 		}
-		clearReadDeadline(w)
 		w.WriteHeader(http.StatusAccepted)
 		s.conn.dispatch(body, s.log.push)
 	})

@@ -291,18 +291,10 @@ func (h *Streamable) post(w http.ResponseWriter, r *http.Request) {
 		httpError(w, http.StatusNotAcceptable, "Not Acceptable: Accept must list application/json and text/event-stream")
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.opts.MaxMessage))
-	if err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			w.Header().Set("Connection", "close")
-			httpError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("Request Entity Too Large: a message is at most %d bytes", h.opts.MaxMessage))
-			return
-		}
-		httpError(w, http.StatusBadRequest, "Bad Request: reading the body: "+err.Error())
+	body, ok := readBody(w, r, h.opts.MaxMessage)
+	if !ok {
 		return
 	}
-	clearReadDeadline(w)
 	msgs, isBatch, err := splitBatch(body)
 	if err != nil {
 		writeJSON(w, http.StatusBadRequest, encode(errorResponse(nil, mcp.PARSE_ERROR, "Parse error: "+err.Error())))
@@ -489,4 +481,22 @@ func (h *Streamable) serveStandalone(w http.ResponseWriter, r *http.Request, s *
 		}
 	}
 	h.serveStream(w, r, s, s.std, seq, stop)
+}
+
+// readBody reads a POSTed message of at most max bytes and clears the read
+// deadline; on failure it has written the 413 or 400 and returns false.
+func readBody(w http.ResponseWriter, r *http.Request, max int64) ([]byte, bool) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, max))
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			w.Header().Set("Connection", "close")
+			httpError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("Request Entity Too Large: a message is at most %d bytes", max))
+			return nil, false
+		}
+		httpError(w, http.StatusBadRequest, "Bad Request: reading the body: "+err.Error())
+		return nil, false
+	}
+	clearReadDeadline(w)
+	return body, true
 }
