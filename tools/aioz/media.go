@@ -316,9 +316,7 @@ func (t *tools) listMedia(ctx context.Context, c *toolkit.Call, in ListInput) (L
 	for _, m := range list.Media {
 		out.Media = append(out.Media, MediaSummary{ID: m.ID, Title: m.Title, Type: m.Type, Status: m.Status, Duration: m.Duration, HLSURL: m.Assets.HLSURL, CreatedAt: m.CreatedAt})
 	}
-	if next := in.Offset + len(list.Media); next < list.Total && len(list.Media) > 0 {
-		out.NextOffset = next
-	}
+	out.NextOffset = nextOffset(in.Offset, len(list.Media), list.Total)
 	d := templates.MediaList{Search: in.Search, Total: out.Total, NextOffset: out.NextOffset}
 	for _, m := range out.Media {
 		d.Media = append(d.Media, templates.MediaRow{ID: m.ID, Title: m.Title, Type: m.Type, Status: m.Status, Duration: m.Duration})

@@ -277,9 +277,7 @@ func (t *tools) listPlayers(ctx context.Context, c *toolkit.Call, in ListPlayers
 	if out.Players == nil {
 		out.Players = []aiozapi.PlayerTheme{}
 	}
-	if n := in.Offset + len(out.Players); n < out.Total && len(out.Players) > 0 {
-		out.NextOffset = n
-	}
+	out.NextOffset = nextOffset(in.Offset, len(out.Players), out.Total)
 	d := templates.PlayerList{Search: in.Search, Total: out.Total, NextOffset: out.NextOffset}
 	for _, p := range out.Players {
 		d.Rows = append(d.Rows, templates.PlayerRow{ID: p.ID, Name: p.Name, IsDefault: p.IsDefault, HasLogo: p.Asset.LogoImageLink != ""})

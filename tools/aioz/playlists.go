@@ -218,9 +218,8 @@ func (t *tools) listPlaylists(ctx context.Context, c *toolkit.Call, in ListPlayl
 		out.Playlists = append(out.Playlists, v)
 		d.Rows = append(d.Rows, templates.PlaylistListRow{ID: v.ID, Name: v.Name, Tags: strings.Join(v.Tags, ", "), Items: v.ItemCount})
 	}
-	if n := in.Offset + len(list.Playlists); n < list.Total && len(list.Playlists) > 0 {
-		out.NextOffset, d.NextOffset = n, n
-	}
+	out.NextOffset = nextOffset(in.Offset, len(list.Playlists), list.Total)
+	d.NextOffset = out.NextOffset
 	text, err := templates.AIOZPlaylistList.Render(d)
 	return out, text, err
 }

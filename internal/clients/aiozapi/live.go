@@ -3,8 +3,6 @@ package aiozapi
 import (
 	"context"
 	"net/http"
-	"os"
-	"path/filepath"
 
 	"github.com/mcp-media/mcp-media/internal/httpx"
 )
@@ -176,16 +174,7 @@ func (c *Client) DeleteStreaming(ctx context.Context, keyID, streamID string) er
 
 // SetLiveThumbnail uploads a broadcast's thumbnail (S12; id = live stream media id).
 func (c *Client) SetLiveThumbnail(ctx context.Context, streamID, path string) error {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return err
-	}
-	body, ctype, err := fileForm(filepath.Base(path), data, nil)
-	if err != nil {
-		return err
-	}
-	_, err = c.http.Do(ctx, httpx.Request{Method: http.MethodPost, Path: "/live_streams/" + seg(streamID) + "/thumbnail", Body: body, ContentType: ctype, Idempotent: true}, nil)
-	return err
+	return c.postFile(ctx, "/live_streams/"+seg(streamID)+"/thumbnail", path)
 }
 
 // DeleteLiveThumbnail removes a broadcast's thumbnail (S13).

@@ -118,6 +118,12 @@ func (c *Client) Complete(ctx context.Context, id string) error {
 
 // SetThumbnail uploads a .png or .jpg as the media thumbnail (M8).
 func (c *Client) SetThumbnail(ctx context.Context, id, path string) error {
+	return c.postFile(ctx, "/media/"+seg(id)+"/thumbnail", path)
+}
+
+// postFile uploads the local file at path as a multipart "file" field to
+// apiPath (the media and live stream media thumbnails).
+func (c *Client) postFile(ctx context.Context, apiPath, path string) error {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return err
@@ -126,7 +132,7 @@ func (c *Client) SetThumbnail(ctx context.Context, id, path string) error {
 	if err != nil {
 		return err
 	}
-	_, err = c.http.Do(ctx, httpx.Request{Method: http.MethodPost, Path: "/media/" + seg(id) + "/thumbnail", Body: body, ContentType: ctype, Idempotent: true}, nil)
+	_, err = c.http.Do(ctx, httpx.Request{Method: http.MethodPost, Path: apiPath, Body: body, ContentType: ctype, Idempotent: true}, nil)
 	return err
 }
 

@@ -3,6 +3,7 @@ package aiozfake
 import (
 	"math"
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 )
@@ -125,9 +126,7 @@ func (s *Server) handleBillings(w http.ResponseWriter, r *http.Request) {
 		list = append(list, row)
 	}
 	if desc {
-		for i, j := 0, len(list)-1; i < j; i, j = i+1, j-1 {
-			list[i], list[j] = list[j], list[i]
-		}
+		slices.Reverse(list)
 	}
 	lo, hi := page(len(list), offset, limit)
 	writeData(w, http.StatusOK, map[string]any{"billings": list[lo:hi], "total": len(list)})

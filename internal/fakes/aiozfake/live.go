@@ -1,11 +1,8 @@
 package aiozfake
 
 import (
-	"bytes"
-	"fmt"
 	"net/http"
 	"net/url"
-	"path"
 	"sort"
 	"strings"
 )
@@ -426,18 +423,8 @@ func (s *Server) handleDeleteStreaming(w http.ResponseWriter, r *http.Request) {
 // /live_streams/{id}/thumbnail, id being a live stream media id.
 func (s *Server) handleLiveThumbnail(w http.ResponseWriter, r *http.Request, id string) {
 	if r.Method == http.MethodPost {
-		name, prefix, err := readFilePart(r, 8)
-		if err != nil {
+		if err := readThumbnailPart(r); err != nil {
 			writeError(w, err)
-			return
-		}
-		ext := strings.ToLower(path.Ext(name))
-		if ext != ".png" && ext != ".jpg" && ext != ".jpeg" {
-			writeErr(w, http.StatusBadRequest, fmt.Sprintf("file must be .png or .jpg, got %q", name))
-			return
-		}
-		if !bytes.HasPrefix(prefix, pngMagic) && !bytes.HasPrefix(prefix, jpegMagic) {
-			writeErr(w, http.StatusBadRequest, "file content is not a PNG or JPEG image")
 			return
 		}
 	} else {

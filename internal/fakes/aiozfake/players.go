@@ -11,6 +11,7 @@ import (
 	"io"
 	"net/http"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -244,9 +245,7 @@ func (s *Server) handleListPlayers(w http.ResponseWriter, r *http.Request) {
 		sort.SliceStable(list, func(i, j int) bool { return list[i].Name < list[j].Name })
 	}
 	if orderBy == "desc" {
-		for i, j := 0, len(list)-1; i < j; i, j = i+1, j-1 {
-			list[i], list[j] = list[j], list[i]
-		}
+		slices.Reverse(list)
 	}
 	lo, hi := page(len(list), offset, limit)
 	out := []playerJSON{}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -306,9 +307,7 @@ func (s *Server) handleListPlaylists(w http.ResponseWriter, r *http.Request) {
 		sort.SliceStable(list, func(i, j int) bool { return list[i].Name < list[j].Name })
 	}
 	if req.OrderBy == "desc" {
-		for i, j := 0, len(list)-1; i < j; i, j = i+1, j-1 {
-			list[i], list[j] = list[j], list[i]
-		}
+		slices.Reverse(list)
 	}
 	lo, hi := page(len(list), offset, limit)
 	out := []playlistJSON{}
@@ -368,9 +367,7 @@ func (s *Server) handleGetPlaylist(w http.ResponseWriter, r *http.Request) {
 		})
 	}
 	if orderBy == "desc" {
-		for i, j := 0, len(items)-1; i < j; i, j = i+1, j-1 {
-			items[i], items[j] = items[j], items[i]
-		}
+		slices.Reverse(items)
 	}
 	writeData(w, http.StatusOK, map[string]any{"playlist": s.playlistJSONLocked(pl, baseURL(r), items, true)})
 }

@@ -2,7 +2,6 @@ package aiozfake
 
 import (
 	"bytes"
-	"fmt"
 	"io"
 	"net/http"
 	"path"
@@ -60,22 +59,30 @@ func readFilePart(r *http.Request, head int) (name string, prefix []byte, err er
 	return name, prefix, nil
 }
 
+// readThumbnailPart reads a thumbnail upload's "file" field and checks it
+// is a .png/.jpg by name and a PNG or JPEG by content (media and live
+// stream media thumbnails alike).
+func readThumbnailPart(r *http.Request) error {
+	name, prefix, err := readFilePart(r, 8)
+	if err != nil {
+		return err
+	}
+	ext := strings.ToLower(path.Ext(name))
+	if ext != ".png" && ext != ".jpg" && ext != ".jpeg" {
+		return badRequest("file must be .png or .jpg, got %q", name)
+	}
+	if !bytes.HasPrefix(prefix, pngMagic) && !bytes.HasPrefix(prefix, jpegMagic) {
+		return badRequest("file content is not a PNG or JPEG image")
+	}
+	return nil
+}
+
 func (s *Server) handleUploadThumbnail(w http.ResponseWriter, r *http.Request) {
 	if !s.checkLiveMedia(w, r) {
 		return
 	}
-	name, prefix, err := readFilePart(r, 8)
-	if err != nil {
+	if err := readThumbnailPart(r); err != nil {
 		writeError(w, err)
-		return
-	}
-	ext := strings.ToLower(path.Ext(name))
-	if ext != ".png" && ext != ".jpg" && ext != ".jpeg" {
-		writeErr(w, http.StatusBadRequest, fmt.Sprintf("file must be .png or .jpg, got %q", name))
-		return
-	}
-	if !bytes.HasPrefix(prefix, pngMagic) && !bytes.HasPrefix(prefix, jpegMagic) {
-		writeErr(w, http.StatusBadRequest, "file content is not a PNG or JPEG image")
 		return
 	}
 	s.touchMedia(w, r, "Upload thumbnail successfully.", func(m *media) error {
