@@ -129,13 +129,6 @@ func (c *Client) CreateStreaming(ctx context.Context, keyID string, req Streamin
 	return out.Data, err
 }
 
-// ListStreamings lists a key's broadcasts (S7).
-func (c *Client) ListStreamings(ctx context.Context, keyID string) (StreamingList, error) {
-	var out envelope[StreamingList]
-	err := c.getData(ctx, "/live_streams/"+seg(keyID)+"/streamings", nil, &out)
-	return out.Data, err
-}
-
 // SearchStreamings lists a key's broadcasts with filters and paging (S6).
 func (c *Client) SearchStreamings(ctx context.Context, keyID, search, status string, offset, limit int) (StreamingList, error) {
 	body := map[string]any{"offset": offset, "live_stream_key_id": keyID}
