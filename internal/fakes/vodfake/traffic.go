@@ -86,13 +86,11 @@ func (s *Server) minutes(w http.ResponseWriter, r *http.Request) {
 		fail(w, 3101)
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	v := s.find(r.URL.Query().Get("id"))
+	v := s.lockVideo(w, r)
 	if v == nil {
-		fail(w, 3102)
 		return
 	}
+	defer s.mu.Unlock()
 	from, to := s.span(v, start, end)
 	points := []any{}
 	seed := seedOf(v.ID)

@@ -217,25 +217,33 @@ func (s *Server) find(id string) *video {
 	return nil
 }
 
-func (s *Server) get(w http.ResponseWriter, r *http.Request) {
+// lockVideo locks s.mu and returns the live video named by the id query
+// argument; when there is none it answers 3102, unlocks and returns nil.
+func (s *Server) lockVideo(w http.ResponseWriter, r *http.Request) *video {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	v := s.find(r.URL.Query().Get("id"))
 	if v == nil {
+		s.mu.Unlock()
 		fail(w, 3102)
+	}
+	return v
+}
+
+func (s *Server) get(w http.ResponseWriter, r *http.Request) {
+	v := s.lockVideo(w, r)
+	if v == nil {
 		return
 	}
+	defer s.mu.Unlock()
 	ok(w, map[string]any{"video": s.view(v)})
 }
 
 func (s *Server) getShared(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	v := s.find(r.URL.Query().Get("id"))
+	v := s.lockVideo(w, r)
 	if v == nil {
-		fail(w, 3102)
 		return
 	}
+	defer s.mu.Unlock()
 	switch v.SharedState {
 	case 0:
 		fail(w, 3108)
@@ -258,13 +266,11 @@ func (s *Server) update(w http.ResponseWriter, r *http.Request) {
 		fail(w, 3101)
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	v := s.find(r.URL.Query().Get("id"))
+	v := s.lockVideo(w, r)
 	if v == nil {
-		fail(w, 3102)
 		return
 	}
+	defer s.mu.Unlock()
 	if in.ThumbStorageID != nil && *in.ThumbStorageID != "" {
 		obj, found := s.storage[*in.ThumbStorageID]
 		if !found || obj.Deleted {
@@ -294,13 +300,11 @@ func (s *Server) setPassword(w http.ResponseWriter, r *http.Request) {
 		fail(w, 3101)
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	v := s.find(r.URL.Query().Get("id"))
+	v := s.lockVideo(w, r)
 	if v == nil {
-		fail(w, 3102)
 		return
 	}
+	defer s.mu.Unlock()
 	v.SharedState, v.Password, v.Updated = *in.SharedState, in.Password, s.opts.Now()
 	if v.SharedState != 1 {
 		v.Password = ""
@@ -327,13 +331,11 @@ func (s *Server) trans(w http.ResponseWriter, r *http.Request) {
 		fail(w, 3101)
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	v := s.find(r.URL.Query().Get("id"))
+	v := s.lockVideo(w, r)
 	if v == nil {
-		fail(w, 3102)
 		return
 	}
+	defer s.mu.Unlock()
 	if v.status(s.opts.Now()) != 1 {
 		fail(w, 3103) // seed: transcode only after video_ready
 		return
@@ -378,13 +380,11 @@ func renditionStorage(v *video) []string {
 }
 
 func (s *Server) deleteOne(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	v := s.find(r.URL.Query().Get("id"))
+	v := s.lockVideo(w, r)
 	if v == nil {
-		fail(w, 3102)
 		return
 	}
+	defer s.mu.Unlock()
 	s.remove(v)
 	ok(w, nil)
 }
