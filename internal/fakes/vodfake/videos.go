@@ -1,7 +1,6 @@
 package vodfake
 
 import (
-	"encoding/json"
 	"io"
 	"net/http"
 	"sort"
@@ -123,7 +122,7 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request) {
 		VideoName     string `json:"video_name"`
 		SkipAutoTrans bool   `json:"skip_auto_trans"`
 	}
-	if json.NewDecoder(io.LimitReader(r.Body, 1<<16)).Decode(&in) != nil || in.StorageID == "" || in.SourceType == "" {
+	if !decode(r, &in) || in.StorageID == "" || in.SourceType == "" {
 		fail(w, 3101)
 		return
 	}
@@ -262,7 +261,7 @@ func (s *Server) update(w http.ResponseWriter, r *http.Request) {
 		VideoName      *string `json:"video_name"`
 		ThumbStorageID *string `json:"thumb_storage_id"`
 	}
-	if json.NewDecoder(io.LimitReader(r.Body, 1<<16)).Decode(&in) != nil {
+	if !decode(r, &in) {
 		fail(w, 3101)
 		return
 	}
@@ -295,7 +294,7 @@ func (s *Server) setPassword(w http.ResponseWriter, r *http.Request) {
 		SharedState *int   `json:"shared_state"`
 		Password    string `json:"password"`
 	}
-	if json.NewDecoder(io.LimitReader(r.Body, 1<<16)).Decode(&in) != nil || in.SharedState == nil ||
+	if !decode(r, &in) || in.SharedState == nil ||
 		*in.SharedState < 0 || *in.SharedState > 2 || len([]rune(in.Password)) > 16 || (*in.SharedState == 1 && in.Password == "") {
 		fail(w, 3101)
 		return
@@ -327,7 +326,7 @@ func (s *Server) trans(w http.ResponseWriter, r *http.Request) {
 		Template *int `json:"task_config_temp_id"`
 		Redo     bool `json:"redo"`
 	}
-	if json.NewDecoder(io.LimitReader(r.Body, 1<<16)).Decode(&in) != nil || in.Template == nil {
+	if !decode(r, &in) || in.Template == nil {
 		fail(w, 3101)
 		return
 	}
