@@ -277,8 +277,8 @@ func (s *Server) update(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		// Seed: "when the cover is updated, the original cover is deleted".
-		if old, found := s.storage[v.Thumb]; found && v.Thumb != *in.ThumbStorageID {
-			old.Deleted = true
+		if v.Thumb != *in.ThumbStorageID {
+			s.discard(v.Thumb)
 		}
 		v.Thumb = *in.ThumbStorageID
 	}
@@ -347,11 +347,7 @@ func (s *Server) trans(w http.ResponseWriter, r *http.Request) {
 		fail(w, 3105)
 		return
 	}
-	for _, old := range v.Renditions { // redo deletes the existing task
-		if o, found := s.storage[old.StorageID]; found {
-			o.Deleted = true
-		}
-	}
+	s.discard(renditionStorage(v)...) // redo deletes the existing task
 	rd := &rendition{ID: s.newID("ps"), StorageID: s.newID("st"), Template: *in.Template, Started: s.opts.Now(),
 		Resolution: templates[*in.Template].Res}
 	s.storage[rd.StorageID] = &object{ID: rd.StorageID, Name: v.Name + "-" + rd.Resolution + ".mp4"}
@@ -363,7 +359,12 @@ func (s *Server) trans(w http.ResponseWriter, r *http.Request) {
 // remove deletes a video with its renditions and cover (s.mu held).
 func (s *Server) remove(v *video) {
 	v.Deleted = true
-	for _, id := range append([]string{v.StorageID, v.Thumb}, renditionStorage(v)...) {
+	s.discard(append([]string{v.StorageID, v.Thumb}, renditionStorage(v)...)...)
+}
+
+// discard marks the stored files with these ids deleted (s.mu held).
+func (s *Server) discard(ids ...string) {
+	for _, id := range ids {
 		if o, found := s.storage[id]; found {
 			o.Deleted = true
 		}
