@@ -204,8 +204,14 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request) { s.listPage(w, r,
 func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 	q, src := r.URL.Query().Get("search"), r.URL.Query().Get("source_type")
 	s.listPage(w, r, func(v *video) bool {
-		return (q == "" || v.ID == q || strings.Contains(strings.ToLower(v.Name), strings.ToLower(q))) && (src == "" || v.SourceType == src)
+		return matches(q, v.ID, v.Name) && (src == "" || v.SourceType == src)
 	})
+}
+
+// matches is the seed's search rule (V5, V13, V14): no search, the exact id,
+// or a case-insensitive part of the name.
+func matches(search, id, name string) bool {
+	return search == "" || id == search || strings.Contains(strings.ToLower(name), strings.ToLower(search))
 }
 
 // find returns a live video (s.mu held).
