@@ -76,6 +76,9 @@ func (v *video) status(now time.Time) int {
 	return 1
 }
 
+// fileURL is where the fake serves a stored file of this video's host.
+func (v *video) fileURL(storageID string) string { return v.Base + "/files/" + storageID }
+
 func rfc(t time.Time) string { return t.In(beijing).Format(time.RFC3339) }
 
 var beijing = time.FixedZone("CST", 8*3600)
@@ -91,10 +94,10 @@ func (s *Server) view(v *video) map[string]any {
 		"shared_state": v.SharedState, "share_password": v.Password, "play_set": []any{},
 	}
 	if st == 1 {
-		out["origin_url"] = v.Base + "/files/" + v.StorageID
+		out["origin_url"] = v.fileURL(v.StorageID)
 		out["video_width"], out["video_height"], out["video_duration"] = v.Width, v.Height, v.DurationMS
 		if v.Thumb != "" {
-			out["thumb_url"] = v.Base + "/files/" + v.Thumb
+			out["thumb_url"] = v.fileURL(v.Thumb)
 		}
 	}
 	sets := []any{}
@@ -105,7 +108,7 @@ func (s *Server) view(v *video) map[string]any {
 			"trans_progress": p, "trans_task_config_temp_id": r.Template, "url": "", "file_size": 0,
 			"video_width": t.W, "video_height": t.H, "video_duration": v.DurationMS, "resolution": t.Res}
 		if rs == 1 {
-			item["url"] = v.Base + "/files/" + r.StorageID
+			item["url"] = v.fileURL(r.StorageID)
 			item["file_size"] = int64(float64(v.Size) * t.Factor)
 		}
 		sets = append(sets, item)
