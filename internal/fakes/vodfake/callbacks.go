@@ -31,7 +31,7 @@ func (s *Server) videoReady(v *video) map[string]any {
 func (s *Server) playSetItem(v *video, rd *rendition) map[string]any {
 	t := templates[rd.Template]
 	return map[string]any{"play_set_id": rd.ID, "trans_task_config_temp_id": rd.Template, "resolution": t.Res,
-		"url": v.fileURL(rd.StorageID), "file_size": int64(float64(v.Size) * t.Factor),
+		"url": v.fileURL(rd.StorageID), "file_size": v.renditionSize(t.Factor),
 		"video_width": t.W, "video_height": t.H, "video_duration": v.DurationMS}
 }
 

@@ -76,6 +76,9 @@ func (v *video) status(now time.Time) int {
 	return 1
 }
 
+// renditionSize is the size of a rendition made with this template factor.
+func (v *video) renditionSize(factor float64) int64 { return int64(float64(v.Size) * factor) }
+
 // fileURL is where the fake serves a stored file of this video's host.
 func (v *video) fileURL(storageID string) string { return v.Base + "/files/" + storageID }
 
@@ -109,7 +112,7 @@ func (s *Server) view(v *video) map[string]any {
 			"video_width": t.W, "video_height": t.H, "video_duration": v.DurationMS, "resolution": t.Res}
 		if rs == 1 {
 			item["url"] = v.fileURL(r.StorageID)
-			item["file_size"] = int64(float64(v.Size) * t.Factor)
+			item["file_size"] = v.renditionSize(t.Factor)
 		}
 		sets = append(sets, item)
 	}
