@@ -58,8 +58,8 @@ type VODTableData struct {
 // VODEventData fills vod/event: a received callback in one line, as the
 // inbox lists and announces it.
 type VODEventData struct {
-	EventType, VideoID, VideoName, PlaySetID, Resolution, URL, Duration string
-	Renditions                                                          int
+	EventType, VideoID, VideoName, PlaySetID, Resolution, Duration string
+	Renditions                                                     int
 }
 
 // VOD template names.

@@ -1,14 +1,13 @@
 package vod
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"github.com/mcp-media/mcp-media/internal/argerr"
 	"os"
 	"path/filepath"
 	"strings"
 
+	"github.com/mcp-media/mcp-media/internal/argerr"
 	"github.com/mcp-media/mcp-media/internal/clients/vodapi"
 	"github.com/mcp-media/mcp-media/internal/fileroot"
 	"github.com/mcp-media/mcp-media/tools/toolkit"
@@ -88,7 +87,8 @@ func (t *tools) update(ctx context.Context, c *toolkit.Call, in UpdateInput) (Up
 	return out, text, err
 }
 
-// checkImage accepts a readable .png or .jpg whose content says so.
+// checkImage accepts a readable .png or .jpg whose content says so
+// (fileroot.ImageFormat, the project's one image sniff).
 func checkImage(p string) error {
 	ext := strings.ToLower(filepath.Ext(p))
 	if ext != ".png" && ext != ".jpg" && ext != ".jpeg" {
@@ -101,7 +101,7 @@ func checkImage(p string) error {
 	defer f.Close()
 	head := make([]byte, 8)
 	n, _ := f.Read(head)
-	if !bytes.HasPrefix(head[:n], []byte("\x89PNG")) && !bytes.HasPrefix(head[:n], []byte("\xff\xd8\xff")) {
+	if format := fileroot.ImageFormat(head[:n]); format != "png" && format != "jpeg" {
 		return argerr.New("cover_path", p+" is not a PNG or JPEG image by its content", "give a real PNG or JPEG file")
 	}
 	return nil

@@ -3,9 +3,9 @@ package vod
 import (
 	"context"
 	"fmt"
-	"github.com/mcp-media/mcp-media/internal/argerr"
 	"time"
 
+	"github.com/mcp-media/mcp-media/internal/argerr"
 	"github.com/mcp-media/mcp-media/internal/clients/vodapi"
 	"github.com/mcp-media/mcp-media/tools/toolkit"
 )

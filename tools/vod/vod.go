@@ -10,10 +10,10 @@ package vod
 import (
 	"encoding/json"
 	"fmt"
-	"github.com/mcp-media/mcp-media/internal/argerr"
 	"strings"
 	"time"
 
+	"github.com/mcp-media/mcp-media/internal/argerr"
 	"github.com/mcp-media/mcp-media/internal/clients/vodapi"
 	"github.com/mcp-media/mcp-media/templates"
 	"github.com/mcp-media/mcp-media/tools/toolkit"

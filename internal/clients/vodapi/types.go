@@ -54,8 +54,11 @@ const (
 var videoStatus = map[int]string{0: "initial", 1: "ready", 2: "uploading", 3: "upload_failed", 4: "deleted"}
 
 // VideoStatusName is a §3.1 status by name ("ready" for 1).
-func VideoStatusName(s int) string {
-	if n, ok := videoStatus[s]; ok {
+func VideoStatusName(s int) string { return statusName(videoStatus, s) }
+
+// statusName is s by name in names, or "unknown(s)".
+func statusName(names map[int]string, s int) string {
+	if n, ok := names[s]; ok {
 		return n
 	}
 	return fmt.Sprintf("unknown(%d)", s)
@@ -77,12 +80,7 @@ var playSetStatus = map[int]string{0: "initial", 1: "ready", 2: "transcoding", 3
 	5: "uploading", 6: "upload_failed", 7: "deleted"}
 
 // PlaySetStatusName is a §3.2 status by name.
-func PlaySetStatusName(s int) string {
-	if n, ok := playSetStatus[s]; ok {
-		return n
-	}
-	return fmt.Sprintf("unknown(%d)", s)
-}
+func PlaySetStatusName(s int) string { return statusName(playSetStatus, s) }
 
 // Share states (§3.3).
 const (

@@ -21,17 +21,17 @@ func (s *Server) videoReady(v *video) map[string]any {
 	}
 	thumb := ""
 	if v.Thumb != "" {
-		thumb = v.Base + "/files/" + v.Thumb
+		thumb = v.fileURL(v.Thumb)
 	}
 	return map[string]any{"event_type": "video_ready", "video_id": v.ID, "storage_id": v.StorageID, "source_type": v.SourceType,
-		"source_id": v.SourceID, "url_origin": v.Base + "/files/" + v.StorageID, "thumb_url": thumb, "file_size": v.Size,
+		"source_id": v.SourceID, "url_origin": v.fileURL(v.StorageID), "thumb_url": thumb, "file_size": v.Size,
 		"video_name": v.Name, "video_width": v.Width, "video_height": v.Height, "video_duration": v.DurationMS, "play_set": sets}
 }
 
 func (s *Server) playSetItem(v *video, rd *rendition) map[string]any {
 	t := templates[rd.Template]
 	return map[string]any{"play_set_id": rd.ID, "trans_task_config_temp_id": rd.Template, "resolution": t.Res,
-		"url": v.Base + "/files/" + rd.StorageID, "file_size": int64(float64(v.Size) * t.Factor),
+		"url": v.fileURL(rd.StorageID), "file_size": v.renditionSize(t.Factor),
 		"video_width": t.W, "video_height": t.H, "video_duration": v.DurationMS}
 }
 

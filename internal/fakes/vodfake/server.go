@@ -194,7 +194,7 @@ func (s *Server) registerCallback(w http.ResponseWriter, r *http.Request) {
 		EventGroup string `json:"event_group"`
 		URL        string `json:"url"`
 	}
-	if json.NewDecoder(io.LimitReader(r.Body, 1<<16)).Decode(&in) != nil || (in.EventGroup != "video" && in.EventGroup != "transcoding") ||
+	if !decode(r, &in) || (in.EventGroup != "video" && in.EventGroup != "transcoding") ||
 		!strings.HasPrefix(in.URL, "http") {
 		fail(w, 3101)
 		return
@@ -221,6 +221,11 @@ func ok(w http.ResponseWriter, fields map[string]any) {
 		out[k] = v
 	}
 	writeJSON(w, out)
+}
+
+// decode reads a JSON request body of at most 64 KiB into v.
+func decode(r *http.Request, v any) bool {
+	return json.NewDecoder(io.LimitReader(r.Body, 1<<16)).Decode(v) == nil
 }
 
 func writeJSON(w http.ResponseWriter, v any) {

@@ -7,7 +7,6 @@ import (
 	"hash/fnv"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 )
 
@@ -86,13 +85,11 @@ func (s *Server) minutes(w http.ResponseWriter, r *http.Request) {
 		fail(w, 3101)
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	v := s.find(r.URL.Query().Get("id"))
+	v := s.lockVideo(w, r)
 	if v == nil {
-		fail(w, 3102)
 		return
 	}
+	defer s.mu.Unlock()
 	from, to := s.span(v, start, end)
 	points := []any{}
 	seed := seedOf(v.ID)
@@ -107,12 +104,9 @@ func (s *Server) minutes(w http.ResponseWriter, r *http.Request) {
 // totalRows walks V13/V14's rows: the live videos newest first, then the
 // archived (synthetic) ones, each generated when it is reached (s.mu held).
 func (s *Server) totalRows(search string, start, end int64, each func(i int, row []string) bool) int {
-	match := func(id, name string) bool {
-		return search == "" || id == search || strings.Contains(strings.ToLower(name), strings.ToLower(search))
-	}
 	n := 0
 	for _, v := range s.live(nil) {
-		if !match(v.ID, v.Name) {
+		if !matches(search, v.ID, v.Name) {
 			continue
 		}
 		if each != nil && !each(n, []string{v.ID, v.Name, rfc(v.Created), strconv.FormatInt(s.videoTotal(v, start, end), 10)}) {
@@ -122,7 +116,7 @@ func (s *Server) totalRows(search string, start, end int64, each func(i int, row
 	}
 	for i := 1; i <= s.synthetic; i++ {
 		id, name := ArchivedRow(i)
-		if !match(id, name) {
+		if !matches(search, id, name) {
 			continue
 		}
 		if each != nil {

@@ -1,7 +1,6 @@
 package vodfake
 
 import (
-	"encoding/json"
 	"io"
 	"net/http"
 	"sort"
@@ -77,6 +76,12 @@ func (v *video) status(now time.Time) int {
 	return 1
 }
 
+// renditionSize is the size of a rendition made with this template factor.
+func (v *video) renditionSize(factor float64) int64 { return int64(float64(v.Size) * factor) }
+
+// fileURL is where the fake serves a stored file of this video's host.
+func (v *video) fileURL(storageID string) string { return v.Base + "/files/" + storageID }
+
 func rfc(t time.Time) string { return t.In(beijing).Format(time.RFC3339) }
 
 var beijing = time.FixedZone("CST", 8*3600)
@@ -92,10 +97,10 @@ func (s *Server) view(v *video) map[string]any {
 		"shared_state": v.SharedState, "share_password": v.Password, "play_set": []any{},
 	}
 	if st == 1 {
-		out["origin_url"] = v.Base + "/files/" + v.StorageID
+		out["origin_url"] = v.fileURL(v.StorageID)
 		out["video_width"], out["video_height"], out["video_duration"] = v.Width, v.Height, v.DurationMS
 		if v.Thumb != "" {
-			out["thumb_url"] = v.Base + "/files/" + v.Thumb
+			out["thumb_url"] = v.fileURL(v.Thumb)
 		}
 	}
 	sets := []any{}
@@ -106,8 +111,8 @@ func (s *Server) view(v *video) map[string]any {
 			"trans_progress": p, "trans_task_config_temp_id": r.Template, "url": "", "file_size": 0,
 			"video_width": t.W, "video_height": t.H, "video_duration": v.DurationMS, "resolution": t.Res}
 		if rs == 1 {
-			item["url"] = v.Base + "/files/" + r.StorageID
-			item["file_size"] = int64(float64(v.Size) * t.Factor)
+			item["url"] = v.fileURL(r.StorageID)
+			item["file_size"] = v.renditionSize(t.Factor)
 		}
 		sets = append(sets, item)
 	}
@@ -123,7 +128,7 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request) {
 		VideoName     string `json:"video_name"`
 		SkipAutoTrans bool   `json:"skip_auto_trans"`
 	}
-	if json.NewDecoder(io.LimitReader(r.Body, 1<<16)).Decode(&in) != nil || in.StorageID == "" || in.SourceType == "" {
+	if !decode(r, &in) || in.StorageID == "" || in.SourceType == "" {
 		fail(w, 3101)
 		return
 	}
@@ -205,8 +210,14 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request) { s.listPage(w, r,
 func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 	q, src := r.URL.Query().Get("search"), r.URL.Query().Get("source_type")
 	s.listPage(w, r, func(v *video) bool {
-		return (q == "" || v.ID == q || strings.Contains(strings.ToLower(v.Name), strings.ToLower(q))) && (src == "" || v.SourceType == src)
+		return matches(q, v.ID, v.Name) && (src == "" || v.SourceType == src)
 	})
+}
+
+// matches is the seed's search rule (V5, V13, V14): no search, the exact id,
+// or a case-insensitive part of the name.
+func matches(search, id, name string) bool {
+	return search == "" || id == search || strings.Contains(strings.ToLower(name), strings.ToLower(search))
 }
 
 // find returns a live video (s.mu held).
@@ -217,25 +228,33 @@ func (s *Server) find(id string) *video {
 	return nil
 }
 
-func (s *Server) get(w http.ResponseWriter, r *http.Request) {
+// lockVideo locks s.mu and returns the live video named by the id query
+// argument; when there is none it answers 3102, unlocks and returns nil.
+func (s *Server) lockVideo(w http.ResponseWriter, r *http.Request) *video {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	v := s.find(r.URL.Query().Get("id"))
 	if v == nil {
+		s.mu.Unlock()
 		fail(w, 3102)
+	}
+	return v
+}
+
+func (s *Server) get(w http.ResponseWriter, r *http.Request) {
+	v := s.lockVideo(w, r)
+	if v == nil {
 		return
 	}
+	defer s.mu.Unlock()
 	ok(w, map[string]any{"video": s.view(v)})
 }
 
 func (s *Server) getShared(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	v := s.find(r.URL.Query().Get("id"))
+	v := s.lockVideo(w, r)
 	if v == nil {
-		fail(w, 3102)
 		return
 	}
+	defer s.mu.Unlock()
 	switch v.SharedState {
 	case 0:
 		fail(w, 3108)
@@ -254,17 +273,15 @@ func (s *Server) update(w http.ResponseWriter, r *http.Request) {
 		VideoName      *string `json:"video_name"`
 		ThumbStorageID *string `json:"thumb_storage_id"`
 	}
-	if json.NewDecoder(io.LimitReader(r.Body, 1<<16)).Decode(&in) != nil {
+	if !decode(r, &in) {
 		fail(w, 3101)
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	v := s.find(r.URL.Query().Get("id"))
+	v := s.lockVideo(w, r)
 	if v == nil {
-		fail(w, 3102)
 		return
 	}
+	defer s.mu.Unlock()
 	if in.ThumbStorageID != nil && *in.ThumbStorageID != "" {
 		obj, found := s.storage[*in.ThumbStorageID]
 		if !found || obj.Deleted {
@@ -272,8 +289,8 @@ func (s *Server) update(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		// Seed: "when the cover is updated, the original cover is deleted".
-		if old, found := s.storage[v.Thumb]; found && v.Thumb != *in.ThumbStorageID {
-			old.Deleted = true
+		if v.Thumb != *in.ThumbStorageID {
+			s.discard(v.Thumb)
 		}
 		v.Thumb = *in.ThumbStorageID
 	}
@@ -289,18 +306,16 @@ func (s *Server) setPassword(w http.ResponseWriter, r *http.Request) {
 		SharedState *int   `json:"shared_state"`
 		Password    string `json:"password"`
 	}
-	if json.NewDecoder(io.LimitReader(r.Body, 1<<16)).Decode(&in) != nil || in.SharedState == nil ||
+	if !decode(r, &in) || in.SharedState == nil ||
 		*in.SharedState < 0 || *in.SharedState > 2 || len([]rune(in.Password)) > 16 || (*in.SharedState == 1 && in.Password == "") {
 		fail(w, 3101)
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	v := s.find(r.URL.Query().Get("id"))
+	v := s.lockVideo(w, r)
 	if v == nil {
-		fail(w, 3102)
 		return
 	}
+	defer s.mu.Unlock()
 	v.SharedState, v.Password, v.Updated = *in.SharedState, in.Password, s.opts.Now()
 	if v.SharedState != 1 {
 		v.Password = ""
@@ -323,17 +338,15 @@ func (s *Server) trans(w http.ResponseWriter, r *http.Request) {
 		Template *int `json:"task_config_temp_id"`
 		Redo     bool `json:"redo"`
 	}
-	if json.NewDecoder(io.LimitReader(r.Body, 1<<16)).Decode(&in) != nil || in.Template == nil {
+	if !decode(r, &in) || in.Template == nil {
 		fail(w, 3101)
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	v := s.find(r.URL.Query().Get("id"))
+	v := s.lockVideo(w, r)
 	if v == nil {
-		fail(w, 3102)
 		return
 	}
+	defer s.mu.Unlock()
 	if v.status(s.opts.Now()) != 1 {
 		fail(w, 3103) // seed: transcode only after video_ready
 		return
@@ -346,11 +359,7 @@ func (s *Server) trans(w http.ResponseWriter, r *http.Request) {
 		fail(w, 3105)
 		return
 	}
-	for _, old := range v.Renditions { // redo deletes the existing task
-		if o, found := s.storage[old.StorageID]; found {
-			o.Deleted = true
-		}
-	}
+	s.discard(renditionStorage(v)...) // redo deletes the existing task
 	rd := &rendition{ID: s.newID("ps"), StorageID: s.newID("st"), Template: *in.Template, Started: s.opts.Now(),
 		Resolution: templates[*in.Template].Res}
 	s.storage[rd.StorageID] = &object{ID: rd.StorageID, Name: v.Name + "-" + rd.Resolution + ".mp4"}
@@ -362,7 +371,12 @@ func (s *Server) trans(w http.ResponseWriter, r *http.Request) {
 // remove deletes a video with its renditions and cover (s.mu held).
 func (s *Server) remove(v *video) {
 	v.Deleted = true
-	for _, id := range append([]string{v.StorageID, v.Thumb}, renditionStorage(v)...) {
+	s.discard(append([]string{v.StorageID, v.Thumb}, renditionStorage(v)...)...)
+}
+
+// discard marks the stored files with these ids deleted (s.mu held).
+func (s *Server) discard(ids ...string) {
+	for _, id := range ids {
 		if o, found := s.storage[id]; found {
 			o.Deleted = true
 		}
@@ -378,13 +392,11 @@ func renditionStorage(v *video) []string {
 }
 
 func (s *Server) deleteOne(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	v := s.find(r.URL.Query().Get("id"))
+	v := s.lockVideo(w, r)
 	if v == nil {
-		fail(w, 3102)
 		return
 	}
+	defer s.mu.Unlock()
 	s.remove(v)
 	ok(w, nil)
 }
