@@ -77,9 +77,6 @@ func New(cfg Config) (*Client, error) {
 	return &Client{api: mk(cfg.BaseURL), storage: mk(storage)}, nil
 }
 
-// BaseURL is the API base URL.
-func (c *Client) BaseURL() string { return c.api.BaseURL }
-
 // Envelope is the common answer.
 type Envelope struct {
 	ErrCode int    `json:"errcode"`
