@@ -201,6 +201,13 @@ func (c *Conn) busy() bool {
 // response. It returns when the message is done; a request runs its handler
 // on the session's context, so the caller's going away does not cancel it.
 func (c *Conn) Handle(raw json.RawMessage, out func(json.RawMessage)) {
+	c.HandleWith(nil, raw, out)
+}
+
+// HandleWith is Handle for a message that arrived on an HTTP request: the
+// handler's context carries vals' values (who the caller is, see
+// internal/oauth) on the session's lifetime, not the request's.
+func (c *Conn) HandleWith(vals context.Context, raw json.RawMessage, out func(json.RawMessage)) {
 	env, k, perr := classify(raw)
 	switch k {
 	case kindInvalid:
@@ -222,12 +229,30 @@ func (c *Conn) Handle(raw json.RawMessage, out func(json.RawMessage)) {
 		out(encode(verr))
 		return
 	}
-	c.run(env, raw, out)
+	c.run(vals, env, raw, out)
 }
 
-func (c *Conn) run(env envelope, raw json.RawMessage, out func(json.RawMessage)) {
+// withValues is a context's deadline and cancellation with the values of
+// another (the HTTP request's) looked up first.
+type withValues struct {
+	context.Context
+	vals context.Context
+}
+
+func (w withValues) Value(k any) any {
+	if v := w.vals.Value(k); v != nil {
+		return v
+	}
+	return w.Context.Value(k)
+}
+
+func (c *Conn) run(vals context.Context, env envelope, raw json.RawMessage, out func(json.RawMessage)) {
 	key := string(bytes.TrimSpace(env.ID))
-	ctx, cancel := context.WithCancel(c.ctx)
+	base := c.ctx
+	if vals != nil {
+		base = withValues{Context: c.ctx, vals: vals}
+	}
+	ctx, cancel := context.WithCancel(base)
 	defer cancel()
 	cl := &call{cancel: cancel}
 	c.mu.Lock()

@@ -109,6 +109,6 @@ func (h *SSE) MessageHandler() http.Handler {
 			return
 		}
 		w.WriteHeader(http.StatusAccepted)
-		s.conn.dispatch(body, s.log.push)
+		s.conn.dispatch(r.Context(), body, s.log.push)
 	})
 }

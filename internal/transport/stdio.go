@@ -62,21 +62,23 @@ func (e *Engine) ServeStdio(ctx context.Context, in io.Reader, out io.Writer, op
 			}
 			return err
 		case line := <-lines:
-			c.dispatch(line, write)
+			c.dispatch(nil, line, write)
 		}
 	}
 }
 
 // dispatch handles one line: a message or a batch. Requests run in their own
 // goroutine; notifications (cancellation above all) are handled in order.
-func (c *Conn) dispatch(line []byte, write func(json.RawMessage)) {
+// dispatch runs one line or POST body; vals, when not nil, are the values
+// of the HTTP request it came on (see HandleWith).
+func (c *Conn) dispatch(vals context.Context, line []byte, write func(json.RawMessage)) {
 	msgs, isBatch, err := splitBatch(line)
 	if err != nil {
 		write(encode(errorResponse(nil, mcp.PARSE_ERROR, "Parse error: "+err.Error())))
 		return
 	}
 	if !isBatch {
-		c.one(json.RawMessage(line), write)
+		c.one(vals, json.RawMessage(line), write)
 		return
 	}
 	if !batchAllowed(c.sess.ProtocolVersion()) || len(msgs) == 0 {
@@ -92,7 +94,7 @@ func (c *Conn) dispatch(line []byte, write func(json.RawMessage)) {
 		wg.Add(1)
 		go func(m json.RawMessage) {
 			defer wg.Done()
-			c.Handle(m, func(msg json.RawMessage) {
+			c.HandleWith(vals, m, func(msg json.RawMessage) {
 				if isResponse(msg) {
 					mu.Lock()
 					resps = append(resps, msg)
@@ -113,16 +115,16 @@ func (c *Conn) dispatch(line []byte, write func(json.RawMessage)) {
 	}()
 }
 
-func (c *Conn) one(m json.RawMessage, write func(json.RawMessage)) {
+func (c *Conn) one(vals context.Context, m json.RawMessage, write func(json.RawMessage)) {
 	_, k, _ := classify(m)
 	if k != kindRequest {
-		c.Handle(m, write)
+		c.HandleWith(vals, m, write)
 		return
 	}
 	c.wg.Add(1)
 	go func() {
 		defer c.wg.Done()
-		c.Handle(m, write)
+		c.HandleWith(vals, m, write)
 	}()
 }
 

@@ -322,7 +322,7 @@ func (h *Streamable) post(w http.ResponseWriter, r *http.Request) {
 			requests = append(requests, m)
 			continue
 		}
-		s.conn.Handle(m, func(out json.RawMessage) { errs = append(errs, out) })
+		s.conn.HandleWith(r.Context(), m, func(out json.RawMessage) { errs = append(errs, out) })
 	}
 	if len(requests) == 0 {
 		switch {
@@ -344,7 +344,7 @@ func (h *Streamable) post(w http.ResponseWriter, r *http.Request) {
 		wg.Add(1)
 		go func(m json.RawMessage) {
 			defer wg.Done()
-			s.conn.Handle(m, st.push)
+			s.conn.HandleWith(r.Context(), m, st.push)
 		}(m)
 	}
 	go func() {
