@@ -18,6 +18,7 @@ import (
 	"github.com/mcp-media/mcp-media/internal/providers"
 	"github.com/mcp-media/mcp-media/internal/redact"
 	"github.com/mcp-media/mcp-media/internal/sandbox"
+	"github.com/mcp-media/mcp-media/internal/state"
 	"github.com/mcp-media/mcp-media/tools/toolkit"
 )
 
@@ -32,6 +33,9 @@ type envOptions struct {
 	callbackAddr string
 	// noCharts leaves chart images out of results (--no-charts).
 	noCharts bool
+	// stateURL selects the state store (--state, MCP_MEDIA_STATE_URL):
+	// "" keeps it in this process, redis://… shares it with replicas.
+	stateURL string
 }
 
 // newEnv builds the tool environment: keyring+env credentials, or the
@@ -66,10 +70,14 @@ func newEnv(o envOptions, stderr io.Writer) (*toolkit.Env, *sandbox.Sandbox, fun
 	if tok := os.Getenv("MCP_MEDIA_HTTP_TOKEN"); tok != "" {
 		set.Add(tok)
 	}
-	cleanup := func() {}
+	store, err := state.Open(o.stateURL, filepath.Join(env.StateDir, "state"))
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	env.State = store
+	cleanup := func() { store.Close() }
 	var sb *sandbox.Sandbox
 	if sandboxed {
-		var err error
 		sb, err = sandbox.Start(sandbox.Options{})
 		if err != nil {
 			return nil, nil, nil, fmt.Errorf("starting the sandbox fakes: %w", err)
@@ -91,8 +99,12 @@ func newEnv(o envOptions, stderr io.Writer) (*toolkit.Env, *sandbox.Sandbox, fun
 		dir, err := os.MkdirTemp("", "mcp-media-sandbox-")
 		if err == nil {
 			env.StateDir = dir
+			if !store.Shared() { // the sandbox's own state, gone with it
+				env.State = state.NewLocal(filepath.Join(dir, "state"))
+			}
 		}
 		cleanup = func() {
+			store.Close()
 			sb.Close()
 			if dir != "" {
 				os.RemoveAll(dir)

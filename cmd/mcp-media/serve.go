@@ -42,6 +42,7 @@ func cmdServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	var filesRoots listFlag
 	fs.Var(&filesRoots, "files-root", "folder whose files tools may read and write (repeatable); required for path arguments on sse/http, and confines them on stdio when given")
 	allowPrivate := fs.Bool("allow-private-urls", false, "let URLs the server fetches for an agent (realtime transcription input) reach loopback and private addresses; cloud metadata addresses stay refused (on with --sandbox)")
+	stateURL := fs.String("state", os.Getenv("MCP_MEDIA_STATE_URL"), "where sessions, callbacks and upload-resume state live: local (this process and its state dir), or redis://host:6379/0 shared by replicas behind a load balancer (default $MCP_MEDIA_STATE_URL; see docs/HOSTING.md)")
 	fs.Var(&origins, "allow-origin", "extra Origin allowed on sse/http besides loopback ones (repeatable)")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, "Usage: mcp-media serve [flags]\n\nServes the MCP tools. stdio is for Claude Desktop/Code and IDEs; sse and http listen on --addr\n(streamable HTTP at /mcp, SSE at /sse + /message).\n\nFlags:\n")
@@ -62,7 +63,7 @@ func cmdServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	if shared && *publicURL != "" && !*sandboxed && os.Getenv("MCP_MEDIA_HTTP_TOKEN") == "" {
 		return &exitError{code: 2, msg: "--public-url makes the MCP listener reachable from outside, so it needs MCP_MEDIA_HTTP_TOKEN (clients then send `Authorization: Bearer <token>`); or give the callback receiver its own listener with --callback-addr"}
 	}
-	opts := envOptions{sandbox: *sandboxed, publicURL: *publicURL, callbackAddr: *callbackAddr, noCharts: *noCharts}
+	opts := envOptions{sandbox: *sandboxed, publicURL: *publicURL, callbackAddr: *callbackAddr, noCharts: *noCharts, stateURL: *stateURL}
 	if shared && *sandboxed {
 		opts.callbackAddr = "127.0.0.1:0" // the fakes call back on loopback
 	}

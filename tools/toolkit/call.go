@@ -16,6 +16,7 @@ import (
 	"github.com/mcp-media/mcp-media/internal/fileroot"
 	"github.com/mcp-media/mcp-media/internal/inbox"
 	"github.com/mcp-media/mcp-media/internal/redact"
+	"github.com/mcp-media/mcp-media/internal/state"
 )
 
 // Env is what every tool handler may use: credentials, the redaction set,
@@ -26,6 +27,9 @@ type Env struct {
 	Getenv   func(string) string
 	HTTP     *http.Client // nil: the httpx default
 	StateDir string       // per-user state (upload resume files)
+	// State is what outlives a request and, with --state redis://…, is
+	// shared by replicas: the inbox, upload-resume records, sessions.
+	State state.Store
 	Sandbox  bool         // true when the providers are the built-in fakes
 	NoCharts bool         // --no-charts: results carry no image blocks (see Call.Chart)
 	Log      *slog.Logger // already scrubbing (see redact.Handler)
