@@ -12,6 +12,7 @@ import (
 	"github.com/mcp-media/mcp-media/internal/fileroot"
 	"github.com/mcp-media/mcp-media/internal/inbox"
 	"github.com/mcp-media/mcp-media/internal/mcpserver"
+	"github.com/mcp-media/mcp-media/internal/transport"
 	"github.com/mcp-media/mcp-media/tools/toolkit"
 )
 
@@ -30,7 +31,7 @@ func (l *listFlag) Set(v string) error {
 func cmdServe(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	transport := fs.String("transport", "stdio", "stdio (desktop assistants), sse or http (streamable HTTP, for hosted agents)")
+	transportKind := fs.String("transport", "stdio", "stdio (desktop assistants), sse or http (streamable HTTP, for hosted agents)")
 	addr := fs.String("addr", "127.0.0.1:8765", "listen address for sse/http; any non-loopback address needs MCP_MEDIA_HTTP_TOKEN")
 	var toolsets, origins listFlag
 	fs.Var(&toolsets, "toolsets", "comma-separated toolsets, or all (default: the default toolsets of configured providers; see `mcp-media tools`)")
@@ -53,8 +54,8 @@ func cmdServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	}
 	// On sse/http the callback receiver shares the MCP listener unless
 	// --callback-addr names its own.
-	shared := *transport != "stdio" && *callbackAddr == ""
-	if *transport == "stdio" && *publicURL != "" && *callbackAddr == "" && !*sandboxed {
+	shared := *transportKind != "stdio" && *callbackAddr == ""
+	if *transportKind == "stdio" && *publicURL != "" && *callbackAddr == "" && !*sandboxed {
 		return &exitError{code: 2, msg: "--public-url needs --callback-addr with the stdio transport: stdio has no HTTP listener for providers to call (e.g. --callback-addr 127.0.0.1:8766 behind your tunnel or proxy)"}
 	}
 	// The callback receiver answers without the bearer token (each path holds
@@ -67,7 +68,7 @@ func cmdServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	if shared && *sandboxed {
 		opts.callbackAddr = "127.0.0.1:0" // the fakes call back on loopback
 	}
-	files, err := fileroot.New(filesRoots, *transport != "stdio")
+	files, err := fileroot.New(filesRoots, *transportKind != "stdio")
 	if err != nil {
 		return &exitError{code: 2, msg: err.Error()}
 	}
@@ -80,28 +81,29 @@ func cmdServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	env.AllowPrivateURLs = env.AllowPrivateURLs || *allowPrivate
 	// The keys page listens on 127.0.0.1: offer it only where the client's
 	// user is on this machine.
-	noKeysPage := *transport != "stdio" && !mcpserver.LocalAddr(*addr)
+	noKeysPage := *transportKind != "stdio" && !mcpserver.LocalAddr(*addr)
 	s, sel, err := mcpserver.Build(mcpserver.Options{Toolsets: toolsets, ReadOnly: *readOnly, Env: env, NoKeysPage: noKeysPage})
 	if err != nil {
 		return &exitError{code: 2, msg: err.Error()}
 	}
-	switch *transport {
+	switch *transportKind {
 	case "stdio":
 		env.Log.Info("serving on stdio", "tools", len(sel), "sandbox", *sandboxed)
 		return mcpserver.ServeStdio(ctx, s, stdin, stdout, env.Log)
 	case "sse", "http":
-		return mcpserver.ServeHTTP(ctx, s, *transport, mcpserver.HTTPOptions{
+		return mcpserver.ServeHTTP(ctx, s, *transportKind, mcpserver.HTTPOptions{
 			Addr: *addr, Token: os.Getenv("MCP_MEDIA_HTTP_TOKEN"), AllowedOrigins: origins, Log: env.Log,
-			Extra: extra(shared && !*sandboxed, env),
+			Extra:    extra(shared && !*sandboxed, env),
+			Sessions: transport.HTTPOptions{Store: env.State, Log: env.Log},
 		}, func(bound string) {
 			path := mcpserver.PathStreamable
-			if *transport == "sse" {
+			if *transportKind == "sse" {
 				path = mcpserver.PathSSE
 			}
-			fmt.Fprintf(stderr, "mcp-media: serving %d tools over %s at http://%s%s%s\n", len(sel), *transport, bound, path, sandboxNote(*sandboxed))
+			fmt.Fprintf(stderr, "mcp-media: serving %d tools over %s at http://%s%s%s\n", len(sel), *transportKind, bound, path, sandboxNote(*sandboxed))
 		})
 	default:
-		return &exitError{code: 2, msg: fmt.Sprintf("--transport %q: use stdio, sse or http", *transport)}
+		return &exitError{code: 2, msg: fmt.Sprintf("--transport %q: use stdio, sse or http", *transportKind)}
 	}
 }
 

@@ -88,13 +88,41 @@ func sessionID(ctx context.Context) string {
 	return ""
 }
 
-// enabledLocked is the session's toolset state: the base with its changes.
-func (e *exposure) enabledLocked(sid string) map[string]bool {
+// sessionToolsets is a session that keeps its own toolset changes (the
+// transport's sessions do, in their record, so that every replica serving
+// the session sees them).
+type sessionToolsets interface {
+	ToolsetChanges() map[string]bool
+	SetToolsetChanges(map[string]bool)
+}
+
+func toolsetSession(ctx context.Context) sessionToolsets {
+	ts, _ := server.ClientSessionFromContext(ctx).(sessionToolsets)
+	return ts
+}
+
+// changes are a session's toolset changes (e.mu held).
+func (e *exposure) changesLocked(ctx context.Context) map[string]bool {
+	if ts := toolsetSession(ctx); ts != nil {
+		return ts.ToolsetChanges()
+	}
+	return e.sessions[sessionID(ctx)]
+}
+
+// enabled is the toolset state of the calling session.
+func (e *exposure) enabled(ctx context.Context) map[string]bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.overlay(e.changesLocked(ctx))
+}
+
+// overlay is the base toolsets with a session's changes (e.mu held).
+func (e *exposure) overlay(changes map[string]bool) map[string]bool {
 	on := make(map[string]bool, len(e.base))
 	for n, v := range e.base {
 		on[n] = v
 	}
-	for n, v := range e.sessions[sid] {
+	for n, v := range changes {
 		on[n] = v
 	}
 	return on
@@ -112,9 +140,7 @@ func (e *exposure) visible(on map[string]bool, tool string) bool {
 
 // filter is the server's tool filter (tools/list and tools/call).
 func (e *exposure) filter(ctx context.Context, tools []mcp.Tool) []mcp.Tool {
-	e.mu.Lock()
-	on := e.enabledLocked(sessionID(ctx))
-	e.mu.Unlock()
+	on := e.enabled(ctx)
 	out := tools[:0:0]
 	for _, t := range tools {
 		if e.visible(on, t.Name) {
@@ -126,9 +152,7 @@ func (e *exposure) filter(ctx context.Context, tools []mcp.Tool) []mcp.Tool {
 
 // Toolsets implements toolkit.ToolsetControl.
 func (e *exposure) Toolsets(ctx context.Context) []toolkit.ToolsetState {
-	e.mu.Lock()
-	on := e.enabledLocked(sessionID(ctx))
-	e.mu.Unlock()
+	on := e.enabled(ctx)
 	configured := configuredFunc(e.opts.Env)
 	out := make([]toolkit.ToolsetState, 0, len(e.inv.Toolsets))
 	for _, ts := range e.inv.Toolsets {
@@ -163,14 +187,12 @@ func (e *exposure) SetToolsets(ctx context.Context, enable, disable []string) (e
 			}
 		}
 	}
-	sid := sessionID(ctx)
 	e.mu.Lock()
-	before := e.enabledLocked(sid)
-	changes := e.sessions[sid]
-	if changes == nil {
-		changes = map[string]bool{}
-		e.sessions[sid] = changes
+	changes := map[string]bool{}
+	for n, v := range e.changesLocked(ctx) {
+		changes[n] = v
 	}
+	before := e.overlay(changes)
 	for _, n := range en {
 		if !before[n] {
 			enabled = append(enabled, n)
@@ -186,8 +208,14 @@ func (e *exposure) SetToolsets(ctx context.Context, enable, disable []string) (e
 		}
 		changes[n] = false
 	}
-	after := e.enabledLocked(sid)
-	e.mu.Unlock()
+	after := e.overlay(changes)
+	if ts := toolsetSession(ctx); ts != nil {
+		e.mu.Unlock()
+		ts.SetToolsetChanges(changes) // saved with the session's record
+	} else {
+		e.sessions[sessionID(ctx)] = changes
+		e.mu.Unlock()
+	}
 	changed := false
 	for tool := range e.homes {
 		if e.visible(before, tool) != e.visible(after, tool) {
@@ -264,7 +292,7 @@ func (e *exposure) refreshBase() {
 // baseTools are the tools a new session lists.
 func (e *exposure) baseTools() []toolkit.Tool {
 	e.mu.Lock()
-	on := e.enabledLocked("\x00no session")
+	on := e.overlay(nil)
 	e.mu.Unlock()
 	var sets []toolkit.Toolset
 	for _, ts := range e.inv.Toolsets {

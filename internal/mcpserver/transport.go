@@ -63,7 +63,11 @@ func Handler(s *server.MCPServer, kind string, opts HTTPOptions, baseURL string)
 	case "http":
 		st := eng.NewStreamable(opts.Sessions)
 		mux.Handle(PathStreamable, st)
-		closer = st.Close
+		broadcasters.Store(s, st)
+		closer = func() {
+			broadcasters.Delete(s)
+			st.Close()
+		}
 	case "sse":
 		sse := eng.NewSSE(baseURL, PathMessage, opts.Sessions)
 		own := sameOriginOnly(opts)

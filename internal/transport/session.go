@@ -37,11 +37,17 @@ type Session struct {
 	initialized atomic.Bool
 	version     atomic.Value // string: negotiated protocol version
 
-	mu    sync.Mutex
-	level mcp.LoggingLevel // "" until logging/setLevel
-	subs  map[string]bool
-	info  mcp.Implementation
-	caps  mcp.ClientCapabilities
+	mu       sync.Mutex
+	level    mcp.LoggingLevel // "" until logging/setLevel
+	subs     map[string]bool
+	info     mcp.Implementation
+	caps     mcp.ClientCapabilities
+	toolsets map[string]bool // media_toolsets changes (see ToolsetChanges)
+	owner    string          // digest of the caller who created it; "" for none
+	getEver  bool            // a GET stream was opened once
+	// persist, once set (after initialize on streamable HTTP), saves the
+	// session's record after each change, so every replica sees it.
+	persist func()
 }
 
 func newSession(id string) *Session {
@@ -65,6 +71,40 @@ func (s *Session) SetLogLevel(level mcp.LoggingLevel) {
 	s.mu.Lock()
 	s.level = level
 	s.mu.Unlock()
+	s.changed()
+}
+
+// changed saves the session's record where one is kept.
+func (s *Session) changed() {
+	s.mu.Lock()
+	p := s.persist
+	s.mu.Unlock()
+	if p != nil {
+		p()
+	}
+}
+
+// ToolsetChanges returns the toolsets media_toolsets switched on (true) or
+// off (false) for this session.
+func (s *Session) ToolsetChanges() map[string]bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make(map[string]bool, len(s.toolsets))
+	for k, v := range s.toolsets {
+		out[k] = v
+	}
+	return out
+}
+
+// SetToolsetChanges replaces them (and saves the record).
+func (s *Session) SetToolsetChanges(m map[string]bool) {
+	s.mu.Lock()
+	s.toolsets = make(map[string]bool, len(m))
+	for k, v := range m {
+		s.toolsets[k] = v
+	}
+	s.mu.Unlock()
+	s.changed()
 }
 
 // GetLogLevel implements server.SessionWithLogging. Before logging/setLevel
@@ -120,6 +160,7 @@ func (s *Session) SubscribeToResource(uri string) {
 	s.mu.Lock()
 	s.subs[uri] = true
 	s.mu.Unlock()
+	s.changed()
 }
 
 // UnsubscribeFromResource implements server.SessionWithResourceSubscriptions.
@@ -127,6 +168,7 @@ func (s *Session) UnsubscribeFromResource(uri string) {
 	s.mu.Lock()
 	delete(s.subs, uri)
 	s.mu.Unlock()
+	s.changed()
 }
 
 // SubscribedResources implements server.SessionWithResourceSubscriptions.

@@ -1,6 +1,8 @@
 package transport
 
 import (
+	"context"
+	"encoding/json"
 	"fmt"
 	"mime"
 	"net/http"
@@ -18,19 +20,27 @@ type SSE struct {
 	messagePath string
 	baseURL     string
 
+	logs     streams
 	mu       sync.Mutex
 	sessions map[string]*sseSession
 }
 
+// sseSession's one stream is its log in the store; the session lives as
+// long as the GET that opened it, on the replica that holds that GET.
 type sseSession struct {
 	conn *Conn
-	log  *stream
+	log  string
+	h    *SSE
 }
+
+func (s *sseSession) push(msg json.RawMessage) { _ = s.h.logs.push(s.log, msg, 1024) }
 
 // NewSSE returns the SSE transport; messagePath is where clients POST
 // (announced as baseURL+messagePath?sessionId=…).
 func (e *Engine) NewSSE(baseURL, messagePath string, opts HTTPOptions) *SSE {
-	return &SSE{e: e, opts: opts.withDefaults(), messagePath: messagePath, baseURL: strings.TrimRight(baseURL, "/"), sessions: map[string]*sseSession{}}
+	opts = opts.withDefaults()
+	return &SSE{e: e, opts: opts, messagePath: messagePath, baseURL: strings.TrimRight(baseURL, "/"),
+		logs: streams{store: opts.Store, ttl: opts.SessionTTL}, sessions: map[string]*sseSession{}}
 }
 
 // SameOrigin reports whether the request's Origin (when sent) is the
@@ -57,7 +67,7 @@ func (h *SSE) StreamHandler() http.Handler {
 			return
 		}
 		c := h.e.newConn(newSessionID())
-		s := &sseSession{conn: c, log: newStream("s", 1024)}
+		s := &sseSession{conn: c, log: logName(c.sess.id, "s"), h: h}
 		h.mu.Lock()
 		h.sessions[c.sess.id] = s
 		h.mu.Unlock()
@@ -66,8 +76,9 @@ func (h *SSE) StreamHandler() http.Handler {
 			delete(h.sessions, c.sess.id)
 			h.mu.Unlock()
 			c.close() // the stream is the session: its end cancels the session's work
+			_ = h.logs.store.Delete(context.Background(), s.log)
 		}()
-		go c.broadcasts(s.log.push)
+		go c.broadcasts(s.push)
 		clearReadDeadline(w)
 		startSSE(w)
 		endpoint := h.baseURL + h.messagePath + "?sessionId=" + c.sess.id
@@ -75,7 +86,7 @@ func (h *SSE) StreamHandler() http.Handler {
 			return
 		}
 		_ = http.NewResponseController(w).Flush()
-		pump(w, r, s.log, 0, h.opts.Heartbeat, nil, c.ctx.Done())
+		h.logs.pump(w, r, "s", s.log, 0, pumpOptions{heartbeat: h.opts.Heartbeat, end: c.ctx.Done()})
 	})
 }
 
@@ -109,6 +120,6 @@ func (h *SSE) MessageHandler() http.Handler {
 			return
 		}
 		w.WriteHeader(http.StatusAccepted)
-		s.conn.dispatch(r.Context(), body, s.log.push)
+		s.conn.dispatch(r.Context(), body, s.push)
 	})
 }

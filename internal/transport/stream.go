@@ -1,145 +1,145 @@
 package transport
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
+
+	"github.com/mcp-media/mcp-media/internal/state"
 )
 
-// stream is one SSE stream's event log: the events of a POST's requests, or
-// the session's standalone (GET) stream. Events stay after the connection
-// that carried them drops, so a client can resume with Last-Event-ID.
-type stream struct {
-	id   string
-	keep int // events retained; 0 keeps all (a POST stream ends by itself)
+// A stream is an SSE stream's event log in the state store: the events of
+// one POST's requests, or a session's standalone (GET) stream. Events stay
+// after the connection that carried them drops, so a client resumes with
+// Last-Event-ID — through any replica when the store is shared. Each entry
+// is one byte of kind and the message.
+const (
+	entryMessage = 'm'
+	entryPriming = 'p' // an id to resume from, no data
+	entryEnd     = 'e' // the POST's requests are all answered
+)
 
-	mu     sync.Mutex
-	events []event
-	first  int // seq of events[0]
-	next   int // seq of the next event
-	done   bool
-	wake   chan struct{}
+// standaloneKept is how many events a session's GET stream keeps for resumption.
+const standaloneKept = 256
+
+// streams is the store's view for one transport.
+type streams struct {
+	store state.Store
+	ttl   time.Duration // of a log after its last event: the session TTL
 }
 
-type event struct {
-	seq  int
-	data json.RawMessage // nil: the priming event (id only)
+func logName(sid, stream string) string { return "sse/" + sid + "/" + stream }
+
+// push appends a message to a log. A store that fails loses the event; the
+// error is returned for the caller to log.
+func (s streams) push(log string, data json.RawMessage, keep int) error {
+	return s.append(log, entryMessage, data, keep)
 }
 
-func newStream(id string, keep int) *stream {
-	return &stream{id: id, keep: keep, first: 1, next: 1, wake: make(chan struct{})}
+func (s streams) append(log string, kind byte, data []byte, keep int) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	buf := make([]byte, 0, len(data)+1)
+	buf = append(append(buf, kind), data...)
+	_, err := s.store.Append(ctx, log, buf, state.LogOptions{Max: keep, TTL: s.ttl})
+	return err
 }
 
-func (st *stream) push(data json.RawMessage) {
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	if st.done {
-		return
-	}
-	st.events = append(st.events, event{seq: st.next, data: data})
-	st.next++
-	if st.keep > 0 && len(st.events) > st.keep {
-		drop := len(st.events) - st.keep
-		st.events = append([]event(nil), st.events[drop:]...)
-		st.first = st.events[0].seq
-	}
-	close(st.wake)
-	st.wake = make(chan struct{})
+// tail is the seq of a log's last event.
+func (s streams) tail(ctx context.Context, log string) int64 {
+	_, last, _ := s.store.Range(ctx, log, math.MaxInt64-1, 1)
+	return last
 }
 
-// finish marks the log complete: readers return once they have it all.
-func (st *stream) finish() {
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	if !st.done {
-		st.done = true
-		close(st.wake)
-		st.wake = make(chan struct{})
-	}
-}
-
-// since returns the events after seq, whether the log is complete, and a
-// channel closed at the next change.
-func (st *stream) since(seq int) ([]event, bool, <-chan struct{}) {
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	var out []event
-	for _, ev := range st.events {
-		if ev.seq > seq {
-			out = append(out, ev)
-		}
-	}
-	return out, st.done, st.wake
-}
-
-// tail is the seq of the last event pushed.
-func (st *stream) tail() int {
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	return st.next - 1
-}
-
-func (st *stream) eventID(seq int) string { return st.id + ":" + strconv.Itoa(seq) }
+func eventID(stream string, seq int64) string { return stream + ":" + strconv.FormatInt(seq, 10) }
 
 // parseEventID splits a Last-Event-ID into stream id and seq.
-func parseEventID(v string) (string, int, bool) {
+func parseEventID(v string) (string, int64, bool) {
 	i := strings.LastIndexByte(v, ':')
 	if i <= 0 {
 		return "", 0, false
 	}
-	n, err := strconv.Atoi(v[i+1:])
+	n, err := strconv.ParseInt(v[i+1:], 10, 64)
 	if err != nil || n < 0 {
 		return "", 0, false
 	}
 	return v[:i], n, true
 }
 
-// pump writes st's events after seq to w until the log is complete, the
-// client goes away, or stop closes. It reports whether the whole log was
-// written. A nil stop never closes.
-func pump(w http.ResponseWriter, r *http.Request, st *stream, seq int, heartbeat time.Duration, stop, end <-chan struct{}) bool {
+// pumpOptions are the ends of a pump besides the client's going away.
+type pumpOptions struct {
+	heartbeat time.Duration
+	stop, end <-chan struct{} // nil never closes
+	// poll, when set, runs about once a second while the log is quiet; it
+	// may end the log (an orphaned POST stream, see sessions.go) or return
+	// true to stop the pump (a newer GET stream took over).
+	poll func() bool
+}
+
+// pump writes the events of log after seq to w until its end entry, the
+// client goes away, or a stop channel closes. It reports whether the log's
+// end was written.
+func (s streams) pump(w http.ResponseWriter, r *http.Request, stream, log string, seq int64, o pumpOptions) bool {
 	rc := http.NewResponseController(w)
+	wake, unwatch := s.store.Watch(log)
+	defer unwatch()
 	var tick <-chan time.Time
-	if heartbeat > 0 {
-		t := time.NewTicker(heartbeat)
+	if o.heartbeat > 0 {
+		t := time.NewTicker(o.heartbeat)
 		defer t.Stop()
 		tick = t.C
 	}
+	poll := time.NewTicker(time.Second)
+	defer poll.Stop()
 	for {
-		evs, done, wake := st.since(seq)
+		evs, _, err := s.store.Range(r.Context(), log, seq, 256)
+		if err != nil && r.Context().Err() != nil {
+			return false
+		}
 		for _, ev := range evs {
+			if len(ev.Data) == 0 {
+				continue
+			}
 			var err error
-			if ev.data == nil {
-				// The priming event: an id to resume from, and how long
-				// to wait before reconnecting.
-				_, err = fmt.Fprintf(w, "id: %s\nretry: %d\ndata: \n\n", st.eventID(ev.seq), retryMillis)
-			} else {
-				_, err = fmt.Fprintf(w, "event: message\nid: %s\ndata: %s\n\n", st.eventID(ev.seq), ev.data)
+			switch ev.Data[0] {
+			case entryEnd:
+				_ = rc.Flush()
+				return true
+			case entryPriming:
+				// How long to wait before reconnecting, with the id.
+				_, err = fmt.Fprintf(w, "id: %s\nretry: %d\ndata: \n\n", eventID(stream, ev.Seq), retryMillis)
+			default:
+				_, err = fmt.Fprintf(w, "event: message\nid: %s\ndata: %s\n\n", eventID(stream, ev.Seq), ev.Data[1:])
 			}
 			if err != nil {
 				return false
 			}
-			seq = ev.seq
+			seq = ev.Seq
 		}
 		if len(evs) > 0 {
 			if rc.Flush() != nil {
 				return false
 			}
-		}
-		if done {
-			return true
+			if len(evs) == 256 {
+				continue
+			}
 		}
 		select {
 		case <-wake:
+		case <-poll.C:
+			if o.poll != nil && o.poll() {
+				return false
+			}
 		case <-r.Context().Done():
 			return false
-		case <-stop:
+		case <-o.stop:
 			return false
-		case <-end:
+		case <-o.end:
 			return false
 		case <-tick:
 			if _, err := fmt.Fprint(w, ": ping\n\n"); err != nil || rc.Flush() != nil {

@@ -1,63 +1,27 @@
 package transport
 
 import (
-	"crypto/rand"
-	"encoding/hex"
+	"bytes"
 	"encoding/json"
-	"errors"
-	"fmt"
-	"io"
 	"mime"
 	"net/http"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/mark3labs/mcp-go/mcp"
 )
 
-// HTTPOptions tune the streamable HTTP and SSE handlers.
-type HTTPOptions struct {
-	SessionTTL  time.Duration // idle sessions end after this; default 30 minutes
-	MaxSessions int           // default 10,000; the least recently used idle one makes room
-	MaxMessage  int64         // bytes of one POST body; default DefaultMaxMessage
-	Heartbeat   time.Duration // SSE comment interval on open streams; default 25s, <0 none
-}
-
-func (o HTTPOptions) withDefaults() HTTPOptions {
-	if o.SessionTTL <= 0 {
-		o.SessionTTL = 30 * time.Minute
-	}
-	if o.MaxSessions <= 0 {
-		o.MaxSessions = 10000
-	}
-	if o.MaxMessage <= 0 {
-		o.MaxMessage = DefaultMaxMessage
-	}
-	if o.Heartbeat == 0 {
-		o.Heartbeat = 25 * time.Second
-	} else if o.Heartbeat < 0 {
-		o.Heartbeat = 0
-	}
-	return o
-}
-
-// Header names of the streamable HTTP transport.
-const (
-	HeaderSession  = "Mcp-Session-Id"
-	HeaderProtocol = "Mcp-Protocol-Version"
-)
-
-// finishedKept is how many completed POST streams a session keeps for resumption.
-const finishedKept = 16
-
-// Streamable is the streamable HTTP transport (one endpoint: POST, GET, DELETE).
+// Streamable is the streamable HTTP transport (one endpoint: POST, GET,
+// DELETE). Its sessions and event logs are in the state store (see
+// sessions.go): with a shared store any replica serves any request.
 type Streamable struct {
-	e    *Engine
-	opts HTTPOptions
+	e       *Engine
+	opts    HTTPOptions
+	logs    streams
+	replica string // this process, in stream metadata and its heartbeat
 
 	mu       sync.Mutex
-	sessions map[string]*httpSession
+	sessions map[string]*httpSession // held by this process
 	quit     chan struct{}
 	janitor  sync.Once
 	closed   bool
@@ -65,25 +29,27 @@ type Streamable struct {
 
 type httpSession struct {
 	conn *Conn
+	h    *Streamable
 
 	mu       sync.Mutex
-	last     time.Time
-	attached int
-	streams  map[string]*stream
-	finished []string
-	nextID   int
-	posts    map[*stream]bool // POST streams with requests in flight
-	get      chan struct{}    // closed to stop the attached GET stream
+	last     time.Time       // last request here
+	saved    time.Time       // last save of the record (its TTL)
+	attached int             // SSE connections being written here
+	posts    map[string]bool // POST streams with requests in flight here
+	get      chan struct{}   // closed to stop the GET stream attached here
 	getOn    bool
-	std      *stream
 }
 
 // NewStreamable returns the streamable HTTP handler for e.
 func (e *Engine) NewStreamable(opts HTTPOptions) *Streamable {
-	return &Streamable{e: e, opts: opts.withDefaults(), sessions: map[string]*httpSession{}, quit: make(chan struct{})}
+	opts = opts.withDefaults()
+	return &Streamable{e: e, opts: opts, logs: streams{store: opts.Store, ttl: opts.SessionTTL}, replica: randomHex(8),
+		sessions: map[string]*httpSession{}, quit: make(chan struct{})}
 }
 
-// Close ends every session and the expiry loop.
+// Close lets go of every session held here, cancelling their requests in
+// flight (whose clients get an error response). With a shared store the
+// sessions themselves go on: another replica serves their next request.
 func (h *Streamable) Close() {
 	h.mu.Lock()
 	if h.closed {
@@ -95,12 +61,21 @@ func (h *Streamable) Close() {
 	all := h.sessions
 	h.sessions = map[string]*httpSession{}
 	h.mu.Unlock()
+	var wg sync.WaitGroup
 	for _, s := range all {
 		s.conn.close()
+		wg.Add(1)
+		go func(c *Conn) { defer wg.Done(); c.wg.Wait() }(s.conn)
+	}
+	wg.Wait()
+	if h.opts.Store.Shared() {
+		ctx, cancel := h.ctx()
+		_ = h.opts.Store.Delete(ctx, replicaKey(h.replica))
+		cancel()
 	}
 }
 
-// Sessions is the number of live sessions.
+// Sessions is the number of sessions held by this process.
 func (h *Streamable) Sessions() int {
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -118,7 +93,9 @@ func (h *Streamable) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if s == nil {
 			return
 		}
-		h.remove(s.conn.sess.id)
+		id := s.conn.sess.id
+		h.forget(id)
+		h.drop(id)
 		w.WriteHeader(http.StatusOK)
 	default:
 		w.Header().Set("Allow", "GET, POST, DELETE")
@@ -126,159 +103,26 @@ func (h *Streamable) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// httpError answers with a JSON-RPC error body (no id).
-func httpError(w http.ResponseWriter, status int, msg string) {
-	code := mcp.INVALID_REQUEST
-	if status >= 500 {
-		code = mcp.INTERNAL_ERROR
-	}
-	if status == http.StatusNotFound || status == http.StatusForbidden || status == http.StatusUnauthorized {
-		w.Header().Set("Connection", "close")
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_, _ = w.Write(encode(errorResponse(nil, code, msg)))
-}
-
-func accepts(r *http.Request, types ...string) bool {
-	acc := strings.ToLower(strings.Join(r.Header.Values("Accept"), ","))
-	for _, t := range types {
-		if !strings.Contains(acc, t) && !strings.Contains(acc, "*/*") {
-			return false
-		}
-	}
-	return true
-}
-
-// session finds the request's session, answering 400 or 404 when there is none.
-func (h *Streamable) session(w http.ResponseWriter, r *http.Request) *httpSession {
-	id := r.Header.Get(HeaderSession)
-	if id == "" {
-		httpError(w, http.StatusBadRequest, "Bad Request: "+HeaderSession+" header is required (send initialize first)")
-		return nil
-	}
-	h.mu.Lock()
-	s := h.sessions[id]
-	h.mu.Unlock()
-	if s == nil {
-		httpError(w, http.StatusNotFound, "Not Found: no session "+id+" (it ended or expired; initialize a new one)")
-		return nil
-	}
-	if v := r.Header.Get(HeaderProtocol); v != "" && !mcp.IsValidProtocolVersion(v) {
-		httpError(w, http.StatusBadRequest, "Bad Request: unsupported "+HeaderProtocol+" "+v)
-		return nil
-	}
-	s.touch()
-	return s
-}
-
-func (s *httpSession) touch() {
-	s.mu.Lock()
-	s.last = time.Now()
-	s.mu.Unlock()
-}
-
-func (s *httpSession) idle() bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.attached == 0 && len(s.posts) == 0 && !s.conn.busy()
-}
-
-func newSessionID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	return hex.EncodeToString(b[:])
-}
-
-// create starts a session, evicting the least recently used idle one when
-// the cap is reached.
-func (h *Streamable) create() (*httpSession, error) {
-	h.janitor.Do(func() { go h.expire() })
-	h.mu.Lock()
-	if h.closed {
-		h.mu.Unlock()
-		return nil, errors.New("server is shutting down")
-	}
-	if len(h.sessions) >= h.opts.MaxSessions {
-		var lru *httpSession
-		for _, s := range h.sessions {
-			if s.idle() && (lru == nil || s.lastSeen().Before(lru.lastSeen())) {
-				lru = s
-			}
-		}
-		if lru == nil {
-			h.mu.Unlock()
-			return nil, fmt.Errorf("too many sessions (%d) in use", len(h.sessions))
-		}
-		delete(h.sessions, lru.conn.sess.id)
-		defer lru.conn.close()
-	}
-	s := &httpSession{conn: h.e.newConn(newSessionID()), last: time.Now(), streams: map[string]*stream{}, posts: map[*stream]bool{}}
-	s.std = newStream("g", 256)
-	s.streams["g"] = s.std
-	h.sessions[s.conn.sess.id] = s
-	h.mu.Unlock()
-	go s.conn.broadcasts(s.routeBroadcast)
-	return s, nil
-}
-
-func (s *httpSession) lastSeen() time.Time {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.last
-}
-
-// routeBroadcast puts a notification that belongs to no request on the GET
-// stream when one is open, else on a POST stream in flight, else on the
-// standalone log (kept for a GET that resumes).
+// routeBroadcast puts a notification that belongs to no request on the
+// session's standalone log — or, for a client that never opened a GET
+// stream, on a POST stream in flight here, where it will see it.
 func (s *httpSession) routeBroadcast(msg json.RawMessage) {
+	h := s.h
+	s.conn.sess.mu.Lock()
+	getEver := s.conn.sess.getEver
+	s.conn.sess.mu.Unlock()
+	target := logName(s.conn.sess.id, "g")
+	keep := standaloneKept
 	s.mu.Lock()
-	target := s.std
-	if !s.getOn {
+	if !s.getOn && !getEver {
 		for st := range s.posts {
-			target = st
+			target, keep = logName(s.conn.sess.id, st), 0
 			break
 		}
 	}
 	s.mu.Unlock()
-	target.push(msg)
-}
-
-func (h *Streamable) remove(id string) {
-	h.mu.Lock()
-	s := h.sessions[id]
-	delete(h.sessions, id)
-	h.mu.Unlock()
-	if s != nil {
-		s.conn.close()
-	}
-}
-
-// expire ends sessions idle for longer than the TTL.
-func (h *Streamable) expire() {
-	every := h.opts.SessionTTL / 4
-	if every > time.Minute {
-		every = time.Minute
-	}
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-h.quit:
-			return
-		case now := <-t.C:
-			h.mu.Lock()
-			var old []string
-			for id, s := range h.sessions {
-				if s.idle() && now.Sub(s.lastSeen()) > h.opts.SessionTTL {
-					old = append(old, id)
-				}
-			}
-			h.mu.Unlock()
-			for _, id := range old {
-				h.remove(id)
-			}
-		}
+	if err := h.logs.push(target, msg, keep); err != nil {
+		h.opts.Log.Warn("a notification was lost: the state store failed", "session", s.conn.sess.id, "err", err)
 	}
 }
 
@@ -304,7 +148,7 @@ func (h *Streamable) post(w http.ResponseWriter, r *http.Request) {
 		msgs = []json.RawMessage{body}
 	}
 	if !isBatch && isInitialize(body) {
-		h.initialize(w, body)
+		h.initialize(w, r, body)
 		return
 	}
 	s := h.session(w, r)
@@ -317,9 +161,11 @@ func (h *Streamable) post(w http.ResponseWriter, r *http.Request) {
 	}
 	var requests []json.RawMessage
 	var errs []json.RawMessage
+	var ids []json.RawMessage
 	for _, m := range msgs {
-		if _, k, _ := classify(m); k == kindRequest {
+		if env, k, _ := classify(m); k == kindRequest {
 			requests = append(requests, m)
+			ids = append(ids, json.RawMessage(bytes.TrimSpace(env.ID)))
 			continue
 		}
 		s.conn.HandleWith(r.Context(), m, func(out json.RawMessage) { errs = append(errs, out) })
@@ -335,27 +181,76 @@ func (h *Streamable) post(w http.ResponseWriter, r *http.Request) {
 		}
 		return
 	}
-	st := s.openPost()
+	st, log, err := h.openPost(s, ids)
+	if err != nil {
+		h.opts.Log.Warn("opening a stream failed", "session", s.conn.sess.id, "err", err)
+		storeUnavailable(w)
+		return
+	}
+	push := func(m json.RawMessage) {
+		if err := h.logs.push(log, m, 0); err != nil {
+			h.opts.Log.Warn("a message was lost: the state store failed", "session", s.conn.sess.id, "err", err)
+		}
+	}
 	for _, e := range errs {
-		st.push(e)
+		push(e)
 	}
 	var wg sync.WaitGroup
 	for _, m := range requests {
 		wg.Add(1)
 		go func(m json.RawMessage) {
 			defer wg.Done()
-			s.conn.HandleWith(r.Context(), m, st.push)
+			s.conn.HandleWith(r.Context(), m, push)
 		}(m)
 	}
 	go func() {
 		wg.Wait()
-		s.closePost(st)
+		h.closePost(s, st, log)
 	}()
-	h.serveStream(w, r, s, st, 0, nil)
+	h.serveStream(w, r, s, st, log, 0, pumpOptions{})
 }
 
-// serveStream writes st from seq on, counting the connection as activity.
-func (h *Streamable) serveStream(w http.ResponseWriter, r *http.Request, s *httpSession, st *stream, seq int, stop <-chan struct{}) {
+// openPost starts the event log of one POST, primed with an event id for
+// clients of 2025-11-25 and later so they can resume it.
+func (h *Streamable) openPost(s *httpSession, ids []json.RawMessage) (string, string, error) {
+	st := "p" + randomHex(8)
+	log := logName(s.conn.sess.id, st)
+	if h.opts.Store.Shared() {
+		ctx, cancel := h.ctx()
+		defer cancel()
+		b, _ := json.Marshal(streamMeta{Replica: h.replica, IDs: ids})
+		if err := h.opts.Store.Set(ctx, metaKey(s.conn.sess.id, st), b, h.opts.SessionTTL); err != nil {
+			return "", "", err
+		}
+	}
+	if v := s.conn.sess.ProtocolVersion(); v >= mcp.ProtocolVersion20251125 {
+		if err := h.logs.append(log, entryPriming, nil, 0); err != nil {
+			return "", "", err
+		}
+	}
+	s.mu.Lock()
+	s.posts[st] = true
+	s.mu.Unlock()
+	return st, log, nil
+}
+
+func (h *Streamable) closePost(s *httpSession, st, log string) {
+	if err := h.logs.append(log, entryEnd, nil, 0); err != nil {
+		h.opts.Log.Warn("ending a stream failed", "session", s.conn.sess.id, "err", err)
+	}
+	if h.opts.Store.Shared() {
+		ctx, cancel := h.ctx()
+		_ = h.opts.Store.Delete(ctx, metaKey(s.conn.sess.id, st))
+		cancel()
+	}
+	s.mu.Lock()
+	delete(s.posts, st)
+	s.last = time.Now()
+	s.mu.Unlock()
+}
+
+// serveStream writes a log from seq on, counting the connection as activity.
+func (h *Streamable) serveStream(w http.ResponseWriter, r *http.Request, s *httpSession, st, log string, seq int64, o pumpOptions) {
 	s.mu.Lock()
 	s.attached++
 	s.mu.Unlock()
@@ -365,36 +260,9 @@ func (h *Streamable) serveStream(w http.ResponseWriter, r *http.Request, s *http
 		s.last = time.Now()
 		s.mu.Unlock()
 	}()
+	o.heartbeat, o.end = h.opts.Heartbeat, s.conn.ctx.Done()
 	startSSE(w)
-	pump(w, r, st, seq, h.opts.Heartbeat, stop, s.conn.ctx.Done())
-}
-
-// openPost starts the event log of one POST, primed with an event id for
-// clients of 2025-11-25 and later so they can resume it.
-func (s *httpSession) openPost() *stream {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.nextID++
-	st := newStream(fmt.Sprintf("p%d", s.nextID), 0)
-	s.streams[st.id] = st
-	s.posts[st] = true
-	if v := s.conn.sess.ProtocolVersion(); v >= mcp.ProtocolVersion20251125 {
-		st.push(nil)
-	}
-	return st
-}
-
-func (s *httpSession) closePost(st *stream) {
-	st.finish()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	delete(s.posts, st)
-	s.finished = append(s.finished, st.id)
-	if len(s.finished) > finishedKept {
-		delete(s.streams, s.finished[0])
-		s.finished = s.finished[1:]
-	}
-	s.last = time.Now()
+	h.logs.pump(w, r, st, log, seq, o)
 }
 
 func isInitialize(body []byte) bool {
@@ -404,28 +272,35 @@ func isInitialize(body []byte) bool {
 	return json.Unmarshal(body, &m) == nil && m.Method == string(mcp.MethodInitialize)
 }
 
-func (h *Streamable) initialize(w http.ResponseWriter, body []byte) {
-	s, err := h.create()
+func (h *Streamable) initialize(w http.ResponseWriter, r *http.Request, body []byte) {
+	id := newSessionID()
+	s, err := h.add(id, record{})
 	if err != nil {
 		w.Header().Set("Retry-After", "30")
 		httpError(w, http.StatusServiceUnavailable, "Service Unavailable: "+err.Error())
 		return
 	}
+	sess := s.conn.sess
+	sess.mu.Lock()
+	persist := sess.persist
+	sess.persist = nil // one save once initialize is done
+	if h.opts.Owner != nil {
+		sess.owner = ownerDigest(h.opts.Owner(r))
+	}
+	sess.mu.Unlock()
 	var resp json.RawMessage
-	s.conn.Handle(body, func(m json.RawMessage) { resp = m })
-	if !s.conn.sess.Initialized() {
-		h.remove(s.conn.sess.id)
+	s.conn.HandleWith(r.Context(), body, func(m json.RawMessage) { resp = m })
+	if !sess.Initialized() {
+		h.drop(id)
 		writeJSON(w, http.StatusBadRequest, resp)
 		return
 	}
-	w.Header().Set(HeaderSession, s.conn.sess.id)
+	h.save(s)
+	sess.mu.Lock()
+	sess.persist = persist
+	sess.mu.Unlock()
+	w.Header().Set(HeaderSession, id)
 	writeJSON(w, http.StatusOK, resp)
-}
-
-func writeJSON(w http.ResponseWriter, status int, body []byte) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_, _ = w.Write(body)
 }
 
 // getStream opens the standalone stream, or resumes one with Last-Event-ID.
@@ -439,27 +314,27 @@ func (h *Streamable) getStream(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	clearReadDeadline(w)
+	sid := s.conn.sess.id
 	if last := r.Header.Get("Last-Event-ID"); last != "" {
-		if sid, seq, ok := parseEventID(last); ok {
-			s.mu.Lock()
-			st := s.streams[sid]
-			s.mu.Unlock()
-			if st != nil && st != s.std {
-				h.serveStream(w, r, s, st, seq, nil)
+		if st, seq, ok := parseEventID(last); ok && st != "g" && len(st) < 32 {
+			log := logName(sid, st)
+			if h.logs.tail(r.Context(), log) > 0 {
+				h.serveStream(w, r, s, st, log, seq, pumpOptions{poll: h.orphanCheck(sid, st, log)})
 				return
 			}
-			if st == s.std {
-				h.serveStandalone(w, r, s, seq)
-				return
-			}
+		} else if ok && st == "g" {
+			h.serveStandalone(w, r, s, seq)
+			return
 		}
 	}
 	h.serveStandalone(w, r, s, -1)
 }
 
-// serveStandalone attaches the GET stream (a newer GET takes over from an
-// older one, so each message goes on one stream only).
-func (h *Streamable) serveStandalone(w http.ResponseWriter, r *http.Request, s *httpSession, seq int) {
+// serveStandalone attaches the GET stream. A newer GET takes over from an
+// older one, here or (through the store) on another replica, so that each
+// message goes on one stream only.
+func (h *Streamable) serveStandalone(w http.ResponseWriter, r *http.Request, s *httpSession, seq int64) {
+	sid := s.conn.sess.id
 	stop := make(chan struct{})
 	s.mu.Lock()
 	if s.get != nil {
@@ -474,29 +349,32 @@ func (h *Streamable) serveStandalone(w http.ResponseWriter, r *http.Request, s *
 		}
 		s.mu.Unlock()
 	}()
+	s.conn.sess.mu.Lock()
+	first := !s.conn.sess.getEver
+	s.conn.sess.getEver = true
+	s.conn.sess.mu.Unlock()
+	if first {
+		h.save(s)
+	}
+	log := logName(sid, "g")
+	var poll func() bool
+	if h.opts.Store.Shared() {
+		mine := randomHex(8)
+		ctx, cancel := h.ctx()
+		_ = h.opts.Store.Set(ctx, metaKey(sid, "g"), []byte(mine), h.opts.SessionTTL)
+		cancel()
+		poll = func() bool {
+			ctx, cancel := h.ctx()
+			defer cancel()
+			b, err := h.opts.Store.Get(ctx, metaKey(sid, "g"))
+			return err == nil && string(b) != mine // a newer GET elsewhere
+		}
+	}
 	if seq < 0 {
-		seq = s.std.tail()
+		seq = h.logs.tail(r.Context(), log)
 		if s.conn.sess.ProtocolVersion() >= mcp.ProtocolVersion20251125 {
-			s.std.push(nil)
+			_ = h.logs.append(log, entryPriming, nil, standaloneKept)
 		}
 	}
-	h.serveStream(w, r, s, s.std, seq, stop)
-}
-
-// readBody reads a POSTed message of at most max bytes and clears the read
-// deadline; on failure it has written the 413 or 400 and returns false.
-func readBody(w http.ResponseWriter, r *http.Request, max int64) ([]byte, bool) {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, max))
-	if err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			w.Header().Set("Connection", "close")
-			httpError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("Request Entity Too Large: a message is at most %d bytes", max))
-			return nil, false
-		}
-		httpError(w, http.StatusBadRequest, "Bad Request: reading the body: "+err.Error())
-		return nil, false
-	}
-	clearReadDeadline(w)
-	return body, true
+	h.serveStream(w, r, s, "g", log, seq, pumpOptions{stop: stop, poll: poll})
 }
