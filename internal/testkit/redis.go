@@ -17,23 +17,33 @@ import (
 // pass by not running.
 func Redis(t testing.TB) (url string, kill func()) {
 	t.Helper()
+	url, kill, err := StartRedis(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(kill)
+	return url, kill
+}
+
+// StartRedis is Redis for a program (the benchmarks): dir holds nothing
+// (no persistence) but is the server's working directory.
+func StartRedis(dir string) (url string, kill func(), err error) {
 	bin, err := exec.LookPath("redis-server")
 	if err != nil {
-		t.Fatal("redis-server is not on PATH: run scripts/setup (it installs Debian's redis-server), or apt-get install redis-server")
+		return "", nil, fmt.Errorf("redis-server is not on PATH: run scripts/setup (it installs Debian's redis-server), or apt-get install redis-server")
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		t.Fatal(err)
+		return "", nil, err
 	}
 	port := ln.Addr().(*net.TCPAddr).Port
 	ln.Close()
 	cmd := exec.Command(bin, "--port", strconv.Itoa(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-		"--dir", t.TempDir(), "--protected-mode", "yes")
+		"--dir", dir, "--protected-mode", "yes")
 	if err := cmd.Start(); err != nil {
-		t.Fatalf("starting redis-server: %v", err)
+		return "", nil, fmt.Errorf("starting redis-server: %w", err)
 	}
 	kill = func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }
-	t.Cleanup(kill)
 	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
 	deadline := time.Now().Add(10 * time.Second)
 	for {
@@ -48,9 +58,9 @@ func Redis(t testing.TB) (url string, kill func()) {
 		}
 		if time.Now().After(deadline) {
 			kill()
-			t.Fatalf("redis-server on %s did not answer PING within 10s", addr)
+			return "", nil, fmt.Errorf("redis-server on %s did not answer PING within 10s", addr)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	return "redis://" + addr + "/0", kill
+	return "redis://" + addr + "/0", kill, nil
 }

@@ -24,8 +24,8 @@ import (
 // request reloads the record, so a change saved by any replica (log level,
 // subscriptions, toolsets, a DELETE) holds on the next request everywhere.
 //
-// A POST stream in flight is described by ssemeta/<session>/<stream>: the
-// replica running it and its request ids. Each replica keeps a heartbeat
+// A POST stream's first entry (its header) names the replica running it
+// and its request ids. Each replica keeps a heartbeat
 // (replica/<id>, a few seconds' TTL); a client resuming a stream whose
 // replica died gets an error response for each unanswered request instead
 // of waiting forever (orphan).
@@ -309,6 +309,7 @@ func (h *Streamable) loop() {
 type streamMeta struct {
 	Replica string            `json:"replica"`
 	IDs     []json.RawMessage `json:"ids"`
+	Prime   bool              `json:"prime,omitempty"`
 }
 
 // orphanCheck returns the poll of a pump on a POST stream that another
@@ -322,12 +323,12 @@ func (h *Streamable) orphanCheck(sid, st, log string) func() bool {
 	return func() bool {
 		ctx, cancel := h.ctx()
 		defer cancel()
-		b, err := h.opts.Store.Get(ctx, metaKey(sid, st))
-		if err != nil {
-			return false // finished (its end is in the log) or unknown
+		head, _, err := h.opts.Store.Range(ctx, log, 0, 1)
+		if err != nil || len(head) == 0 || len(head[0].Data) == 0 || head[0].Data[0] != entryHeader {
+			return false
 		}
 		var m streamMeta
-		if json.Unmarshal(b, &m) != nil || m.Replica == h.replica {
+		if json.Unmarshal(head[0].Data[1:], &m) != nil || m.Replica == h.replica {
 			return false
 		}
 		if _, err := h.opts.Store.Get(ctx, replicaKey(m.Replica)); !errors.Is(err, state.ErrNotFound) {
@@ -362,7 +363,6 @@ func (h *Streamable) endOrphan(ctx context.Context, sid, st, log string, m strea
 		_ = h.logs.push(log, encode(resp), 0)
 	}
 	_ = h.logs.append(log, entryEnd, nil, 0)
-	_ = h.opts.Store.Delete(ctx, metaKey(sid, st))
 	h.opts.Log.Warn("answered the requests of a stopped replica", "session", sid, "stream", st, "replica", m.Replica)
 }
 

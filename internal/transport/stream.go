@@ -20,6 +20,8 @@ import (
 // is one byte of kind and the message.
 const (
 	entryMessage = 'm'
+	entryFinal   = 'f' // the POST's last response: a message, then the end
+	entryHeader  = 'h' // a POST stream's first entry: its streamMeta
 	entryPriming = 'p' // an id to resume from, no data
 	entryEnd     = 'e' // the POST's requests are all answered
 )
@@ -110,9 +112,19 @@ func (s streams) pump(w http.ResponseWriter, r *http.Request, stream, log string
 			case entryEnd:
 				_ = rc.Flush()
 				return true
+			case entryHeader:
+				var m streamMeta
+				if json.Unmarshal(ev.Data[1:], &m) == nil && m.Prime {
+					err = priming(w, stream, ev.Seq)
+				}
 			case entryPriming:
-				// How long to wait before reconnecting, with the id.
-				_, err = fmt.Fprintf(w, "id: %s\nretry: %d\ndata: \n\n", eventID(stream, ev.Seq), retryMillis)
+				err = priming(w, stream, ev.Seq)
+			case entryFinal:
+				if _, err := fmt.Fprintf(w, "event: message\nid: %s\ndata: %s\n\n", eventID(stream, ev.Seq), ev.Data[1:]); err != nil {
+					return false
+				}
+				_ = rc.Flush()
+				return true
 			default:
 				_, err = fmt.Fprintf(w, "event: message\nid: %s\ndata: %s\n\n", eventID(stream, ev.Seq), ev.Data[1:])
 			}
@@ -147,6 +159,13 @@ func (s streams) pump(w http.ResponseWriter, r *http.Request, stream, log string
 			}
 		}
 	}
+}
+
+// priming writes an event with an id to resume from and how long to wait
+// before reconnecting.
+func priming(w http.ResponseWriter, stream string, seq int64) error {
+	_, err := fmt.Fprintf(w, "id: %s\nretry: %d\ndata: \n\n", eventID(stream, seq), retryMillis)
+	return err
 }
 
 // retryMillis is the reconnection delay announced on priming events.

@@ -187,46 +187,61 @@ func (h *Streamable) post(w http.ResponseWriter, r *http.Request) {
 		storeUnavailable(w)
 		return
 	}
-	push := func(m json.RawMessage) {
-		if err := h.logs.push(log, m, 0); err != nil {
+	lost := func(err error) {
+		if err != nil {
 			h.opts.Log.Warn("a message was lost: the state store failed", "session", s.conn.sess.id, "err", err)
 		}
 	}
 	for _, e := range errs {
-		push(e)
+		lost(h.logs.push(log, e, 0))
+	}
+	// The last request's response ends the stream in the same entry, one
+	// store write less per call; a request cancelled without response
+	// leaves the end to closePost.
+	var mu sync.Mutex
+	open, ended := len(requests), false
+	out := func(m json.RawMessage) {
+		if _, k, _ := classify(m); k == kindResponse {
+			mu.Lock()
+			open--
+			last := open == 0
+			ended = ended || last
+			mu.Unlock()
+			if last {
+				lost(h.logs.append(log, entryFinal, m, 0))
+				return
+			}
+		}
+		lost(h.logs.push(log, m, 0))
 	}
 	var wg sync.WaitGroup
 	for _, m := range requests {
 		wg.Add(1)
 		go func(m json.RawMessage) {
 			defer wg.Done()
-			s.conn.HandleWith(r.Context(), m, push)
+			s.conn.HandleWith(r.Context(), m, out)
 		}(m)
 	}
 	go func() {
 		wg.Wait()
-		h.closePost(s, st, log)
+		mu.Lock()
+		done := ended
+		mu.Unlock()
+		h.closePost(s, st, log, done)
 	}()
 	h.serveStream(w, r, s, st, log, 0, pumpOptions{})
 }
 
-// openPost starts the event log of one POST, primed with an event id for
-// clients of 2025-11-25 and later so they can resume it.
+// openPost starts the event log of one POST with its header: the replica
+// running it and its request ids (for orphan detection, sessions.go), and
+// whether to send the priming event that lets clients of 2025-11-25 and
+// later resume it.
 func (h *Streamable) openPost(s *httpSession, ids []json.RawMessage) (string, string, error) {
 	st := "p" + randomHex(8)
 	log := logName(s.conn.sess.id, st)
-	if h.opts.Store.Shared() {
-		ctx, cancel := h.ctx()
-		defer cancel()
-		b, _ := json.Marshal(streamMeta{Replica: h.replica, IDs: ids})
-		if err := h.opts.Store.Set(ctx, metaKey(s.conn.sess.id, st), b, h.opts.SessionTTL); err != nil {
-			return "", "", err
-		}
-	}
-	if v := s.conn.sess.ProtocolVersion(); v >= mcp.ProtocolVersion20251125 {
-		if err := h.logs.append(log, entryPriming, nil, 0); err != nil {
-			return "", "", err
-		}
+	b, _ := json.Marshal(streamMeta{Replica: h.replica, IDs: ids, Prime: s.conn.sess.ProtocolVersion() >= mcp.ProtocolVersion20251125})
+	if err := h.logs.append(log, entryHeader, b, 0); err != nil {
+		return "", "", err
 	}
 	s.mu.Lock()
 	s.posts[st] = true
@@ -234,14 +249,12 @@ func (h *Streamable) openPost(s *httpSession, ids []json.RawMessage) (string, st
 	return st, log, nil
 }
 
-func (h *Streamable) closePost(s *httpSession, st, log string) {
-	if err := h.logs.append(log, entryEnd, nil, 0); err != nil {
-		h.opts.Log.Warn("ending a stream failed", "session", s.conn.sess.id, "err", err)
-	}
-	if h.opts.Store.Shared() {
-		ctx, cancel := h.ctx()
-		_ = h.opts.Store.Delete(ctx, metaKey(s.conn.sess.id, st))
-		cancel()
+// closePost marks the stream's end unless its last response did.
+func (h *Streamable) closePost(s *httpSession, st, log string, ended bool) {
+	if !ended {
+		if err := h.logs.append(log, entryEnd, nil, 0); err != nil {
+			h.opts.Log.Warn("ending a stream failed", "session", s.conn.sess.id, "err", err)
+		}
 	}
 	s.mu.Lock()
 	delete(s.posts, st)
