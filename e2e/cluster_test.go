@@ -155,4 +155,3 @@ func (c *cluster) route(callbacksTo, streamsTo int) {
 		return -1
 	}
 }
-
