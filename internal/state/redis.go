@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -30,6 +31,28 @@ type Redis struct {
 	watchers map[string]map[chan struct{}]bool
 	sub      *redis.PubSub
 	stop     context.CancelFunc
+	trips    atomic.Int64 // round trips: a command or a pipeline each
+}
+
+// RoundTrips is how many round trips to Redis this store has made (a
+// command or a pipeline each; the pub/sub connection's pushes not counted).
+func (r *Redis) RoundTrips() int64 { return r.trips.Load() }
+
+// counter is the go-redis hook behind RoundTrips.
+type counter struct{ n *atomic.Int64 }
+
+func (c counter) DialHook(next redis.DialHook) redis.DialHook { return next }
+func (c counter) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return func(ctx context.Context, cmd redis.Cmder) error {
+		c.n.Add(1)
+		return next(ctx, cmd)
+	}
+}
+func (c counter) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return func(ctx context.Context, cmds []redis.Cmder) error {
+		c.n.Add(1)
+		return next(ctx, cmds)
+	}
 }
 
 // NewRedis connects to the Redis a redis:// URL names and checks it answers.
@@ -40,6 +63,7 @@ func NewRedis(rawURL string) (*Redis, error) {
 	}
 	opt.DisableIdentity = true // no CLIENT SETINFO: older servers log it as an error
 	r := &Redis{c: redis.NewClient(opt), wake: Namespace + "wake", watchers: map[string]map[chan struct{}]bool{}}
+	r.c.AddHook(counter{n: &r.trips})
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	if err := r.c.Ping(ctx).Err(); err != nil {

@@ -1,0 +1,196 @@
+package transport
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/mcp-media/mcp-media/internal/state"
+	"github.com/mcp-media/mcp-media/internal/testkit"
+)
+
+// replicas are two Streamable transports on one Redis: two processes of a
+// hosted deployment, in one test. b shares a's session id.
+func replicas(t *testing.T, f *fixture, opts HTTPOptions) (a, b *httpClient) {
+	t.Helper()
+	url, _ := testkit.Redis(t)
+	open := func() state.Store {
+		s, err := state.Open(url, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		return s
+	}
+	oa, ob := opts, opts
+	oa.Store, ob.Store = open(), open()
+	a, b = newHTTP(t, f, oa), newHTTP(t, f, ob)
+	t.Cleanup(func() { a.close(); b.close() })
+	return a, b
+}
+
+func status(t *testing.T, c *httpClient, method, body string, hdr map[string]string) int {
+	t.Helper()
+	resp, err := http.DefaultClient.Do(c.request(method, body, hdr))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+// A session initialized on one replica is served by the other, changes
+// made through either hold on both, and a DELETE on one ends it on both.
+func TestSharedSessionAcrossReplicas(t *testing.T) {
+	f := newFixture()
+	a, b := replicas(t, f, HTTPOptions{})
+	initialize(t, a, "2025-11-25")
+	b.session = a.session
+	b.send(t, `{"jsonrpc":"2.0","id":"p","method":"ping"}`)
+	if m := waitID(t, b, "p", nil); m["error"] != nil {
+		t.Fatalf("ping on the other replica: %v", m)
+	}
+	// logging/setLevel through a; b filters by it.
+	a.send(t, `{"jsonrpc":"2.0","id":"lvl","method":"logging/setLevel","params":{"level":"error"}}`)
+	waitID(t, a, "lvl", nil)
+	b.send(t, `{"jsonrpc":"2.0","id":"p2","method":"ping"}`) // reloads the record
+	waitID(t, b, "p2", nil)
+	b.h.mu.Lock()
+	held := b.h.sessions[b.session]
+	b.h.mu.Unlock()
+	if held == nil {
+		t.Fatal("b does not hold the session it served")
+	}
+	if lvl := held.conn.sess.GetLogLevel(); lvl != "error" {
+		t.Errorf("log level on b = %q, want error (set through a)", lvl)
+	}
+	if s := status(t, b, "DELETE", "", nil); s != 200 {
+		t.Fatalf("DELETE on b: %d", s)
+	}
+	if s := status(t, a, "POST", `{"jsonrpc":"2.0","id":1,"method":"ping"}`, nil); s != 404 {
+		t.Errorf("a after the DELETE on b: %d, want 404", s)
+	}
+}
+
+// A result whose connection dropped is resumed with Last-Event-ID through
+// the other replica.
+func TestSharedResumeOnOtherReplica(t *testing.T) {
+	f := newFixture()
+	a, b := replicas(t, f, HTTPOptions{})
+	initialize(t, a, "2025-11-25")
+	b.session = a.session
+	id := startWait(t, a, f, "long")
+	close(f.release)
+	b.openGet(t, id)
+	if m := waitID(t, b, "long", nil); m["result"] == nil {
+		t.Fatalf("resumed on b: %v", m)
+	}
+}
+
+// startWait POSTs a call of the fixture's "wait" tool, reads the priming
+// event id, and drops the connection once the call runs.
+func startWait(t *testing.T, c *httpClient, fx *fixture, rid string) string {
+	t.Helper()
+	ctx, drop := context.WithCancel(context.Background())
+	req := c.request("POST", `{"jsonrpc":"2.0","id":"`+rid+`","method":"tools/call","params":{"name":"wait","arguments":{}}}`, nil).WithContext(ctx)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc := bufio.NewScanner(resp.Body)
+	var id string
+	for sc.Scan() && sc.Text() != "" {
+		if v, ok := strings.CutPrefix(sc.Text(), "id: "); ok {
+			id = v
+		}
+	}
+	if id == "" {
+		t.Fatal("no priming event id on the POST stream")
+	}
+	<-fx.started
+	drop()
+	resp.Body.Close()
+	return id
+}
+
+// A request whose replica dies (no clean-up, its heartbeat stops) is
+// answered through the other replica with an error that says so, instead
+// of never.
+func TestSharedOrphanedRequestAnswered(t *testing.T) {
+	fx := newFixture()
+	a, b := replicas(t, fx, HTTPOptions{})
+	initialize(t, a, "2025-11-25")
+	b.session = a.session
+	id := startWait(t, a, fx, "orphan")
+	// a "dies": its loop (heartbeat) stops and its heartbeat key is gone.
+	close(a.h.quit)
+	_ = a.h.opts.Store.Delete(context.Background(), replicaKey(a.h.replica))
+	b.openGet(t, id)
+	m := waitID(t, b, "orphan", nil)
+	e, _ := m["error"].(map[string]any)
+	if e == nil || !strings.Contains(e["message"].(string), "replica running this request stopped") {
+		t.Fatalf("orphaned request answered with %v", m)
+	}
+	a.h.mu.Lock()
+	a.h.closed = true // Close must not close quit twice
+	a.h.mu.Unlock()
+	close(fx.release)
+}
+
+// A session answers only to the caller who created it.
+func TestSessionOwner(t *testing.T) {
+	f := newFixture()
+	c := newHTTP(t, f, HTTPOptions{Owner: func(r *http.Request) string { return r.Header.Get("X-Caller") }})
+	defer c.close()
+	initialize(t, c, "2025-06-18") // no X-Caller: owner ""
+	ping := `{"jsonrpc":"2.0","id":1,"method":"ping"}`
+	if s := status(t, c, "POST", ping, map[string]string{"X-Caller": "mallory"}); s != 404 {
+		t.Errorf("another caller's request: %d, want 404", s)
+	}
+	if s := status(t, c, "POST", ping, nil); s != 200 {
+		t.Errorf("the owner's request: %d, want 200", s)
+	}
+}
+
+// failing is a store that has stopped answering.
+type failing struct{ state.Store }
+
+func (failing) Get(context.Context, string) ([]byte, error) { return nil, errors.New("connection refused") }
+
+// While the store does not answer, requests get 503 with Retry-After, not
+// 404 (the session is not gone) and not a hang.
+func TestStoreDownAnswers503(t *testing.T) {
+	f := newFixture()
+	st := &switchable{Store: state.NewLocal("")}
+	c := newHTTP(t, f, HTTPOptions{Store: st})
+	defer c.close()
+	initialize(t, c, "2025-06-18")
+	st.down = true
+	resp, err := http.DefaultClient.Do(c.request("POST", `{"jsonrpc":"2.0","id":1,"method":"ping"}`, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 503 || resp.Header.Get("Retry-After") == "" {
+		t.Errorf("store down: %d (Retry-After %q), want 503 with Retry-After", resp.StatusCode, resp.Header.Get("Retry-After"))
+	}
+	st.down = false
+	if s := status(t, c, "POST", `{"jsonrpc":"2.0","id":2,"method":"ping"}`, nil); s != 200 {
+		t.Errorf("store back: %d", s)
+	}
+}
+
+type switchable struct {
+	state.Store
+	down bool
+}
+
+func (s *switchable) Get(ctx context.Context, k string) ([]byte, error) {
+	if s.down {
+		return failing{}.Get(ctx, k)
+	}
+	return s.Store.Get(ctx, k)
+}
