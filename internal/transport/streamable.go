@@ -61,13 +61,20 @@ func (h *Streamable) Close() {
 	all := h.sessions
 	h.sessions = map[string]*httpSession{}
 	h.mu.Unlock()
-	var wg sync.WaitGroup
 	for _, s := range all {
 		s.conn.close()
-		wg.Add(1)
-		go func(c *Conn) { defer wg.Done(); c.wg.Wait() }(s.conn)
 	}
-	wg.Wait()
+	// The cancelled requests answer (an error each) on their streams, so a
+	// client that resumes through another replica is told: give them a moment.
+	for deadline := time.Now().Add(3 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		busy := false
+		for _, s := range all {
+			busy = busy || s.conn.busy()
+		}
+		if !busy {
+			break
+		}
+	}
 	if h.opts.Store.Shared() {
 		ctx, cancel := h.ctx()
 		_ = h.opts.Store.Delete(ctx, replicaKey(h.replica))
