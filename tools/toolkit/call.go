@@ -29,7 +29,7 @@ type Env struct {
 	StateDir string       // per-user state (upload resume files)
 	// State is what outlives a request and, with --state redis://…, is
 	// shared by replicas: the inbox, upload-resume records, sessions.
-	State state.Store
+	State    state.Store
 	Sandbox  bool         // true when the providers are the built-in fakes
 	NoCharts bool         // --no-charts: results carry no image blocks (see Call.Chart)
 	Log      *slog.Logger // already scrubbing (see redact.Handler)
