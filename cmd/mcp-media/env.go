@@ -127,7 +127,9 @@ func newEnv(o envOptions, stderr io.Writer) (*toolkit.Env, *sandbox.Sandbox, fun
 			o.publicURL = "http://" + ln.Addr().String()
 		}
 	}
-	ib, err := inbox.New(inbox.Options{PublicURL: o.publicURL, File: filepath.Join(env.StateDir, "inbox.jsonl")})
+	// The inbox lives in the state store (shared by replicas with Redis); an
+	// inbox.jsonl an earlier version kept is imported into it once.
+	ib, err := inbox.New(inbox.Options{PublicURL: o.publicURL, Store: env.State, File: filepath.Join(env.StateDir, "inbox.jsonl")})
 	if err != nil {
 		if ln != nil {
 			ln.Close()
@@ -157,6 +159,7 @@ func newEnv(o envOptions, stderr io.Writer) (*toolkit.Env, *sandbox.Sandbox, fun
 		if recv != nil {
 			_ = recv.Close()
 		}
+		ib.Close()
 		prev()
 	}
 	return env, sb, cleanup, nil

@@ -1,21 +1,25 @@
 // Package inbox receives provider callbacks (long ASR, audio and stream
 // censors, translation, later AIOZ webhooks) so results that only arrive by
 // callback still reach the agent. Each task gets an unguessable callback
-// path; a received event is validated, stored (bounded, durable across
-// restarts in a JSON-lines file), and announced to subscribers.
+// path; a received event is validated, stored (bounded) in the server's
+// state.Store — so every replica sharing the store lists it, and a single
+// user's Local store keeps it across restarts — and announced to
+// subscribers in every process.
 //
 // Qiniu does not sign its callbacks (see /work/shared/specs/qiniu-dora.md
 // §3.3: no callback carries a signature or token), so the route is the only
 // credential: 192 random bits, one per task, bound to that task — the task
 // id always comes from the route, never from the body; routes for
 // providers that send one result accept exactly one; every route expires;
-// and a route's events are capped in size and rate, the whole store in
+// and a route's events are capped in size and rate, the whole inbox in
 // bytes, so a leaked URL cannot forge another task's result, replay, or
-// exhaust memory and disk. Callback bodies are third-party data: whoever
-// shows them to an agent must say so.
+// exhaust memory and storage. The store holds only the SHA-256 of a
+// per-task token, never the token. Callback bodies are third-party data:
+// whoever shows them to an agent must say so.
 package inbox
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
@@ -27,6 +31,8 @@ import (
 	"sync"
 	"time"
 	"unicode/utf8"
+
+	"github.com/mcp-media/mcp-media/internal/state"
 )
 
 // PathPrefix is where callbacks arrive on the HTTP listener.
@@ -36,13 +42,16 @@ const PathPrefix = "/callbacks/"
 const (
 	// MaxEventBytes is the largest callback body accepted.
 	MaxEventBytes = 256 << 10
-	// DefaultMaxBytes bounds the payload bytes kept (memory, and the file
-	// between compactions, which keeps it near this size).
+	// DefaultMaxBytes bounds the payload bytes kept (in memory, and in the
+	// store's log, whose length follows it).
 	DefaultMaxBytes = 16 << 20
 	// RatePerMinute is how many callbacks one route accepts per minute.
 	RatePerMinute = 120
 	// routeTTL is how long a task's callback path stays valid.
 	routeTTL = 30 * 24 * time.Hour
+	// keepFor is how long the store keeps events, claims and marks after
+	// their last use; a little past routeTTL, so a route's marks outlive it.
+	keepFor = routeTTL + 24*time.Hour
 )
 
 // Event is one received callback.
@@ -55,8 +64,17 @@ type Event struct {
 	Payload    json.RawMessage `json:"payload"`
 	Summary    string          `json:"summary,omitempty"`
 
-	route string // token it arrived on; "" for results found by polling
+	route string // hash of the token it arrived on; "" for results found by polling
+	here  bool   // received (or added) by this process
+	// imported from an inbox.jsonl of an earlier version (SetAcceptor
+	// claims its dedupe key)
+	imported bool
 }
+
+// ArrivedHere reports whether this process received the event (its
+// callback or poll), rather than another replica sharing the store: one
+// replica announces it, the others only wake their waiters.
+func (e Event) ArrivedHere() bool { return e.here }
 
 // Summarizer turns a payload into one line for listings, and returns the
 // task id the payload names (checked against the route's, never used
@@ -68,7 +86,13 @@ type Options struct {
 	// PublicURL is the base URL the provider can reach (--public-url); empty
 	// means callbacks are unavailable and tools must poll.
 	PublicURL string
-	// File keeps events across restarts; empty keeps them in memory only.
+	// Store holds routes, claims and events (toolkit.Env.State); nil is a
+	// memory-only state.NewLocal("").
+	Store state.Store
+	// File is the inbox.jsonl an earlier version kept: when it exists its
+	// routes and events are imported into Store once and it is renamed
+	// to inbox.jsonl.imported. With no Store, a Local store under
+	// filepath.Dir(File)/state keeps the inbox instead.
 	File string
 	// Max bounds the stored events (oldest dropped); default 1000.
 	Max int
@@ -80,20 +104,24 @@ type Options struct {
 // Inbox stores callbacks.
 type Inbox struct {
 	opts    Options
+	store   state.Store
+	id      string // this process's inbox, as events' origin
 	mu      sync.Mutex
-	events  []Event
-	bytes   int // payload bytes in events
-	seq     int64
-	routes  map[string]route // token → where it belongs
-	rate    map[string]window
+	events  []Event // the view of the store's log, trimmed by Max and MaxBytes
+	bytes   int     // payload bytes in events
+	seq     int64   // last seq of the log read into events
+	routes  map[string]routeState
 	summary map[string]Summarizer
 	accept  map[string]Acceptor
-	seen    map[string]bool      // dedupe keys of accepted events
 	kinds   map[string]KindHooks // kinds.go
 	subs    map[int]func(Event)
 	nextSub int
-	// appended counts lines (and bytes) written since the last compaction.
-	appended, appendedBytes int
+
+	syncMu     sync.Mutex // one sync of the view at a time
+	announceMu sync.Mutex // one announcer of pending at a time
+	pending    []Event    // read into the view, not yet announced
+	done       chan struct{}
+	closed     sync.Once
 }
 
 type route struct {
@@ -102,25 +130,16 @@ type route struct {
 	TaskID   string    `json:"task_id,omitempty"`
 	Created  time.Time `json:"created"`
 	OneShot  bool      `json:"one_shot,omitempty"`
-	Used     bool      `json:"used,omitempty"`
+	// Used is only read from an earlier version's file (one-shot use is
+	// now a claim in the store).
+	Used bool `json:"used,omitempty"`
 	// Stable routes are a provider's standing callback address (registered
 	// once per event group, see StableCallback): they do not expire.
 	Stable bool `json:"stable,omitempty"`
 }
 
-type window struct {
-	start time.Time
-	n     int
-}
-
-// record is one line of the durable file: a route or an event.
-type record struct {
-	Token string `json:"token,omitempty"`
-	Route *route `json:"route,omitempty"`
-	Event *Event `json:"event,omitempty"`
-}
-
-// New opens an inbox, loading earlier events and routes from opts.File.
+// New opens an inbox on opts.Store, reading the events it holds, and
+// follows the store's event log until Close.
 func New(opts Options) (*Inbox, error) {
 	if opts.Max == 0 {
 		opts.Max = 1000
@@ -132,14 +151,54 @@ func New(opts Options) (*Inbox, error) {
 		opts.Now = time.Now
 	}
 	opts.PublicURL = strings.TrimRight(opts.PublicURL, "/")
-	b := &Inbox{opts: opts, routes: map[string]route{}, rate: map[string]window{}, summary: map[string]Summarizer{},
-		accept: map[string]Acceptor{}, seen: map[string]bool{}, subs: map[int]func(Event){}}
+	st := opts.Store
+	if st == nil {
+		dir := ""
+		if opts.File != "" {
+			dir = localDir(opts.File)
+		}
+		st = state.NewLocal(dir)
+	}
+	raw := make([]byte, 8)
+	if _, err := rand.Read(raw); err != nil {
+		return nil, err
+	}
+	b := &Inbox{opts: opts, store: st, id: hex.EncodeToString(raw), routes: map[string]routeState{},
+		summary: map[string]Summarizer{}, accept: map[string]Acceptor{}, subs: map[int]func(Event){},
+		done: make(chan struct{})}
 	if opts.File != "" {
-		if err := b.load(); err != nil {
+		if err := b.importFile(opts.File); err != nil {
 			return nil, err
 		}
 	}
+	if err := b.sync(false); err != nil {
+		return nil, err
+	}
+	go b.follow()
 	return b, nil
+}
+
+// Close stops following the store (the store itself stays open).
+func (b *Inbox) Close() {
+	if b == nil {
+		return
+	}
+	b.closed.Do(func() { close(b.done) })
+}
+
+// Len is the number of events in the view.
+func (b *Inbox) Len() int {
+	if b == nil {
+		return 0
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return len(b.events)
+}
+
+// ctx bounds a store call made outside a request.
+func ctx() (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.Background(), 5*time.Second)
 }
 
 // Enabled reports whether providers can reach the inbox.
@@ -170,65 +229,83 @@ func (b *Inbox) NewCallback(provider, kind string, opts ...RouteOption) (string,
 	if !b.Enabled() {
 		return "", ErrNoPublicURL
 	}
-	raw := make([]byte, 24)
-	if _, err := rand.Read(raw); err != nil {
+	tok, err := newToken()
+	if err != nil {
 		return "", err
 	}
-	tok := hex.EncodeToString(raw)
 	r := route{Provider: provider, Kind: kind, Created: b.opts.Now().UTC()}
 	for _, o := range opts {
 		o(&r)
 	}
-	b.mu.Lock()
-	b.routes[tok] = r
-	b.mu.Unlock()
-	b.persist(record{Token: tok, Route: &r})
+	c, cancel := ctx()
+	defer cancel()
+	if err := b.putRoute(c, hashOf(tok), r); err != nil {
+		return "", err
+	}
 	return b.opts.PublicURL + PathPrefix + tok, nil
+}
+
+func newToken() (string, error) {
+	raw := make([]byte, 24)
+	if _, err := rand.Read(raw); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(raw), nil
 }
 
 // Bind records the task id of a callback URL made by NewCallback. Events
 // that arrived before it (the provider called back before its answer to
-// the submission was read) get the task id now.
+// the submission was read) get the task id now, on every replica.
 func (b *Inbox) Bind(callbackURL, taskID string) {
-	tok := tokenOf(callbackURL)
+	h := hashOf(tokenOf(callbackURL))
+	c, cancel := ctx()
+	defer cancel()
+	r, ok := b.getRoute(c, h)
+	if !ok || r.TaskID != "" {
+		return
+	}
+	r.TaskID = taskID
+	if b.putRoute(c, h, r) != nil {
+		return
+	}
 	b.mu.Lock()
-	r, ok := b.routes[tok]
-	if ok && r.TaskID == "" {
-		r.TaskID = taskID
-		b.routes[tok] = r
-		for i := range b.events {
-			if b.events[i].route == tok && b.events[i].TaskID == "" {
-				b.events[i].TaskID = taskID
-			}
+	b.routes[h] = routeState{taskID: taskID, final: true}
+	for i := range b.events {
+		if b.events[i].route == h && b.events[i].TaskID == "" {
+			b.events[i].TaskID = taskID
 		}
 	}
 	b.mu.Unlock()
-	if ok {
-		b.persist(record{Token: tok, Route: &r})
-	}
 }
 
-// Cancel forgets a route whose submission failed, with any event it got.
+// Cancel forgets a route whose submission failed, with any event it got
+// (hidden on every replica: the store's log is append-only).
 func (b *Inbox) Cancel(callbackURL string) {
-	tok := tokenOf(callbackURL)
+	h := hashOf(tokenOf(callbackURL))
+	c, cancel := ctx()
+	defer cancel()
+	if _, ok := b.getRoute(c, h); !ok {
+		return
+	}
+	_ = b.store.Set(c, cancelledKey(h), []byte("1"), keepFor)
+	_ = b.store.Delete(c, routeKey(h))
 	b.mu.Lock()
-	_, ok := b.routes[tok]
-	delete(b.routes, tok)
-	delete(b.rate, tok)
+	b.routes[h] = routeState{hidden: true, final: true}
+	b.dropRoute(h)
+	b.mu.Unlock()
+}
+
+// dropRoute removes a cancelled route's events from the view (b.mu held).
+func (b *Inbox) dropRoute(h string) {
 	kept := b.events[:0]
 	for _, e := range b.events {
-		if e.route == tok {
+		if e.route == h {
 			b.bytes -= len(e.Payload)
 			continue
 		}
 		kept = append(kept, e)
 	}
 	b.events = kept
-	if ok && b.opts.File != "" {
-		_ = b.compact()
-		b.appended, b.appendedBytes = 0, 0
-	}
-	b.mu.Unlock()
 }
 
 func tokenOf(u string) string {
@@ -241,7 +318,8 @@ func tokenOf(u string) string {
 // ServeHTTP receives a callback: POST /callbacks/<token> with a JSON body.
 // Unknown or expired tokens get 404, a one-shot route that already
 // delivered 410, a flood 429, a body over MaxEventBytes 413, bodies that
-// are not JSON objects — or that name another task — 400.
+// are not JSON objects — or that name another task — 400; a store that
+// does not answer 503 (the provider retries).
 func (b *Inbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", "POST")
@@ -249,37 +327,48 @@ func (b *Inbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	tok := strings.TrimPrefix(r.URL.Path, PathPrefix)
+	if tok == "" || strings.Contains(tok, "/") {
+		http.NotFound(w, r)
+		return
+	}
+	h := hashOf(tok)
+	c, cancel := context.WithTimeout(r.Context(), 10*time.Second)
+	defer cancel()
+	unavailable := func() { http.Error(w, "callback store unavailable, retry later", http.StatusServiceUnavailable) }
 	now := b.opts.Now()
-	b.mu.Lock()
-	rt, ok := b.routes[tok]
+	rt, ok, err := b.loadRoute(c, h)
 	switch {
-	case !ok || tok == "":
-		b.mu.Unlock()
+	case err != nil:
+		unavailable()
+		return
+	case !ok:
 		http.NotFound(w, r)
 		return
 	case !rt.Stable && now.Sub(rt.Created) > routeTTL:
-		delete(b.routes, tok)
-		delete(b.rate, tok)
-		b.mu.Unlock()
+		_ = b.store.Delete(c, routeKey(h))
 		http.NotFound(w, r)
 		return
-	case rt.OneShot && rt.Used:
-		b.mu.Unlock()
-		http.Error(w, "this callback was already delivered", http.StatusGone)
+	}
+	if rt.OneShot {
+		if _, err := b.store.Get(c, usedKey(h)); err == nil {
+			http.Error(w, "this callback was already delivered", http.StatusGone)
+			return
+		} else if !errors.Is(err, state.ErrNotFound) {
+			unavailable()
+			return
+		}
+	}
+	n, err := b.store.Incr(c, rateKey(h, now), 2*time.Minute)
+	if err != nil {
+		unavailable()
 		return
 	}
-	win := b.rate[tok]
-	if now.Sub(win.start) >= time.Minute || now.Before(win.start) {
-		win = window{start: now}
-	}
-	if win.n >= RatePerMinute {
-		b.mu.Unlock()
+	if n > RatePerMinute {
 		w.Header().Set("Retry-After", strconv.Itoa(int(time.Minute.Seconds())))
 		http.Error(w, "too many callbacks on this route", http.StatusTooManyRequests)
 		return
 	}
-	win.n++
-	b.rate[tok] = win
+	b.mu.Lock()
 	sum := b.summary[rt.Kind]
 	acc := b.accept[rt.Kind]
 	b.mu.Unlock()
@@ -300,7 +389,11 @@ func (b *Inbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if acc != nil {
-		dup, err := b.duplicate(rt.Kind, acc, body)
+		dup, err := b.duplicate(c, rt.Kind, acc, body)
+		if errors.Is(err, errStore) {
+			unavailable()
+			return
+		}
 		if err != nil {
 			http.Error(w, err.Error(), http.StatusBadRequest)
 			return
@@ -321,22 +414,30 @@ func (b *Inbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		summary = s
 	}
-	b.mu.Lock()
-	cur, ok := b.routes[tok]
-	if !ok || (cur.OneShot && cur.Used) { // cancelled or delivered meanwhile
-		b.mu.Unlock()
+	cur, ok, err := b.loadRoute(c, h)
+	if err != nil {
+		unavailable()
+		return
+	}
+	if !ok { // cancelled meanwhile
 		http.Error(w, "this callback was already delivered", http.StatusGone)
 		return
 	}
 	if cur.OneShot {
-		cur.Used = true
-		b.routes[tok] = cur
+		first, err := b.store.Claim(c, usedKey(h), []byte("1"), keepFor)
+		if err != nil {
+			unavailable()
+			return
+		}
+		if !first { // delivered meanwhile, on this replica or another
+			http.Error(w, "this callback was already delivered", http.StatusGone)
+			return
+		}
 	}
-	b.mu.Unlock()
-	if cur.OneShot {
-		b.persist(record{Token: tok, Route: &cur})
+	if _, err := b.add(c, Event{Provider: cur.Provider, Kind: cur.Kind, TaskID: cur.TaskID, Payload: body, Summary: summary, route: h}); err != nil {
+		unavailable()
+		return
 	}
-	b.add(Event{Provider: cur.Provider, Kind: cur.Kind, TaskID: cur.TaskID, Payload: body, Summary: summary, route: tok})
 	w.Header().Set("Content-Type", "application/json")
 	_, _ = io.WriteString(w, `{"code":0,"message":"ok"}`)
 }
@@ -351,44 +452,22 @@ func (b *Inbox) Add(provider, kind, taskID string, payload []byte) Event {
 	if sum != nil {
 		_, summary = sum(payload)
 	}
+	ev := Event{Provider: provider, Kind: kind, TaskID: taskID, Summary: summary, here: true}
 	if len(payload) > MaxEventBytes {
-		return Event{Provider: provider, Kind: kind, TaskID: taskID, Summary: summary}
+		return ev
 	}
-	return b.add(Event{Provider: provider, Kind: kind, TaskID: taskID, Payload: append(json.RawMessage(nil), payload...), Summary: summary})
+	ev.Payload = append(json.RawMessage(nil), payload...)
+	c, cancel := ctx()
+	defer cancel()
+	if got, err := b.add(c, ev); err == nil {
+		return got
+	}
+	return ev // not stored: the caller has the result anyway
 }
 
-func (b *Inbox) add(ev Event) Event {
-	b.mu.Lock()
-	b.seq++
-	ev.Seq, ev.ReceivedAt = b.seq, b.opts.Now().UTC()
-	b.events = append(b.events, ev)
-	b.bytes += len(ev.Payload)
-	b.trim()
-	subs := make([]func(Event), 0, len(b.subs))
-	for _, f := range b.subs {
-		subs = append(subs, f)
-	}
-	b.mu.Unlock()
-	b.persist(record{Token: ev.route, Event: &ev})
-	for _, f := range subs {
-		f(ev)
-	}
-	return ev
-}
-
-// trim drops the oldest events beyond Max or MaxBytes (b.mu held).
-func (b *Inbox) trim() {
-	drop := 0
-	for drop < len(b.events) && (len(b.events)-drop > b.opts.Max || b.bytes > b.opts.MaxBytes) {
-		b.bytes -= len(b.events[drop].Payload)
-		drop++
-	}
-	if drop > 0 {
-		b.events = append([]Event(nil), b.events[drop:]...)
-	}
-}
-
-// Subscribe calls f for each new event; the returned func unsubscribes.
+// Subscribe calls f for each new event, received by this process or
+// another sharing the store (Event.ArrivedHere tells which); the returned
+// func unsubscribes. f must not call Add or ServeHTTP.
 func (b *Inbox) Subscribe(f func(Event)) func() {
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -417,6 +496,7 @@ func (b *Inbox) List(f Filter) ([]Event, bool) {
 	if f.Limit <= 0 {
 		f.Limit = 20
 	}
+	b.refresh()
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	var out []Event
@@ -440,6 +520,7 @@ func (b *Inbox) Latest(taskID string) (Event, bool) {
 	if taskID == "" {
 		return Event{}, false
 	}
+	b.refresh()
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	for i := len(b.events) - 1; i >= 0; i-- {

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/mcp-media/mcp-media/internal/state"
 )
 
 func TestCallbackStoredAnnouncedAndDurable(t *testing.T) {
@@ -103,16 +105,20 @@ func TestDisabledWithoutPublicURL(t *testing.T) {
 
 // The file stays bounded while the server runs, not only across restarts.
 func TestFileCompactedWhileRunning(t *testing.T) {
-	file := filepath.Join(t.TempDir(), "inbox.jsonl")
-	b, _ := New(Options{File: file, Max: 10})
+	dir := t.TempDir()
+	b, _ := New(Options{Store: state.NewLocal(dir), Max: 10})
 	for i := 0; i < 200; i++ {
 		b.Add("aioz", "webhook", "m", []byte(`{"n":1}`))
 	}
-	raw, _ := os.ReadFile(file)
-	if lines := strings.Count(string(raw), "\n"); lines > 31 {
-		t.Errorf("inbox file has %d lines for a 10-event inbox", lines)
+	logs, _ := filepath.Glob(filepath.Join(dir, "logs", "*.jsonl"))
+	if len(logs) != 1 {
+		t.Fatalf("log files: %v", logs)
 	}
-	b2, _ := New(Options{File: file, Max: 10})
+	raw, _ := os.ReadFile(logs[0])
+	if lines := strings.Count(string(raw), "\n"); lines > 31 {
+		t.Errorf("inbox log has %d lines for a 10-event inbox", lines)
+	}
+	b2, _ := New(Options{Store: state.NewLocal(dir), Max: 10})
 	if all, _ := b2.List(Filter{Limit: 100}); len(all) != 10 || all[9].Seq != 200 {
 		t.Errorf("after compaction: %d events, last seq %d", len(all), all[len(all)-1].Seq)
 	}

@@ -41,8 +41,8 @@ func (b *Inbox) Live(u string) bool {
 	if !b.Owns(u) {
 		return false
 	}
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	r, ok := b.routes[tokenOf(u)]
+	c, cancel := ctx()
+	defer cancel()
+	r, ok := b.getRoute(c, hashOf(tokenOf(u)))
 	return ok && (r.Stable || b.opts.Now().Sub(r.Created) <= routeTTL)
 }

@@ -1,9 +1,10 @@
 package inbox
 
 import (
-	"crypto/rand"
-	"encoding/hex"
-	"sort"
+	"context"
+	"errors"
+
+	"github.com/mcp-media/mcp-media/internal/state"
 )
 
 // Acceptor checks a callback body of one kind before it is stored: an error
@@ -11,19 +12,25 @@ import (
 // (the same key is stored once).
 type Acceptor func(payload []byte) (dedupeKey string, err error)
 
-// SetAcceptor registers the check for callbacks of one kind.
-// Events already stored (loaded from the inbox file) count as seen, so a
-// delivery retried across a restart is still stored once.
+// SetAcceptor registers the check for callbacks of one kind. Dedupe keys
+// are claims in the store, so a delivery retried across a restart, or to
+// another replica, is still stored once; events imported from an earlier
+// version's file are claimed now.
 func (b *Inbox) SetAcceptor(kind string, a Acceptor) {
 	b.mu.Lock()
-	defer b.mu.Unlock()
 	b.accept[kind] = a
+	var old []Event
 	for _, ev := range b.events {
-		if ev.Kind != kind {
-			continue
+		if ev.Kind == kind && ev.imported {
+			old = append(old, ev)
 		}
+	}
+	b.mu.Unlock()
+	c, cancel := ctx()
+	defer cancel()
+	for _, ev := range old {
 		if key, err := a(ev.Payload); err == nil && key != "" {
-			b.seen[kind+"\x00"+key] = true
+			_, _ = b.store.Claim(c, seenKey(kind, key), []byte("1"), keepFor)
 		}
 	}
 }
@@ -31,52 +38,58 @@ func (b *Inbox) SetAcceptor(kind string, a Acceptor) {
 // StableCallback returns the standing callback URL of a provider's event
 // kind, creating it on first use: for services where a user registers one
 // address per event group rather than one per task. The path is as
-// unguessable as NewCallback's, survives restarts with the inbox file, and
-// is never pruned. Events arriving on it carry no task id (none is bound).
+// unguessable as NewCallback's, is the same on every replica and across
+// restarts, and never expires. Events arriving on it carry no task id
+// (none is bound). Its token is kept in the store (inbox/stable/…): every
+// replica must be able to hand out the address.
 func (b *Inbox) StableCallback(provider, kind string) (string, error) {
 	if !b.Enabled() {
 		return "", ErrNoPublicURL
 	}
-	b.mu.Lock()
-	toks := make([]string, 0, len(b.routes))
-	for tok := range b.routes {
-		toks = append(toks, tok)
-	}
-	sort.Strings(toks)
-	for _, tok := range toks {
-		if r := b.routes[tok]; r.Stable && r.Provider == provider && r.Kind == kind {
-			b.mu.Unlock()
-			return b.opts.PublicURL + PathPrefix + tok, nil
+	c, cancel := ctx()
+	defer cancel()
+	k := stableKey(provider, kind)
+	tok, err := b.store.Get(c, k)
+	if errors.Is(err, state.ErrNotFound) {
+		fresh, err := newToken()
+		if err != nil {
+			return "", err
 		}
-	}
-	raw := make([]byte, 24)
-	if _, err := rand.Read(raw); err != nil {
-		b.mu.Unlock()
+		// The first replica to ask wins; the others read its token.
+		won, err := b.store.Claim(c, k, []byte(fresh), 0)
+		if err != nil {
+			return "", err
+		}
+		if tok = []byte(fresh); !won {
+			if tok, err = b.store.Get(c, k); err != nil {
+				return "", err
+			}
+		}
+	} else if err != nil {
 		return "", err
 	}
-	tok := hex.EncodeToString(raw)
-	r := route{Provider: provider, Kind: kind, Created: b.opts.Now().UTC(), Stable: true}
-	b.routes[tok] = r
-	b.mu.Unlock()
-	b.persist(record{Token: tok, Route: &r})
-	return b.opts.PublicURL + PathPrefix + tok, nil
+	h := hashOf(string(tok))
+	if _, ok, err := b.loadRoute(c, h); err != nil {
+		return "", err
+	} else if !ok {
+		r := route{Provider: provider, Kind: kind, Created: b.opts.Now().UTC(), Stable: true}
+		if err := b.putRoute(c, h, r); err != nil {
+			return "", err
+		}
+	}
+	return b.opts.PublicURL + PathPrefix + string(tok), nil
 }
 
-// duplicate checks a body with acc and reports whether its key was seen.
-func (b *Inbox) duplicate(kind string, acc Acceptor, body []byte) (bool, error) {
+// duplicate checks a body with acc and reports whether its key was seen
+// (on any replica); errStore when the store does not answer.
+func (b *Inbox) duplicate(c context.Context, kind string, acc Acceptor, body []byte) (bool, error) {
 	key, err := acc(body)
 	if err != nil || key == "" {
 		return false, err
 	}
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	k := kind + "\x00" + key
-	if b.seen[k] {
-		return true, nil
+	first, err := b.store.Claim(c, seenKey(kind, key), []byte("1"), keepFor)
+	if err != nil {
+		return false, errStore
 	}
-	if len(b.seen) > 20*b.opts.Max {
-		b.seen = map[string]bool{} // bounded: old retries are long over
-	}
-	b.seen[k] = true
-	return false, nil
+	return !first, nil
 }

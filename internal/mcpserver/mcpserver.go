@@ -109,6 +109,9 @@ func Build(opts Options) (*server.MCPServer, []toolkit.Tool, error) {
 		// it says: callback text is third-party data, read on request with
 		// media_events, not pushed into every session.
 		opts.Env.Inbox.Subscribe(func(ev inbox.Event) {
+			if !ev.ArrivedHere() { // the replica that received it announces it, to every replica's sessions
+				return
+			}
 			broadcast(s, "notifications/resources/updated", map[string]any{"uri": resources.EventsURI})
 			msg := fmt.Sprintf("callback received: %s %s task %s (seq %d); read it with media_events", ev.Provider, ev.Kind, ev.TaskID, ev.Seq)
 			broadcast(s, "notifications/message", map[string]any{"level": "info", "logger": "mcp-media/inbox", "data": opts.Env.Redact.String(msg)})

@@ -21,6 +21,7 @@ import (
 	"github.com/mcp-media/mcp-media/internal/credentials"
 	"github.com/mcp-media/mcp-media/internal/fakes/aiozfake"
 	"github.com/mcp-media/mcp-media/internal/redact"
+	"github.com/mcp-media/mcp-media/internal/state"
 	"github.com/mcp-media/mcp-media/internal/testkit"
 	"github.com/mcp-media/mcp-media/templates"
 	"github.com/mcp-media/mcp-media/tools/toolkit"
@@ -49,11 +50,13 @@ func newHarness(t *testing.T, opts aiozfake.Options) *harness {
 	t.Cleanup(func() { h.srv.Close(); h.fake.Close() })
 	set := &redact.Set{}
 	base := h.srv.URL + "/api"
+	dir := t.TempDir()
 	h.env = &toolkit.Env{
 		Creds:    &credentials.Store{Redact: set, Getenv: func(string) string { return "" }, Sandbox: map[string]map[string]string{"aioz": {"public_key": testPub, "secret_key": testSec}}},
 		Redact:   set,
 		Getenv:   func(k string) string { return map[string]string{"MCP_MEDIA_AIOZ_URL": base}[k] },
-		StateDir: t.TempDir(),
+		StateDir: dir,
+		State:    state.NewLocal(filepath.Join(dir, "state")),
 		ProgressSink: func(p, total float64, msg string) {
 			h.mu.Lock()
 			h.progress = append(h.progress, msg)
@@ -63,6 +66,18 @@ func newHarness(t *testing.T, opts aiozfake.Options) *harness {
 	h.run = tooltest.NewRunner(h.env, Toolsets(h.env), testPub, testSec)
 	h.run.ProgressToken = "tok"
 	return h
+}
+
+// replica is another server on the same AIOZ fake whose state is st: a
+// second replica behind a load balancer when st is a Redis store.
+func (h *harness) replica(t *testing.T, st state.Store) *harness {
+	t.Helper()
+	env := *h.env
+	env.State = st
+	r := &harness{fake: h.fake, srv: h.srv, env: &env}
+	r.run = tooltest.NewRunner(r.env, Toolsets(r.env), testPub, testSec)
+	r.run.ProgressToken = "tok"
+	return r
 }
 
 // call runs a tool as the server does, with a progress token, and checks
@@ -180,53 +195,78 @@ func mustTime(t *testing.T, s string) time.Time {
 }
 
 // A chunk that keeps failing stops the upload before /complete, and a second
-// call re-sends only the chunks that are missing.
+// call re-sends only the chunks that are missing — on the same server, or on
+// another replica sharing the state in Redis.
 func TestUploadFailureThenResumeSendsOnlyMissingChunks(t *testing.T) {
-	h := newHarness(t, aiozfake.Options{})
-	path := writeVideo(t, 120*aiozapi.MiB)
-	args := map[string]any{"file_path": path, "chunk_size_mib": 50}
+	redisStore := func(t *testing.T, url string) state.Store {
+		st, err := state.Open(url, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { st.Close() })
+		return st
+	}
+	cases := []struct {
+		name string
+		// servers returns the one that fails and the one that resumes.
+		servers func(t *testing.T, h *harness) (first, second *harness)
+	}{
+		{"same server", func(t *testing.T, h *harness) (*harness, *harness) { return h, h }},
+		{"two replicas on Redis", func(t *testing.T, h *harness) (*harness, *harness) {
+			url, _ := testkit.Redis(t)
+			return h.replica(t, redisStore(t, url)), h.replica(t, redisStore(t, url))
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t, aiozfake.Options{})
+			first, second := tc.servers(t, h)
+			path := writeVideo(t, 120*aiozapi.MiB)
+			args := map[string]any{"file_path": path, "chunk_size_mib": 50}
 
-	// Let chunk 0 through, then fail chunk 1 on every retry.
-	var once sync.Once
-	h.env.ProgressSink = func(p, total float64, msg string) { once.Do(func() { h.fake.FailNextParts(100) }) }
-	res := h.call(t, context.Background(), "aioz_upload_media", args)
-	if !res.IsError {
-		t.Fatal("upload should have failed")
-	}
-	text := toolkit.ResultText(res)
-	for _, want := range []string{"after 1 of 3 chunks", "chunk 1", "NOT called", "resume"} {
-		if !strings.Contains(text, want) {
-			t.Errorf("error %q lacks %q", text, want)
-		}
-	}
-	for _, r := range h.fake.Requests() {
-		if strings.HasSuffix(r.Path, "/complete") {
-			t.Fatal("/complete was called although a chunk failed")
-		}
-	}
-	h.fake.FailNextParts(0)
-	before := len(h.fake.Requests())
-	h.env.ProgressSink = nil
-	res = h.call(t, context.Background(), "aioz_upload_media", args)
-	if res.IsError {
-		t.Fatalf("resume failed: %s", toolkit.ResultText(res))
-	}
-	var sent []string
-	for _, r := range h.fake.Requests()[before:] {
-		switch {
-		case strings.HasSuffix(r.Path, "/media/create"):
-			t.Error("resume created a second media")
-		case strings.HasSuffix(r.Path, "/part") && r.Status == 200:
-			sent = append(sent, r.Index)
-		}
-	}
-	if strings.Join(sent, ",") != "1,2" {
-		t.Errorf("resume sent parts %v, want only 1,2", sent)
-	}
-	var out UploadOutput
-	structured(t, res, &out)
-	if !out.Resumed || out.Chunks[0].Sent || !out.Chunks[1].Sent {
-		t.Errorf("resume not reported: %+v", out)
+			// Let chunk 0 through, then fail chunk 1 on every retry.
+			var once sync.Once
+			first.env.ProgressSink = func(p, total float64, msg string) { once.Do(func() { h.fake.FailNextParts(100) }) }
+			res := first.call(t, context.Background(), "aioz_upload_media", args)
+			if !res.IsError {
+				t.Fatal("upload should have failed")
+			}
+			text := toolkit.ResultText(res)
+			for _, want := range []string{"after 1 of 3 chunks", "chunk 1", "NOT called", "resume"} {
+				if !strings.Contains(text, want) {
+					t.Errorf("error %q lacks %q", text, want)
+				}
+			}
+			for _, r := range h.fake.Requests() {
+				if strings.HasSuffix(r.Path, "/complete") {
+					t.Fatal("/complete was called although a chunk failed")
+				}
+			}
+			h.fake.FailNextParts(0)
+			before := len(h.fake.Requests())
+			second.env.ProgressSink = nil
+			res = second.call(t, context.Background(), "aioz_upload_media", args)
+			if res.IsError {
+				t.Fatalf("resume failed: %s", toolkit.ResultText(res))
+			}
+			var sent []string
+			for _, r := range h.fake.Requests()[before:] {
+				switch {
+				case strings.HasSuffix(r.Path, "/media/create"):
+					t.Error("resume created a second media")
+				case strings.HasSuffix(r.Path, "/part") && r.Status == 200:
+					sent = append(sent, r.Index)
+				}
+			}
+			if strings.Join(sent, ",") != "1,2" {
+				t.Errorf("resume sent parts %v, want only 1,2", sent)
+			}
+			var out UploadOutput
+			structured(t, res, &out)
+			if !out.Resumed || out.Chunks[0].Sent || !out.Chunks[1].Sent {
+				t.Errorf("resume not reported: %+v", out)
+			}
+		})
 	}
 }
 
@@ -241,7 +281,7 @@ func TestUploadCancelReportsProgress(t *testing.T) {
 	if !res.IsError || !strings.Contains(toolkit.ResultText(res), "cancelled after 1 of 3 chunks") {
 		t.Fatalf("got %s", toolkit.ResultText(res))
 	}
-	entries, _ := filepath.Glob(filepath.Join(h.env.StateDir, "uploads", "upload-*.json"))
+	entries, _ := filepath.Glob(filepath.Join(h.env.StateDir, "state", "values", "*.json"))
 	if len(entries) != 1 {
 		t.Errorf("resume state files: %v", entries)
 	}

@@ -109,8 +109,8 @@ func (t *tools) upload(ctx context.Context, c *toolkit.Call, in UploadInput) (Up
 			IsPublic: in.IsPublic, Tags: in.Tags, Metadata: in.Metadata, Qualities: qualities},
 		MediaID: in.MediaID,
 	}
-	if t.env.StateDir != "" {
-		up.State = &aiozapi.StateStore{Dir: filepath.Join(t.env.StateDir, "uploads")}
+	if t.env.State != nil {
+		up.State = &aiozapi.StateStore{Store: t.env.State}
 	}
 	up.OnChunk = func(ev aiozapi.ChunkEvent, plan []aiozapi.Chunk, done map[int]string) {
 		// One notification per chunk, after it succeeded (seed 001: "after

@@ -1,6 +1,7 @@
 package aiozapi
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -8,8 +9,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
+
+	"github.com/mcp-media/mcp-media/internal/state"
 )
 
 // UploadState is what survives an interrupted upload: which media was
@@ -32,9 +34,11 @@ type UploadState struct {
 	CompleteSent bool `json:"complete_sent,omitempty"`
 }
 
-// StateStore keeps upload states as JSON files in a directory (under the
-// user's config dir), written atomically after every chunk.
-type StateStore struct{ Dir string }
+// StateStore keeps upload states as JSON values in a state.Store (keys
+// upload/aioz/<key>, each ending StateMaxAge after its last save), saved
+// after every chunk: with a shared store a replica resumes what another
+// began.
+type StateStore struct{ Store state.Store }
 
 // FileKey identifies a file by absolute path, size, modification time and
 // chunk size, plus the endpoint (so two accounts or servers never share a
@@ -48,12 +52,17 @@ func FileKey(path string, fi os.FileInfo, chunkSize int64, endpoint string) stri
 	return hex.EncodeToString(h[:12])
 }
 
-func (s *StateStore) file(key string) string { return filepath.Join(s.Dir, "upload-"+key+".json") }
+func stateKey(key string) string { return "upload/aioz/" + key }
+
+// storeTimeout bounds one state read or write.
+const storeTimeout = 10 * time.Second
 
 // Load returns the state for key, or nil when there is none.
 func (s *StateStore) Load(key string) (*UploadState, error) {
-	b, err := os.ReadFile(s.file(key))
-	if errors.Is(err, os.ErrNotExist) {
+	ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
+	defer cancel()
+	b, err := s.Store.Get(ctx, stateKey(key))
+	if errors.Is(err, state.ErrNotFound) {
 		return nil, nil
 	}
 	if err != nil {
@@ -61,8 +70,8 @@ func (s *StateStore) Load(key string) (*UploadState, error) {
 	}
 	var st UploadState
 	if err := json.Unmarshal(b, &st); err != nil || st.Key != key {
-		// A corrupt state file is discarded, not trusted.
-		_ = os.Remove(s.file(key))
+		// A corrupt state is discarded, not trusted.
+		_ = s.Store.Delete(ctx, stateKey(key))
 		return nil, nil
 	}
 	if st.Done == nil {
@@ -71,31 +80,15 @@ func (s *StateStore) Load(key string) (*UploadState, error) {
 	return &st, nil
 }
 
-// Save writes st atomically (temp file, fsync, rename).
+// Save stores st (one Set), for StateMaxAge.
 func (s *StateStore) Save(st *UploadState) error {
-	if err := os.MkdirAll(s.Dir, 0o700); err != nil {
-		return fmt.Errorf("creating upload state dir: %w", err)
-	}
-	b, err := json.MarshalIndent(st, "", "  ")
+	b, err := json.Marshal(st)
 	if err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(s.Dir, ".upload-*.tmp")
-	if err != nil {
-		return fmt.Errorf("saving upload state: %w", err)
-	}
-	_, err = tmp.Write(b)
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), s.file(st.Key))
-	}
-	if err != nil {
-		_ = os.Remove(tmp.Name())
+	ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
+	defer cancel()
+	if err := s.Store.Set(ctx, stateKey(st.Key), b, StateMaxAge); err != nil {
 		return fmt.Errorf("saving upload state: %w", err)
 	}
 	return nil
@@ -103,30 +96,11 @@ func (s *StateStore) Save(st *UploadState) error {
 
 // Delete forgets a state.
 func (s *StateStore) Delete(key string) error {
-	err := os.Remove(s.file(key))
-	if errors.Is(err, os.ErrNotExist) {
-		return nil
-	}
-	return err
+	ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
+	defer cancel()
+	return s.Store.Delete(ctx, stateKey(key))
 }
 
 // StateMaxAge is how long an abandoned upload's state is kept: AIOZ
 // media left in `new` that long is not worth resuming.
 const StateMaxAge = 30 * 24 * time.Hour
-
-// Prune deletes states not touched for longer than maxAge, so abandoned
-// uploads do not pile up in the config dir.
-func (s *StateStore) Prune(maxAge time.Duration, now time.Time) {
-	entries, err := os.ReadDir(s.Dir)
-	if err != nil {
-		return
-	}
-	for _, e := range entries {
-		if !strings.HasPrefix(e.Name(), "upload-") || !strings.HasSuffix(e.Name(), ".json") {
-			continue
-		}
-		if info, err := e.Info(); err == nil && now.Sub(info.ModTime()) > maxAge {
-			_ = os.Remove(filepath.Join(s.Dir, e.Name()))
-		}
-	}
-}

@@ -352,7 +352,6 @@ func (u *Upload) Run(ctx context.Context) (UploadResult, error) {
 
 	var st *UploadState
 	if u.State != nil {
-		u.State.Prune(StateMaxAge, time.Now())
 		key := FileKey(u.Path, fi, chunkSize, u.Endpoint)
 		st, err = u.State.Load(key)
 		if err != nil {

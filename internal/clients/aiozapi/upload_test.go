@@ -2,16 +2,18 @@ package aiozapi
 
 import (
 	"bytes"
+	"context"
 	"crypto/md5"
 	"encoding/hex"
 	"io"
 	"mime"
 	"mime/multipart"
-	"os"
-	"path/filepath"
 	"runtime"
 	"testing"
 	"time"
+
+	"github.com/mcp-media/mcp-media/internal/state"
+	"github.com/mcp-media/mcp-media/internal/testkit"
 )
 
 func TestPlan(t *testing.T) {
@@ -107,32 +109,53 @@ func TestPartBodyCloseStopsReadAhead(t *testing.T) {
 	}
 }
 
-func TestStateStoreRoundTripAndPrune(t *testing.T) {
-	s := &StateStore{Dir: t.TempDir()}
-	st := &UploadState{Key: "abc", MediaID: "m1", Done: map[int]string{0: "x"}}
-	if err := s.Save(st); err != nil {
-		t.Fatal(err)
+func TestStateStoreRoundTrip(t *testing.T) {
+	backends := []struct {
+		name string
+		open func(t *testing.T) state.Store
+	}{
+		{"local", func(t *testing.T) state.Store { return state.NewLocal(t.TempDir()) }},
+		{"redis", func(t *testing.T) state.Store {
+			url, _ := testkit.Redis(t)
+			st, err := state.Open(url, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { st.Close() })
+			return st
+		}},
 	}
-	got, err := s.Load("abc")
-	if err != nil || got == nil || got.MediaID != "m1" || got.Done[0] != "x" {
-		t.Fatalf("load: %+v %v", got, err)
-	}
-	if got, _ := s.Load("other"); got != nil {
-		t.Error("unknown key must load nothing")
-	}
-	old := filepath.Join(s.Dir, "upload-old.json")
-	os.WriteFile(old, []byte(`{"key":"old"}`), 0o600)
-	past := time.Now().Add(-2 * StateMaxAge)
-	os.Chtimes(old, past, past)
-	s.Prune(StateMaxAge, time.Now())
-	if _, err := os.Stat(old); !os.IsNotExist(err) {
-		t.Error("an abandoned state was not pruned")
-	}
-	if got, _ := s.Load("abc"); got == nil {
-		t.Error("a fresh state was pruned")
-	}
-	os.WriteFile(filepath.Join(s.Dir, "upload-bad.json"), []byte("{torn"), 0o600)
-	if got, err := s.Load("bad"); got != nil || err != nil {
-		t.Errorf("a corrupt state must be discarded, got %+v %v", got, err)
+	for _, be := range backends {
+		t.Run(be.name, func(t *testing.T) {
+			store := be.open(t)
+			s := &StateStore{Store: store}
+			st := &UploadState{Key: "abc", MediaID: "m1", Done: map[int]string{0: "x"}}
+			if err := s.Save(st); err != nil {
+				t.Fatal(err)
+			}
+			got, err := s.Load("abc")
+			if err != nil || got == nil || got.MediaID != "m1" || got.Done[0] != "x" {
+				t.Fatalf("load: %+v %v", got, err)
+			}
+			if got, _ := s.Load("other"); got != nil {
+				t.Error("unknown key must load nothing")
+			}
+			ctx := context.Background()
+			for key, raw := range map[string]string{"bad": "{torn", "moved": `{"key":"elsewhere"}`} {
+				store.Set(ctx, "upload/aioz/"+key, []byte(raw), time.Hour)
+				if got, err := s.Load(key); got != nil || err != nil {
+					t.Errorf("a corrupt state must be discarded, got %+v %v", got, err)
+				}
+				if _, err := store.Get(ctx, "upload/aioz/"+key); err == nil {
+					t.Errorf("corrupt state %s kept", key)
+				}
+			}
+			if err := s.Delete("abc"); err != nil {
+				t.Fatal(err)
+			}
+			if got, _ := s.Load("abc"); got != nil {
+				t.Error("deleted state loads")
+			}
+		})
 	}
 }

@@ -13,11 +13,15 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/mcp-media/mcp-media/internal/credentials"
 	"github.com/mcp-media/mcp-media/internal/fakes/aliyun/icefake"
 	"github.com/mcp-media/mcp-media/internal/fakes/aliyun/ossfake"
 	"github.com/mcp-media/mcp-media/internal/inbox"
 	"github.com/mcp-media/mcp-media/internal/redact"
+	"github.com/mcp-media/mcp-media/internal/state"
+	"github.com/mcp-media/mcp-media/internal/testkit"
 	"github.com/mcp-media/mcp-media/tools/toolkit"
 	"github.com/mcp-media/mcp-media/tools/toolkit/tooltest"
 )
@@ -45,10 +49,11 @@ func newHarness(t *testing.T, region, secret string) *harness {
 	is := httptest.NewServer(h.ice)
 	t.Cleanup(is.Close)
 	set := &redact.Set{}
+	dir := t.TempDir()
 	h.env = &toolkit.Env{
 		Creds: &credentials.Store{Redact: set, Getenv: func(string) string { return "" },
 			Sandbox: map[string]map[string]string{"aliyun": {"access_key_id": testAK, "access_key_secret": secret, "region_id": region}}},
-		Redact: set, StateDir: t.TempDir(),
+		Redact: set, StateDir: dir, State: state.NewLocal(filepath.Join(dir, "state")),
 		Getenv: func(k string) string { return map[string]string{"MCP_MEDIA_ICE_URL": is.URL}[k] },
 		ProgressSink: func(p, total float64, msg string) {
 			h.mu.Lock()
@@ -100,29 +105,72 @@ func TestUploadStream(t *testing.T) {
 }
 
 // Cancel mid-upload without media_id; the rerun reuses the asset ICE
-// created and sends only the missing parts.
+// created and sends only the missing parts — on the same server, or on
+// another replica (its own state dir, so its own checkpoint dir) sharing the
+// state in Redis.
 func TestCancelAndResumeWithoutMediaID(t *testing.T) {
-	h := newHarness(t, "cn-shanghai", testSecret)
-	path := video(t, 24<<20)
-	h.run = tooltest.NewRunner(h.env, []toolkit.Toolset{sequential(h.env)}, testAK, testSecret)
-	ctx, cancel := context.WithCancel(context.Background())
-	h.env.ProgressSink = func(p, total float64, msg string) {
-		if strings.Contains(msg, "part 1/3") {
-			cancel()
+	redisEnv := func(t *testing.T, h *harness, url string) *toolkit.Env {
+		st, err := state.Open(url, "")
+		if err != nil {
+			t.Fatal(err)
 		}
+		t.Cleanup(func() { st.Close() })
+		env := *h.env
+		env.State, env.StateDir = st, t.TempDir()
+		return &env
 	}
-	res := h.run.Call(t, ctx, "aliyun_ice_upload_stream", map[string]any{"file_path": path, "part_size_mib": 8})
-	if !res.IsError || !strings.Contains(res.Text, "cancelled") || !strings.Contains(res.Text, "call again") {
-		t.Fatalf("%v %s", res.IsError, res.Text)
+	cases := []struct {
+		name string
+		envs func(t *testing.T, h *harness) (first, second *toolkit.Env)
+	}{
+		{"same server", func(t *testing.T, h *harness) (*toolkit.Env, *toolkit.Env) { return h.env, h.env }},
+		{"two replicas on Redis", func(t *testing.T, h *harness) (*toolkit.Env, *toolkit.Env) {
+			url, _ := testkit.Redis(t)
+			return redisEnv(t, h, url), redisEnv(t, h, url)
+		}},
 	}
-	h.env.ProgressSink = nil
-	res = h.run.OK(t, "aliyun_ice_upload_stream", map[string]any{"file_path": path, "part_size_mib": 8})
-	if res.Get("resumed") != true || res.Num("parts_sent") != 2 || res.Get("asset_created") != false || !strings.Contains(res.Text, "resumed") {
-		t.Fatalf("%s", res.Str())
-	}
-	calls := h.ice.Calls()
-	if calls[1].MediaID != calls[0].MediaID {
-		t.Fatal("the rerun did not reuse the media asset")
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t, "cn-shanghai", testSecret)
+			first, second := tc.envs(t, h)
+			path := video(t, 24<<20)
+			ctx, cancel := context.WithCancel(context.Background())
+			first.ProgressSink = func(p, total float64, msg string) {
+				if strings.Contains(msg, "part 1/3") {
+					cancel()
+				}
+			}
+			run := tooltest.NewRunner(first, []toolkit.Toolset{sequential(first)}, testAK, testSecret)
+			res := run.Call(t, ctx, "aliyun_ice_upload_stream", map[string]any{"file_path": path, "part_size_mib": 8})
+			if !res.IsError || !strings.Contains(res.Text, "cancelled") || !strings.Contains(res.Text, "call again") {
+				t.Fatalf("%v %s", res.IsError, res.Text)
+			}
+			second.ProgressSink = nil
+			run = tooltest.NewRunner(second, []toolkit.Toolset{sequential(second)}, testAK, testSecret)
+			res = run.OK(t, "aliyun_ice_upload_stream", map[string]any{"file_path": path, "part_size_mib": 8})
+			if res.Get("resumed") != true || res.Num("parts_sent") != 2 || res.Get("asset_created") != false || !strings.Contains(res.Text, "resumed") {
+				t.Fatalf("%s", res.Str())
+			}
+			calls := h.ice.Calls()
+			if calls[1].MediaID != calls[0].MediaID {
+				t.Fatal("the rerun did not reuse the media asset")
+			}
+			// Done: nothing is left to resume, in the store or on the
+			// resuming server's disk (the first's stale file is dropped by
+			// its next upload of the file: the store no longer has it).
+			for _, env := range []*toolkit.Env{second} {
+				cps, _ := filepath.Glob(filepath.Join(env.StateDir, "aliyun-ice", "checkpoints", "*", "*"))
+				if len(cps) != 0 {
+					t.Errorf("checkpoints left: %v", cps)
+				}
+			}
+			if tc.name != "same server" {
+				keys, _ := second.State.(interface{ Client() *redis.Client }).Client().Keys(context.Background(), state.Namespace+"*upload/ice*").Result()
+				if len(keys) != 0 {
+					t.Errorf("resume state left in Redis: %v", keys)
+				}
+			}
+		})
 	}
 }
 

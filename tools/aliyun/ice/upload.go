@@ -65,10 +65,6 @@ func stateKey(info mediafile.Info, mod time.Time, in UploadInput) string {
 	return hex.EncodeToString(h[:12])
 }
 
-type resumeRecord struct {
-	MediaID string `json:"media_id"`
-}
-
 func (t *tools) upload(ctx context.Context, c *toolkit.Call, in UploadInput) (UploadOutput, string, error) {
 	var out UploadOutput
 	path, err := c.ReadPath("file_path", in.FilePath, fileroot.Media)
@@ -103,38 +99,37 @@ func (t *tools) upload(ctx context.Context, c *toolkit.Call, in UploadInput) (Up
 	}
 
 	// Without media_id, a rerun after an interruption must reach the same
-	// asset (and so the same object key) to resume: remember it, no secret.
+	// asset (and so the same object key) to resume: remember it, no secret,
+	// in the state store, so any replica's rerun finds it.
 	stateDir := filepath.Join(t.env.StateDir, "aliyun-ice")
 	if t.env.StateDir == "" {
 		stateDir = filepath.Join(os.TempDir(), "mcp-media-aliyun-ice")
 	}
-	record := filepath.Join(stateDir, "media", stateKey(info, fi.ModTime(), in)+".json")
+	key := stateKey(info, fi.ModTime(), in)
+	rec := resumeStore{store: t.env.State, key: key}
 	mediaID, remembered := in.MediaID, false
 	if mediaID == "" {
-		if b, err := os.ReadFile(record); err == nil {
-			var r resumeRecord
-			if json.Unmarshal(b, &r) == nil && r.MediaID != "" {
-				mediaID, remembered = r.MediaID, true
-			}
+		if id := rec.load(ctx); id != "" {
+			mediaID, remembered = id, true
 		}
 	}
 	name := filepath.Base(info.Path)
 	start := time.Now()
 	up := &iceapi.Upload{
-		Path:          info.Path,
-		Request:       iceapi.CreateRequest{MediaID: mediaID, Definition: in.Definition, FileExtension: ext, HDRType: in.HDRType, UserData: userData},
-		PartSize:      int64(in.PartSizeMiB) * iceapi.MiB,
-		Parallel:      t.parallel,
-		CheckpointDir: filepath.Join(stateDir, "checkpoints"),
+		Path:     info.Path,
+		Request:  iceapi.CreateRequest{MediaID: mediaID, Definition: in.Definition, FileExtension: ext, HDRType: in.HDRType, UserData: userData},
+		PartSize: int64(in.PartSizeMiB) * iceapi.MiB,
+		Parallel: t.parallel,
+		// This upload's own dir: its files are what the store mirrors.
+		CheckpointDir: filepath.Join(stateDir, "checkpoints", key),
+		Checkpoints:   rec.checkpoints(),
 		OnStream: func(s *iceapi.Stream, renewal int) {
 			if callback != "" && !bound {
 				t.env.Inbox.Bind(callback, s.MediaID)
 				bound = true
 			}
 			if in.MediaID == "" && renewal == 0 {
-				_ = os.MkdirAll(filepath.Dir(record), 0o700)
-				b, _ := json.Marshal(resumeRecord{MediaID: s.MediaID})
-				_ = os.WriteFile(record, b, 0o600)
+				rec.save(ctx, s.MediaID)
 			}
 		},
 		OnProgress: func(p iceapi.Progress) {
@@ -148,11 +143,11 @@ func (t *tools) upload(ctx context.Context, c *toolkit.Call, in UploadInput) (Up
 	if err != nil {
 		var ae *iceapi.APIError
 		if errors.As(err, &ae) && ae.Service == "ICE" && strings.Contains(ae.Code, "MediaId") && remembered {
-			_ = os.Remove(record)
+			rec.forget(ctx)
 		}
 		return out, "", err
 	}
-	_ = os.Remove(record)
+	rec.forget(ctx)
 	out = UploadOutput{MediaID: res.MediaID, AssetCreated: in.MediaID == "" && !remembered, FileURL: res.FileURL,
 		SizeBytes: res.Size, PartSizeBytes: res.PartSize, Parts: res.Parts, PartsSent: res.PartsSent, Multipart: res.Multipart,
 		Resumed: res.ResumedBytes > 0, ResumedBytes: res.ResumedBytes, CredentialRenewals: res.Renewals,

@@ -29,6 +29,11 @@ type Upload struct {
 	// CheckpointDir holds the OSS SDK's checkpoints (bucket, key, upload id,
 	// file size and time — no credential); "" → the system temp dir.
 	CheckpointDir string
+	// Checkpoints, when set, mirrors the checkpoint files: restored into
+	// CheckpointDir before the upload, saved once the SDK wrote them,
+	// deleted when the upload completed. CheckpointDir must then be this
+	// upload's own directory.
+	Checkpoints CheckpointStore
 	// MaxRenewals bounds STS renewals after SecurityTokenExpired; 0 → 3.
 	MaxRenewals int
 	// OnStream is called after each CreateUploadStream (first and renewals).
@@ -123,6 +128,13 @@ func (u *Upload) Run(ctx context.Context, c *Client) (*Result, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("checkpoint dir %s: %w", dir, err)
 	}
+	var cps *mirror
+	if u.Checkpoints != nil {
+		cps = &mirror{store: u.Checkpoints, dir: dir}
+		if err := cps.restore(ctx); err != nil {
+			return nil, fmt.Errorf("restoring the upload checkpoint: %w", err)
+		}
+	}
 	parts := int((size + partSize - 1) / partSize)
 	if parts == 0 {
 		parts = 1
@@ -164,6 +176,7 @@ func (u *Upload) Run(ctx context.Context, c *Client) (*Result, error) {
 		put.ProgressFn = func(inc, transferred, total int64) {
 			mu.Lock()
 			defer mu.Unlock()
+			cps.save(ctx) // written by now: ProgressFn follows the first part
 			done = transferred
 			// The SDK's one call announcing the parts ListParts found.
 			resumed := res.Multipart && obs.partsOK.Load() == 0 && transferred > 0
@@ -193,6 +206,15 @@ func (u *Upload) Run(ctx context.Context, c *Client) (*Result, error) {
 		}
 		out, err := up.UploadFile(ctx, put, u.Path)
 		res.PartsSent += int(obs.partsOK.Load())
+		if err != nil {
+			// Also when no part got through (a cancel or a failure right
+			// after InitiateMultipartUpload). Not ctx: it may be cancelled.
+			sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+			mu.Lock()
+			cps.save(sctx)
+			mu.Unlock()
+			cancel()
+		}
 		if err == nil {
 			if out.HashCRC64 != nil {
 				res.CRC64 = *out.HashCRC64
@@ -229,6 +251,9 @@ func (u *Upload) Run(ctx context.Context, c *Client) (*Result, error) {
 		}
 		return nil, &Interrupted{Err: werr, MediaID: st.MediaID, Bytes: done, Size: size,
 			Parts: int(done / partSize), PartsSent: res.PartsSent, Resumable: res.Multipart}
+	}
+	if cps != nil { // the SDK removed its file: the upload completed
+		_ = cps.store.Delete(context.WithoutCancel(ctx))
 	}
 	local := <-crcCh
 	if local.err != nil {

@@ -1,6 +1,7 @@
 package iceapi
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"os"
@@ -68,64 +69,110 @@ func TestSmallFileIsOnePutObject(t *testing.T) {
 	}
 }
 
-// Cancel after two parts; a second run (fresh client, same checkpoint dir
-// and media) sends only parts 3-5.
+// memCheckpoints is a CheckpointStore in memory (the state store's role).
+type memCheckpoints struct {
+	files map[string][]byte
+	saves int
+}
+
+func (m *memCheckpoints) Load(context.Context) (map[string][]byte, error) { return m.files, nil }
+func (m *memCheckpoints) Save(_ context.Context, f map[string][]byte) error {
+	m.files = f
+	m.saves++
+	return nil
+}
+func (m *memCheckpoints) Delete(context.Context) error { m.files = nil; return nil }
+
+// Cancel after two parts; a second run (fresh client and media) sends only
+// parts 3-5: from the same checkpoint dir, or — another replica — from an
+// empty dir with the checkpoint mirrored through a CheckpointStore.
 func TestCancelThenResumeSendsOnlyMissingParts(t *testing.T) {
-	r := newRig(t, icefake.Options{})
-	path, crc := mediaFile(t, r.dir, 40*MiB)
-	cp := t.TempDir()
-	ctx, cancel := context.WithCancel(bg)
-	u := &Upload{Path: path, PartSize: 8 * MiB, Parallel: 1, CheckpointDir: cp,
-		OnProgress: func(p Progress) {
-			if p.Part == 2 {
-				cancel()
+	cases := []struct {
+		name     string
+		mirrored bool
+	}{{"same checkpoint dir", false}, {"other machine, checkpoint from the store", true}}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			r := newRig(t, icefake.Options{})
+			path, crc := mediaFile(t, r.dir, 40*MiB)
+			cp, cp2 := t.TempDir(), t.TempDir()
+			var store *memCheckpoints
+			var cps CheckpointStore // a nil *memCheckpoints would not be a nil interface
+			if tc.mirrored {
+				store = &memCheckpoints{}
+				cps = store
+			} else {
+				cp2 = cp
 			}
-		}}
-	_, err := u.Run(ctx, r.client(t, testSecret, false))
-	var in *Interrupted
-	if !errors.As(err, &in) || !errors.Is(err, context.Canceled) || in.Parts != 2 || !in.Resumable {
-		t.Fatalf("want an Interrupted cancel after 2 parts, got %v", err)
-	}
-	if !strings.Contains(err.Error(), "cancelled") || !strings.Contains(err.Error(), in.MediaID) {
-		t.Fatalf("message: %v", err)
-	}
-	// The SDK's checkpoint holds bucket, key, upload id and file facts only.
-	entries, _ := os.ReadDir(cp)
-	if len(entries) != 1 {
-		t.Fatalf("want one checkpoint, got %v", entries)
-	}
-	raw, err := os.ReadFile(filepath.Join(cp, entries[0].Name()))
-	if err != nil || r.red.Len() < 3 || r.red.Contains(string(raw)) || strings.Contains(string(raw), "CAIS") {
-		t.Fatalf("checkpoint carries a secret or is unreadable (%v): %s", err, raw)
-	}
-	before := len(r.oss.Log())
-	var resumed []Progress
-	u2 := &Upload{Path: path, Request: CreateRequest{MediaID: in.MediaID}, PartSize: 8 * MiB, CheckpointDir: cp,
-		OnProgress: func(p Progress) { resumed = append(resumed, p) }}
-	res, err := u2.Run(bg, r.client(t, testSecret, false))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var parts []int
-	for _, e := range r.oss.Log()[before:] {
-		if e.Op == "UploadPart" && e.Code == "" {
-			parts = append(parts, e.PartNumber)
-		}
-		if e.Op == "InitiateMultipartUpload" {
-			t.Fatal("the resume started a new multipart upload")
-		}
-	}
-	if len(parts) != 3 || res.PartsSent != 3 || res.ResumedBytes != 16*MiB {
-		t.Fatalf("sent parts %v, result %+v", parts, res)
-	}
-	if len(resumed) == 0 || !resumed[0].Resumed {
-		t.Fatalf("first progress should announce the resumed parts: %+v", resumed)
-	}
-	if obj, _ := r.oss.Object(res.Bucket, res.Key); obj.CRC64 != crc || obj.Size != 40*MiB {
-		t.Fatalf("object %+v", obj)
-	}
-	if entries, _ := os.ReadDir(cp); len(entries) != 0 {
-		t.Fatalf("checkpoint left after success: %v", entries)
+			ctx, cancel := context.WithCancel(bg)
+			u := &Upload{Path: path, PartSize: 8 * MiB, Parallel: 1, CheckpointDir: cp, Checkpoints: cps,
+				OnProgress: func(p Progress) {
+					if p.Part == 2 {
+						cancel()
+					}
+				}}
+			_, err := u.Run(ctx, r.client(t, testSecret, false))
+			var in *Interrupted
+			if !errors.As(err, &in) || !errors.Is(err, context.Canceled) || in.Parts != 2 || !in.Resumable {
+				t.Fatalf("want an Interrupted cancel after 2 parts, got %v", err)
+			}
+			if !strings.Contains(err.Error(), "cancelled") || !strings.Contains(err.Error(), in.MediaID) {
+				t.Fatalf("message: %v", err)
+			}
+			// The SDK's checkpoint holds bucket, key, upload id and file facts only.
+			entries, _ := os.ReadDir(cp)
+			if len(entries) != 1 {
+				t.Fatalf("want one checkpoint, got %v", entries)
+			}
+			raw, err := os.ReadFile(filepath.Join(cp, entries[0].Name()))
+			if err != nil || r.red.Len() < 3 || r.red.Contains(string(raw)) || strings.Contains(string(raw), "CAIS") {
+				t.Fatalf("checkpoint carries a secret or is unreadable (%v): %s", err, raw)
+			}
+			if tc.mirrored && (len(store.files) != 1 || !bytes.Equal(store.files[entries[0].Name()], raw) || store.saves != 1) {
+				t.Fatalf("mirrored checkpoint: %d files, %d saves", len(store.files), store.saves)
+			}
+			before := len(r.oss.Log())
+			var resumed []Progress
+			u2 := &Upload{Path: path, Request: CreateRequest{MediaID: in.MediaID}, PartSize: 8 * MiB, CheckpointDir: cp2, Checkpoints: cps,
+				OnProgress: func(p Progress) { resumed = append(resumed, p) }}
+			res, err := u2.Run(bg, r.client(t, testSecret, false))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var parts []int
+			for _, e := range r.oss.Log()[before:] {
+				if e.Op == "UploadPart" && e.Code == "" {
+					parts = append(parts, e.PartNumber)
+				}
+				if e.Op == "InitiateMultipartUpload" {
+					t.Fatal("the resume started a new multipart upload")
+				}
+			}
+			if len(parts) != 3 || res.PartsSent != 3 || res.ResumedBytes != 16*MiB {
+				t.Fatalf("sent parts %v, result %+v", parts, res)
+			}
+			if len(resumed) == 0 || !resumed[0].Resumed {
+				t.Fatalf("first progress should announce the resumed parts: %+v", resumed)
+			}
+			if obj, _ := r.oss.Object(res.Bucket, res.Key); obj.CRC64 != crc || obj.Size != 40*MiB {
+				t.Fatalf("object %+v", obj)
+			}
+			if entries, _ := os.ReadDir(cp2); len(entries) != 0 {
+				t.Fatalf("checkpoint left after success: %v", entries)
+			}
+			if tc.mirrored {
+				if store.files != nil {
+					t.Fatalf("stored checkpoint left after success: %v", store.files)
+				}
+				// The first machine's file is stale now: its next upload drops it.
+				if err := (&mirror{store: store, dir: cp}).restore(bg); err != nil {
+					t.Fatal(err)
+				}
+				if entries, _ := os.ReadDir(cp); len(entries) != 0 {
+					t.Fatalf("stale checkpoint kept: %v", entries)
+				}
+			}
+		})
 	}
 }
 
