@@ -76,8 +76,12 @@ func cmdServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	var verifier *oauth.Verifier
 	if oauthOn {
 		var err error
+		endpoint := mcpserver.PathStreamable
+		if *transport == "sse" {
+			endpoint = mcpserver.PathSSE
+		}
 		verifier, err = oauth.New(ctx, oauth.Config{Issuer: *oauthIssuer, Audience: *oauthAudience, Resource: *oauthResource,
-			ReadScope: *oauthRead, WriteScope: *oauthWrite})
+			Endpoint: endpoint, ReadScope: *oauthRead, WriteScope: *oauthWrite})
 		if err != nil {
 			return &exitError{code: 2, msg: err.Error()}
 		}

@@ -265,7 +265,11 @@ func authorize(w http.ResponseWriter, r *http.Request, opts HTTPOptions) (oauth.
 		status, desc = e.Status, e.Description
 	}
 	if opts.Log != nil {
-		opts.Log.Info("refused an access token", "reason", desc, "path", r.URL.Path)
+		level := slog.LevelInfo
+		if e != nil && e.Unavailable {
+			level = slog.LevelWarn // the issuer's JWKS is unreachable: every new key fails
+		}
+		opts.Log.Log(r.Context(), level, "refused an access token", "reason", desc, "path", r.URL.Path)
 	}
 	w.Header().Set("WWW-Authenticate", v.Challenge(r, err))
 	refuse(w, status, http.StatusText(status)+": "+desc)

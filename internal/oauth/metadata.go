@@ -12,8 +12,8 @@ import (
 // resource with a path is served at MetadataPath + that path too.
 const MetadataPath = "/.well-known/oauth-protected-resource"
 
-// ResourcePath is the MCP endpoint a derived resource URL ends with.
-const ResourcePath = "/mcp"
+// DefaultEndpoint is the MCP endpoint a derived resource URL ends with.
+const DefaultEndpoint = "/mcp"
 
 // ProtectedResource is the RFC 9728 protected resource metadata document.
 type ProtectedResource struct {
@@ -25,11 +25,12 @@ type ProtectedResource struct {
 }
 
 // MetadataPaths are the paths the metadata document is served at: the
-// bare one, the one for /mcp, and the one for a configured resource's path.
+// bare one, the one for the endpoint, and the one for a configured
+// resource's path.
 func (v *Verifier) MetadataPaths() []string {
-	paths := []string{MetadataPath, MetadataPath + ResourcePath}
+	paths := []string{MetadataPath, MetadataPath + v.cfg.Endpoint}
 	if u, err := url.Parse(v.staticResource()); err == nil && v.staticResource() != "" {
-		if p := strings.TrimSuffix(u.EscapedPath(), "/"); p != "" && p != ResourcePath {
+		if p := strings.TrimSuffix(u.EscapedPath(), "/"); p != "" && p != v.cfg.Endpoint {
 			paths = append(paths, MetadataPath+p)
 		}
 	}
@@ -57,7 +58,7 @@ func (v *Verifier) Resource(r *http.Request) string {
 	if r.TLS != nil || strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https") {
 		scheme = "https"
 	}
-	return scheme + "://" + r.Host + ResourcePath
+	return scheme + "://" + r.Host + v.cfg.Endpoint
 }
 
 // MetadataURL is the absolute URL of the metadata document for the

@@ -31,7 +31,10 @@ type Config struct {
 	Audience string // --oauth-audience: must be one of the token's `aud`
 	// Resource is the canonical URL of the MCP endpoint (--oauth-resource).
 	// Empty: Audience when it is an http(s) URL, else derived per request.
-	Resource   string
+	Resource string
+	// Endpoint is the path of the MCP endpoint a derived resource URL ends
+	// with (default /mcp; /sse for the SSE transport).
+	Endpoint   string
 	ReadScope  string // default DefaultReadScope
 	WriteScope string // default DefaultWriteScope; implies read
 	// HTTPClient fetches the metadata and the JWKS (default: timeouts of
@@ -58,6 +61,9 @@ var signingAlgs = []string{
 // New discovers the issuer's jwks_uri from its metadata and returns a
 // verifier. Errors name the flag and every URL tried.
 func New(ctx context.Context, cfg Config) (*Verifier, error) {
+	if cfg.Endpoint == "" {
+		cfg.Endpoint = DefaultEndpoint
+	}
 	if cfg.ReadScope == "" {
 		cfg.ReadScope = DefaultReadScope
 	}

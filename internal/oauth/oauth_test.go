@@ -154,6 +154,19 @@ func TestKeyRotation(t *testing.T) {
 	if _, err := v.Verify(context.Background(), old); err == nil {
 		t.Error("a token of the retired key still validates")
 	}
+	// A rotation while the JWKS is down: refused as unavailable, not as
+	// a bad signature; accepted once the JWKS answers again.
+	iss.Rotate()
+	iss.JWKSDown(true)
+	tok := iss.Token(aud, "mcp-media:read")
+	var e *Error
+	if _, err := v.Verify(context.Background(), tok); !errors.As(err, &e) || !e.Unavailable || !strings.Contains(e.Description, "could not be fetched") {
+		t.Errorf("JWKS down: %v, want unavailable", err)
+	}
+	iss.JWKSDown(false)
+	if _, err := v.Verify(context.Background(), tok); err != nil {
+		t.Errorf("JWKS back: %v", err)
+	}
 }
 
 func TestDiscovery(t *testing.T) {
@@ -213,22 +226,32 @@ func TestConfigErrors(t *testing.T) {
 func TestProtectedResourceMetadata(t *testing.T) {
 	iss := oauthtest.New(t, oauthtest.Options{})
 	cases := []struct {
-		name, audience, resource, reqURL string
-		wantResource, wantURL            string
+		name, audience, resource, endpoint, reqURL string
+		wantResource, wantURL                      string
 	}{
-		{"audience URL", aud, "", "http://127.0.0.1:9/x", aud, "https://mcp.example.com/.well-known/oauth-protected-resource/mcp"},
-		{"explicit resource", "api://media", "https://media.example.org/mcp", "http://127.0.0.1:9/x",
+		{"audience URL", aud, "", "", "http://127.0.0.1:9/x", aud, "https://mcp.example.com/.well-known/oauth-protected-resource/mcp"},
+		{"explicit resource", "api://media", "https://media.example.org/mcp", "", "http://127.0.0.1:9/x",
 			"https://media.example.org/mcp", "https://media.example.org/.well-known/oauth-protected-resource/mcp"},
-		{"derived from the request", "api://media", "", "http://127.0.0.1:8765/mcp",
+		{"derived from the request", "api://media", "", "", "http://127.0.0.1:8765/mcp",
 			"http://127.0.0.1:8765/mcp", "http://127.0.0.1:8765/.well-known/oauth-protected-resource/mcp"},
+		{"derived behind a TLS proxy", "api://media", "", "", "http://mcp.example.net/mcp",
+			"https://mcp.example.net/mcp", "https://mcp.example.net/.well-known/oauth-protected-resource/mcp"},
+		{"derived for SSE", "api://media", "", "/sse", "http://127.0.0.1:8765/sse",
+			"http://127.0.0.1:8765/sse", "http://127.0.0.1:8765/.well-known/oauth-protected-resource/sse"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			v, err := New(context.Background(), Config{Issuer: iss.URL, Audience: c.audience, Resource: c.resource})
+			v, err := New(context.Background(), Config{Issuer: iss.URL, Audience: c.audience, Resource: c.resource, Endpoint: c.endpoint})
 			if err != nil {
 				t.Fatal(err)
 			}
 			r := httptest.NewRequest("GET", c.reqURL, nil)
+			if strings.Contains(c.name, "TLS proxy") {
+				r.Header.Set("X-Forwarded-Proto", "https")
+			}
+			if p := strings.TrimPrefix(c.wantURL, c.wantURL[:strings.Index(c.wantURL, "/.well-known")]); !slices.Contains(v.MetadataPaths(), p) {
+				t.Errorf("metadata served at %v, not at %s", v.MetadataPaths(), p)
+			}
 			if got := v.MetadataURL(r); got != c.wantURL {
 				t.Errorf("metadata URL %s, want %s", got, c.wantURL)
 			}

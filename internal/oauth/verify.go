@@ -38,6 +38,9 @@ type Error struct {
 	Status      int    // 401 or 403
 	Code        string // invalid_token or insufficient_scope
 	Description string
+	// Unavailable: the issuer's keys could not be fetched, so the token
+	// could not be checked (an operator problem, logged as such).
+	Unavailable bool
 }
 
 func (e *Error) Error() string { return e.Code + ": " + e.Description }
@@ -47,7 +50,8 @@ func (e *Error) Error() string { return e.Code + ": " + e.Description }
 func (v *Verifier) Verify(ctx context.Context, raw string) (Caller, error) {
 	tok, err := v.verifier.Verify(ctx, raw)
 	if err != nil {
-		return Caller{}, &Error{Status: http.StatusUnauthorized, Code: "invalid_token", Description: describe(err)}
+		return Caller{}, &Error{Status: http.StatusUnauthorized, Code: "invalid_token", Description: describe(err),
+			Unavailable: strings.Contains(err.Error(), "fetching keys")}
 	}
 	var claims struct {
 		Scope json.RawMessage `json:"scope"`
@@ -99,6 +103,7 @@ func describe(err error) string {
 	msg := err.Error()
 	for _, m := range []struct{ in, out string }{
 		{"malformed jwt", "the token is not a JWT signed with an accepted algorithm"},
+		{"fetching keys", "the issuer's keys could not be fetched to check the token; try again later"},
 		{"failed to verify signature", "the token's signature does not match a key of the issuer"},
 		{"different provider", "the token is from another issuer"},
 		{"expected audience", "the token is meant for another audience"},

@@ -37,6 +37,7 @@ type Issuer struct {
 	kid     string
 	gen     int
 	fetches atomic.Int64
+	down    atomic.Bool
 }
 
 // New starts an issuer; it stops when the test ends.
@@ -66,6 +67,10 @@ func New(t testing.TB, opts Options) *Issuer {
 	}
 	mux.HandleFunc("GET /jwks", func(w http.ResponseWriter, _ *http.Request) {
 		i.fetches.Add(1)
+		if i.down.Load() {
+			http.Error(w, "JWKS down", http.StatusServiceUnavailable)
+			return
+		}
 		i.mu.Lock()
 		set := jose.JSONWebKeySet{Keys: []jose.JSONWebKey{{Key: &i.current.PublicKey, KeyID: i.kid, Algorithm: "RS256", Use: "sig"}}}
 		i.mu.Unlock()
@@ -96,6 +101,9 @@ func (i *Issuer) Rotate() {
 	i.current, i.kid = k, fmt.Sprintf("key-%d", i.gen)
 	i.mu.Unlock()
 }
+
+// JWKSDown makes the JWKS answer 503 (true) or work again (false).
+func (i *Issuer) JWKSDown(down bool) { i.down.Store(down) }
 
 // JWKSFetches counts the JWKS requests so far.
 func (i *Issuer) JWKSFetches() int { return int(i.fetches.Load()) }
