@@ -190,8 +190,9 @@ func ServeHTTP(ctx context.Context, s *server.MCPServer, kind string, opts HTTPO
 // once the body is in.
 const requestReadTime = 30 * time.Second
 
-// guard enforces the Origin check and the bearer token, then caps the body
-// and the time to read it. Refusals close the connection.
+// guard enforces the Origin check and the bearer token (static, or an OAuth
+// access token whose caller it puts in the request's context), then caps
+// the body and the time to read it. Refusals close the connection.
 func guard(next http.Handler, opts HTTPOptions) http.Handler {
 	allowed := allowedOrigins(opts)
 	limit := opts.BodyLimit
