@@ -151,6 +151,16 @@ func TestKeyRotation(t *testing.T) {
 	if iss.JWKSFetches() == before {
 		t.Error("the JWKS was not refetched for the new kid")
 	}
+	// A kid the JWKS does not hold even after the refetch is refused.
+	before = iss.JWKSFetches()
+	var e *Error
+	if _, err := v.Verify(context.Background(), iss.SignUnknown("never-published", iss.Claims(aud, "mcp-media:write"))); !errors.As(err, &e) ||
+		e.Status != 401 || e.Unavailable {
+		t.Errorf("unknown kid: %v, want 401", err)
+	}
+	if iss.JWKSFetches() == before {
+		t.Error("an unknown kid did not refetch the JWKS")
+	}
 	if _, err := v.Verify(context.Background(), old); err == nil {
 		t.Error("a token of the retired key still validates")
 	}
@@ -159,7 +169,6 @@ func TestKeyRotation(t *testing.T) {
 	iss.Rotate()
 	iss.JWKSDown(true)
 	tok := iss.Token(aud, "mcp-media:read")
-	var e *Error
 	if _, err := v.Verify(context.Background(), tok); !errors.As(err, &e) || !e.Unavailable || !strings.Contains(e.Description, "could not be fetched") {
 		t.Errorf("JWKS down: %v, want unavailable", err)
 	}

@@ -134,6 +134,11 @@ func (i *Issuer) SignForeign(claims map[string]any) string {
 	i.mu.Lock()
 	kid := i.kid
 	i.mu.Unlock()
+	return i.SignUnknown(kid, claims)
+}
+
+// SignUnknown signs claims with a key the JWKS never published, under kid.
+func (i *Issuer) SignUnknown(kid string, claims map[string]any) string {
 	return sign(i.t, newKey(i.t), kid, claims)
 }
 
