@@ -41,6 +41,14 @@ func TestCLI(t *testing.T) {
 		{args: []string{"serve", "--transport", "carrier-pigeon", "--sandbox"}, code: 2, wantErr: "use stdio, sse or http"},
 		{args: []string{"serve", "--transport", "http", "--addr", "0.0.0.0:0"}, code: 1, wantErr: "MCP_MEDIA_HTTP_TOKEN"},
 		{args: []string{"serve", "--public-url", "https://hooks.example.com"}, code: 2, wantErr: "--public-url needs --callback-addr"},
+		{args: []string{"serve", "--oauth-issuer", "https://auth.example.com", "--oauth-audience", "a"}, code: 2,
+			wantErr: "--oauth-audience, --oauth-issuer: OAuth applies to --transport http or sse only"},
+		{args: []string{"serve", "--transport", "http", "--oauth-audience", "a"}, code: 2, wantErr: "--oauth-audience without --oauth-issuer"},
+		{args: []string{"serve", "--transport", "http", "--oauth-issuer", "https://auth.example.com"}, code: 2, wantErr: "--oauth-audience is required"},
+		{args: []string{"serve", "--transport", "http", "--oauth-issuer", "http://auth.example.com", "--oauth-audience", "a"}, code: 2,
+			wantErr: "plain http is only accepted on loopback"},
+		{args: []string{"serve", "--transport", "http", "--oauth-issuer", "http://127.0.0.1:1", "--oauth-audience", "a"}, code: 2,
+			wantErr: "--oauth-issuer http://127.0.0.1:1: no usable authorization server metadata; tried http://127.0.0.1:1/.well-known/oauth-authorization-server"},
 	}
 	for _, c := range cases {
 		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
@@ -89,5 +97,14 @@ func TestDemoShowsTheMainFlows(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("demo output lacks %q", want)
 		}
+	}
+}
+
+// The static token and OAuth are two ways in: both at once is refused.
+func TestServeRefusesTokenWithOAuth(t *testing.T) {
+	t.Setenv("MCP_MEDIA_HTTP_TOKEN", "tok-123456")
+	code, _, errOut := runCLI(t, "", "serve", "--transport", "http", "--oauth-issuer", "https://auth.example.com", "--oauth-audience", "a")
+	if code != 2 || !strings.Contains(errOut, "MCP_MEDIA_HTTP_TOKEN and --oauth-issuer are both set") {
+		t.Errorf("exit %d: %s", code, errOut)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/mcp-media/mcp-media/internal/fileroot"
 	"github.com/mcp-media/mcp-media/internal/inbox"
 	"github.com/mcp-media/mcp-media/internal/mcpserver"
+	"github.com/mcp-media/mcp-media/internal/oauth"
 	"github.com/mcp-media/mcp-media/internal/transport"
 	"github.com/mcp-media/mcp-media/tools/toolkit"
 )
@@ -32,7 +33,7 @@ func cmdServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	transportKind := fs.String("transport", "stdio", "stdio (desktop assistants), sse or http (streamable HTTP, for hosted agents)")
-	addr := fs.String("addr", "127.0.0.1:8765", "listen address for sse/http; any non-loopback address needs MCP_MEDIA_HTTP_TOKEN")
+	addr := fs.String("addr", "127.0.0.1:8765", "listen address for sse/http; any non-loopback address needs MCP_MEDIA_HTTP_TOKEN or --oauth-issuer")
 	var toolsets, origins listFlag
 	fs.Var(&toolsets, "toolsets", "comma-separated toolsets, or all (default: the default toolsets of configured providers; see `mcp-media tools`)")
 	readOnly := fs.Bool("read-only", false, "expose only tools that change nothing")
@@ -44,6 +45,11 @@ func cmdServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	fs.Var(&filesRoots, "files-root", "folder whose files tools may read and write (repeatable); required for path arguments on sse/http, and confines them on stdio when given")
 	allowPrivate := fs.Bool("allow-private-urls", false, "let URLs the server fetches for an agent (realtime transcription input) reach loopback and private addresses; cloud metadata addresses stay refused (on with --sandbox)")
 	stateURL := fs.String("state", os.Getenv("MCP_MEDIA_STATE_URL"), "where sessions, callbacks and upload-resume state live: local (this process and its state dir), or redis://host:6379/0 shared by replicas behind a load balancer (default $MCP_MEDIA_STATE_URL; see docs/HOSTING.md)")
+	oauthIssuer := fs.String("oauth-issuer", "", "sse/http: accept OAuth 2.1 access tokens (JWTs) from this authorization server instead of MCP_MEDIA_HTTP_TOKEN, e.g. https://auth.example.com/realms/media; its jwks_uri comes from /.well-known/oauth-authorization-server (or openid-configuration) at start-up (see docs/HOSTING.md)")
+	oauthAudience := fs.String("oauth-audience", "", "with --oauth-issuer (required): the aud value tokens must carry for this server, as configured at the authorization server (e.g. https://mcp.example.com/mcp)")
+	oauthResource := fs.String("oauth-resource", "", "with --oauth-issuer: the public URL of this server's /mcp endpoint announced in the protected resource metadata (default: --oauth-audience when it is a URL, else the URL each request arrived at)")
+	oauthRead := fs.String("oauth-read-scope", oauth.DefaultReadScope, "with --oauth-issuer: the scope that allows the read-only tools")
+	oauthWrite := fs.String("oauth-write-scope", oauth.DefaultWriteScope, "with --oauth-issuer: the scope that allows every tool (implies the read scope)")
 	fs.Var(&origins, "allow-origin", "extra Origin allowed on sse/http besides loopback ones (repeatable)")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, "Usage: mcp-media serve [flags]\n\nServes the MCP tools. stdio is for Claude Desktop/Code and IDEs; sse and http listen on --addr\n(streamable HTTP at /mcp, SSE at /sse + /message).\n\nFlags:\n")
@@ -51,6 +57,10 @@ func cmdServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	}
 	if err := fs.Parse(args); err != nil {
 		return &exitError{code: 2}
+	}
+	oauthOn := *oauthIssuer != ""
+	if msg := oauthUsage(fs, *transportKind, oauthOn); msg != "" {
+		return &exitError{code: 2, msg: msg}
 	}
 	// On sse/http the callback receiver shares the MCP listener unless
 	// --callback-addr names its own.
@@ -61,8 +71,21 @@ func cmdServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	// The callback receiver answers without the bearer token (each path holds
 	// its own), so announcing the shared MCP listener to providers with
 	// --public-url exposes the MCP endpoints too: demand the token then.
-	if shared && *publicURL != "" && !*sandboxed && os.Getenv("MCP_MEDIA_HTTP_TOKEN") == "" {
-		return &exitError{code: 2, msg: "--public-url makes the MCP listener reachable from outside, so it needs MCP_MEDIA_HTTP_TOKEN (clients then send `Authorization: Bearer <token>`); or give the callback receiver its own listener with --callback-addr"}
+	if shared && *publicURL != "" && !*sandboxed && os.Getenv("MCP_MEDIA_HTTP_TOKEN") == "" && !oauthOn {
+		return &exitError{code: 2, msg: "--public-url makes the MCP listener reachable from outside, so it needs MCP_MEDIA_HTTP_TOKEN (clients then send `Authorization: Bearer <token>`) or --oauth-issuer; or give the callback receiver its own listener with --callback-addr"}
+	}
+	var verifier *oauth.Verifier
+	if oauthOn {
+		var err error
+		endpoint := mcpserver.PathStreamable
+		if *transportKind == "sse" {
+			endpoint = mcpserver.PathSSE
+		}
+		verifier, err = oauth.New(ctx, oauth.Config{Issuer: *oauthIssuer, Audience: *oauthAudience, Resource: *oauthResource,
+			Endpoint: endpoint, ReadScope: *oauthRead, WriteScope: *oauthWrite})
+		if err != nil {
+			return &exitError{code: 2, msg: err.Error()}
+		}
 	}
 	opts := envOptions{sandbox: *sandboxed, publicURL: *publicURL, callbackAddr: *callbackAddr, noCharts: *noCharts, stateURL: *stateURL}
 	if shared && *sandboxed {
@@ -92,7 +115,7 @@ func cmdServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return mcpserver.ServeStdio(ctx, s, stdin, stdout, env.Log)
 	case "sse", "http":
 		return mcpserver.ServeHTTP(ctx, s, *transportKind, mcpserver.HTTPOptions{
-			Addr: *addr, Token: os.Getenv("MCP_MEDIA_HTTP_TOKEN"), AllowedOrigins: origins, Log: env.Log,
+			Addr: *addr, Token: os.Getenv("MCP_MEDIA_HTTP_TOKEN"), OAuth: verifier, AllowedOrigins: origins, Log: env.Log,
 			Extra:    extra(shared && !*sandboxed, env),
 			Sessions: transport.HTTPOptions{Store: env.State, Log: env.Log},
 		}, func(bound string) {
@@ -105,6 +128,29 @@ func cmdServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	default:
 		return &exitError{code: 2, msg: fmt.Sprintf("--transport %q: use stdio, sse or http", *transportKind)}
 	}
+}
+
+// oauthUsage refuses OAuth flags where they cannot apply: stdio has no
+// HTTP request to carry a token, and the static token would be a second
+// way in.
+func oauthUsage(fs *flag.FlagSet, kind string, on bool) string {
+	var set []string
+	fs.Visit(func(f *flag.Flag) {
+		if strings.HasPrefix(f.Name, "oauth-") {
+			set = append(set, "--"+f.Name)
+		}
+	})
+	switch {
+	case len(set) == 0:
+		return ""
+	case kind == "stdio":
+		return strings.Join(set, ", ") + ": OAuth applies to --transport http or sse only; stdio runs as the user who started it and needs no token"
+	case !on:
+		return strings.Join(set, ", ") + " without --oauth-issuer: name the authorization server whose tokens to accept"
+	case os.Getenv("MCP_MEDIA_HTTP_TOKEN") != "":
+		return mcpserver.ErrTokenAndOAuth.Error()
+	}
+	return ""
 }
 
 func sandboxNote(on bool) string {

@@ -11,6 +11,8 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/mcp-media/mcp-media/internal/argerr"
+	"github.com/mcp-media/mcp-media/internal/oauth"
+	"github.com/mcp-media/mcp-media/tools/media"
 	"github.com/mcp-media/mcp-media/tools/toolkit"
 )
 
@@ -20,13 +22,15 @@ import (
 // refuses calls to the others as unknown tools. A session starts with the
 // base toolsets (--toolsets, or the defaults of the configured providers)
 // and changes them with media_toolsets; a tool held by two toolsets is
-// shown while either is on.
+// shown while either is on. An OAuth caller without the write scope sees
+// only read-only tools (and media_toolsets), whatever is on.
 type exposure struct {
 	s       *server.MCPServer
 	inv     toolkit.Inventory
 	opts    Options
 	homes   map[string][]string // tool name → the toolsets that hold it
 	toolsOf map[string][]string // toolset → its tools (--read-only applied), sorted
+	readsOf map[string][]string // toolset → its read-only tools, sorted
 
 	mu       sync.Mutex
 	base     map[string]bool            // toolsets on for a session that changed nothing
@@ -38,11 +42,14 @@ const alwaysOn = "media"
 
 func newExposure(s *server.MCPServer, inv toolkit.Inventory, opts Options) (*exposure, error) {
 	e := &exposure{s: s, inv: inv, opts: opts, homes: map[string][]string{}, toolsOf: map[string][]string{},
-		sessions: map[string]map[string]bool{}}
+		readsOf: map[string][]string{}, sessions: map[string]map[string]bool{}}
 	for _, ts := range inv.Toolsets {
 		for _, t := range toolkit.Flatten([]toolkit.Toolset{ts}, opts.ReadOnly) {
 			e.homes[t.Name] = append(e.homes[t.Name], ts.Name)
 			e.toolsOf[ts.Name] = append(e.toolsOf[ts.Name], t.Name)
+		}
+		for _, t := range toolkit.Flatten([]toolkit.Toolset{ts}, true) {
+			e.readsOf[ts.Name] = append(e.readsOf[ts.Name], t.Name)
 		}
 	}
 	base, err := e.resolveBase()
@@ -141,24 +148,42 @@ func (e *exposure) visible(on map[string]bool, tool string) bool {
 // filter is the server's tool filter (tools/list and tools/call).
 func (e *exposure) filter(ctx context.Context, tools []mcp.Tool) []mcp.Tool {
 	on := e.enabled(ctx)
+	readOnly := readOnlyCaller(ctx)
 	out := tools[:0:0]
 	for _, t := range tools {
-		if e.visible(on, t.Name) {
+		if e.visible(on, t.Name) && (!readOnly || readOnlyTool(t)) {
 			out = append(out, t)
 		}
 	}
 	return out
 }
 
+// readOnlyCaller reports an OAuth caller whose token lacks the write scope.
+func readOnlyCaller(ctx context.Context) bool {
+	c, ok := oauth.CallerFrom(ctx)
+	return ok && !c.CanWrite
+}
+
+// readOnlyTool reports a tool a read-only caller may use: one annotated
+// read-only, and media_toolsets (it changes only the session's own list).
+func readOnlyTool(t mcp.Tool) bool {
+	return t.Name == media.ToolsetsTool || (t.Annotations.ReadOnlyHint != nil && *t.Annotations.ReadOnlyHint)
+}
+
 // Toolsets implements toolkit.ToolsetControl.
 func (e *exposure) Toolsets(ctx context.Context) []toolkit.ToolsetState {
 	on := e.enabled(ctx)
 	configured := configuredFunc(e.opts.Env)
+	// A read-only caller is shown the tools it can call.
+	toolsOf := e.toolsOf
+	if readOnlyCaller(ctx) {
+		toolsOf = e.readsOf
+	}
 	out := make([]toolkit.ToolsetState, 0, len(e.inv.Toolsets))
 	for _, ts := range e.inv.Toolsets {
 		out = append(out, toolkit.ToolsetState{Name: ts.Name, Description: ts.Description, Provider: ts.Provider,
 			Configured: ts.Provider == "" || configured(ts.Provider), Enabled: on[ts.Name],
-			Tools: append([]string{}, e.toolsOf[ts.Name]...)})
+			Tools: append([]string{}, toolsOf[ts.Name]...)})
 	}
 	return out
 }

@@ -1,7 +1,8 @@
 // Package mcpserver builds the MCP server from the tool inventory and serves
 // it over stdio, SSE or streamable HTTP. HTTP listeners bind 127.0.0.1 by
-// default, check Origin, and demand a bearer token before binding anything
-// else; the token is then required on every request.
+// default, check Origin, and demand authentication before binding anything
+// else: a static bearer token, or OAuth access tokens (internal/oauth), then
+// required on every request but health, callbacks and the OAuth metadata.
 package mcpserver
 
 import (

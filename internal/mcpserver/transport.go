@@ -16,13 +16,18 @@ import (
 
 	"github.com/mark3labs/mcp-go/server"
 
+	"github.com/mcp-media/mcp-media/internal/oauth"
 	"github.com/mcp-media/mcp-media/internal/transport"
 )
 
 // HTTPOptions configure the SSE and streamable HTTP listeners.
 type HTTPOptions struct {
 	Addr  string // host:port; default 127.0.0.1:8765
-	Token string // bearer token; required when Addr is not loopback
+	Token string // static bearer token (MCP_MEDIA_HTTP_TOKEN), for one user
+	// OAuth, when set, replaces Token: every request but the public paths
+	// needs an access token it accepts, and the caller it names reaches the
+	// tool handlers (oauth.CallerFrom). Either one allows a non-loopback Addr.
+	OAuth *oauth.Verifier
 	// AllowedOrigins are extra Origin values accepted besides loopback ones
 	// (scheme://host[:port]).
 	AllowedOrigins []string
@@ -61,6 +66,14 @@ func Handler(s *server.MCPServer, kind string, opts HTTPOptions, baseURL string)
 	closer := func() {}
 	switch kind {
 	case "http":
+		if opts.OAuth != nil && opts.Sessions.Owner == nil {
+			// A session answers only to the user who started it (MCP
+			// authorization: bind sessions to the user).
+			opts.Sessions.Owner = func(r *http.Request) string {
+				c, _ := oauth.CallerFrom(r.Context())
+				return c.Subject
+			}
+		}
 		st := eng.NewStreamable(opts.Sessions)
 		mux.Handle(PathStreamable, st)
 		broadcasters.Store(s, st)
@@ -80,6 +93,11 @@ func Handler(s *server.MCPServer, kind string, opts HTTPOptions, baseURL string)
 		mux.Handle(p, h)
 	}
 	mux.HandleFunc("/healthz", func(w http.ResponseWriter, r *http.Request) { _, _ = io.WriteString(w, "ok\n") })
+	if opts.OAuth != nil {
+		for _, p := range opts.OAuth.MetadataPaths() {
+			mux.Handle(p, opts.OAuth.MetadataHandler())
+		}
+	}
 	return guard(mux, opts), closer, nil
 }
 
@@ -114,22 +132,34 @@ func refuse(w http.ResponseWriter, status int, msg string) {
 
 // CheckBind refuses a non-loopback address without a token.
 func CheckBind(addr, token string) error {
+	return checkBind(addr, token != "")
+}
+
+// checkBind refuses a non-loopback address unless requests are
+// authenticated (the static token or OAuth).
+func checkBind(addr string, authenticated bool) error {
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
 		return fmt.Errorf("--addr %q: %v (use host:port, e.g. 127.0.0.1:8765)", addr, err)
 	}
-	if isLoopback(host) || token != "" {
+	if isLoopback(host) || authenticated {
 		return nil
 	}
-	return fmt.Errorf("refusing to listen on %s without a bearer token: set MCP_MEDIA_HTTP_TOKEN (clients then send `Authorization: Bearer <token>`), or bind 127.0.0.1", addr)
+	return fmt.Errorf("refusing to listen on %s without a bearer token: set MCP_MEDIA_HTTP_TOKEN (clients then send `Authorization: Bearer <token>`), configure OAuth with --oauth-issuer and --oauth-audience, or bind 127.0.0.1", addr)
 }
+
+// ErrTokenAndOAuth refuses the static token and OAuth together.
+var ErrTokenAndOAuth = errors.New("MCP_MEDIA_HTTP_TOKEN and --oauth-issuer are both set: use one — the static token for a single user, OAuth for many (unset MCP_MEDIA_HTTP_TOKEN to use OAuth)")
 
 // ServeHTTP listens on opts.Addr and serves until ctx ends.
 func ServeHTTP(ctx context.Context, s *server.MCPServer, kind string, opts HTTPOptions, ready func(addr string)) error {
 	if opts.Addr == "" {
 		opts.Addr = "127.0.0.1:8765"
 	}
-	if err := CheckBind(opts.Addr, opts.Token); err != nil {
+	if opts.OAuth != nil && opts.Token != "" {
+		return ErrTokenAndOAuth
+	}
+	if err := checkBind(opts.Addr, opts.Token != "" || opts.OAuth != nil); err != nil {
 		return err
 	}
 	ln, err := net.Listen("tcp", opts.Addr)
@@ -172,8 +202,9 @@ func ServeHTTP(ctx context.Context, s *server.MCPServer, kind string, opts HTTPO
 // once the body is in.
 const requestReadTime = 30 * time.Second
 
-// guard enforces the Origin check and the bearer token, then caps the body
-// and the time to read it. Refusals close the connection.
+// guard enforces the Origin check and the bearer token (static, or an OAuth
+// access token whose caller it puts in the request's context), then caps
+// the body and the time to read it. Refusals close the connection.
 func guard(next http.Handler, opts HTTPOptions) http.Handler {
 	allowed := allowedOrigins(opts)
 	limit := opts.BodyLimit
@@ -189,7 +220,15 @@ func guard(next http.Handler, opts HTTPOptions) http.Handler {
 			refuse(w, http.StatusForbidden, "Forbidden: Origin "+origin+" is not allowed (only loopback origins, or those given with --allow-origin)")
 			return
 		}
-		if opts.Token != "" && r.URL.Path != "/healthz" && !strings.HasPrefix(r.URL.Path, "/callbacks/") {
+		if opts.OAuth != nil {
+			if !publicPath(r.URL.Path) {
+				c, ok := authorize(w, r, opts)
+				if !ok {
+					return
+				}
+				r = r.WithContext(oauth.WithCaller(r.Context(), c))
+			}
+		} else if opts.Token != "" && r.URL.Path != "/healthz" && !strings.HasPrefix(r.URL.Path, "/callbacks/") {
 			got, ok := bearerToken(r.Header.Get("Authorization"))
 			// Digests of equal length: the comparison time says nothing
 			// about the token's length.
@@ -208,6 +247,46 @@ func guard(next http.Handler, opts HTTPOptions) http.Handler {
 		_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(requestReadTime))
 		next.ServeHTTP(w, r)
 	})
+}
+
+// publicPath reports the paths that answer without OAuth: health and
+// readiness, the callback receiver (each path holds its own token) and the
+// protected resource metadata (how a client learns where to get a token).
+func publicPath(p string) bool {
+	return p == "/healthz" || p == "/readyz" || strings.HasPrefix(p, "/callbacks/") ||
+		p == oauth.MetadataPath || strings.HasPrefix(p, oauth.MetadataPath+"/")
+}
+
+// authorize checks the request's access token; a refusal (401 with the
+// metadata pointer, or 403 for a missing scope) is written and false
+// returned. Neither the answer nor the log quotes the token.
+func authorize(w http.ResponseWriter, r *http.Request, opts HTTPOptions) (oauth.Caller, bool) {
+	v := opts.OAuth
+	raw, ok := bearerToken(r.Header.Get("Authorization"))
+	if !ok {
+		w.Header().Set("WWW-Authenticate", v.Challenge(r, nil))
+		refuse(w, http.StatusUnauthorized, "Unauthorized: send Authorization: Bearer <access token> from "+v.Issuer()+"; where and how: "+v.MetadataURL(r))
+		return oauth.Caller{}, false
+	}
+	c, err := v.Verify(r.Context(), raw)
+	if err == nil {
+		return c, true
+	}
+	status, desc := http.StatusUnauthorized, "the access token is not valid"
+	var e *oauth.Error
+	if errors.As(err, &e) {
+		status, desc = e.Status, e.Description
+	}
+	if opts.Log != nil {
+		level := slog.LevelInfo
+		if e != nil && e.Unavailable {
+			level = slog.LevelWarn // the issuer's JWKS is unreachable: every new key fails
+		}
+		opts.Log.Log(r.Context(), level, "refused an access token", "reason", desc, "path", r.URL.Path)
+	}
+	w.Header().Set("WWW-Authenticate", v.Challenge(r, err))
+	refuse(w, status, http.StatusText(status)+": "+desc)
+	return oauth.Caller{}, false
 }
 
 func originOK(origin string, allowed map[string]bool) bool {

@@ -158,7 +158,9 @@ func TestSessionOwner(t *testing.T) {
 // failing is a store that has stopped answering.
 type failing struct{ state.Store }
 
-func (failing) Get(context.Context, string) ([]byte, error) { return nil, errors.New("connection refused") }
+func (failing) Get(context.Context, string) ([]byte, error) {
+	return nil, errors.New("connection refused")
+}
 
 // While the store does not answer, requests get 503 with Retry-After, not
 // 404 (the session is not gone) and not a hang.
