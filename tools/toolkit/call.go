@@ -29,7 +29,7 @@ type Env struct {
 	StateDir string       // per-user state (upload resume files)
 	// State is what outlives a request and, with --state redis://…, is
 	// shared by replicas: the inbox, upload-resume records, sessions.
-	State state.Store
+	State    state.Store
 	Sandbox  bool         // true when the providers are the built-in fakes
 	NoCharts bool         // --no-charts: results carry no image blocks (see Call.Chart)
 	Log      *slog.Logger // already scrubbing (see redact.Handler)
@@ -106,6 +106,7 @@ func (c *Call) Progress(progress, total float64, message string) {
 }
 
 func (c *Call) errorResult(err error) *mcp.CallToolResult {
+	observeError(c.ctx, err)
 	msg := err.Error()
 	var nc *credentials.NotConfiguredError
 	if errors.As(err, &nc) {
