@@ -12,6 +12,7 @@ import (
 	"github.com/mcp-media/mcp-media/internal/fileroot"
 	"github.com/mcp-media/mcp-media/internal/inbox"
 	"github.com/mcp-media/mcp-media/internal/mcpserver"
+	"github.com/mcp-media/mcp-media/internal/metrics"
 	"github.com/mcp-media/mcp-media/tools/toolkit"
 )
 
@@ -44,6 +45,9 @@ func cmdServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	allowPrivate := fs.Bool("allow-private-urls", false, "let URLs the server fetches for an agent (realtime transcription input) reach loopback and private addresses; cloud metadata addresses stay refused (on with --sandbox)")
 	stateURL := fs.String("state", os.Getenv("MCP_MEDIA_STATE_URL"), "where sessions, callbacks and upload-resume state live: local (this process and its state dir), or redis://host:6379/0 shared by replicas behind a load balancer (default $MCP_MEDIA_STATE_URL; see docs/HOSTING.md)")
 	fs.Var(&origins, "allow-origin", "extra Origin allowed on sse/http besides loopback ones (repeatable)")
+	logFormat := fs.String("log-format", os.Getenv("MCP_MEDIA_LOG_FORMAT"), "log lines on stderr: text, or json (one object per line); default $MCP_MEDIA_LOG_FORMAT, else text")
+	metricsAddr := fs.String("metrics-addr", "", "also serve Prometheus /metrics on this host:port without authentication (sse/http; /metrics on --addr needs the bearer token); e.g. 127.0.0.1:9464. It shows tool names and counts, never keys or arguments")
+	shutdownTimeout := fs.Duration("shutdown-timeout", mcpserver.DefaultShutdownTimeout, "on SIGTERM/SIGINT (sse/http): how long in-flight requests get to finish before their connections close; /readyz answers 503 draining meanwhile")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, "Usage: mcp-media serve [flags]\n\nServes the MCP tools. stdio is for Claude Desktop/Code and IDEs; sse and http listen on --addr\n(streamable HTTP at /mcp, SSE at /sse + /message).\n\nFlags:\n")
 		fs.PrintDefaults()
@@ -63,7 +67,12 @@ func cmdServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	if shared && *publicURL != "" && !*sandboxed && os.Getenv("MCP_MEDIA_HTTP_TOKEN") == "" {
 		return &exitError{code: 2, msg: "--public-url makes the MCP listener reachable from outside, so it needs MCP_MEDIA_HTTP_TOKEN (clients then send `Authorization: Bearer <token>`); or give the callback receiver its own listener with --callback-addr"}
 	}
-	opts := envOptions{sandbox: *sandboxed, publicURL: *publicURL, callbackAddr: *callbackAddr, noCharts: *noCharts, stateURL: *stateURL}
+	if *metricsAddr != "" {
+		if err := mcpserver.CheckMetricsAddr(*metricsAddr); err != nil {
+			return &exitError{code: 2, msg: err.Error()}
+		}
+	}
+	opts := envOptions{sandbox: *sandboxed, publicURL: *publicURL, callbackAddr: *callbackAddr, noCharts: *noCharts, stateURL: *stateURL, logFormat: *logFormat}
 	if shared && *sandboxed {
 		opts.callbackAddr = "127.0.0.1:0" // the fakes call back on loopback
 	}
@@ -81,7 +90,11 @@ func cmdServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	// The keys page listens on 127.0.0.1: offer it only where the client's
 	// user is on this machine.
 	noKeysPage := *transport != "stdio" && !mcpserver.LocalAddr(*addr)
-	s, sel, err := mcpserver.Build(mcpserver.Options{Toolsets: toolsets, ReadOnly: *readOnly, Env: env, NoKeysPage: noKeysPage})
+	var m *metrics.Metrics
+	if *transport != "stdio" {
+		m = metrics.New()
+	}
+	s, sel, err := mcpserver.Build(mcpserver.Options{Toolsets: toolsets, ReadOnly: *readOnly, Env: env, NoKeysPage: noKeysPage, Metrics: m})
 	if err != nil {
 		return &exitError{code: 2, msg: err.Error()}
 	}
@@ -93,6 +106,7 @@ func cmdServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return mcpserver.ServeHTTP(ctx, s, *transport, mcpserver.HTTPOptions{
 			Addr: *addr, Token: os.Getenv("MCP_MEDIA_HTTP_TOKEN"), AllowedOrigins: origins, Log: env.Log,
 			Extra: extra(shared && !*sandboxed, env),
+			Ready: mcpserver.Readiness(env), Metrics: m, MetricsAddr: *metricsAddr, ShutdownTimeout: *shutdownTimeout,
 		}, func(bound string) {
 			path := mcpserver.PathStreamable
 			if *transport == "sse" {
