@@ -47,6 +47,7 @@ func cmdServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	fs.Var(&origins, "allow-origin", "extra Origin allowed on sse/http besides loopback ones (repeatable)")
 	logFormat := fs.String("log-format", os.Getenv("MCP_MEDIA_LOG_FORMAT"), "log lines on stderr: text, or json (one object per line); default $MCP_MEDIA_LOG_FORMAT, else text")
 	metricsAddr := fs.String("metrics-addr", "", "also serve Prometheus /metrics on this host:port without authentication (sse/http; /metrics on --addr needs the bearer token); e.g. 127.0.0.1:9464. It shows tool names and counts, never keys or arguments")
+	drainDelay := fs.Duration("drain-delay", 0, "on SIGTERM/SIGINT (sse/http): keep accepting this long after /readyz turned to 503 draining, for load balancers that poll it (e.g. 5s), before the drain starts")
 	shutdownTimeout := fs.Duration("shutdown-timeout", mcpserver.DefaultShutdownTimeout, "on SIGTERM/SIGINT (sse/http): how long in-flight requests get to finish before their connections close; /readyz answers 503 draining meanwhile")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, "Usage: mcp-media serve [flags]\n\nServes the MCP tools. stdio is for Claude Desktop/Code and IDEs; sse and http listen on --addr\n(streamable HTTP at /mcp, SSE at /sse + /message).\n\nFlags:\n")
@@ -106,7 +107,7 @@ func cmdServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return mcpserver.ServeHTTP(ctx, s, *transport, mcpserver.HTTPOptions{
 			Addr: *addr, Token: os.Getenv("MCP_MEDIA_HTTP_TOKEN"), AllowedOrigins: origins, Log: env.Log,
 			Extra: extra(shared && !*sandboxed, env),
-			Ready: mcpserver.Readiness(env), Metrics: m, MetricsAddr: *metricsAddr, ShutdownTimeout: *shutdownTimeout,
+			Ready: mcpserver.Readiness(env), Metrics: m, MetricsAddr: *metricsAddr, ShutdownTimeout: *shutdownTimeout, DrainDelay: *drainDelay,
 		}, func(bound string) {
 			path := mcpserver.PathStreamable
 			if *transport == "sse" {

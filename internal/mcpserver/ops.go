@@ -221,16 +221,25 @@ func (o *ops) noteReadiness(err error) {
 	o.log.Info("ready: /readyz answers 200")
 }
 
-// shutdown drains srv: /readyz says "draining", standalone event streams
-// close, the listener stops accepting, and in-flight requests get timeout
-// to finish before their connections are closed.
-func (o *ops) shutdown(srv *http.Server, timeout time.Duration) {
+// shutdown drains srv: /readyz says "draining" and standalone event
+// streams close; after delay (load balancers polling /readyz take the
+// replica out meanwhile) the listener stops accepting, and in-flight
+// requests get timeout to finish before their connections are closed.
+func (o *ops) shutdown(srv *http.Server, delay, timeout time.Duration) {
 	if timeout <= 0 {
 		timeout = DefaultShutdownTimeout
 	}
 	o.draining.Store(true)
 	streams := o.streams.Load()
 	o.startDrain()
+	if delay > 0 {
+		if o.log != nil {
+			o.log.Info("shutting down: /readyz answers draining; still accepting during the drain delay",
+				"drain_delay", delay.String(), "event_streams_closed", streams)
+		}
+		time.Sleep(delay)
+		streams = 0
+	}
 	n := o.active.Load()
 	if o.log != nil {
 		o.log.Info("shutting down: /readyz answers draining, new connections are refused",

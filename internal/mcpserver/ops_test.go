@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -403,9 +404,11 @@ func TestGracefulShutdown(t *testing.T) {
 		maxWait  time.Duration
 		withGET  bool
 		logLevel string
+		delay    time.Duration
 	}{
-		{"drained", 400 * time.Millisecond, 10 * time.Second, true, "drained 1 requests", 5 * time.Second, true, "INFO"},
-		{"deadline", 10 * time.Second, 300 * time.Millisecond, false, "shutdown deadline passed with 1 requests still running; their connections are closed", 5 * time.Second, false, "WARN"},
+		{"drained", 400 * time.Millisecond, 10 * time.Second, true, "drained 1 requests", 5 * time.Second, true, "INFO", 0},
+		{"deadline", 10 * time.Second, 300 * time.Millisecond, false, "shutdown deadline passed with 1 requests still running; their connections are closed", 5 * time.Second, false, "WARN", 0},
+		{"drain delay", 800 * time.Millisecond, 10 * time.Second, true, "drained 1 requests", 5 * time.Second, true, "INFO", 400 * time.Millisecond},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -421,7 +424,7 @@ func TestGracefulShutdown(t *testing.T) {
 					return nil, ctx.Err()
 				}
 			})
-			opts := HTTPOptions{Addr: "127.0.0.1:0", Log: logs.logger(), ShutdownTimeout: c.timeout}
+			opts := HTTPOptions{Addr: "127.0.0.1:0", Log: logs.logger(), ShutdownTimeout: c.timeout, DrainDelay: c.delay}
 			opts.ops = newOps(opts)
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
@@ -459,6 +462,18 @@ func TestGracefulShutdown(t *testing.T) {
 			rec := do(t, opts.ops.wrap(http.NotFoundHandler()), "GET", PathReady, nil)
 			if rec.Code != 503 || rec.Body.String() != "draining\n" {
 				t.Errorf("/readyz while draining: %d %q", rec.Code, rec.Body.String())
+			}
+			if c.delay > 0 {
+				// Still accepting: a load balancer polling /readyz sees it.
+				resp, err := http.Get(url + PathReady)
+				if err != nil {
+					t.Fatalf("/readyz during the drain delay: %v", err)
+				}
+				b, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != 503 || string(b) != "draining\n" {
+					t.Errorf("/readyz over the network during the drain delay: %d %q", resp.StatusCode, b)
+				}
 			}
 			refused := false
 			for time.Now().Before(deadline) && !refused {

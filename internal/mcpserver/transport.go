@@ -42,11 +42,13 @@ type HTTPOptions struct {
 	// guard and count HTTP requests; MetricsAddr serves them also on a
 	// listener of their own, without authentication. ShutdownTimeout bounds
 	// the drain of in-flight requests on shutdown (default
-	// DefaultShutdownTimeout).
+	// DefaultShutdownTimeout); DrainDelay keeps accepting that long after
+	// /readyz turned to draining, for load balancers that poll it.
 	Ready           func(context.Context) error
 	Metrics         *metrics.Metrics
 	MetricsAddr     string
 	ShutdownTimeout time.Duration
+	DrainDelay      time.Duration
 	ops             *ops // set by ServeHTTP (or a test) before Handler
 }
 
@@ -177,7 +179,7 @@ func ServeHTTP(ctx context.Context, s *server.MCPServer, kind string, opts HTTPO
 		defer close(drained)
 		select {
 		case <-ctx.Done():
-			opts.ops.shutdown(srv, opts.ShutdownTimeout)
+			opts.ops.shutdown(srv, opts.DrainDelay, opts.ShutdownTimeout)
 		case <-served:
 		}
 	}()
