@@ -36,6 +36,9 @@ type envOptions struct {
 	// stateURL selects the state store (--state, MCP_MEDIA_STATE_URL):
 	// "" keeps it in this process, redis://… shares it with replicas.
 	stateURL string
+	// logFormat is text or json (--log-format); "" reads
+	// MCP_MEDIA_LOG_FORMAT, default text.
+	logFormat string
 }
 
 // newEnv builds the tool environment: keyring+env credentials, or the
@@ -54,7 +57,11 @@ func newEnv(o envOptions, stderr io.Writer) (*toolkit.Env, *sandbox.Sandbox, fun
 	case "error":
 		level = slog.LevelError
 	}
-	log := slog.New(redact.NewHandler(set, slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})))
+	inner, err := logHandler(o.logFormat, stderr, level)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	log := slog.New(redact.NewHandler(set, inner)) // redaction in front of either format
 	env := &toolkit.Env{
 		Creds:    credentials.NewStore(set),
 		Redact:   set,

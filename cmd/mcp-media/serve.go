@@ -12,6 +12,7 @@ import (
 	"github.com/mcp-media/mcp-media/internal/fileroot"
 	"github.com/mcp-media/mcp-media/internal/inbox"
 	"github.com/mcp-media/mcp-media/internal/mcpserver"
+	"github.com/mcp-media/mcp-media/internal/metrics"
 	"github.com/mcp-media/mcp-media/internal/oauth"
 	"github.com/mcp-media/mcp-media/internal/transport"
 	"github.com/mcp-media/mcp-media/tools/toolkit"
@@ -51,6 +52,10 @@ func cmdServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	oauthRead := fs.String("oauth-read-scope", oauth.DefaultReadScope, "with --oauth-issuer: the scope that allows the read-only tools")
 	oauthWrite := fs.String("oauth-write-scope", oauth.DefaultWriteScope, "with --oauth-issuer: the scope that allows every tool (implies the read scope)")
 	fs.Var(&origins, "allow-origin", "extra Origin allowed on sse/http besides loopback ones (repeatable)")
+	logFormat := fs.String("log-format", os.Getenv("MCP_MEDIA_LOG_FORMAT"), "log lines on stderr: text, or json (one object per line); default $MCP_MEDIA_LOG_FORMAT, else text")
+	metricsAddr := fs.String("metrics-addr", "", "also serve Prometheus /metrics on this host:port without authentication (sse/http; /metrics on --addr needs the bearer token); e.g. 127.0.0.1:9464. It shows tool names and counts, never keys or arguments")
+	drainDelay := fs.Duration("drain-delay", 0, "on SIGTERM/SIGINT (sse/http): keep accepting this long after /readyz turned to 503 draining, for load balancers that poll it (e.g. 5s), before the drain starts")
+	shutdownTimeout := fs.Duration("shutdown-timeout", mcpserver.DefaultShutdownTimeout, "on SIGTERM/SIGINT (sse/http): how long in-flight requests get to finish before their connections close; /readyz answers 503 draining meanwhile")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, "Usage: mcp-media serve [flags]\n\nServes the MCP tools. stdio is for Claude Desktop/Code and IDEs; sse and http listen on --addr\n(streamable HTTP at /mcp, SSE at /sse + /message).\n\nFlags:\n")
 		fs.PrintDefaults()
@@ -87,7 +92,12 @@ func cmdServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 			return &exitError{code: 2, msg: err.Error()}
 		}
 	}
-	opts := envOptions{sandbox: *sandboxed, publicURL: *publicURL, callbackAddr: *callbackAddr, noCharts: *noCharts, stateURL: *stateURL}
+	if *metricsAddr != "" {
+		if err := mcpserver.CheckMetricsAddr(*metricsAddr); err != nil {
+			return &exitError{code: 2, msg: err.Error()}
+		}
+	}
+	opts := envOptions{sandbox: *sandboxed, publicURL: *publicURL, callbackAddr: *callbackAddr, noCharts: *noCharts, stateURL: *stateURL, logFormat: *logFormat}
 	if shared && *sandboxed {
 		opts.callbackAddr = "127.0.0.1:0" // the fakes call back on loopback
 	}
@@ -105,7 +115,11 @@ func cmdServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	// The keys page listens on 127.0.0.1: offer it only where the client's
 	// user is on this machine.
 	noKeysPage := *transportKind != "stdio" && !mcpserver.LocalAddr(*addr)
-	s, sel, err := mcpserver.Build(mcpserver.Options{Toolsets: toolsets, ReadOnly: *readOnly, Env: env, NoKeysPage: noKeysPage})
+	var m *metrics.Metrics
+	if *transportKind != "stdio" {
+		m = metrics.New()
+	}
+	s, sel, err := mcpserver.Build(mcpserver.Options{Toolsets: toolsets, ReadOnly: *readOnly, Env: env, NoKeysPage: noKeysPage, Metrics: m})
 	if err != nil {
 		return &exitError{code: 2, msg: err.Error()}
 	}
@@ -116,7 +130,8 @@ func cmdServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	case "sse", "http":
 		return mcpserver.ServeHTTP(ctx, s, *transportKind, mcpserver.HTTPOptions{
 			Addr: *addr, Token: os.Getenv("MCP_MEDIA_HTTP_TOKEN"), OAuth: verifier, AllowedOrigins: origins, Log: env.Log,
-			Extra:    extra(shared && !*sandboxed, env),
+			Extra: extra(shared && !*sandboxed, env),
+			Ready: mcpserver.Readiness(env), Metrics: m, MetricsAddr: *metricsAddr, ShutdownTimeout: *shutdownTimeout, DrainDelay: *drainDelay,
 			Sessions: transport.HTTPOptions{Store: env.State, Log: env.Log},
 		}, func(bound string) {
 			path := mcpserver.PathStreamable

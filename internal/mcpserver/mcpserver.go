@@ -13,6 +13,7 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/mcp-media/mcp-media/internal/inbox"
+	"github.com/mcp-media/mcp-media/internal/metrics"
 	"github.com/mcp-media/mcp-media/prompts"
 	"github.com/mcp-media/mcp-media/resources"
 	"github.com/mcp-media/mcp-media/tools"
@@ -31,6 +32,8 @@ type Options struct {
 	// NoKeysPage never offers the local keys page (keyspage.go): for
 	// network transports, whose users' browsers are not on this machine.
 	NoKeysPage bool
+	// Metrics records tool calls and provider errors (nil: none).
+	Metrics *metrics.Metrics
 }
 
 // Build returns the MCP server and the tools it exposes.
@@ -67,6 +70,7 @@ func Build(opts Options) (*server.MCPServer, []toolkit.Tool, error) {
 		server.WithRecovery(),
 		server.WithInstructions(instructions),
 		server.WithToolFilter(func(ctx context.Context, t []mcp.Tool) []mcp.Tool { return exp.filter(ctx, t) }),
+		instrument(hooks, opts, byName), // metrics.go
 	)
 	// Keys typed in the local page (keyspage.go): the newly configured
 	// provider's default toolsets join, as after `auth set`.

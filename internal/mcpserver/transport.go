@@ -17,6 +17,7 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 
 	"github.com/mcp-media/mcp-media/internal/oauth"
+	"github.com/mcp-media/mcp-media/internal/metrics"
 	"github.com/mcp-media/mcp-media/internal/transport"
 )
 
@@ -41,6 +42,19 @@ type HTTPOptions struct {
 	MaxConns int
 	// Sessions tunes session expiry and cap on the streamable transport.
 	Sessions transport.HTTPOptions
+	// Operations (ops.go). Ready is the /readyz check (nil: always ready;
+	// see Readiness). Metrics, when set, are served at /metrics behind the
+	// guard and count HTTP requests; MetricsAddr serves them also on a
+	// listener of their own, without authentication. ShutdownTimeout bounds
+	// the drain of in-flight requests on shutdown (default
+	// DefaultShutdownTimeout); DrainDelay keeps accepting that long after
+	// /readyz turned to draining, for load balancers that poll it.
+	Ready           func(context.Context) error
+	Metrics         *metrics.Metrics
+	MetricsAddr     string
+	ShutdownTimeout time.Duration
+	DrainDelay      time.Duration
+	ops             *ops // set by ServeHTTP (or a test) before Handler
 }
 
 // Paths on the HTTP listener.
@@ -81,6 +95,7 @@ func Handler(s *server.MCPServer, kind string, opts HTTPOptions, baseURL string)
 			broadcasters.Delete(s)
 			st.Close()
 		}
+		opts.Metrics.SessionsFrom(st.Sessions)
 	case "sse":
 		sse := eng.NewSSE(baseURL, PathMessage, opts.Sessions)
 		own := sameOriginOnly(opts)
@@ -98,7 +113,7 @@ func Handler(s *server.MCPServer, kind string, opts HTTPOptions, baseURL string)
 			mux.Handle(p, opts.OAuth.MetadataHandler())
 		}
 	}
-	return guard(mux, opts), closer, nil
+	return withOps(mux, opts), closer, nil
 }
 
 // sameOriginOnly refuses browser requests to the SSE endpoints from any
@@ -171,28 +186,44 @@ func ServeHTTP(ctx context.Context, s *server.MCPServer, kind string, opts HTTPO
 	}
 	ln = limitListener(ln, opts.MaxConns)
 	base := "http://" + ln.Addr().String()
+	if opts.ops == nil {
+		opts.ops = newOps(opts)
+	}
 	h, closeSessions, err := Handler(s, kind, opts, base)
 	if err != nil {
 		ln.Close()
 		return err
 	}
-	defer closeSessions()
+	defer closeSessions() // after the drain: it cancels what still runs
+	stopMetrics, err := serveMetrics(opts)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer stopMetrics()
 	srv := &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       90 * time.Second,
 		MaxHeaderBytes:    64 << 10,
 	}
+	served := make(chan struct{})
+	drained := make(chan struct{})
 	go func() {
-		<-ctx.Done()
-		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = srv.Shutdown(sctx)
+		defer close(drained)
+		select {
+		case <-ctx.Done():
+			opts.ops.shutdown(srv, opts.DrainDelay, opts.ShutdownTimeout)
+		case <-served:
+		}
 	}()
 	if ready != nil {
 		ready(ln.Addr().String())
 	}
-	if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+	err = srv.Serve(ln)
+	close(served)
+	<-drained // Serve returns as the drain starts; wait for its end
+	if err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
 	return nil

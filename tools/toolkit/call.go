@@ -106,6 +106,7 @@ func (c *Call) Progress(progress, total float64, message string) {
 }
 
 func (c *Call) errorResult(err error) *mcp.CallToolResult {
+	observeError(c.ctx, err)
 	msg := err.Error()
 	var nc *credentials.NotConfiguredError
 	if errors.As(err, &nc) {
