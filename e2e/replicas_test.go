@@ -283,3 +283,65 @@ func TestClusterChurn(t *testing.T) {
 		}
 	}
 }
+
+// An AIOZ upload whose replica is SIGKILLed mid-part resumes through
+// another replica, sending only the parts the dead one had not finished:
+// the upload's state is in Redis, saved after every part.
+func TestClusterUploadResumesOnAnotherReplica(t *testing.T) {
+	const chunk = 50 * mib
+	fake, url, pub, sec, started, unblock := blockingAIOZ(t, chunk, 1)
+	le := newLeakEnv(t)
+	c := newCluster(t, 3, func(int) []string {
+		return append(le.env(t, le.creds), "AIOZ_STREAM_PUBLIC_KEY="+pub, "AIOZ_STREAM_SECRET_KEY="+sec, "MCP_MEDIA_AIOZ_URL="+url+"/api")
+	})
+	c.route(-1, -1)
+	video := c.filesDir + "/cluster-clip.mp4"
+	writeVideo(t, video, 120*mib)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	cc := c.connect(ctx, nil)
+	args := map[string]any{"file_path": video, "title": "cluster resume", "chunk_size_mib": 50}
+	cc.pin.Store(0)
+	first := make(chan error, 1)
+	go func() {
+		res, err := callTool(ctx, cc.cs, "aioz_upload_media", args)
+		if err == nil && !res.IsError {
+			err = fmt.Errorf("the upload on the killed replica succeeded: %s", resultText(res))
+		} else if err == nil && !clearFailure(nil, res) {
+			err = fmt.Errorf("unclear failure: %s", resultText(res))
+		} else if err != nil && !clearFailure(err, nil) {
+			err = fmt.Errorf("unclear failure: %v", err)
+		} else {
+			err = nil
+		}
+		first <- err
+	}()
+	select {
+	case <-started:
+	case err := <-first:
+		t.Fatalf("the upload ended before part 1: %v", err)
+	case <-ctx.Done():
+		t.Fatal("part 1 never started")
+	}
+	c.kill(0)
+	unblock()
+	firstRun := len(fake.Requests())
+	select {
+	case err := <-first:
+		if err != nil {
+			t.Error(err)
+		}
+	case <-time.After(60 * time.Second):
+		t.Fatal("the call on the killed replica was never answered")
+	}
+	cc.pin.Store(1)
+	res := mustCall(t, ctx, cc.cs, "aioz_upload_media", args)
+	var out struct {
+		Resumed bool `json:"resumed"`
+	}
+	structured(t, res, &out)
+	if !out.Resumed {
+		t.Errorf("the upload through replica 1 did not resume: %s", resultText(res))
+	}
+	checkResumed(t, fake.Requests(), firstRun, chunk)
+}

@@ -49,42 +49,14 @@ func partIndex(contentRange string, chunk int64) int {
 // in all, parts 1 and 2 once each in the second run, and complete last.
 func TestKillAndResume(t *testing.T) {
 	const chunk = 50 * mib
-	pub, sec := "e2e-resume-pub-"+randHex(8), "e2e-resume-sec-"+randHex(12)
-	fake := aiozfake.New(aiozfake.Options{PublicKey: pub, SecretKey: sec, Step: 50 * time.Millisecond})
-	defer fake.Close()
-
-	var blocking atomic.Bool
-	blocking.Store(true)
-	started, release := make(chan struct{}), make(chan struct{})
-	var once sync.Once
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if blocking.Load() && r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/part") &&
-			partIndex(r.Header.Get("Content-Range"), chunk) == 1 {
-			once.Do(func() { close(started) })
-			select {
-			case <-release:
-			case <-r.Context().Done():
-			}
-			http.Error(w, "interrupted by the test", http.StatusServiceUnavailable)
-			return
-		}
-		fake.ServeHTTP(w, r)
-	}))
-	defer srv.Close()
-	defer func() {
-		select {
-		case <-release:
-		default:
-			close(release)
-		}
-	}()
+	fake, url, pub, sec, started, unblock := blockingAIOZ(t, chunk, 1)
 
 	dir := t.TempDir()
 	video := filepath.Join(dir, "resume-clip.mp4")
 	writeVideo(t, video, 120*mib)
 	env := cleanEnv(
 		"AIOZ_STREAM_PUBLIC_KEY="+pub, "AIOZ_STREAM_SECRET_KEY="+sec,
-		"MCP_MEDIA_AIOZ_URL="+srv.URL+"/api",
+		"MCP_MEDIA_AIOZ_URL="+url+"/api",
 		"MCP_MEDIA_STATE_DIR="+filepath.Join(dir, "state"),
 	)
 	args, _ := json.Marshal(map[string]any{"file_path": video, "title": "resume test", "chunk_size_mib": 50})
@@ -112,8 +84,7 @@ func TestKillAndResume(t *testing.T) {
 		t.Fatal(err)
 	}
 	<-exited
-	blocking.Store(false)
-	close(release)
+	unblock()
 	firstRun := len(fake.Requests())
 
 	// Run 2: the same call resumes.
@@ -128,7 +99,44 @@ func TestKillAndResume(t *testing.T) {
 		t.Errorf("the structured result does not say resumed: true:\n%s", stdout)
 	}
 
-	reqs := fake.Requests()
+	checkResumed(t, fake.Requests(), firstRun, chunk)
+}
+
+// blockingAIOZ is an AIOZ fake whose part `part` (of chunk-sized parts)
+// hangs until unblock, answering 503 then; started closes when it arrives.
+func blockingAIOZ(t *testing.T, chunk int64, part int) (fake *aiozfake.Server, url, pub, sec string, started <-chan struct{}, unblock func()) {
+	t.Helper()
+	pub, sec = "e2e-resume-pub-"+randHex(8), "e2e-resume-sec-"+randHex(12)
+	fake = aiozfake.New(aiozfake.Options{PublicKey: pub, SecretKey: sec, Step: 50 * time.Millisecond})
+	t.Cleanup(fake.Close)
+	var blocking atomic.Bool
+	blocking.Store(true)
+	st, release := make(chan struct{}), make(chan struct{})
+	var once, unonce sync.Once
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if blocking.Load() && r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/part") &&
+			partIndex(r.Header.Get("Content-Range"), chunk) == part {
+			once.Do(func() { close(st) })
+			select {
+			case <-release:
+			case <-r.Context().Done():
+			}
+			http.Error(w, "interrupted by the test", http.StatusServiceUnavailable)
+			return
+		}
+		fake.ServeHTTP(w, r)
+	}))
+	unblock = func() { unonce.Do(func() { blocking.Store(false); close(release) }) }
+	t.Cleanup(srv.Close)
+	t.Cleanup(unblock)
+	return fake, srv.URL, pub, sec, st, unblock
+}
+
+// checkResumed checks the fake's requests: one create, part 0 once in the
+// first run (its requests before firstRun), parts 1 and 2 once each in the
+// second, and complete after every part.
+func checkResumed(t *testing.T, reqs []aiozfake.Request, firstRun int, chunk int64) {
+	t.Helper()
 	creates, completes := 0, 0
 	parts := map[int][2]int{} // index → count in run 1, run 2
 	lastPart, complete := -1, -1
