@@ -2,7 +2,7 @@
 // percentiles of MCP tool calls through a round-robin balancer, for one
 // replica with the embedded state store, one replica on Redis, and three
 // replicas on Redis, side by side in one run, and the Redis commands each
-// tool call costs. Replicas are real `mcp-media serve --transport http`
+// tool call costs (round trips counted by each replica, commands by Redis). Replicas are real `mcp-media serve --transport http`
 // processes on the sandbox's fakes (started in this process).
 //
 //	go run ./bench/replicas -sessions 50 -calls 20
@@ -12,7 +12,9 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -56,19 +58,20 @@ func main() {
 	defer rc.Close()
 
 	fmt.Printf("%d sessions × %d calls, through a round-robin balancer (a new connection per request)\n\n", *sessions, *calls)
-	fmt.Println("| setup | calls/s | p50 | p99 | errors | Redis commands per call |")
-	fmt.Println("|---|---|---|---|---|---|")
+	fmt.Println("| setup | calls/s | p50 | p99 | errors | Redis round trips per call | Redis commands per call |")
+	fmt.Println("|---|---|---|---|---|---|---|")
 	for _, setup := range []struct {
 		name  string
 		n     int
 		state string
 	}{{"1 replica, embedded state", 1, "local"}, {"1 replica, Redis", 1, redisURL}, {"3 replicas, Redis", 3, redisURL}} {
 		r := run(bin, env, dir, setup.n, setup.state, *sessions, *calls, rc)
-		perCall := "—"
+		trips, cmds := "—", "—"
 		if setup.state != "local" {
-			perCall = fmt.Sprintf("%.1f", float64(r.commands)/float64(r.calls))
+			trips = fmt.Sprintf("%.1f", float64(r.trips)/float64(r.calls))
+			cmds = fmt.Sprintf("%.1f", float64(r.commands)/float64(r.calls))
 		}
-		fmt.Printf("| %s | %.0f | %s | %s | %d | %s |\n", setup.name, r.rate, ms(r.p50), ms(r.p99), r.errors, perCall)
+		fmt.Printf("| %s | %.0f | %s | %s | %d | %s | %s |\n", setup.name, r.rate, ms(r.p50), ms(r.p99), r.errors, trips, cmds)
 	}
 }
 
@@ -76,7 +79,8 @@ type result struct {
 	rate          float64
 	p50, p99      time.Duration
 	errors, calls int
-	commands      int64
+	commands      int64 // Redis INFO total_commands_processed, scripts' inner commands included
+	trips         int64 // round trips the replicas made (mcp_media_state_round_trips_total)
 }
 
 func run(bin string, env []string, dir string, n int, stateURL string, sessions, calls int, rc *redis.Client) result {
@@ -104,7 +108,7 @@ func run(bin string, env []string, dir string, n int, stateURL string, sessions,
 	lb := testkit.NewBalancer(addrs)
 	defer lb.Close()
 
-	before := commands(rc)
+	before, tripsBefore := commands(rc), roundTrips(addrs, token)
 	var mu sync.Mutex
 	var lat []time.Duration
 	errs := 0
@@ -161,9 +165,9 @@ func run(bin string, env []string, dir string, n int, stateURL string, sessions,
 	}
 	wg.Wait()
 	elapsed := time.Since(start)
-	after := commands(rc)
+	after, tripsAfter := commands(rc), roundTrips(addrs, token)
 	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
-	r := result{errors: errs, calls: sessions * calls, commands: after - before}
+	r := result{errors: errs, calls: sessions * calls, commands: after - before, trips: tripsAfter - tripsBefore}
 	if len(lat) > 0 {
 		r.p50, r.p99 = lat[len(lat)/2], lat[len(lat)*99/100]
 	}
@@ -183,6 +187,26 @@ func commands(rc *redis.Client) int64 {
 		}
 	}
 	return 0
+}
+
+// roundTrips sums mcp_media_state_round_trips_total over the replicas.
+func roundTrips(addrs []string, token string) int64 {
+	var n int64
+	for _, a := range addrs {
+		req, _ := http.NewRequest(http.MethodGet, "http://"+a+"/metrics", nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := http.DefaultClient.Do(req)
+		check(err)
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		for _, line := range strings.Split(string(b), "\n") {
+			if v, ok := strings.CutPrefix(line, "mcp_media_state_round_trips_total "); ok {
+				f, _ := strconv.ParseFloat(strings.TrimSpace(v), 64)
+				n += int64(f)
+			}
+		}
+	}
+	return n
 }
 
 // sandboxEnv is the environment that points a replica at the sandbox's

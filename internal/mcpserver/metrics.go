@@ -42,6 +42,9 @@ func instrument(hooks *server.Hooks, opts Options, tools map[string]toolkit.Tool
 	if opts.Env.Inbox != nil {
 		opts.Metrics.InboxEventsFrom(opts.Env.Inbox.Len)
 	}
+	if rt, ok := opts.Env.State.(interface{ RoundTrips() int64 }); ok {
+		opts.Metrics.StateRoundTripsFrom(rt.RoundTrips)
+	}
 	hooks.AddBeforeCallTool(o.before)
 	hooks.AddAfterCallTool(o.after)
 	hooks.AddOnError(o.onError)

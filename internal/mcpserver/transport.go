@@ -16,8 +16,8 @@ import (
 
 	"github.com/mark3labs/mcp-go/server"
 
-	"github.com/mcp-media/mcp-media/internal/oauth"
 	"github.com/mcp-media/mcp-media/internal/metrics"
+	"github.com/mcp-media/mcp-media/internal/oauth"
 	"github.com/mcp-media/mcp-media/internal/transport"
 )
 

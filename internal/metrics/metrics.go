@@ -41,6 +41,7 @@ type Metrics struct {
 	httpRequests   *prometheus.CounterVec
 	sessions       atomic.Pointer[func() int]
 	inboxEvents    atomic.Pointer[func() int]
+	stateTrips     atomic.Pointer[func() int64]
 }
 
 // New returns metrics on a fresh registry.
@@ -76,6 +77,15 @@ func New() *Metrics {
 			Name: "mcp_media_inbox_events",
 			Help: "Provider callback events stored in the inbox.",
 		}, func() float64 { return read(&m.inboxEvents) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "mcp_media_state_round_trips_total",
+			Help: "Round trips to the shared state store (Redis; a command or a pipeline each). Always 0 with the embedded store.",
+		}, func() float64 {
+			if f := m.stateTrips.Load(); f != nil {
+				return float64((*f)())
+			}
+			return 0
+		}),
 	)
 	return m
 }
@@ -128,6 +138,13 @@ func (m *Metrics) HTTPRequest(route string, status int) {
 func (m *Metrics) SessionsFrom(f func() int) {
 	if m != nil && f != nil {
 		m.sessions.Store(&f)
+	}
+}
+
+// StateRoundTripsFrom sets what the state round-trip counter reads.
+func (m *Metrics) StateRoundTripsFrom(f func() int64) {
+	if m != nil && f != nil {
+		m.stateTrips.Store(&f)
 	}
 }
 
