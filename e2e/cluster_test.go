@@ -26,6 +26,9 @@ type cluster struct {
 	filesDir string
 	reps     []*replica
 	env      func(i int) []string
+	// oauth, when set, are the replicas' --oauth-* flags: clients then send
+	// the issuer's tokens instead of the shared MCP_MEDIA_HTTP_TOKEN.
+	oauth []string
 }
 
 type replica struct {
@@ -40,9 +43,9 @@ const pinHeader = "X-Test-Replica"
 
 // newCluster starts n replicas. env(i) is replica i's environment (each
 // gets its own state dir: only Redis is shared).
-func newCluster(t *testing.T, n int, env func(i int) []string) *cluster {
+func newCluster(t *testing.T, n int, env func(i int) []string, oauth ...string) *cluster {
 	t.Helper()
-	c := &cluster{t: t, token: "e2e-cluster-token-" + randHex(12), filesDir: t.TempDir(), env: env}
+	c := &cluster{t: t, token: "e2e-cluster-token-" + randHex(12), filesDir: t.TempDir(), env: env, oauth: oauth}
 	c.redis, c.killRed = testkit.Redis(t)
 	addrs := make([]string, n)
 	for i := range addrs {
@@ -69,7 +72,11 @@ func (c *cluster) start(i int) {
 	r := c.reps[i]
 	cmd := exec.Command(binPath, "serve", "--transport", "http", "--addr", r.addr, "--public-url", c.lb.URL,
 		"--allow-private-urls", "--files-root", c.filesDir)
-	cmd.Env = append(c.env(i), "MCP_MEDIA_STATE_URL="+c.redis, "MCP_MEDIA_HTTP_TOKEN="+c.token)
+	cmd.Args = append(cmd.Args, c.oauth...)
+	cmd.Env = append(c.env(i), "MCP_MEDIA_STATE_URL="+c.redis)
+	if len(c.oauth) == 0 {
+		cmd.Env = append(cmd.Env, "MCP_MEDIA_HTTP_TOKEN="+c.token)
+	}
 	r.stderr = &lockedBuffer{}
 	cmd.Stderr = r.stderr
 	if err := cmd.Start(); err != nil {
@@ -124,9 +131,15 @@ func (p pinning) RoundTrip(r *http.Request) (*http.Response, error) {
 
 func (c *cluster) connect(ctx context.Context, opts *mcp.ClientOptions) *clusterClient {
 	c.t.Helper()
+	return c.connectAs(ctx, opts, c.token)
+}
+
+// connectAs is connect with a bearer token of the caller's own.
+func (c *cluster) connectAs(ctx context.Context, opts *mcp.ClientOptions, token string) *clusterClient {
+	c.t.Helper()
 	cc := &clusterClient{}
 	cc.pin.Store(-1)
-	hc := &http.Client{Transport: pinning{cc: cc, next: bearer{token: c.token, next: http.DefaultTransport}}}
+	hc := &http.Client{Transport: pinning{cc: cc, next: bearer{token: token, next: http.DefaultTransport}}}
 	tr := &mcp.StreamableClientTransport{Endpoint: c.lb.URL + "/mcp", HTTPClient: hc}
 	cl := mcp.NewClient(&mcp.Implementation{Name: "mcp-media-e2e-cluster", Version: "1"}, opts)
 	cs, err := cl.Connect(ctx, tr, nil)
