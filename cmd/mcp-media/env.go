@@ -136,7 +136,21 @@ func newEnv(o envOptions, stderr io.Writer) (*toolkit.Env, *sandbox.Sandbox, fun
 	}
 	// The inbox lives in the state store (shared by replicas with Redis); an
 	// inbox.jsonl an earlier version kept is imported into it once.
-	ib, err := inbox.New(inbox.Options{PublicURL: o.publicURL, Store: env.State, File: filepath.Join(env.StateDir, "inbox.jsonl")})
+	// Standing callback addresses are derived from MCP_MEDIA_CALLBACK_KEY
+	// when it is set (replicas sharing --state must set the same one).
+	var stableKey []byte
+	if k := os.Getenv("MCP_MEDIA_CALLBACK_KEY"); k != "" {
+		if len(k) < 32 {
+			cleanup()
+			if ln != nil {
+				ln.Close()
+			}
+			return nil, nil, nil, fmt.Errorf("MCP_MEDIA_CALLBACK_KEY is %d characters; use 32 or more random ones (e.g. `openssl rand -hex 32`), the same on every replica", len(k))
+		}
+		set.Add(k)
+		stableKey = []byte(k)
+	}
+	ib, err := inbox.New(inbox.Options{PublicURL: o.publicURL, Store: env.State, File: filepath.Join(env.StateDir, "inbox.jsonl"), StableKey: stableKey})
 	if err != nil {
 		if ln != nil {
 			ln.Close()

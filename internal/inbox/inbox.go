@@ -98,7 +98,13 @@ type Options struct {
 	Max int
 	// MaxBytes bounds the stored payload bytes; default DefaultMaxBytes.
 	MaxBytes int
-	Now      func() time.Time
+	// StableKey, when set, derives the standing callback addresses
+	// (StableCallback) from it instead of keeping their tokens in Store:
+	// replicas that share a store and this key hand out the same address,
+	// and the store holds nothing that could post to it. With a shared
+	// store it is required (MCP_MEDIA_CALLBACK_KEY).
+	StableKey []byte
+	Now       func() time.Time
 }
 
 // Inbox stores callbacks.

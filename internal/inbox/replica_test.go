@@ -3,6 +3,7 @@ package inbox
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -25,7 +26,7 @@ func replicas(t *testing.T, st state.Store) (a, b *Inbox, clk *clock, post func(
 	t.Helper()
 	clk = &clock{t: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
 	open := func() *Inbox {
-		ib, err := New(Options{PublicURL: hooks, Store: st, Now: clk.now})
+		ib, err := New(Options{PublicURL: hooks, Store: st, Now: clk.now, StableKey: []byte("replicas-share-this-callback-key")})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -245,6 +246,12 @@ func TestRedisHoldsNoCallbackToken(t *testing.T) {
 	post(a, early, `{"y":1}`)
 	b.Cancel(early)
 	toks = append(toks, tokenOf(early))
+	stable, err := a.StableCallback("vod", "video_ready")
+	if err != nil {
+		t.Fatal(err)
+	}
+	post(b, stable, `{"z":1}`)
+	toks = append(toks, tokenOf(stable))
 
 	opt, _ := redis.ParseURL(url)
 	rc := redis.NewClient(opt)
@@ -277,6 +284,25 @@ func TestRedisHoldsNoCallbackToken(t *testing.T) {
 	}
 	if !strings.Contains(dump.String(), hashOf(toks[0])) {
 		t.Error("scan found no route hash: did it read the keys?")
+	}
+}
+
+// On a shared store a standing address needs the shared key: without one
+// it is refused, saying what to set, rather than kept in Redis.
+func TestStableCallbackOnSharedStoreNeedsKey(t *testing.T) {
+	url, _ := testkit.Redis(t)
+	st, err := state.Open(url, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ib, err := New(Options{PublicURL: hooks, Store: st})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ib.Close()
+	if _, err := ib.StableCallback("vod", "video_ready"); !errors.Is(err, ErrNoStableKey) || !strings.Contains(err.Error(), "MCP_MEDIA_CALLBACK_KEY") {
+		t.Fatalf("StableCallback without a key on Redis: %v", err)
 	}
 }
 

@@ -2,6 +2,9 @@ package inbox
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 
 	"github.com/mcp-media/mcp-media/internal/state"
@@ -40,32 +43,15 @@ func (b *Inbox) SetAcceptor(kind string, a Acceptor) {
 // address per event group rather than one per task. The path is as
 // unguessable as NewCallback's, is the same on every replica and across
 // restarts, and never expires. Events arriving on it carry no task id
-// (none is bound). Its token is kept in the store (inbox/stable/…): every
-// replica must be able to hand out the address.
+// (none is bound). See stableToken for where its token comes from.
 func (b *Inbox) StableCallback(provider, kind string) (string, error) {
 	if !b.Enabled() {
 		return "", ErrNoPublicURL
 	}
 	c, cancel := ctx()
 	defer cancel()
-	k := stableKey(provider, kind)
-	tok, err := b.store.Get(c, k)
-	if errors.Is(err, state.ErrNotFound) {
-		fresh, err := newToken()
-		if err != nil {
-			return "", err
-		}
-		// The first replica to ask wins; the others read its token.
-		won, err := b.store.Claim(c, k, []byte(fresh), 0)
-		if err != nil {
-			return "", err
-		}
-		if tok = []byte(fresh); !won {
-			if tok, err = b.store.Get(c, k); err != nil {
-				return "", err
-			}
-		}
-	} else if err != nil {
+	tok, err := b.stableToken(c, provider, kind)
+	if err != nil {
 		return "", err
 	}
 	h := hashOf(string(tok))
@@ -78,6 +64,36 @@ func (b *Inbox) StableCallback(provider, kind string) (string, error) {
 		}
 	}
 	return b.opts.PublicURL + PathPrefix + string(tok), nil
+}
+
+// ErrNoStableKey is StableCallback's refusal on a shared store without a key.
+var ErrNoStableKey = errors.New("standing callback addresses on replicas sharing --state need MCP_MEDIA_CALLBACK_KEY: set it to the same random value (32+ characters, e.g. `openssl rand -hex 32`) on every replica, so the address is derived from it instead of stored in Redis")
+
+// stableToken is the token of a standing address: derived from StableKey
+// when there is one, else created once and kept in a store of this
+// process's own (a shared store never holds it).
+func (b *Inbox) stableToken(c context.Context, provider, kind string) ([]byte, error) {
+	if len(b.opts.StableKey) > 0 {
+		m := hmac.New(sha256.New, b.opts.StableKey)
+		m.Write([]byte("mcp-media standing callback\x00" + provider + "\x00" + kind))
+		return []byte(hex.EncodeToString(m.Sum(nil))[:48]), nil
+	}
+	if b.store.Shared() {
+		return nil, ErrNoStableKey
+	}
+	k := stableKey(provider, kind)
+	tok, err := b.store.Get(c, k)
+	if errors.Is(err, state.ErrNotFound) {
+		fresh, err := newToken()
+		if err != nil {
+			return nil, err
+		}
+		if _, err := b.store.Claim(c, k, []byte(fresh), 0); err != nil {
+			return nil, err
+		}
+		return b.store.Get(c, k)
+	}
+	return tok, err
 }
 
 // duplicate checks a body with acc and reports whether its key was seen

@@ -140,8 +140,11 @@ func (o *ops) wrap(next http.Handler) http.Handler {
 			defer cancel()
 			counter = &o.streams
 		}
-		counter.Add(1)
-		defer counter.Add(-1)
+		// Probes and scrapes are not work a drain waits for (nor counts).
+		if probe := r.URL.Path == PathHealth || r.URL.Path == PathReady || r.URL.Path == PathMetrics; !probe {
+			counter.Add(1)
+			defer counter.Add(-1)
+		}
 		sw := &statusWriter{ResponseWriter: w}
 		if r.URL.Path == PathReady {
 			o.readyz(sw, r.WithContext(ctx))

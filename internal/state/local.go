@@ -33,7 +33,6 @@ type Local struct {
 	logs     map[string]*memLog
 	sets     map[string]map[string]time.Time
 	watchers map[string]map[chan struct{}]bool
-	closed   bool
 }
 
 type value struct {

@@ -201,7 +201,7 @@ func (c *Conn) busy() bool {
 // response. It returns when the message is done; a request runs its handler
 // on the session's context, so the caller's going away does not cancel it.
 func (c *Conn) Handle(raw json.RawMessage, out func(json.RawMessage)) {
-	c.HandleWith(nil, raw, out)
+	c.HandleWith(context.Background(), raw, out)
 }
 
 // HandleWith is Handle for a message that arrived on an HTTP request: the

@@ -20,7 +20,6 @@ type record struct {
 	Caps        mcp.ClientCapabilities `json:"caps"`
 	Toolsets    map[string]bool        `json:"toolsets,omitempty"`
 	Owner       string                 `json:"owner,omitempty"`
-	GetEver     bool                   `json:"get_ever,omitempty"`
 }
 
 // snapshot is the session's record.
@@ -28,7 +27,7 @@ func (s *Session) snapshot() record {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	r := record{Version: s.ProtocolVersion(), Initialized: s.Initialized(), Level: s.level, Info: s.info, Caps: s.caps,
-		Owner: s.owner, GetEver: s.getEver}
+		Owner: s.owner}
 	for u := range s.subs {
 		r.Subs = append(r.Subs, u)
 	}
@@ -48,7 +47,7 @@ func (s *Session) apply(r record) {
 	s.initialized.Store(r.Initialized)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.level, s.info, s.caps, s.owner, s.getEver = r.Level, r.Info, r.Caps, r.Owner, r.GetEver
+	s.level, s.info, s.caps, s.owner = r.Level, r.Info, r.Caps, r.Owner
 	s.subs = make(map[string]bool, len(r.Subs))
 	for _, u := range r.Subs {
 		s.subs[u] = true

@@ -44,7 +44,6 @@ type Session struct {
 	caps     mcp.ClientCapabilities
 	toolsets map[string]bool // media_toolsets changes (see ToolsetChanges)
 	owner    string          // digest of the caller who created it; "" for none
-	getEver  bool            // a GET stream was opened once
 	// persist, once set (after initialize on streamable HTTP), saves the
 	// session's record after each change, so every replica sees it.
 	persist func()

@@ -77,15 +77,42 @@ func (h *Streamable) save(s *httpSession) {
 
 // load returns a session's record.
 func (h *Streamable) load(ctx context.Context, id string) (record, error) {
+	rec, _, err := h.loadRaw(ctx, id)
+	return rec, err
+}
+
+func (h *Streamable) loadRaw(ctx context.Context, id string) (record, []byte, error) {
 	b, err := h.opts.Store.Get(ctx, sessionKey(id))
 	if err != nil {
-		return record{}, err
+		return record{}, nil, err
 	}
 	rec, ok := decodeRecord(b)
 	if !ok {
-		return record{}, state.ErrNotFound
+		return record{}, nil, state.ErrNotFound
 	}
-	return rec, nil
+	return rec, b, nil
+}
+
+// extend renews a session record's TTL as it is in the store — never from
+// this process's copy, which may be older than a change another replica
+// saved.
+func (h *Streamable) extend(s *httpSession, raw []byte) {
+	ctx, cancel := h.ctx()
+	defer cancel()
+	id := s.conn.sess.id
+	if raw == nil {
+		var err error
+		if _, raw, err = h.loadRaw(ctx, id); err != nil {
+			return // gone: not brought back
+		}
+	}
+	if h.opts.Store.Set(ctx, sessionKey(id), raw, h.opts.SessionTTL) != nil {
+		return
+	}
+	_ = h.opts.Store.Join(ctx, sessionSet, id, h.opts.SessionTTL)
+	s.mu.Lock()
+	s.saved = time.Now()
+	s.mu.Unlock()
 }
 
 // session finds the request's session, answering 400, 404 or 503 when there
@@ -105,7 +132,7 @@ func (h *Streamable) session(w http.ResponseWriter, r *http.Request) *httpSessio
 	}
 	ctx, cancel := h.ctx()
 	defer cancel()
-	rec, err := h.load(ctx, id)
+	rec, raw, err := h.loadRaw(ctx, id)
 	if errors.Is(err, state.ErrNotFound) {
 		h.drop(id)
 		return notFound()
@@ -133,7 +160,7 @@ func (h *Streamable) session(w http.ResponseWriter, r *http.Request) *httpSessio
 	stale := time.Since(s.saved) > h.opts.SessionTTL/4
 	s.mu.Unlock()
 	if stale {
-		h.save(s)
+		h.extend(s, raw)
 	}
 	return s
 }
@@ -295,7 +322,7 @@ func (h *Streamable) loop() {
 				stale := now.Sub(s.saved) > h.opts.SessionTTL/4
 				s.mu.Unlock()
 				if stale {
-					h.save(s)
+					h.extend(s, nil)
 				}
 			}
 			if l, ok := h.opts.Store.(interface{ Sweep() }); ok {

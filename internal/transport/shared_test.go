@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mcp-media/mcp-media/internal/state"
 	"github.com/mcp-media/mcp-media/internal/testkit"
@@ -195,4 +196,26 @@ func (s *switchable) Get(ctx context.Context, k string) ([]byte, error) {
 		return failing{}.Get(ctx, k)
 	}
 	return s.Store.Get(ctx, k)
+}
+
+// A replica keeping a busy session's record alive renews what the store
+// holds, never its own older copy: a change saved through the other
+// replica meanwhile stays.
+func TestSharedRenewalKeepsOtherReplicasChanges(t *testing.T) {
+	fx := newFixture()
+	a, b := replicas(t, fx, HTTPOptions{SessionTTL: 400 * time.Millisecond})
+	initialize(t, b, "2025-11-25")
+	a.session = b.session
+	startWait(t, b, fx, "busy") // b holds the session busy, with its copy
+	a.send(t, `{"jsonrpc":"2.0","id":"lvl","method":"logging/setLevel","params":{"level":"error"}}`)
+	waitID(t, a, "lvl", nil)
+	time.Sleep(500 * time.Millisecond) // b renews the record several times
+	rec, err := b.h.load(context.Background(), b.session)
+	if err != nil {
+		t.Fatalf("the busy session's record: %v", err)
+	}
+	if rec.Level != "error" {
+		t.Errorf("record level = %q after b's renewals, want error (set through a)", rec.Level)
+	}
+	close(fx.release)
 }

@@ -62,7 +62,7 @@ func (e *Engine) ServeStdio(ctx context.Context, in io.Reader, out io.Writer, op
 			}
 			return err
 		case line := <-lines:
-			c.dispatch(nil, line, write)
+			c.dispatch(context.Background(), line, write)
 		}
 	}
 }

@@ -111,17 +111,14 @@ func (h *Streamable) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // routeBroadcast puts a notification that belongs to no request on the
-// session's standalone log — or, for a client that never opened a GET
-// stream, on a POST stream in flight here, where it will see it.
+// session's standalone log — or, when no GET stream is attached here, on a
+// POST stream in flight here, where the client will see it.
 func (s *httpSession) routeBroadcast(msg json.RawMessage) {
 	h := s.h
-	s.conn.sess.mu.Lock()
-	getEver := s.conn.sess.getEver
-	s.conn.sess.mu.Unlock()
 	target := logName(s.conn.sess.id, "g")
 	keep := standaloneKept
 	s.mu.Lock()
-	if !s.getOn && !getEver {
+	if !s.getOn {
 		for st := range s.posts {
 			target, keep = logName(s.conn.sess.id, st), 0
 			break
@@ -369,13 +366,6 @@ func (h *Streamable) serveStandalone(w http.ResponseWriter, r *http.Request, s *
 		}
 		s.mu.Unlock()
 	}()
-	s.conn.sess.mu.Lock()
-	first := !s.conn.sess.getEver
-	s.conn.sess.getEver = true
-	s.conn.sess.mu.Unlock()
-	if first {
-		h.save(s)
-	}
 	log := logName(sid, "g")
 	var poll func() bool
 	if h.opts.Store.Shared() {
