@@ -35,17 +35,7 @@ func TestClusterOAuth(t *testing.T) {
 		if tc.auth != "" {
 			hdr["Authorization"] = tc.auth
 		}
-		req, _ := http.NewRequest(http.MethodPost, endpoint, strings.NewReader(initBody))
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Accept", "application/json, text/event-stream")
-		for k, v := range hdr {
-			req.Header.Set(k, v)
-		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
+		resp := postMCP(t, endpoint, initBody, hdr)
 		if ch := resp.Header.Get("WWW-Authenticate"); resp.StatusCode != 401 || !strings.Contains(ch, `resource_metadata="`) {
 			t.Errorf("%s on replica %d: %d %q, want 401 with resource_metadata", tc.name, i%3, resp.StatusCode, ch)
 		}
@@ -78,32 +68,14 @@ func TestClusterOAuth(t *testing.T) {
 	bobClaims := iss.Claims(aud, "mcp-media:write")
 	bobClaims["sub"] = "bob"
 	bob := iss.Sign(bobClaims)
-	req, _ := http.NewRequest(http.MethodPost, endpoint, strings.NewReader(initBody))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Accept", "application/json, text/event-stream")
-	req.Header.Set("Authorization", "Bearer "+alice)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
+	resp := postMCP(t, endpoint, initBody, map[string]string{"Authorization": "Bearer " + alice})
 	sid := resp.Header.Get("Mcp-Session-Id")
 	if sid == "" {
 		t.Fatalf("initialize as alice: %d, no session", resp.StatusCode)
 	}
 	ping := func(token string, replica int) int {
-		req, _ := http.NewRequest(http.MethodPost, endpoint, strings.NewReader(`{"jsonrpc":"2.0","id":2,"method":"ping"}`))
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Accept", "application/json, text/event-stream")
-		req.Header.Set("Authorization", "Bearer "+token)
-		req.Header.Set("Mcp-Session-Id", sid)
-		req.Header.Set(pinHeader, string(rune('0'+replica)))
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		return resp.StatusCode
+		return postMCP(t, endpoint, `{"jsonrpc":"2.0","id":2,"method":"ping"}`, map[string]string{
+			"Authorization": "Bearer " + token, "Mcp-Session-Id": sid, pinHeader: string(rune('0' + replica))}).StatusCode
 	}
 	for r := 0; r < 3; r++ {
 		if s := ping(bob, r); s != http.StatusNotFound {

@@ -17,7 +17,16 @@ const initBody = `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"proto
 // post sends an MCP initialize to url with the given headers.
 func post(t *testing.T, url string, headers map[string]string) (int, string) {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodPost, url, strings.NewReader(initBody))
+	resp := postMCP(t, url, initBody, headers)
+	b, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
+	return resp.StatusCode, string(b)
+}
+
+// postMCP POSTs one JSON-RPC message as a streamable-HTTP client does; the
+// body is closed when t ends.
+func postMCP(t *testing.T, url, body string, headers map[string]string) *http.Response {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, url, strings.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,9 +39,8 @@ func post(t *testing.T, url string, headers map[string]string) (int, string) {
 	if err != nil {
 		t.Fatalf("POST %s: %v", url, err)
 	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
-	return resp.StatusCode, string(b)
+	t.Cleanup(func() { resp.Body.Close() })
+	return resp
 }
 
 // getSSE opens the SSE endpoint and returns the status (the stream is

@@ -10,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -21,24 +20,8 @@ import (
 	"github.com/mcp-media/mcp-media/internal/fileroot"
 	"github.com/mcp-media/mcp-media/internal/mcpserver"
 	"github.com/mcp-media/mcp-media/internal/metrics"
+	"github.com/mcp-media/mcp-media/internal/testkit"
 )
-
-type lockedBuf struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuf) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuf) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // sandboxCalls are the calls of e2e/testdata/calls.json that need no file
 // and no earlier call's result (no {{placeholder}}).
@@ -81,7 +64,7 @@ func TestMetricsAndLogsHoldNoSecret(t *testing.T) {
 	t.Setenv("MCP_MEDIA_LOG_LEVEL", "debug")
 	const token = "ops-test-bearer-token-8d1f"
 	t.Setenv("MCP_MEDIA_HTTP_TOKEN", token)
-	var logs lockedBuf
+	var logs testkit.Buffer
 	env, sb, cleanup, err := newEnv(envOptions{sandbox: true, logFormat: "json"}, &logs)
 	if err != nil {
 		t.Fatal(err)

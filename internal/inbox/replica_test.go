@@ -49,29 +49,6 @@ func replicas(t *testing.T, st state.Store) (a, b *Inbox, clk *clock, post func(
 	return a, b, clk, post
 }
 
-// backends are the stores replicas share: Local (two inboxes in one
-// process) and Redis (what replicas use).
-func backends(t *testing.T) []struct {
-	name string
-	open func(t *testing.T) state.Store
-} {
-	return []struct {
-		name string
-		open func(t *testing.T) state.Store
-	}{
-		{"local", func(t *testing.T) state.Store { return state.NewLocal(t.TempDir()) }},
-		{"redis", func(t *testing.T) state.Store {
-			url, _ := testkit.Redis(t)
-			st, err := state.Open(url, "")
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { st.Close() })
-			return st
-		}},
-	}
-}
-
 // eventually waits up to 5 s for cond.
 func eventually(t *testing.T, what string, cond func() bool) {
 	t.Helper()
@@ -85,8 +62,8 @@ func eventually(t *testing.T, what string, cond func() bool) {
 }
 
 func TestReplicasShareTheInbox(t *testing.T) {
-	for _, be := range backends(t) {
-		t.Run(be.name, func(t *testing.T) {
+	for _, be := range testkit.Stores() {
+		t.Run(be.Name, func(t *testing.T) {
 			cases := []struct {
 				name string
 				run  func(t *testing.T, a, b *Inbox, clk *clock, post func(*Inbox, string, string) int)
@@ -215,7 +192,7 @@ func TestReplicasShareTheInbox(t *testing.T) {
 			}
 			for _, tc := range cases {
 				t.Run(tc.name, func(t *testing.T) {
-					a, b, clk, post := replicas(t, be.open(t))
+					a, b, clk, post := replicas(t, be.Open(t))
 					tc.run(t, a, b, clk, post)
 				})
 			}

@@ -1,8 +1,6 @@
 package transport
 
 import (
-	"bufio"
-	"context"
 	"net/http"
 	"strings"
 	"testing"
@@ -48,27 +46,8 @@ func TestDroppedConnectionResumes(t *testing.T) {
 	c := newHTTP(t, f, HTTPOptions{})
 	defer c.close()
 	initialize(t, c, "2025-11-25")
-	ctx, drop := context.WithCancel(context.Background())
-	req := c.request("POST", `{"jsonrpc":"2.0","id":"long","method":"tools/call","params":{"name":"wait","arguments":{}}}`, nil).WithContext(ctx)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	// The priming event: an id and empty data.
-	sc := bufio.NewScanner(resp.Body)
-	var id string
-	for sc.Scan() && sc.Text() != "" {
-		if v, ok := strings.CutPrefix(sc.Text(), "id: "); ok {
-			id = v
-		}
-	}
-	if id == "" {
-		t.Fatal("no priming event id on the POST stream")
-	}
-	<-f.started
-	drop()
-	resp.Body.Close()
-	close(f.release) // the work finishes after the client went away
+	id := startWait(t, c, f, "long") // read the priming event id, then drop
+	close(f.release)                 // the work finishes after the client went away
 	c.openGet(t, id)
 	m := waitID(t, c, "long", nil)
 	res, _ := m["result"].(map[string]any)

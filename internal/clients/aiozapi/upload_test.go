@@ -12,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mcp-media/mcp-media/internal/state"
 	"github.com/mcp-media/mcp-media/internal/testkit"
 )
 
@@ -110,24 +109,9 @@ func TestPartBodyCloseStopsReadAhead(t *testing.T) {
 }
 
 func TestStateStoreRoundTrip(t *testing.T) {
-	backends := []struct {
-		name string
-		open func(t *testing.T) state.Store
-	}{
-		{"local", func(t *testing.T) state.Store { return state.NewLocal(t.TempDir()) }},
-		{"redis", func(t *testing.T) state.Store {
-			url, _ := testkit.Redis(t)
-			st, err := state.Open(url, "")
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { st.Close() })
-			return st
-		}},
-	}
-	for _, be := range backends {
-		t.Run(be.name, func(t *testing.T) {
-			store := be.open(t)
+	for _, be := range testkit.Stores() {
+		t.Run(be.Name, func(t *testing.T) {
+			store := be.Open(t)
 			s := &StateStore{Store: store}
 			st := &UploadState{Key: "abc", MediaID: "m1", Done: map[int]string{0: "x"}}
 			if err := s.Save(st); err != nil {
