@@ -219,3 +219,24 @@ func TestSharedRenewalKeepsOtherReplicasChanges(t *testing.T) {
 	}
 	close(fx.release)
 }
+
+// A POST stream that ended stays in the store for finishedTTL, not the
+// session TTL: results do not pile up in Redis for half an hour.
+func TestFinishedStreamExpiresSooner(t *testing.T) {
+	f := newFixture()
+	a, _ := replicas(t, f, HTTPOptions{SessionTTL: time.Hour})
+	initialize(t, a, "2025-11-25")
+	a.send(t, `{"jsonrpc":"2.0","id":"p","method":"tools/call","params":{"name":"progress","arguments":{"n":1}}}`)
+	waitID(t, a, "p", nil)
+	rs := a.h.opts.Store.(*state.Redis)
+	ctx := context.Background()
+	keys, err := rs.Client().Keys(ctx, state.Namespace+"{sse/"+a.session+"/p*").Result()
+	if err != nil || len(keys) != 2 { // the stream and its seq counter
+		t.Fatalf("POST stream keys: %v %v", keys, err)
+	}
+	for _, k := range keys {
+		if ttl := rs.Client().PTTL(ctx, k).Val(); ttl <= 0 || ttl > finishedTTL {
+			t.Errorf("%s of an ended POST stream expires in %s, want at most %s", k, ttl, finishedTTL)
+		}
+	}
+}

@@ -43,12 +43,22 @@ func (s streams) push(log string, data json.RawMessage, keep int) error {
 	return s.append(log, entryMessage, data, keep)
 }
 
+// finishedTTL is how long a POST stream stays resumable once it ended
+// (the session TTL if that is shorter): long enough for a client whose
+// connection dropped to come back, short enough that results — images
+// among them — do not pile up in the store.
+const finishedTTL = 5 * time.Minute
+
 func (s streams) append(log string, kind byte, data []byte, keep int) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	buf := make([]byte, 0, len(data)+1)
 	buf = append(append(buf, kind), data...)
-	_, err := s.store.Append(ctx, log, buf, state.LogOptions{Max: keep, TTL: s.ttl})
+	ttl := s.ttl
+	if (kind == entryFinal || kind == entryEnd) && finishedTTL < ttl {
+		ttl = finishedTTL
+	}
+	_, err := s.store.Append(ctx, log, buf, state.LogOptions{Max: keep, TTL: ttl})
 	return err
 }
 
