@@ -236,3 +236,31 @@ func TestServeOpsFlags(t *testing.T) {
 		}
 	}
 }
+
+// A bad --state or MCP_MEDIA_CALLBACK_KEY stops the server with what to
+// fix, and never prints the Redis password.
+func TestServeStateErrors(t *testing.T) {
+	cases := []struct {
+		args    []string
+		env     map[string]string
+		wantErr string
+	}{
+		{[]string{"serve", "--transport", "http", "--state", "memcached://x"}, nil, "use local, or redis://host:6379/0"},
+		{[]string{"serve", "--transport", "http", "--state", "redis://:hunter2-redis-pw@127.0.0.1:1/0"}, nil, "Redis does not answer"},
+		{[]string{"serve", "--transport", "http"}, map[string]string{"MCP_MEDIA_CALLBACK_KEY": "short"}, "use 32 or more random ones"},
+	}
+	for _, c := range cases {
+		t.Setenv("MCP_MEDIA_HTTP_TOKEN", "")
+		t.Setenv("MCP_MEDIA_STATE_DIR", t.TempDir())
+		for k, v := range c.env {
+			t.Setenv(k, v)
+		}
+		code, out, errOut := runCLI(t, "", c.args...)
+		if code == 0 || !strings.Contains(errOut, c.wantErr) {
+			t.Errorf("%v: exit %d, stderr %q, want %q", c.args, code, errOut, c.wantErr)
+		}
+		if strings.Contains(out+errOut, "hunter2") {
+			t.Errorf("%v: the Redis password was printed: %q", c.args, errOut)
+		}
+	}
+}

@@ -55,8 +55,15 @@ func (c counter) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.Proce
 	}
 }
 
+// quiet drops go-redis's own log lines: they go straight to stderr, past
+// the redaction point; every failure reaches us as an error instead.
+type quiet struct{}
+
+func (quiet) Printf(context.Context, string, ...any) {}
+
 // NewRedis connects to the Redis a redis:// URL names and checks it answers.
 func NewRedis(rawURL string) (*Redis, error) {
+	redis.SetLogger(quiet{})
 	opt, err := redis.ParseURL(rawURL)
 	if err != nil {
 		return nil, fmt.Errorf("--state %s: %v", redactURL(rawURL), err)
