@@ -137,6 +137,16 @@ func (c *cluster) connect(ctx context.Context, opts *mcp.ClientOptions) *cluster
 // connectAs is connect with a bearer token of the caller's own.
 func (c *cluster) connectAs(ctx context.Context, opts *mcp.ClientOptions, token string) *clusterClient {
 	c.t.Helper()
+	cc, err := c.dial(ctx, opts, token)
+	if err != nil {
+		c.t.Fatalf("MCP initialize through the balancer: %v", err)
+	}
+	return cc
+}
+
+// dial initializes a session through the balancer (safe off the test's
+// goroutine: it reports instead of failing the test).
+func (c *cluster) dial(ctx context.Context, opts *mcp.ClientOptions, token string) (*clusterClient, error) {
 	cc := &clusterClient{}
 	cc.pin.Store(-1)
 	hc := &http.Client{Transport: pinning{cc: cc, next: bearer{token: token, next: http.DefaultTransport}}}
@@ -144,11 +154,11 @@ func (c *cluster) connectAs(ctx context.Context, opts *mcp.ClientOptions, token 
 	cl := mcp.NewClient(&mcp.Implementation{Name: "mcp-media-e2e-cluster", Version: "1"}, opts)
 	cs, err := cl.Connect(ctx, tr, nil)
 	if err != nil {
-		c.t.Fatalf("MCP initialize through the balancer: %v", err)
+		return nil, err
 	}
 	c.t.Cleanup(func() { cs.Close() })
 	cc.cs = cs
-	return cc
+	return cc, nil
 }
 
 // route is the balancer's routing for the tests: pinned requests go where

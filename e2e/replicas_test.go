@@ -187,7 +187,22 @@ func TestClusterChurn(t *testing.T) {
 		go func(i int) {
 			defer wg.Done()
 			<-start
-			cc := c.connect(ctx, nil)
+			// A replica killed during initialize fails it like any call:
+			// clearly, and the client tries again.
+			var cc *clusterClient
+			for cc == nil {
+				var err error
+				if cc, err = c.dial(ctx, nil, c.token); err != nil {
+					if !clearFailure(err, nil) || ctx.Err() != nil {
+						unclear.Add(1)
+						mu.Lock()
+						problems = append(problems, "initialize: "+err.Error())
+						mu.Unlock()
+						return
+					}
+					failed.Add(1)
+				}
+			}
 			enabled, submitted := false, false // a call that failed clearly is made again
 			for j := 0; ; j++ {
 				if j >= 3 {
