@@ -47,7 +47,6 @@ type Config struct {
 // Verifier checks access tokens for one issuer and audience.
 type Verifier struct {
 	cfg      Config
-	jwksURI  string
 	verifier *oidc.IDTokenVerifier
 }
 
@@ -95,7 +94,7 @@ func New(ctx context.Context, cfg Config) (*Verifier, error) {
 		return nil, fmt.Errorf("--oauth-issuer %s: the metadata's jwks_uri %s: %v", cfg.Issuer, jwks, err)
 	}
 	keys := oidc.NewRemoteKeySet(oidc.ClientContext(context.Background(), cfg.HTTPClient), jwks)
-	v := &Verifier{cfg: cfg, jwksURI: jwks, verifier: oidc.NewVerifier(cfg.Issuer, keys, &oidc.Config{
+	v := &Verifier{cfg: cfg, verifier: oidc.NewVerifier(cfg.Issuer, keys, &oidc.Config{
 		ClientID: cfg.Audience, SupportedSigningAlgs: signingAlgs, Now: cfg.Now,
 	})}
 	return v, nil
@@ -103,12 +102,6 @@ func New(ctx context.Context, cfg Config) (*Verifier, error) {
 
 // Issuer is the configured issuer.
 func (v *Verifier) Issuer() string { return v.cfg.Issuer }
-
-// JWKSURI is the key set URL discovery found.
-func (v *Verifier) JWKSURI() string { return v.jwksURI }
-
-// Scopes are the read and write scope names.
-func (v *Verifier) Scopes() (read, write string) { return v.cfg.ReadScope, v.cfg.WriteScope }
 
 func newClient() *http.Client {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
