@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -145,6 +146,53 @@ func TestClusterCallbackReachesEveryReplica(t *testing.T) {
 	}
 }
 
+// A callback lost to a replica that died with it (Qiniu does not retry)
+// still reaches media_events on every replica: the replicas ask Qiniu for
+// the task once its callback is --callback-query-after late.
+func TestClusterLostCallbackIsQueried(t *testing.T) {
+	c := sandboxCluster(t, 3)
+	c.route(0, 1)
+	var cut atomic.Int32
+	c.lb.Cut = func(r *http.Request) bool {
+		if strings.HasPrefix(r.URL.Path, "/callbacks/") {
+			cut.Add(1)
+			return true
+		}
+		return false
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cc := c.connect(ctx, nil)
+	mustCall(t, ctx, cc.cs, "media_toolsets", map[string]any{"enable": []string{"qiniu_asr"}})
+	var sub struct {
+		TaskID string `json:"task_id"`
+	}
+	structured(t, mustCall(t, ctx, cc.cs, "qiniu_transcribe_long", map[string]any{"url": "https://example.com/lost.mp3", "wait": false}), &sub)
+	cc.pin.Store(2)
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		var out struct {
+			Events []struct {
+				Summary string `json:"summary"`
+			} `json:"events"`
+		}
+		structured(t, mustCall(t, ctx, cc.cs, "media_events", map[string]any{"task_id": sub.TaskID}), &out)
+		if len(out.Events) == 1 {
+			if !strings.HasPrefix(out.Events[0].Summary, "no callback came; queried: transcription done") {
+				t.Errorf("summary %q", out.Events[0].Summary)
+			}
+			break
+		}
+		if len(out.Events) > 1 || time.Now().After(deadline) {
+			t.Fatalf("task %s: %d events after 30 s (%d callbacks cut)", sub.TaskID, len(out.Events), cut.Load())
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+	if cut.Load() == 0 {
+		t.Error("no callback was cut: the test lost nothing")
+	}
+}
+
 // clearFailure reports whether a failed call said what happened: the
 // server's answer for a request whose replica died, or the balancer's 502
 // for one whose replica died before answering at all (what nginx or any
@@ -280,17 +328,25 @@ func TestClusterChurn(t *testing.T) {
 	// Every submitted task's callback is in the inbox, seen from any replica.
 	cc := c.connect(ctx, nil)
 	deadline := time.Now().Add(90 * time.Second)
+	queried := 0
 	for _, id := range tasks {
 		for {
 			var out struct {
 				Events []struct {
-					TaskID string `json:"task_id"`
+					TaskID  string `json:"task_id"`
+					Summary string `json:"summary"`
 				} `json:"events"`
 			}
 			res, err := callTool(ctx, cc.cs, "media_events", map[string]any{"task_id": id})
 			if err == nil && !res.IsError {
 				structured(t, res, &out)
+				if len(out.Events) > 1 {
+					t.Errorf("task %s has %d events, want its one result", id, len(out.Events))
+				}
 				if len(out.Events) > 0 {
+					if strings.HasPrefix(out.Events[0].Summary, "no callback came") {
+						queried++
+					}
 					break
 				}
 			}
@@ -300,6 +356,7 @@ func TestClusterChurn(t *testing.T) {
 			time.Sleep(250 * time.Millisecond)
 		}
 	}
+	t.Logf("%d of %d results came by callback, %d were queried because their callback was lost", len(tasks)-queried, len(tasks), queried)
 }
 
 // An AIOZ upload whose replica is SIGKILLed mid-part resumes through

@@ -39,6 +39,10 @@ type envOptions struct {
 	// logFormat is text or json (--log-format); "" reads
 	// MCP_MEDIA_LOG_FORMAT, default text.
 	logFormat string
+	// queryAfter is how late a one-shot callback may be before the
+	// provider is asked (--callback-query-after); 0 is the default,
+	// negative never asks.
+	queryAfter time.Duration
 }
 
 // newEnv builds the tool environment: keyring+env credentials, or the
@@ -150,7 +154,8 @@ func newEnv(o envOptions, stderr io.Writer) (*toolkit.Env, *sandbox.Sandbox, fun
 		set.Add(k)
 		stableKey = []byte(k)
 	}
-	ib, err := inbox.New(inbox.Options{PublicURL: o.publicURL, Store: env.State, File: filepath.Join(env.StateDir, "inbox.jsonl"), StableKey: stableKey})
+	ib, err := inbox.New(inbox.Options{PublicURL: o.publicURL, Store: env.State, File: filepath.Join(env.StateDir, "inbox.jsonl"), StableKey: stableKey,
+		RecoverAfter: o.queryAfter})
 	if err != nil {
 		if ln != nil {
 			ln.Close()

@@ -41,6 +41,7 @@ func cmdServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	sandboxed := fs.Bool("sandbox", false, "use the built-in fake providers (no account needed; nothing reaches a real cloud)")
 	callbackAddr := fs.String("callback-addr", "", "listen address of the callback receiver (POST /callbacks/<token>); default: the --addr listener for sse/http, none for stdio")
 	publicURL := fs.String("public-url", "", "base URL providers use to reach the callback receiver (e.g. https://hooks.example.com); without it, results that only come by callback cannot arrive and tools poll instead")
+	queryAfter := fs.Duration("callback-query-after", inbox.DefaultRecoverAfter, "with --public-url: ask the provider for a task whose callback is this late (long ASR, audio censor, translation), so a callback lost to a receiver that was down still arrives in media_events; then again every as long; 0 never asks")
 	noCharts := fs.Bool("no-charts", false, "leave the PNG chart images out of results (for clients that cannot show images)")
 	var filesRoots listFlag
 	fs.Var(&filesRoots, "files-root", "folder whose files tools may read and write (repeatable); required for path arguments on sse/http, and confines them on stdio when given")
@@ -62,6 +63,12 @@ func cmdServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	}
 	if err := fs.Parse(args); err != nil {
 		return &exitError{code: 2}
+	}
+	switch {
+	case *queryAfter < 0:
+		return &exitError{code: 2, msg: fmt.Sprintf("--callback-query-after is %s; give a duration such as 2m, or 0 to never ask the provider about a late callback", *queryAfter)}
+	case *queryAfter == 0:
+		*queryAfter = -1 // inbox.Options: never
 	}
 	oauthOn := *oauthIssuer != ""
 	if msg := oauthUsage(fs, *transportKind, oauthOn); msg != "" {
@@ -97,7 +104,7 @@ func cmdServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 			return &exitError{code: 2, msg: err.Error()}
 		}
 	}
-	opts := envOptions{sandbox: *sandboxed, publicURL: *publicURL, callbackAddr: *callbackAddr, noCharts: *noCharts, stateURL: *stateURL, logFormat: *logFormat}
+	opts := envOptions{sandbox: *sandboxed, publicURL: *publicURL, callbackAddr: *callbackAddr, noCharts: *noCharts, stateURL: *stateURL, logFormat: *logFormat, queryAfter: *queryAfter}
 	if shared && *sandboxed {
 		opts.callbackAddr = "127.0.0.1:0" // the fakes call back on loopback
 	}

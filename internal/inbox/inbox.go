@@ -104,7 +104,11 @@ type Options struct {
 	// and the store holds nothing that could post to it. With a shared
 	// store it is required (MCP_MEDIA_CALLBACK_KEY).
 	StableKey []byte
-	Now       func() time.Time
+	// RecoverAfter is how late a one-shot callback may be before the
+	// provider is asked for the task (recover.go); 0 is
+	// DefaultRecoverAfter, negative never asks.
+	RecoverAfter time.Duration
+	Now          func() time.Time
 }
 
 // Inbox stores callbacks.
@@ -120,6 +124,7 @@ type Inbox struct {
 	summary map[string]Summarizer
 	accept  map[string]Acceptor
 	kinds   map[string]KindHooks // kinds.go
+	pollers map[string]Poller    // recover.go
 	subs    map[int]func(Event)
 	nextSub int
 
@@ -128,6 +133,7 @@ type Inbox struct {
 	pending    []Event    // read into the view, not yet announced
 	done       chan struct{}
 	closed     sync.Once
+	loops      sync.WaitGroup // recoverLoop, waited for by Close
 }
 
 type route struct {
@@ -156,6 +162,9 @@ func New(opts Options) (*Inbox, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
+	if opts.RecoverAfter == 0 {
+		opts.RecoverAfter = DefaultRecoverAfter
+	}
 	opts.PublicURL = strings.TrimRight(opts.PublicURL, "/")
 	st := opts.Store
 	if st == nil {
@@ -181,15 +190,21 @@ func New(opts Options) (*Inbox, error) {
 		return nil, err
 	}
 	go b.follow()
+	if opts.RecoverAfter > 0 && opts.PublicURL != "" {
+		b.loops.Add(1)
+		go func() { defer b.loops.Done(); b.recoverLoop() }()
+	}
 	return b, nil
 }
 
-// Close stops following the store (the store itself stays open).
+// Close stops following the store and waits for a recovery round under
+// way (the store itself stays open).
 func (b *Inbox) Close() {
 	if b == nil {
 		return
 	}
 	b.closed.Do(func() { close(b.done) })
+	b.loops.Wait()
 }
 
 // Len is the number of events in the view.
@@ -274,6 +289,7 @@ func (b *Inbox) Bind(callbackURL, taskID string) {
 	if b.putRoute(c, h, r) != nil {
 		return
 	}
+	b.await(c, h, r)
 	b.mu.Lock()
 	b.routes[h] = routeState{taskID: taskID, final: true}
 	for i := range b.events {
@@ -356,10 +372,15 @@ func (b *Inbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if rt.OneShot {
-		if _, err := b.store.Get(c, usedKey(h)); err == nil {
+		switch used, inflight, err := b.usedState(c, h); {
+		case err != nil:
+			unavailable()
+			return
+		case used:
 			http.Error(w, "this callback was already delivered", http.StatusGone)
 			return
-		} else if !errors.Is(err, state.ErrNotFound) {
+		case inflight:
+			w.Header().Set("Retry-After", "30")
 			unavailable()
 			return
 		}
@@ -429,18 +450,21 @@ func (b *Inbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "this callback was already delivered", http.StatusGone)
 		return
 	}
+	ev := Event{Provider: cur.Provider, Kind: cur.Kind, TaskID: cur.TaskID, Payload: body, Summary: summary, route: h}
 	if cur.OneShot {
-		first, err := b.store.Claim(c, usedKey(h), []byte("1"), keepFor)
-		if err != nil {
+		switch _, err := b.deliverOnce(c, h, ev); {
+		case errors.Is(err, errDelivered): // delivered meanwhile, here or by another replica
+			http.Error(w, "this callback was already delivered", http.StatusGone)
+			return
+		case errors.Is(err, errInflight):
+			w.Header().Set("Retry-After", "30")
+			unavailable()
+			return
+		case err != nil:
 			unavailable()
 			return
 		}
-		if !first { // delivered meanwhile, on this replica or another
-			http.Error(w, "this callback was already delivered", http.StatusGone)
-			return
-		}
-	}
-	if _, err := b.add(c, Event{Provider: cur.Provider, Kind: cur.Kind, TaskID: cur.TaskID, Payload: body, Summary: summary, route: h}); err != nil {
+	} else if _, err := b.add(c, ev); err != nil {
 		unavailable()
 		return
 	}

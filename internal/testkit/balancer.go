@@ -22,6 +22,9 @@ type Balancer struct {
 	// Route picks the replica for a request; -1 (or a nil Route) is round
 	// robin. Set it before the first request.
 	Route func(*http.Request) int
+	// Cut, when it returns true, answers the request 502 without passing
+	// it on: what a client sees of a replica that died with its request.
+	Cut func(*http.Request) bool
 
 	srv *httptest.Server
 	tr  *http.Transport
@@ -82,6 +85,10 @@ func (b *Balancer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body, err := io.ReadAll(io.LimitReader(r.Body, 64<<20))
 	if err != nil {
 		http.Error(w, "balancer: reading the body: "+err.Error(), http.StatusBadGateway)
+		return
+	}
+	if b.Cut != nil && b.Cut(r) {
+		http.Error(w, "balancer: the replica died with the request", http.StatusBadGateway)
 		return
 	}
 	start := b.pick(r)

@@ -39,13 +39,17 @@ const (
 )
 
 // Toolsets returns the Qiniu Dora toolsets. It registers the Dora callback
-// summaries with env.Inbox when there is one.
+// summaries, and the queries for late callbacks, with env.Inbox when there
+// is one.
 func Toolsets(env *toolkit.Env) []toolkit.Toolset {
 	t := newTools(env)
 	if env.Inbox != nil {
 		for _, k := range doraapi.Kinds {
 			k := k
 			env.Inbox.SetSummarizer(k, func(p json.RawMessage) (string, string) { return doraapi.Summarize(k, p) })
+		}
+		for k, p := range t.pollers() {
+			env.Inbox.SetPoller(k, p)
 		}
 	}
 	return t.toolsets()
