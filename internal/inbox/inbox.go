@@ -415,21 +415,15 @@ func (b *Inbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "callback body must be a JSON object", http.StatusBadRequest)
 		return
 	}
+	var marks []string // claimed two-phase by deliver (recover.go)
 	if acc != nil {
-		dup, err := b.duplicate(c, rt.Kind, acc, body)
-		if errors.Is(err, errStore) {
-			unavailable()
-			return
-		}
+		key, err := acc(body)
 		if err != nil {
 			http.Error(w, err.Error(), http.StatusBadRequest)
 			return
 		}
-		if dup {
-			// A retried delivery: acknowledged, stored once.
-			w.Header().Set("Content-Type", "application/json")
-			_, _ = io.WriteString(w, `{"code":0,"message":"ok (duplicate)"}`)
-			return
+		if key != "" {
+			marks = append(marks, seenKey(rt.Kind, key))
 		}
 	}
 	summary := ""
@@ -452,19 +446,22 @@ func (b *Inbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	ev := Event{Provider: cur.Provider, Kind: cur.Kind, TaskID: cur.TaskID, Payload: body, Summary: summary, route: h}
 	if cur.OneShot {
-		switch _, err := b.deliverOnce(c, h, ev); {
-		case errors.Is(err, errDelivered): // delivered meanwhile, here or by another replica
-			http.Error(w, "this callback was already delivered", http.StatusGone)
-			return
-		case errors.Is(err, errInflight):
-			w.Header().Set("Retry-After", "30")
-			unavailable()
-			return
-		case err != nil:
-			unavailable()
-			return
-		}
-	} else if _, err := b.add(c, ev); err != nil {
+		marks = append(marks, usedKey(h))
+	}
+	switch _, err := b.deliver(c, marks, ev); {
+	case errors.Is(err, errDuplicate):
+		// A retried delivery: acknowledged, stored once.
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"code":0,"message":"ok (duplicate)"}`)
+		return
+	case errors.Is(err, errDelivered): // delivered meanwhile, here or by another replica
+		http.Error(w, "this callback was already delivered", http.StatusGone)
+		return
+	case errors.Is(err, errInflight):
+		w.Header().Set("Retry-After", "30")
+		unavailable()
+		return
+	case err != nil:
 		unavailable()
 		return
 	}

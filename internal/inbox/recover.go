@@ -3,6 +3,7 @@ package inbox
 import (
 	"context"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/mcp-media/mcp-media/internal/state"
@@ -19,11 +20,12 @@ import (
 // inbox as its callback would have, once, so media_events and the waiters
 // on every replica see it.
 //
-// One-shot delivery is two-phase so that a process killed in the middle
-// loses nothing: the route's used mark is first claimed as "pending" for
-// pendingHold, the event appended, then the mark made final. A delivery
-// that finds a pending mark gets 503 (retry later); a mark left by a dead
-// process expires, and recovery delivers the event.
+// A delivery is two-phase so that a process killed in the middle loses
+// nothing: its marks (a one-shot route's used mark, an Acceptor's dedupe
+// key) are first claimed as "pending" for pendingHold, the event
+// appended, then the marks made final. A delivery that finds a pending
+// mark gets 503 (retry later); a mark left by a dead process expires, and
+// the provider's retry, or recovery, delivers the event.
 
 // Poller asks the provider for a task's result: done with the payload the
 // callback would have carried, or not done yet. ErrGone stops awaiting the
@@ -89,36 +91,58 @@ func (b *Inbox) usedState(c context.Context, h string) (used, inflight bool, err
 	return string(v) != pendingMark, string(v) == pendingMark, nil
 }
 
-// errInflight and errDelivered are deliverOnce's refusals.
+// deliver's refusals.
 var (
 	errInflight  = errors.New("inbox: a delivery of this callback is under way")
 	errDelivered = errors.New("inbox: this callback was already delivered")
+	errDuplicate = errors.New("inbox: this event was already stored")
 )
 
-// deliverOnce stores the one event of a one-shot route (two-phase, see
-// above). Store failures are errStore.
-func (b *Inbox) deliverOnce(c context.Context, h string, ev Event) (Event, error) {
-	first, err := b.store.Claim(c, usedKey(h), []byte(pendingMark), pendingHold)
-	if err != nil {
-		return ev, errStore
+// deliver stores ev once its marks — a one-shot route's used mark
+// (usedKey), an Acceptor's dedupe key (seenKey) — are claimed, two-phase
+// (see above): a mark already final is errDelivered (used) or errDuplicate
+// (seen), one pending elsewhere errInflight. Store failures are errStore;
+// on any failure the marks claimed here are released.
+func (b *Inbox) deliver(c context.Context, marks []string, ev Event) (Event, error) {
+	var claimed []string
+	release := func() {
+		if len(claimed) > 0 {
+			_ = b.store.Delete(c, claimed...)
+		}
 	}
-	if !first {
-		used, _, err := b.usedState(c, h)
+	for _, k := range marks {
+		first, err := b.store.Claim(c, k, []byte(pendingMark), pendingHold)
+		if err != nil {
+			release()
+			return ev, errStore
+		}
+		if first {
+			claimed = append(claimed, k)
+			continue
+		}
+		release()
+		v, err := b.store.Get(c, k)
 		switch {
+		case errors.Is(err, state.ErrNotFound), err == nil && string(v) == pendingMark:
+			return ev, errInflight
 		case err != nil:
 			return ev, errStore
-		case used:
-			return ev, errDelivered
+		case strings.HasPrefix(k, seenPrefix):
+			return ev, errDuplicate
 		}
-		return ev, errInflight
+		return ev, errDelivered
 	}
 	got, err := b.add(c, ev)
 	if err != nil {
-		_ = b.store.Delete(c, usedKey(h))
+		release()
 		return ev, errStore
 	}
-	_ = b.store.Set(c, usedKey(h), []byte(finalMark), keepFor)
-	_ = b.store.Leave(c, awaitedSet, h)
+	for _, k := range claimed {
+		_ = b.store.Set(c, k, []byte(finalMark), keepFor)
+	}
+	if ev.route != "" {
+		_ = b.store.Leave(c, awaitedSet, ev.route)
+	}
 	return got, nil
 }
 
@@ -203,7 +227,7 @@ func (b *Inbox) recoverOnce(base context.Context) {
 		}
 		ev := Event{Provider: rt.Provider, Kind: rt.Kind, TaskID: rt.TaskID, Payload: payload,
 			Summary: queriedNote + summary, route: h}
-		_, _ = b.deliverOnce(c, h, ev)
+		_, _ = b.deliver(c, []string{usedKey(h)}, ev)
 	}
 }
 

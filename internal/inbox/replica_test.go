@@ -189,6 +189,30 @@ func TestReplicasShareTheInbox(t *testing.T) {
 						t.Fatalf("a retry to the other replica was stored again: %d events", len(evs))
 					}
 				}},
+				{"a retry after a delivery cut mid-way is stored, once", func(t *testing.T, a, b *Inbox, _ *clock, post func(*Inbox, string, string) int) {
+					u, _ := a.StableCallback("vod", "video_ready")
+					dedupe := func(p []byte) (string, error) { return "v7", nil }
+					a.SetAcceptor("video_ready", dedupe)
+					b.SetAcceptor("video_ready", dedupe)
+					// What a replica killed between claiming the event's dedupe
+					// key and storing the event leaves behind.
+					if _, err := a.store.Claim(context.Background(), seenKey("video_ready", "v7"), []byte(pendingMark), 200*time.Millisecond); err != nil {
+						t.Fatal(err)
+					}
+					if c := post(b, u, `{"v":7}`); c != http.StatusServiceUnavailable {
+						t.Errorf("a retry while the first delivery may still finish: %d, want 503", c)
+					}
+					time.Sleep(300 * time.Millisecond) // the dead delivery's mark expires
+					if c := post(b, u, `{"v":7}`); c != 200 {
+						t.Fatalf("the provider's next retry: %d", c)
+					}
+					if c := post(a, u, `{"v":7}`); c != 200 {
+						t.Errorf("a retry after it was stored: %d, want 200 (duplicate)", c)
+					}
+					if evs, _ := a.List(Filter{Provider: "vod"}); len(evs) != 1 {
+						t.Errorf("%d events, want the retried one once", len(evs))
+					}
+				}},
 			}
 			for _, tc := range cases {
 				t.Run(tc.name, func(t *testing.T) {

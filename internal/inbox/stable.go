@@ -95,17 +95,3 @@ func (b *Inbox) stableToken(c context.Context, provider, kind string) ([]byte, e
 	}
 	return tok, err
 }
-
-// duplicate checks a body with acc and reports whether its key was seen
-// (on any replica); errStore when the store does not answer.
-func (b *Inbox) duplicate(c context.Context, kind string, acc Acceptor, body []byte) (bool, error) {
-	key, err := acc(body)
-	if err != nil || key == "" {
-		return false, err
-	}
-	first, err := b.store.Claim(c, seenKey(kind, key), []byte("1"), keepFor)
-	if err != nil {
-		return false, errStore
-	}
-	return !first, nil
-}
