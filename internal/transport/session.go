@@ -20,6 +20,7 @@ package transport
 
 import (
 	"encoding/json"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -44,9 +45,11 @@ type Session struct {
 	caps     mcp.ClientCapabilities
 	toolsets map[string]bool // media_toolsets changes (see ToolsetChanges)
 	owner    string          // digest of the caller who created it; "" for none
-	// persist, once set (after initialize on streamable HTTP), saves the
-	// session's record after each change, so every replica sees it.
-	persist func()
+	// persist, once set (after initialize on streamable HTTP), applies a
+	// change to the session's record in the store — to the store's copy,
+	// so concurrent changes made through other replicas are kept — and
+	// sets the session to the result.
+	persist func(change func(*record))
 }
 
 func newSession(id string) *Session {
@@ -70,16 +73,17 @@ func (s *Session) SetLogLevel(level mcp.LoggingLevel) {
 	s.mu.Lock()
 	s.level = level
 	s.mu.Unlock()
-	s.changed()
+	s.changed(func(r *record) { r.Level = level })
 }
 
-// changed saves the session's record where one is kept.
-func (s *Session) changed() {
+// changed applies a change, already made to the session, to its record
+// where one is kept.
+func (s *Session) changed(change func(*record)) {
 	s.mu.Lock()
 	p := s.persist
 	s.mu.Unlock()
 	if p != nil {
-		p()
+		p(change)
 	}
 }
 
@@ -98,12 +102,29 @@ func (s *Session) ToolsetChanges() map[string]bool {
 // SetToolsetChanges replaces them (and saves the record).
 func (s *Session) SetToolsetChanges(m map[string]bool) {
 	s.mu.Lock()
+	old := s.toolsets
 	s.toolsets = make(map[string]bool, len(m))
 	for k, v := range m {
 		s.toolsets[k] = v
 	}
 	s.mu.Unlock()
-	s.changed()
+	// Only what differs goes to the record: a concurrent change of another
+	// toolset, through another replica, stays.
+	s.changed(func(r *record) {
+		for k := range old {
+			if _, ok := m[k]; !ok {
+				delete(r.Toolsets, k)
+			}
+		}
+		for k, v := range m {
+			if ov, ok := old[k]; !ok || ov != v {
+				if r.Toolsets == nil {
+					r.Toolsets = map[string]bool{}
+				}
+				r.Toolsets[k] = v
+			}
+		}
+	})
 }
 
 // GetLogLevel implements server.SessionWithLogging. Before logging/setLevel
@@ -159,7 +180,12 @@ func (s *Session) SubscribeToResource(uri string) {
 	s.mu.Lock()
 	s.subs[uri] = true
 	s.mu.Unlock()
-	s.changed()
+	s.changed(func(r *record) {
+		if !slices.Contains(r.Subs, uri) {
+			r.Subs = append(r.Subs, uri)
+			slices.Sort(r.Subs)
+		}
+	})
 }
 
 // UnsubscribeFromResource implements server.SessionWithResourceSubscriptions.
@@ -167,7 +193,9 @@ func (s *Session) UnsubscribeFromResource(uri string) {
 	s.mu.Lock()
 	delete(s.subs, uri)
 	s.mu.Unlock()
-	s.changed()
+	s.changed(func(r *record) {
+		r.Subs = slices.DeleteFunc(r.Subs, func(u string) bool { return u == uri })
+	})
 }
 
 // SubscribedResources implements server.SessionWithResourceSubscriptions.

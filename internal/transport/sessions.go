@@ -75,6 +75,60 @@ func (h *Streamable) save(s *httpSession) {
 	s.mu.Unlock()
 }
 
+// lockFor bounds how long a session's record stays locked by a replica
+// that died holding the lock.
+const lockFor = 3 * time.Second
+
+// locked runs f holding the session's record lock (a claim in the store),
+// so a read-modify-write of the record by one replica is not undone by
+// another's. A lock not won within lockFor (its holder died) is taken
+// over when it expires.
+func (h *Streamable) locked(ctx context.Context, id string, f func() error) error {
+	key := sessionKey(id) + "/lock"
+	for {
+		won, err := h.opts.Store.Claim(ctx, key, []byte(h.replica), lockFor)
+		if err != nil {
+			return err
+		}
+		if won {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(5 * time.Millisecond):
+		}
+	}
+	defer func() { _ = h.opts.Store.Delete(context.WithoutCancel(ctx), key) }()
+	return f()
+}
+
+// update applies a change to the store's copy of a session's record (not
+// this replica's, which may be behind) and sets the session to the result.
+func (h *Streamable) update(s *httpSession, change func(*record)) {
+	ctx, cancel := h.ctx()
+	defer cancel()
+	id := s.conn.sess.id
+	var rec record
+	err := h.locked(ctx, id, func() error {
+		var err error
+		if rec, err = h.load(ctx, id); err != nil {
+			return err
+		}
+		change(&rec)
+		return h.opts.Store.Set(ctx, sessionKey(id), rec.encode(), h.opts.SessionTTL)
+	})
+	if err != nil {
+		h.opts.Log.Warn("saving session state failed", "session", id, "err", err)
+		return
+	}
+	_ = h.opts.Store.Join(ctx, sessionSet, id, h.opts.SessionTTL)
+	s.conn.sess.apply(rec)
+	s.mu.Lock()
+	s.saved = time.Now()
+	s.mu.Unlock()
+}
+
 // load returns a session's record.
 func (h *Streamable) load(ctx context.Context, id string) (record, error) {
 	rec, _, err := h.loadRaw(ctx, id)
@@ -95,18 +149,19 @@ func (h *Streamable) loadRaw(ctx context.Context, id string) (record, []byte, er
 
 // extend renews a session record's TTL as it is in the store — never from
 // this process's copy, which may be older than a change another replica
-// saved.
-func (h *Streamable) extend(s *httpSession, raw []byte) {
+// saved — holding the record's lock, so a change made meanwhile is kept.
+func (h *Streamable) extend(s *httpSession) {
 	ctx, cancel := h.ctx()
 	defer cancel()
 	id := s.conn.sess.id
-	if raw == nil {
-		var err error
-		if _, raw, err = h.loadRaw(ctx, id); err != nil {
-			return // gone: not brought back
+	err := h.locked(ctx, id, func() error {
+		_, raw, err := h.loadRaw(ctx, id)
+		if err != nil {
+			return err // gone: not brought back
 		}
-	}
-	if h.opts.Store.Set(ctx, sessionKey(id), raw, h.opts.SessionTTL) != nil {
+		return h.opts.Store.Set(ctx, sessionKey(id), raw, h.opts.SessionTTL)
+	})
+	if err != nil {
 		return
 	}
 	_ = h.opts.Store.Join(ctx, sessionSet, id, h.opts.SessionTTL)
@@ -132,7 +187,7 @@ func (h *Streamable) session(w http.ResponseWriter, r *http.Request) *httpSessio
 	}
 	ctx, cancel := h.ctx()
 	defer cancel()
-	rec, raw, err := h.loadRaw(ctx, id)
+	rec, _, err := h.loadRaw(ctx, id)
 	if errors.Is(err, state.ErrNotFound) {
 		h.drop(id)
 		return notFound()
@@ -160,7 +215,7 @@ func (h *Streamable) session(w http.ResponseWriter, r *http.Request) *httpSessio
 	stale := time.Since(s.saved) > h.opts.SessionTTL/4
 	s.mu.Unlock()
 	if stale {
-		h.extend(s, raw)
+		h.extend(s)
 	}
 	return s
 }
@@ -228,7 +283,7 @@ func (h *Streamable) add(id string, rec record) (*httpSession, error) {
 		}
 	}
 	c.sess.mu.Lock()
-	c.sess.persist = func() { h.save(s) }
+	c.sess.persist = func(change func(*record)) { h.update(s, change) }
 	c.sess.mu.Unlock()
 	go c.broadcasts(s.routeBroadcast)
 	return s, nil
@@ -322,7 +377,7 @@ func (h *Streamable) loop() {
 				stale := now.Sub(s.saved) > h.opts.SessionTTL/4
 				s.mu.Unlock()
 				if stale {
-					h.extend(s, nil)
+					h.extend(s)
 				}
 			}
 			if l, ok := h.opts.Store.(interface{ Sweep() }); ok {

@@ -4,8 +4,11 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"fmt"
+	"io"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -238,5 +241,54 @@ func TestFinishedStreamExpiresSooner(t *testing.T) {
 		if ttl := rs.Client().PTTL(ctx, k).Val(); ttl <= 0 || ttl > finishedTTL {
 			t.Errorf("%s of an ended POST stream expires in %s, want at most %s", k, ttl, finishedTTL)
 		}
+	}
+}
+
+// Changes made at the same time through two replicas are all kept: each
+// is applied to the store's copy of the record under its lock, not saved
+// from a replica's own copy over the other's change.
+func TestSharedSessionConcurrentChanges(t *testing.T) {
+	f := newFixture()
+	a, b := replicas(t, f, HTTPOptions{})
+	initialize(t, a, "2025-11-25")
+	b.session = a.session
+	const each = 10
+	var wg sync.WaitGroup
+	for _, c := range []*httpClient{a, b} {
+		for i := 0; i < each; i++ {
+			wg.Add(1)
+			go func(c *httpClient, uri string) {
+				defer wg.Done()
+				msg := fmt.Sprintf(`{"jsonrpc":"2.0","id":%q,"method":"resources/subscribe","params":{"uri":%q}}`, uri, uri)
+				resp, err := http.DefaultClient.Do(c.request("POST", msg, nil))
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				body, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != 200 || !strings.Contains(string(body), `"result"`) {
+					t.Errorf("subscribe %s: %d %s", uri, resp.StatusCode, body)
+				}
+			}(c, fmt.Sprintf("test://%p/%d", c, i))
+		}
+	}
+	wg.Wait()
+	ctx := context.Background()
+	rec, err := a.h.load(ctx, a.session)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rec.Subs) != 2*each {
+		t.Errorf("the record holds %d of the %d subscriptions made through two replicas at once", len(rec.Subs), 2*each)
+	}
+	// Each replica's session follows the store's copy on its next request.
+	b.send(t, `{"jsonrpc":"2.0","id":"p","method":"ping"}`)
+	waitID(t, b, "p", nil)
+	b.h.mu.Lock()
+	held := b.h.sessions[b.session]
+	b.h.mu.Unlock()
+	if n := len(held.conn.sess.SubscribedResources()); n != 2*each {
+		t.Errorf("b's session has %d subscriptions, want %d", n, 2*each)
 	}
 }
