@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"os/exec"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -26,9 +27,10 @@ type cluster struct {
 	filesDir string
 	reps     []*replica
 	env      func(i int) []string
-	// oauth, when set, are the replicas' --oauth-* flags: clients then send
-	// the issuer's tokens instead of the shared MCP_MEDIA_HTTP_TOKEN.
-	oauth []string
+	// flags are the replicas' extra flags; with --oauth-issuer among them
+	// clients send the issuer's tokens instead of the shared
+	// MCP_MEDIA_HTTP_TOKEN.
+	flags []string
 }
 
 type replica struct {
@@ -43,9 +45,9 @@ const pinHeader = "X-Test-Replica"
 
 // newCluster starts n replicas. env(i) is replica i's environment (each
 // gets its own state dir: only Redis is shared).
-func newCluster(t *testing.T, n int, env func(i int) []string, oauth ...string) *cluster {
+func newCluster(t *testing.T, n int, env func(i int) []string, flags ...string) *cluster {
 	t.Helper()
-	c := &cluster{t: t, token: "e2e-cluster-token-" + randHex(12), filesDir: t.TempDir(), env: env, oauth: oauth}
+	c := &cluster{t: t, token: "e2e-cluster-token-" + randHex(12), filesDir: t.TempDir(), env: env, flags: flags}
 	c.redis, c.killRed = testkit.Redis(t)
 	addrs := make([]string, n)
 	for i := range addrs {
@@ -75,9 +77,9 @@ func (c *cluster) start(i int) {
 		// A callback that hit a replica as it was killed is lost (Qiniu does
 		// not retry): the replicas ask Qiniu after 3 s instead of 2 min.
 		"--callback-query-after", "3s")
-	cmd.Args = append(cmd.Args, c.oauth...)
+	cmd.Args = append(cmd.Args, c.flags...)
 	cmd.Env = append(c.env(i), "MCP_MEDIA_STATE_URL="+c.redis)
-	if len(c.oauth) == 0 {
+	if !slices.Contains(c.flags, "--oauth-issuer") {
 		cmd.Env = append(cmd.Env, "MCP_MEDIA_HTTP_TOKEN="+c.token)
 	}
 	r.stderr = &lockedBuffer{}

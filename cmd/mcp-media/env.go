@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -27,6 +28,9 @@ func version() string { return mcpserver.Version }
 // envOptions are the parts of newEnv's result a command chooses.
 type envOptions struct {
 	sandbox bool
+	// sandboxFile attaches to the fakes `mcp-media sandbox` runs instead of
+	// starting them (--sandbox-file): replicas then share one sandbox.
+	sandboxFile string
 	// publicURL is where providers reach the callback inbox (--public-url).
 	publicURL string
 	// callbackAddr starts a callback receiver on its own listener.
@@ -50,7 +54,7 @@ type envOptions struct {
 // callback inbox (with a receiver when asked, and always in the sandbox,
 // whose fakes call back on loopback).
 func newEnv(o envOptions, stderr io.Writer) (*toolkit.Env, *sandbox.Sandbox, func(), error) {
-	sandboxed := o.sandbox
+	sandboxed := o.sandbox || o.sandboxFile != ""
 	set := &redact.Set{}
 	level := slog.LevelWarn
 	switch strings.ToLower(os.Getenv("MCP_MEDIA_LOG_LEVEL")) {
@@ -89,9 +93,19 @@ func newEnv(o envOptions, stderr io.Writer) (*toolkit.Env, *sandbox.Sandbox, fun
 	cleanup := func() { store.Close() }
 	var sb *sandbox.Sandbox
 	if sandboxed {
-		sb, err = sandbox.Start(sandbox.Options{})
+		switch {
+		case o.sandboxFile != "":
+			sb, err = sandbox.Attach(o.sandboxFile)
+		case store.Shared():
+			err = errors.New("--sandbox starts fake providers inside this process, so replicas sharing --state would each talk to a different fake account: run `mcp-media sandbox --out sandbox.json` once and start every replica with --sandbox-file sandbox.json")
+		default:
+			if sb, err = sandbox.Start(sandbox.Options{}); err != nil {
+				err = fmt.Errorf("starting the sandbox fakes: %w", err)
+			}
+		}
 		if err != nil {
-			return nil, nil, nil, fmt.Errorf("starting the sandbox fakes: %w", err)
+			store.Close()
+			return nil, nil, nil, err
 		}
 		env.Sandbox = true
 		env.AllowPrivateURLs = true // the fakes, and the media they fetch, are on loopback

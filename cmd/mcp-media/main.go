@@ -28,6 +28,8 @@ Usage:
   mcp-media call TOOL --args JSON [--json] [--sandbox]
                                             run one tool and print what an agent gets
   mcp-media demo                            walk the main flows on the built-in sandbox
+  mcp-media sandbox [--out FILE]            run the sandbox's fakes alone, for replicas
+                                            sharing one (serve --sandbox-file FILE)
   mcp-media config claude-desktop|claude-code|cursor|vscode [--write] [--sandbox] [--toolsets …]
                                             the client's config snippet (this binary's path); --write merges it
   mcp-media version
@@ -68,6 +70,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = cmdDemo(ctx, args[1:], stdout, stderr)
 	case "config":
 		err = cmdConfig(args[1:], stdout, stderr)
+	case "sandbox":
+		err = cmdSandbox(ctx, args[1:], stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintln(stdout, "mcp-media", version())
 	case "help", "-h", "--help":

@@ -39,6 +39,7 @@ func cmdServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	fs.Var(&toolsets, "toolsets", "comma-separated toolsets, or all (default: the default toolsets of configured providers; see `mcp-media tools`)")
 	readOnly := fs.Bool("read-only", false, "expose only tools that change nothing")
 	sandboxed := fs.Bool("sandbox", false, "use the built-in fake providers (no account needed; nothing reaches a real cloud)")
+	sandboxFile := fs.String("sandbox-file", "", "use the fake providers `mcp-media sandbox --out FILE` runs, instead of starting them in this process: for replicas sharing --state, which then share one sandbox")
 	callbackAddr := fs.String("callback-addr", "", "listen address of the callback receiver (POST /callbacks/<token>); default: the --addr listener for sse/http, none for stdio")
 	publicURL := fs.String("public-url", "", "base URL providers use to reach the callback receiver (e.g. https://hooks.example.com); without it, results that only come by callback cannot arrive and tools poll instead")
 	queryAfter := fs.Duration("callback-query-after", inbox.DefaultRecoverAfter, "with --public-url: ask the provider for a task whose callback is this late (long ASR, audio censor, translation), so a callback lost to a receiver that was down still arrives in media_events; then again every as long; 0 never asks")
@@ -63,6 +64,12 @@ func cmdServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	}
 	if err := fs.Parse(args); err != nil {
 		return &exitError{code: 2}
+	}
+	if *sandboxFile != "" {
+		if *sandboxed {
+			return &exitError{code: 2, msg: "--sandbox and --sandbox-file: pick one (--sandbox starts fakes in this process, --sandbox-file uses those `mcp-media sandbox` runs)"}
+		}
+		*sandboxed = true
 	}
 	switch {
 	case *queryAfter < 0:
@@ -104,7 +111,7 @@ func cmdServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 			return &exitError{code: 2, msg: err.Error()}
 		}
 	}
-	opts := envOptions{sandbox: *sandboxed, publicURL: *publicURL, callbackAddr: *callbackAddr, noCharts: *noCharts, stateURL: *stateURL, logFormat: *logFormat, queryAfter: *queryAfter}
+	opts := envOptions{sandbox: *sandboxed, sandboxFile: *sandboxFile, publicURL: *publicURL, callbackAddr: *callbackAddr, noCharts: *noCharts, stateURL: *stateURL, logFormat: *logFormat, queryAfter: *queryAfter}
 	if shared && *sandboxed {
 		opts.callbackAddr = "127.0.0.1:0" // the fakes call back on loopback
 	}

@@ -1,0 +1,75 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/mcp-media/mcp-media/internal/clients/vodapi"
+	"github.com/mcp-media/mcp-media/internal/inbox"
+	"github.com/mcp-media/mcp-media/internal/sandbox"
+)
+
+// cmdSandbox runs the sandbox's fakes on their own, for replicas to share
+// (serve --sandbox-file): `serve --sandbox` starts fakes inside each
+// process, so replicas behind a load balancer would each see a different
+// fake account.
+func cmdSandbox(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("sandbox", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	out := fs.String("out", "mcp-media-sandbox.json", "file to write the fakes' endpoints and fake keys to (mode 0600); pass it to each replica's `serve --sandbox-file`")
+	publicURL := fs.String("public-url", "", "the replicas' --public-url: the VOD fake then calls back their standing address, derived from MCP_MEDIA_CALLBACK_KEY (set the same value here)")
+	step := fs.Duration("step", time.Second, "the fakes' pace for long work (transcoding, long ASR)")
+	fs.Usage = func() {
+		fmt.Fprint(stderr, "Usage: mcp-media sandbox [--out FILE] [--public-url URL]\n\nRuns the built-in fake providers on 127.0.0.1 until interrupted, and writes where they are\n(with their fake keys) to FILE, so several `mcp-media serve --sandbox-file FILE` replicas on\nthis machine share one sandbox. Nothing reaches a real account.\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return &exitError{code: 2}
+	}
+	if fs.NArg() > 0 {
+		return &exitError{code: 2, msg: fmt.Sprintf("mcp-media sandbox takes no arguments (got %q); see --help", fs.Args())}
+	}
+	var stable []byte
+	if *publicURL != "" {
+		k := os.Getenv("MCP_MEDIA_CALLBACK_KEY")
+		if len(k) < 32 {
+			return &exitError{code: 2, msg: "--public-url needs MCP_MEDIA_CALLBACK_KEY, the same 32+ characters the replicas have, to derive their standing callback address"}
+		}
+		stable = []byte(k)
+	}
+	sb, err := sandbox.Start(sandbox.Options{Step: *step})
+	if err != nil {
+		return fmt.Errorf("starting the sandbox fakes: %w", err)
+	}
+	defer sb.Close()
+	if stable != nil {
+		// The address every replica derives (inbox.StableCallback).
+		ib, err := inbox.New(inbox.Options{PublicURL: *publicURL, StableKey: stable, RecoverAfter: -1})
+		if err != nil {
+			return err
+		}
+		for group, kind := range map[string]string{"video": vodapi.EventVideoReady, "transcoding": vodapi.EventVideoPlaySetReady} {
+			u, err := ib.StableCallback("vod", kind)
+			if err != nil {
+				ib.Close()
+				return err
+			}
+			sb.VOD.RegisterCallback(group, u)
+		}
+		ib.Close()
+	}
+	if err := sb.WriteFile(*out); err != nil {
+		return err
+	}
+	defer os.Remove(*out)
+	fmt.Fprintf(stdout, "mcp-media sandbox: fake providers running on 127.0.0.1 (fake keys; nothing reaches a real account).\n"+
+		"Wrote %s. Start each replica on this machine with\n"+
+		"  mcp-media serve --transport http --sandbox-file %s --state redis://127.0.0.1:6379/0 --addr 127.0.0.1:PORT\n"+
+		"Ctrl-C stops the fakes and removes the file.\n", *out, *out)
+	<-ctx.Done()
+	return nil
+}
