@@ -90,10 +90,10 @@ func New(ctx context.Context, cfg Config) (*Verifier, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := checkJWKS(ctx, cfg.HTTPClient, jwks); err != nil {
+	keys, err := newKeySet(ctx, cfg.HTTPClient, jwks)
+	if err != nil {
 		return nil, fmt.Errorf("--oauth-issuer %s: the metadata's jwks_uri %s: %v", cfg.Issuer, jwks, err)
 	}
-	keys := oidc.NewRemoteKeySet(oidc.ClientContext(context.Background(), cfg.HTTPClient), jwks)
 	v := &Verifier{cfg: cfg, verifier: oidc.NewVerifier(cfg.Issuer, keys, &oidc.Config{
 		ClientID: cfg.Audience, SupportedSigningAlgs: signingAlgs, Now: cfg.Now,
 	})}
@@ -178,21 +178,6 @@ func discover(ctx context.Context, c *http.Client, issuer string) (string, error
 		tried = append(tried, u+" ("+err.Error()+")")
 	}
 	return "", fmt.Errorf("--oauth-issuer %s: no usable authorization server metadata; tried %s", issuer, strings.Join(tried, "; "))
-}
-
-// checkJWKS fetches the key set once so that a wrong jwks_uri fails at
-// start-up, not at the first request.
-func checkJWKS(ctx context.Context, c *http.Client, u string) error {
-	var set struct {
-		Keys []json.RawMessage `json:"keys"`
-	}
-	if err := getJSON(ctx, c, u, &set); err != nil {
-		return err
-	}
-	if len(set.Keys) == 0 {
-		return errors.New("the key set has no keys")
-	}
-	return nil
 }
 
 func getJSON(ctx context.Context, c *http.Client, u string, into any) error {

@@ -5,10 +5,12 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -289,5 +291,54 @@ func TestCallerContext(t *testing.T) {
 	ctx := WithCaller(context.Background(), Caller{Subject: "s", CanWrite: true})
 	if c, ok := CallerFrom(ctx); !ok || c.Subject != "s" || !c.CanWrite {
 		t.Errorf("%+v %v", c, ok)
+	}
+}
+
+// Forged tokens cannot make the server hammer the issuer: a token under a
+// published kid is checked against that key only (no fetch), unknown kids
+// refetch at most refetchBurst times, and a rotation seen by many requests
+// at once is one fetch.
+func TestJWKSRefetchIsBounded(t *testing.T) {
+	iss := oauthtest.New(t, oauthtest.Options{})
+	v := newVerifier(t, iss)
+	ctx := context.Background()
+	claims := iss.Claims(aud, "mcp-media:write")
+	before := iss.JWKSFetches()
+	for i := 0; i < 10; i++ {
+		if _, err := v.Verify(ctx, iss.SignForeign(claims)); err == nil {
+			t.Fatal("a forged token under the published kid validated")
+		}
+	}
+	if n := iss.JWKSFetches() - before; n != 0 {
+		t.Errorf("forged tokens under a published kid fetched the JWKS %d times, want 0", n)
+	}
+	before = iss.JWKSFetches()
+	for i := 0; i < 3*refetchBurst; i++ {
+		if _, err := v.Verify(ctx, iss.SignUnknown(fmt.Sprintf("made-up-%d", i), claims)); err == nil {
+			t.Fatal("a token under a made-up kid validated")
+		}
+	}
+	if n := iss.JWKSFetches() - before; n > refetchBurst {
+		t.Errorf("%d tokens under made-up kids fetched the JWKS %d times, want at most %d", 3*refetchBurst, n, refetchBurst)
+	}
+
+	iss2 := oauthtest.New(t, oauthtest.Options{})
+	v2 := newVerifier(t, iss2)
+	iss2.Rotate()
+	tok := iss2.Token(aud, "mcp-media:read")
+	before = iss2.JWKSFetches()
+	var wg sync.WaitGroup
+	for i := 0; i < 20; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := v2.Verify(ctx, tok); err != nil {
+				t.Errorf("token of the rotated key: %v", err)
+			}
+		}()
+	}
+	wg.Wait()
+	if n := iss2.JWKSFetches() - before; n != 1 {
+		t.Errorf("20 requests with the rotated key fetched the JWKS %d times, want 1", n)
 	}
 }
