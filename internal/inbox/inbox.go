@@ -125,6 +125,7 @@ type Inbox struct {
 	accept  map[string]Acceptor
 	kinds   map[string]KindHooks // kinds.go
 	pollers map[string]Poller    // recover.go
+	observe func(kind, outcome string)
 	subs    map[int]func(Event)
 	nextSub int
 

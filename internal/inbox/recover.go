@@ -54,6 +54,31 @@ const (
 
 func recoverKey(h string) string { return "inbox/recover/" + h }
 
+// Query outcomes, as SetQueryObserver reports them.
+const (
+	QueryResult  = "result"  // the task was done: its result entered the inbox
+	QueryPending = "pending" // not done yet: asked again later
+	QueryError   = "error"   // the query failed: asked again later
+	QueryGone    = "gone"    // the provider no longer knows the task
+)
+
+// SetQueryObserver registers f to be told of each query made for a late
+// callback: the kind and the outcome (metrics, logs). f must not block.
+func (b *Inbox) SetQueryObserver(f func(kind, outcome string)) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.observe = f
+}
+
+func (b *Inbox) observed(kind, outcome string) {
+	b.mu.Lock()
+	f := b.observe
+	b.mu.Unlock()
+	if f != nil {
+		f(kind, outcome)
+	}
+}
+
 // SetPoller registers how to ask the provider for a task of kind whose
 // callback is late. Only one-shot routes are awaited.
 func (b *Inbox) SetPoller(kind string, p Poller) {
@@ -211,11 +236,16 @@ func (b *Inbox) recoverOnce(base context.Context) {
 		pc, pcancel := context.WithTimeout(c, pollTimeout)
 		payload, done, err := p(pc, rt.TaskID)
 		pcancel()
-		if errors.Is(err, ErrGone) {
+		switch {
+		case errors.Is(err, ErrGone):
+			b.observed(rt.Kind, QueryGone)
 			_ = b.store.Leave(c, awaitedSet, h)
 			continue
-		}
-		if err != nil || !done || len(payload) > MaxEventBytes {
+		case err != nil:
+			b.observed(rt.Kind, QueryError)
+			continue
+		case !done || len(payload) > MaxEventBytes:
+			b.observed(rt.Kind, QueryPending)
 			continue
 		}
 		summary := ""
@@ -227,7 +257,9 @@ func (b *Inbox) recoverOnce(base context.Context) {
 		}
 		ev := Event{Provider: rt.Provider, Kind: rt.Kind, TaskID: rt.TaskID, Payload: payload,
 			Summary: queriedNote + summary, route: h}
-		_, _ = b.deliver(c, []string{usedKey(h)}, ev)
+		if _, err := b.deliver(c, []string{usedKey(h)}, ev); err == nil {
+			b.observed(rt.Kind, QueryResult)
+		}
 	}
 }
 

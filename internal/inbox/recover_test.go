@@ -82,6 +82,22 @@ func TestRecoveryOfLostCallbacks(t *testing.T) {
 				run  func(t *testing.T, a, b *Inbox, p *provider)
 			}{
 				{"a callback that never came is queried once and listed on both", func(t *testing.T, a, b *Inbox, p *provider) {
+					var mu sync.Mutex
+					outcomes := map[string]int{}
+					for _, ib := range []*Inbox{a, b} {
+						ib.SetQueryObserver(func(kind, outcome string) {
+							mu.Lock()
+							outcomes[kind+" "+outcome]++
+							mu.Unlock()
+						})
+					}
+					defer func() {
+						mu.Lock()
+						defer mu.Unlock()
+						if outcomes["asr_long "+QueryPending] == 0 || outcomes["asr_long "+QueryResult] != 1 {
+							t.Errorf("observed %v, want pending queries and one result", outcomes)
+						}
+					}()
 					u, _ := a.NewCallback("qiniu", "asr_long", OneShot)
 					a.Bind(u, "t1")
 					time.Sleep(300 * time.Millisecond) // late, not done: queried, nothing listed

@@ -10,6 +10,7 @@ import (
 	"github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
 
+	"github.com/mcp-media/mcp-media/internal/inbox"
 	"github.com/mcp-media/mcp-media/internal/metrics"
 	"github.com/mcp-media/mcp-media/internal/reqid"
 	"github.com/mcp-media/mcp-media/tools/toolkit"
@@ -41,6 +42,13 @@ func instrument(hooks *server.Hooks, opts Options, tools map[string]toolkit.Tool
 	}
 	if opts.Env.Inbox != nil {
 		opts.Metrics.InboxEventsFrom(opts.Env.Inbox.Len)
+		log := opts.Env.Log
+		opts.Env.Inbox.SetQueryObserver(func(kind, outcome string) {
+			opts.Metrics.LateQuery(kind, outcome)
+			if outcome == inbox.QueryResult && log != nil {
+				log.Info("a late callback's result was read from the provider instead", "kind", kind)
+			}
+		})
 	}
 	if rt, ok := opts.Env.State.(interface{ RoundTrips() int64 }); ok {
 		opts.Metrics.StateRoundTripsFrom(rt.RoundTrips)

@@ -39,6 +39,7 @@ type Metrics struct {
 	toolDuration   *prometheus.HistogramVec
 	providerErrors *prometheus.CounterVec
 	httpRequests   *prometheus.CounterVec
+	lateQueries    *prometheus.CounterVec
 	sessions       atomic.Pointer[func() int]
 	inboxEvents    atomic.Pointer[func() int]
 	stateTrips     atomic.Pointer[func() int64]
@@ -65,8 +66,12 @@ func New() *Metrics {
 			Name: "mcp_media_http_requests_total",
 			Help: "HTTP requests by route class (mcp, sse, message, callbacks, healthz, readyz, metrics, other) and status, counted when they end.",
 		}, []string{"route", "status"}),
+		lateQueries: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "mcp_media_inbox_late_queries_total",
+			Help: "Queries made to a provider for a task whose one-shot callback was late (--callback-query-after), by kind and outcome: result (the lost callback's result entered the inbox), pending, error, gone.",
+		}, []string{"kind", "outcome"}),
 	}
-	m.reg.MustRegister(m.toolCalls, m.toolDuration, m.providerErrors, m.httpRequests,
+	m.reg.MustRegister(m.toolCalls, m.toolDuration, m.providerErrors, m.httpRequests, m.lateQueries,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
@@ -132,6 +137,14 @@ func (m *Metrics) HTTPRequest(route string, status int) {
 		return
 	}
 	m.httpRequests.WithLabelValues(Label(route), strconv.Itoa(status)).Inc()
+}
+
+// LateQuery records one query for a late callback.
+func (m *Metrics) LateQuery(kind, outcome string) {
+	if m == nil {
+		return
+	}
+	m.lateQueries.WithLabelValues(Label(kind), Label(outcome)).Inc()
 }
 
 // SessionsFrom sets what the sessions gauge reads (the latest call wins).

@@ -27,6 +27,8 @@ func TestExposition(t *testing.T) {
 	m.HTTPRequest("mcp", 200)
 	m.SessionsFrom(func() int { return 3 })
 	m.InboxEventsFrom(func() int { return 7 })
+	m.LateQuery("asr_long", "pending")
+	m.LateQuery("asr_long", "result")
 	out := scrape(t, m)
 	for _, want := range []string{
 		`mcp_media_tool_calls_total{outcome="ok",tool="aioz_list_media"} 1`,
@@ -39,6 +41,8 @@ func TestExposition(t *testing.T) {
 		`mcp_media_http_requests_total{route="mcp",status="200"} 1`,
 		"mcp_media_sessions_active 3",
 		"mcp_media_inbox_events 7",
+		`mcp_media_inbox_late_queries_total{kind="asr_long",outcome="pending"} 1`,
+		`mcp_media_inbox_late_queries_total{kind="asr_long",outcome="result"} 1`,
 		"go_goroutines ",
 		"process_start_time_seconds ",
 	} {
