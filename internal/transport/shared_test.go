@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -290,5 +291,51 @@ func TestSharedSessionConcurrentChanges(t *testing.T) {
 	b.h.mu.Unlock()
 	if n := len(held.conn.sess.SubscribedResources()); n != 2*each {
 		t.Errorf("b's session has %d subscriptions, want %d", n, 2*each)
+	}
+}
+
+// failingAppends is a store whose log appends fail once fail is set —
+// except a POST stream's opening header, so the failure strikes mid-call.
+type failingAppends struct {
+	state.Store
+	fail atomic.Bool
+}
+
+func (f *failingAppends) Append(ctx context.Context, log string, data []byte, opt state.LogOptions) (int64, error) {
+	if f.fail.Load() && (len(data) == 0 || data[0] != entryHeader) {
+		return 0, errors.New("redis: connection refused")
+	}
+	return f.Store.Append(ctx, log, data, opt)
+}
+
+// A store that fails in the middle of a call does not swallow the call's
+// messages: they reach the connected client (without event ids), and the
+// stream ends, instead of the client waiting for events never stored.
+func TestStoreFailureMidCallStillAnswers(t *testing.T) {
+	f := newFixture()
+	st := &failingAppends{Store: state.NewLocal("")}
+	c := newHTTP(t, f, HTTPOptions{Store: st})
+	t.Cleanup(c.close)
+	initialize(t, c, "2025-11-25")
+	st.fail.Store(true)
+	progress := 0
+	done := make(chan map[string]any, 1)
+	go func() {
+		c.send(t, `{"jsonrpc":"2.0","id":"call","method":"tools/call","params":{"name":"progress","arguments":{"n":3},"_meta":{"progressToken":"pt"}}}`)
+	}()
+	go func() {
+		done <- waitID(t, c, "call", func(m map[string]any) {
+			if m["method"] == "notifications/progress" {
+				progress++
+			}
+		})
+	}()
+	select {
+	case m := <-done:
+		if m["result"] == nil || progress != 3 {
+			t.Errorf("result %v after %d progress notifications, want the result after 3", m, progress)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("no result within 10 s of a store failure mid-call")
 	}
 }

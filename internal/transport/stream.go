@@ -91,6 +91,9 @@ type pumpOptions struct {
 	// may end the log (an orphaned POST stream, see sessions.go) or return
 	// true to stop the pump (a newer GET stream took over).
 	poll func() bool
+	// direct, when set, holds entries the store failed to take; they are
+	// written after the log's (without ids: they cannot be resumed).
+	direct *fallback
 }
 
 // pump writes the events of log after seq to w until its end entry, the
@@ -143,7 +146,24 @@ func (s streams) pump(w http.ResponseWriter, r *http.Request, stream, log string
 			}
 			seq = ev.Seq
 		}
-		if len(evs) > 0 {
+		wrote := len(evs) > 0
+		for _, d := range o.direct.take() {
+			switch d[0] {
+			case entryEnd:
+				_ = rc.Flush()
+				return true
+			case entryFinal, entryMessage:
+				if _, err := fmt.Fprintf(w, "event: message\ndata: %s\n\n", d[1:]); err != nil {
+					return false
+				}
+				if d[0] == entryFinal {
+					_ = rc.Flush()
+					return true
+				}
+				wrote = true
+			}
+		}
+		if wrote {
 			if rc.Flush() != nil {
 				return false
 			}
@@ -152,6 +172,7 @@ func (s streams) pump(w http.ResponseWriter, r *http.Request, stream, log string
 			}
 		}
 		select {
+		case <-o.direct.woken():
 		case <-wake:
 		case <-poll.C:
 			if o.poll != nil && o.poll() {

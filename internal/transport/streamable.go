@@ -191,13 +191,16 @@ func (h *Streamable) post(w http.ResponseWriter, r *http.Request) {
 		storeUnavailable(w)
 		return
 	}
-	lost := func(err error) {
+	// What the store fails to take goes straight to this connection.
+	direct := newFallback()
+	lost := func(kind byte, m json.RawMessage, err error) {
 		if err != nil {
-			h.opts.Log.Warn("a message was lost: the state store failed", "session", s.conn.sess.id, "err", err)
+			h.opts.Log.Warn("the state store failed: a message goes to the client without an event id (it cannot be resumed)", "session", s.conn.sess.id, "err", err)
+			direct.put(kind, m)
 		}
 	}
 	for _, e := range errs {
-		lost(h.logs.push(log, e, 0))
+		lost(entryMessage, e, h.logs.push(log, e, 0))
 	}
 	// The last request's response ends the stream in the same entry, one
 	// store write less per call; a request cancelled without response
@@ -212,11 +215,11 @@ func (h *Streamable) post(w http.ResponseWriter, r *http.Request) {
 			ended = ended || last
 			mu.Unlock()
 			if last {
-				lost(h.logs.append(log, entryFinal, m, 0))
+				lost(entryFinal, m, h.logs.append(log, entryFinal, m, 0))
 				return
 			}
 		}
-		lost(h.logs.push(log, m, 0))
+		lost(entryMessage, m, h.logs.push(log, m, 0))
 	}
 	var wg sync.WaitGroup
 	for _, m := range requests {
@@ -231,9 +234,9 @@ func (h *Streamable) post(w http.ResponseWriter, r *http.Request) {
 		mu.Lock()
 		done := ended
 		mu.Unlock()
-		h.closePost(s, st, log, done)
+		h.closePost(s, st, log, done, direct)
 	}()
-	h.serveStream(w, r, s, st, log, 0, pumpOptions{})
+	h.serveStream(w, r, s, st, log, 0, pumpOptions{direct: direct})
 }
 
 // openPost starts the event log of one POST with its header: the replica
@@ -253,11 +256,13 @@ func (h *Streamable) openPost(s *httpSession, ids []json.RawMessage) (string, st
 	return st, log, nil
 }
 
-// closePost marks the stream's end unless its last response did.
-func (h *Streamable) closePost(s *httpSession, st, log string, ended bool) {
+// closePost marks the stream's end unless its last response did (through
+// direct when the store fails).
+func (h *Streamable) closePost(s *httpSession, st, log string, ended bool, direct *fallback) {
 	if !ended {
 		if err := h.logs.append(log, entryEnd, nil, 0); err != nil {
 			h.opts.Log.Warn("ending a stream failed", "session", s.conn.sess.id, "err", err)
+			direct.put(entryEnd, nil)
 		}
 	}
 	s.mu.Lock()
