@@ -172,7 +172,12 @@ type Conn struct {
 	inflight map[string]*call
 	pending  map[string]chan reply // server requests awaiting the client's response
 	nextReq  atomic.Int64
-	wg       sync.WaitGroup
+	// On a session other replicas serve too: idTag ("<replica>-") makes
+	// the ids of server requests unique across them, relay carries answers
+	// that arrive elsewhere (relay.go).
+	idTag string
+	relay *relay
+	wg    sync.WaitGroup
 }
 
 // newConn starts a session's engine and registers it with mcp-go.
@@ -216,7 +221,7 @@ func (c *Conn) HandleWith(vals context.Context, raw json.RawMessage, out func(js
 		}
 		return
 	case kindResponse:
-		c.response(env)
+		c.response(env, raw)
 		return
 	case kindNotification:
 		if *env.Method == string(mcp.MethodNotificationCancelled) {

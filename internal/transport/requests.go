@@ -17,9 +17,10 @@ import (
 // request whose handler sent it (the rule of streamable HTTP; on stdio and
 // SSE there is one stream anyway), after the notifications it sent before.
 // The ids are strings "mcp-media-<n>", one counter per session, so they
-// never look like the numbers most clients use; a response is routed back
-// by id to the one request waiting for it, and a response to an id nobody
-// waits for is dropped.
+// never look like the numbers most clients use ("mcp-media-<replica>-<n>"
+// on a shared session, see relay.go); a response is routed back by id to
+// the one request waiting for it, and a response to an id nobody waits
+// for is dropped.
 
 // ErrClientError is wrapped by the error a server-initiated request returns
 // when the client answered with a JSON-RPC error.
@@ -35,7 +36,7 @@ type reply struct {
 // the client's response or the end of ctx.
 func (c *Conn) request(ctx context.Context, method string, params any, send func(json.RawMessage)) (json.RawMessage, error) {
 	n := c.nextReq.Add(1)
-	id := "mcp-media-" + strconv.FormatInt(n, 10)
+	id := reqIDPrefix + c.idTag + strconv.FormatInt(n, 10)
 	key := strconv.Quote(id)
 	ch := make(chan reply, 1)
 	c.mu.Lock()
@@ -46,34 +47,49 @@ func (c *Conn) request(ctx context.Context, method string, params any, send func
 		delete(c.pending, key)
 		c.mu.Unlock()
 	}()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var remote <-chan reply // an answer that reached another replica
+	if c.relay != nil {
+		remote = c.relay.await(ctx, key)
+	}
 	send(encode(map[string]any{"jsonrpc": mcp.JSONRPC_VERSION, "id": id, "method": method, "params": params}))
+	var r reply
 	select {
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	case <-c.ctx.Done():
 		return nil, errors.New("the session ended before the client answered " + method)
-	case r := <-ch:
-		if hasValue(r.err) {
-			var e struct {
-				Code    int    `json:"code"`
-				Message string `json:"message"`
-			}
-			_ = json.Unmarshal(r.err, &e)
-			return nil, fmt.Errorf("%w to %s: %d %s", ErrClientError, method, e.Code, e.Message)
-		}
-		return r.result, nil
+	case r = <-remote:
+	case r = <-ch:
 	}
+	if hasValue(r.err) {
+		var e struct {
+			Code    int    `json:"code"`
+			Message string `json:"message"`
+		}
+		_ = json.Unmarshal(r.err, &e)
+		return nil, fmt.Errorf("%w to %s: %d %s", ErrClientError, method, e.Code, e.Message)
+	}
+	return r.result, nil
 }
 
-// response routes a client's response to the server request it answers.
-func (c *Conn) response(env envelope) {
+// reqIDPrefix starts the id of every request the server sends.
+const reqIDPrefix = "mcp-media-"
+
+// response routes a client's response to the server request it answers:
+// here, or through the store to the replica that sent it.
+func (c *Conn) response(env envelope, raw json.RawMessage) {
 	key := string(bytes.TrimSpace(env.ID))
 	c.mu.Lock()
 	ch := c.pending[key]
 	delete(c.pending, key)
 	c.mu.Unlock()
-	if ch != nil {
+	switch {
+	case ch != nil:
 		ch <- reply{result: env.Result, err: env.Error}
+	case c.relay != nil:
+		c.relay.forward(env, raw)
 	}
 }
 

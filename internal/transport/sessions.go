@@ -246,6 +246,9 @@ func (h *Streamable) add(id string, rec record) (*httpSession, error) {
 	h.start()
 	c := h.e.newConn(id)
 	c.sess.apply(rec)
+	if h.opts.Store.Shared() {
+		c.idTag, c.relay = h.replica+"-", &relay{store: h.opts.Store, log: replyLog(id)}
+	}
 	s := &httpSession{conn: c, h: h, last: time.Now(), posts: map[string]bool{}}
 	h.mu.Lock()
 	if h.closed {

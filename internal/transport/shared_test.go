@@ -3,6 +3,7 @@ package transport
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -337,5 +338,31 @@ func TestStoreFailureMidCallStillAnswers(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("no result within 10 s of a store failure mid-call")
+	}
+}
+
+// A tool's elicitation sent through one replica is answered through the
+// other (a balancer sends the client's answer anywhere): the answer is
+// forwarded through the store to the replica whose tool waits for it.
+func TestSharedSessionElicitationAnsweredElsewhere(t *testing.T) {
+	f := newFixture()
+	addAsk(f)
+	a, b := replicas(t, f, HTTPOptions{})
+	initialize(t, a, "2025-11-25")
+	b.session = a.session
+	a.send(t, `{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"ask","arguments":{"tag":"x"}}}`)
+	var req map[string]any
+	for req == nil {
+		if m := a.recv(t); m["method"] == "elicitation/create" {
+			req = m
+		}
+	}
+	if id, _ := req["id"].(string); !strings.HasPrefix(id, "mcp-media-"+a.h.replica+"-") {
+		t.Errorf("request id %v does not name the replica that sent it", req["id"])
+	}
+	id, _ := json.Marshal(req["id"])
+	b.send(t, fmt.Sprintf(`{"jsonrpc":"2.0","id":%s,"result":{"action":"accept"}}`, id))
+	if got := textOf(t, waitID(t, a, "7", nil)); got != "x:accept" {
+		t.Errorf("the tool got %q, want x:accept (the answer given through the other replica)", got)
 	}
 }
