@@ -31,6 +31,8 @@ type cluster struct {
 	// clients send the issuer's tokens instead of the shared
 	// MCP_MEDIA_HTTP_TOKEN.
 	flags []string
+	// le is the fake set-up of sandboxCluster (nil for others).
+	le *leakEnv
 }
 
 type replica struct {

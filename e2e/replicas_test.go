@@ -17,7 +17,9 @@ import (
 // sandboxCluster runs n replicas on one set of sandbox fakes.
 func sandboxCluster(t *testing.T, n int) *cluster {
 	le := newLeakEnv(t)
-	return newCluster(t, n, func(int) []string { return le.env(t, le.creds) })
+	c := newCluster(t, n, func(int) []string { return le.env(t, le.creds) })
+	c.le = le
+	return c
 }
 
 func callTool(ctx context.Context, cs *mcp.ClientSession, name string, args map[string]any) (*mcp.CallToolResult, error) {
@@ -357,6 +359,7 @@ func TestClusterChurn(t *testing.T) {
 		}
 	}
 	t.Logf("%d of %d results came by callback, %d were queried because their callback was lost", len(tasks)-queried, len(tasks), queried)
+	auditRedis(t, c.redis, c.secretsOf(c.le))
 }
 
 // An AIOZ upload whose replica is SIGKILLed mid-part resumes through
@@ -419,4 +422,7 @@ func TestClusterUploadResumesOnAnotherReplica(t *testing.T) {
 		t.Errorf("the upload through replica 1 did not resume: %s", resultText(res))
 	}
 	checkResumed(t, fake.Requests(), firstRun, chunk)
+	secrets := c.secretsOf(le)
+	secrets["the AIOZ public key"], secrets["the AIOZ secret key"] = pub, sec
+	auditRedis(t, c.redis, secrets)
 }

@@ -221,13 +221,31 @@ func (r *Redis) dispatch(msgs <-chan *redis.Message) {
 	}
 }
 
+// joinScript: KEYS[1] the set (a sorted set scored by expiry); ARGV
+// member, expiry (unix ms), ttl (ms, 0 for none). The key itself expires
+// with its longest-lived member, so a set nobody reads again goes too.
+var joinScript = redis.NewScript(`
+redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
+local ttl = tonumber(ARGV[3])
+if ttl == 0 then
+  redis.call('PERSIST', KEYS[1])
+else
+  local cur = redis.call('PTTL', KEYS[1])
+  if cur >= 0 and cur < ttl then
+    redis.call('PEXPIRE', KEYS[1], ttl)
+  elseif cur == -1 and redis.call('ZCARD', KEYS[1]) == 1 then
+    redis.call('PEXPIRE', KEYS[1], ttl)
+  end
+end
+return 1`)
+
 // Join implements Store.
 func (r *Redis) Join(ctx context.Context, set, member string, ttl time.Duration) error {
-	exp := float64(1<<52 - 1)
+	exp := int64(1<<52 - 1)
 	if ttl > 0 {
-		exp = float64(time.Now().Add(ttl).UnixMilli())
+		exp = time.Now().Add(ttl).UnixMilli()
 	}
-	return wrap(r.c.ZAdd(ctx, key(set), redis.Z{Score: exp, Member: member}).Err())
+	return wrap(joinScript.Run(ctx, r.c, []string{key(set)}, member, exp, ttl.Milliseconds()).Err())
 }
 
 // Leave implements Store.
