@@ -8,9 +8,9 @@ import (
 	"time"
 )
 
-// durablePrefixes name what Local keeps in files when it has a directory:
-// what a single user's server kept on disk before there was a Store (the
-// callback inbox and upload-resume records). Sessions and SSE logs live in
+// durablePrefixes name what Local keeps in files when it has a directory
+// (values, logs and sets): what a single user's server kept on disk before
+// there was a Store (the callback inbox and upload-resume records). Sessions and SSE logs live in
 // memory: they end with the process anyway.
 var durablePrefixes = []string{"inbox/", "upload/"}
 
@@ -208,15 +208,23 @@ func (l *Local) Join(_ context.Context, set, member string, ttl time.Duration) e
 	if l.sets[set] == nil {
 		l.sets[set] = map[string]time.Time{}
 	}
-	l.sets[set][member] = l.expiry(ttl)
-	return nil
+	exp := l.expiry(ttl)
+	l.sets[set][member] = exp
+	return l.saveValue(memberKey(set, member), value{exp: exp})
 }
+
+// memberKey is the file key of a durable set's member (local_disk.go).
+func memberKey(set, member string) string { return set + setSep + member }
+
+// setSep joins a set and a member in a file key; neither holds it.
+const setSep = "\x00member\x00"
 
 // Leave implements Store.
 func (l *Local) Leave(_ context.Context, set, member string) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	delete(l.sets[set], member)
+	l.removeValue(memberKey(set, member))
 	return nil
 }
 
@@ -229,6 +237,7 @@ func (l *Local) Members(_ context.Context, set string) ([]string, error) {
 	for m, exp := range l.sets[set] {
 		if expired(exp, now) {
 			delete(l.sets[set], m)
+			l.removeValue(memberKey(set, m))
 			continue
 		}
 		out = append(out, m)

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -121,6 +122,13 @@ func (l *Local) load() {
 		var vf valueFile
 		if err != nil || json.Unmarshal(b, &vf) != nil || vf.Key == "" || expired(vf.Exp, now) {
 			_ = os.Remove(p) // a corrupt or expired record is discarded, not trusted
+			continue
+		}
+		if set, member, ok := strings.Cut(vf.Key, setSep); ok {
+			if l.sets[set] == nil {
+				l.sets[set] = map[string]time.Time{}
+			}
+			l.sets[set][member] = vf.Exp
 			continue
 		}
 		l.values[vf.Key] = value{data: vf.Data, exp: vf.Exp}

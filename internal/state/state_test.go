@@ -159,7 +159,19 @@ func TestLocalDurable(t *testing.T) {
 	for i := 0; i < 25; i++ {
 		_, _ = s.Append(ctx, "inbox/events", []byte(fmt.Sprint(i)), state.LogOptions{Max: 10})
 	}
+	_ = s.Join(ctx, "inbox/awaited", "kept", time.Hour)
+	_ = s.Join(ctx, "inbox/awaited", "left", time.Hour)
+	_ = s.Leave(ctx, "inbox/awaited", "left")
+	_ = s.Join(ctx, "inbox/awaited", "expired", time.Millisecond)
+	_ = s.Join(ctx, "sessions", "x", time.Hour)
+	time.Sleep(5 * time.Millisecond)
 	r := state.NewLocal(dir)
+	if m, _ := r.Members(ctx, "inbox/awaited"); fmt.Sprint(m) != "[kept]" {
+		t.Errorf("inbox set after restart: %v, want [kept]", m)
+	}
+	if m, _ := r.Members(ctx, "sessions"); len(m) != 0 {
+		t.Errorf("the sessions set was kept on disk: %v", m)
+	}
 	if b, err := r.Get(ctx, "upload/aioz/k1"); err != nil || string(b) != `{"a":1}` {
 		t.Fatalf("upload state after restart: %q, %v", b, err)
 	}
