@@ -250,3 +250,25 @@ func TestRecoveryGivesUp(t *testing.T) {
 		t.Errorf("the callback after recovery gave up: %d, want 200", c)
 	}
 }
+
+// A single user's server that restarts still asks about a task whose
+// callback was lost while it was down: the awaited tasks are on disk.
+func TestRecoveryAfterRestart(t *testing.T) {
+	dir := t.TempDir()
+	a, err := New(Options{PublicURL: hooks, Store: state.NewLocal(dir), RecoverAfter: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.SetPoller("asr_long", (&provider{done: map[string]bool{}}).poll)
+	u, _ := a.NewCallback("qiniu", "asr_long", OneShot)
+	a.Bind(u, "t1")
+	a.Close()
+	p := &provider{done: map[string]bool{"t1": true}}
+	b, err := New(Options{PublicURL: hooks, Store: state.NewLocal(dir), RecoverAfter: 20 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	b.SetPoller("asr_long", p.poll)
+	eventually(t, "the result after the restart", func() bool { return len(eventsOf(b, "t1")) == 1 })
+}
