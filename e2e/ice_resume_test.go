@@ -23,43 +23,13 @@ import (
 // no media_id: the second run must reuse the asset and the multipart upload
 // and send parts 3, 4 and 5 only.
 func TestICEKillAndResume(t *testing.T) {
-	ak, sk := "e2e-ice-ak-"+randHex(8), "e2e-ice-sk-"+randHex(12)
-	oss := ossfake.New()
-	var blocking atomic.Bool
-	blocking.Store(true)
-	release := make(chan struct{})
-	var once sync.Once
-	held := make(chan struct{})
-	ossSrv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		q := r.URL.Query()
-		if n, err := strconv.Atoi(q.Get("partNumber")); err == nil && n >= 3 && q.Has("uploadId") && blocking.Load() {
-			once.Do(func() { close(held) })
-			select {
-			case <-release:
-			case <-r.Context().Done():
-			}
-			http.Error(w, "interrupted by the test", http.StatusServiceUnavailable)
-			return
-		}
-		oss.ServeHTTP(w, r)
-	}))
-	defer ossSrv.Close()
-	ice := icefake.New(icefake.Options{AccessKeyID: ak, AccessKeySecret: sk, OSS: oss, OSSEndpoint: ossSrv.URL})
-	iceSrv := httptest.NewServer(ice)
-	defer iceSrv.Close()
-	defer func() {
-		select {
-		case <-release:
-		default:
-			close(release)
-		}
-	}()
-
+	f := newICEFakes(t)
+	ak, sk := f.ak, f.sk
 	dir := t.TempDir()
 	video := filepath.Join(dir, "ice-clip.mp4")
 	writeVideo(t, video, 40*mib)
 	env := cleanEnv("ALIBABA_CLOUD_ACCESS_KEY_ID="+ak, "ALIBABA_CLOUD_ACCESS_KEY_SECRET="+sk, "ALIBABA_CLOUD_REGION_ID=cn-beijing",
-		"MCP_MEDIA_ICE_URL="+iceSrv.URL, "MCP_MEDIA_STATE_DIR="+filepath.Join(dir, "state"), "DEBUG=dara,tea")
+		"MCP_MEDIA_ICE_URL="+f.iceURL, "MCP_MEDIA_STATE_DIR="+filepath.Join(dir, "state"), "DEBUG=dara,tea")
 	args, _ := json.Marshal(map[string]any{"file_path": video, "part_size_mib": 8})
 	callArgs := []string{"call", "aliyun_ice_upload_stream", "--args", string(args), "--json"}
 
@@ -72,17 +42,8 @@ func TestICEKillAndResume(t *testing.T) {
 	}
 	exited := make(chan error, 1)
 	go func() { exited <- cmd.Wait() }()
-	okParts := func() int {
-		n := 0
-		for _, e := range oss.Log() {
-			if e.Op == "UploadPart" && e.Code == "" {
-				n++
-			}
-		}
-		return n
-	}
 	select {
-	case <-held:
+	case <-f.held:
 	case err := <-exited:
 		t.Fatalf("the first upload ended before part 3 was held (%v):\n%s", err, out1.String())
 	case <-time.After(90 * time.Second):
@@ -90,19 +51,18 @@ func TestICEKillAndResume(t *testing.T) {
 		t.Fatalf("part 3 never started:\n%s", out1.String())
 	}
 	// Parts 1 and 2 may still be in flight when part 3 is held.
-	for i := 0; okParts() < 2 && i < 9000; i++ {
+	for i := 0; f.okParts() < 2 && i < 9000; i++ {
 		time.Sleep(10 * time.Millisecond)
 	}
 	if err := cmd.Process.Kill(); err != nil {
 		t.Fatal(err)
 	}
 	<-exited
-	blocking.Store(false)
-	close(release)
-	if n := okParts(); n != 2 {
+	f.unblock()
+	if n := f.okParts(); n != 2 {
 		t.Fatalf("%d parts on OSS after the kill, want 2", n)
 	}
-	firstRun := len(oss.Log())
+	firstRun := len(f.oss.Log())
 
 	stdout, stderr, err := runBin(t, env, nil, callArgs...)
 	if err != nil {
@@ -111,8 +71,77 @@ func TestICEKillAndResume(t *testing.T) {
 	if !bytes.HasPrefix(stdout, []byte("## ✅ Media stream uploaded to Alibaba Cloud ICE")) || !bytes.Contains(stdout, []byte(`"resumed": true`)) {
 		t.Errorf("the resumed upload's output:\n%.1500s", stdout)
 	}
+	f.checkResumed(t, firstRun)
+	for _, b := range [][]byte{out1.Bytes(), stdout, stderr} {
+		if bytes.Contains(b, []byte(sk)) || bytes.Contains(b, []byte("x-acs-")) || bytes.Contains(b, []byte("Authorization")) {
+			t.Errorf("a secret or SDK debug output reached the terminal:\n%.800s", b)
+		}
+	}
+}
+
+// iceFakes are the ICE and OSS fakes of an interrupted upload: OSS holds
+// part 3 and later (held closes when it does) until unblock.
+type iceFakes struct {
+	ak, sk      string
+	oss         *ossfake.Server
+	ice         *icefake.Server
+	iceURL      string
+	held        chan struct{}
+	blocking    atomic.Bool
+	release     chan struct{}
+	releaseOnce sync.Once
+}
+
+func newICEFakes(t *testing.T) *iceFakes {
+	f := &iceFakes{ak: "e2e-ice-ak-" + randHex(8), sk: "e2e-ice-sk-" + randHex(12), oss: ossfake.New(),
+		held: make(chan struct{}), release: make(chan struct{})}
+	f.blocking.Store(true)
+	var heldOnce sync.Once
+	ossSrv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		if n, err := strconv.Atoi(q.Get("partNumber")); err == nil && n >= 3 && q.Has("uploadId") && f.blocking.Load() {
+			heldOnce.Do(func() { close(f.held) })
+			select {
+			case <-f.release:
+			case <-r.Context().Done():
+			}
+			http.Error(w, "interrupted by the test", http.StatusServiceUnavailable)
+			return
+		}
+		f.oss.ServeHTTP(w, r)
+	}))
+	t.Cleanup(ossSrv.Close)
+	f.ice = icefake.New(icefake.Options{AccessKeyID: f.ak, AccessKeySecret: f.sk, OSS: f.oss, OSSEndpoint: ossSrv.URL})
+	iceSrv := httptest.NewServer(f.ice)
+	t.Cleanup(iceSrv.Close)
+	f.iceURL = iceSrv.URL
+	t.Cleanup(f.unblock)
+	return f
+}
+
+// unblock lets OSS take every part again, failing the ones it held.
+func (f *iceFakes) unblock() {
+	f.blocking.Store(false)
+	f.releaseOnce.Do(func() { close(f.release) })
+}
+
+// okParts counts the parts OSS stored.
+func (f *iceFakes) okParts() int {
+	n := 0
+	for _, e := range f.oss.Log() {
+		if e.Op == "UploadPart" && e.Code == "" {
+			n++
+		}
+	}
+	return n
+}
+
+// checkResumed checks the run after OSS log entry firstRun: parts 3, 4 and
+// 5 only, in the multipart upload and ICE asset the first run started.
+func (f *iceFakes) checkResumed(t *testing.T, firstRun int) {
+	t.Helper()
 	var sent []int
-	for _, e := range oss.Log()[firstRun:] {
+	for _, e := range f.oss.Log()[firstRun:] {
 		switch {
 		case e.Op == "UploadPart" && e.Code == "":
 			sent = append(sent, e.PartNumber)
@@ -128,13 +157,8 @@ func TestICEKillAndResume(t *testing.T) {
 			t.Errorf("part %d was sent again", p)
 		}
 	}
-	calls := ice.Calls()
+	calls := f.ice.Calls()
 	if len(calls) != 2 || calls[1].MediaID != calls[0].MediaID || calls[0].Signature != "V3" {
 		t.Errorf("ICE calls %+v: want two V3 CreateUploadStream for the same MediaId", calls)
-	}
-	for _, b := range [][]byte{out1.Bytes(), stdout, stderr} {
-		if bytes.Contains(b, []byte(sk)) || bytes.Contains(b, []byte("x-acs-")) || bytes.Contains(b, []byte("Authorization")) {
-			t.Errorf("a secret or SDK debug output reached the terminal:\n%.800s", b)
-		}
 	}
 }

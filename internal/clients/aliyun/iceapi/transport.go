@@ -3,6 +3,7 @@ package iceapi
 import (
 	"log/slog"
 	"net/http"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -19,20 +20,28 @@ type transport struct {
 	obs  *observer
 }
 
-// observer counts OSS UploadPart requests that succeeded.
-type observer struct{ partsOK atomic.Int64 }
+// observer counts OSS UploadPart requests that succeeded, and runs
+// beforeParts once, as the first UploadPart request leaves.
+type observer struct {
+	partsOK     atomic.Int64
+	beforeParts func()
+	once        sync.Once
+}
 
 func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	r := req.Clone(req.Context())
 	r.Header.Set("User-Agent", httpx.UserAgent)
+	part := req.Method == http.MethodPut && req.URL.Query().Has("partNumber") && req.URL.Query().Has("uploadId")
+	if t.obs != nil && part && t.obs.beforeParts != nil {
+		t.obs.once.Do(t.obs.beforeParts)
+	}
 	start := time.Now()
 	resp, err := t.base.RoundTrip(r)
 	status := 0
 	if resp != nil {
 		status = resp.StatusCode
 	}
-	if t.obs != nil && err == nil && status == http.StatusOK && req.Method == http.MethodPut &&
-		req.URL.Query().Has("partNumber") && req.URL.Query().Has("uploadId") {
+	if t.obs != nil && err == nil && status == http.StatusOK && part {
 		t.obs.partsOK.Add(1)
 	}
 	if t.log != nil {

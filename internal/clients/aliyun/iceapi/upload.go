@@ -163,6 +163,15 @@ func (u *Upload) Run(ctx context.Context, c *Client) (*Result, error) {
 	var done int64
 	for {
 		hc, obs := withObserver(c.http)
+		// The SDK has written the checkpoint (the upload id) before it
+		// sends a part: store it then, so a process killed before its
+		// first progress report still leaves an upload another can resume
+		// (and no multipart upload nobody knows of).
+		obs.beforeParts = func() {
+			mu.Lock()
+			defer mu.Unlock()
+			cps.save(ctx)
+		}
 		cli := c.ossClient(st, hc)
 		up := cli.NewUploader(func(o *oss.UploaderOptions) {
 			o.PartSize, o.ParallelNum = partSize, parallel

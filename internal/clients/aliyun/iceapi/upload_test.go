@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/mcp-media/mcp-media/internal/fakes/aliyun/icefake"
@@ -252,5 +255,39 @@ func TestResumeWithAllPartsUploaded(t *testing.T) {
 	}
 	if obj, _ := r.oss.Object(res.Bucket, res.Key); obj.CRC64 != crc || res.CRC64 == "" {
 		t.Fatalf("object %+v result crc %s", obj, res.CRC64)
+	}
+}
+
+// The checkpoint (the multipart upload's id) is in the store before the
+// first part is sent, so a process killed before any progress leaves an
+// upload another replica resumes — not one nobody knows of.
+func TestCheckpointStoredBeforeTheFirstPart(t *testing.T) {
+	r := newRig(t, icefake.Options{})
+	store := &memCheckpoints{}
+	var mu sync.Mutex
+	var storedAtFirstPart *bool
+	wrapped := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		if req.URL.Query().Has("partNumber") {
+			mu.Lock()
+			if storedAtFirstPart == nil {
+				v := len(store.files) == 1
+				storedAtFirstPart = &v
+			}
+			mu.Unlock()
+		}
+		r.oss.ServeHTTP(w, req)
+	}))
+	t.Cleanup(wrapped.Close)
+	r.ice = icefake.New(icefake.Options{AccessKeyID: testAK, AccessKeySecret: testSecret, OSS: r.oss, OSSEndpoint: wrapped.URL})
+	is := httptest.NewServer(r.ice)
+	t.Cleanup(is.Close)
+	r.iceURL = is.URL
+	path, _ := mediaFile(t, r.dir, 24*MiB)
+	u := &Upload{Path: path, PartSize: 8 * MiB, Parallel: 1, CheckpointDir: t.TempDir(), Checkpoints: store}
+	if _, err := u.Run(bg, r.client(t, testSecret, false)); err != nil {
+		t.Fatal(err)
+	}
+	if storedAtFirstPart == nil || !*storedAtFirstPart {
+		t.Error("the first part was sent before the checkpoint was stored")
 	}
 }
