@@ -419,9 +419,7 @@ type LogoInput struct {
 
 // checkLogo applies seed 001's logo rule (B13) to the file's content.
 func checkLogo(data []byte, name string) error {
-	isPNG := bytes.HasPrefix(data, []byte("\x89PNG\r\n\x1a\n"))
-	isJPEG := len(data) >= 3 && data[0] == 0xFF && data[1] == 0xD8 && data[2] == 0xFF
-	if !isPNG && !isJPEG {
+	if !pngOrJPEG(data) {
 		return argerr.New("logo_path", name+" is neither a PNG nor a JPEG image (by its content)", "export the logo as PNG or JPEG")
 	}
 	cfg, _, err := image.DecodeConfig(bytes.NewReader(data))

@@ -1,7 +1,6 @@
 package aioz
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"slices"
@@ -135,7 +134,7 @@ func readThumbnail(c *toolkit.Call, arg, path string) ([]byte, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
-	if !bytes.HasPrefix(data, []byte("\x89PNG\r\n\x1a\n")) && !(len(data) >= 3 && data[0] == 0xFF && data[1] == 0xD8 && data[2] == 0xFF) {
+	if !pngOrJPEG(data) {
 		return nil, "", argerr.New(arg, name+" is neither a PNG nor a JPEG image (by its content)", "export the image as PNG or JPEG")
 	}
 	return data, name, nil
