@@ -134,9 +134,8 @@ type ListLiveKeysInput struct {
 
 // LiveKeyListOutput is a page of stream keys.
 type LiveKeyListOutput struct {
-	Keys       []LiveKeyView `json:"live_stream_keys"`
-	Total      int           `json:"total"`
-	NextOffset int           `json:"next_offset,omitempty"`
+	Keys []LiveKeyView `json:"live_stream_keys"`
+	Page
 }
 
 func (t *tools) listLiveKeys(ctx context.Context, _ *toolkit.Call, in ListLiveKeysInput) (LiveKeyListOutput, string, error) {
@@ -151,7 +150,7 @@ func (t *tools) listLiveKeys(ctx context.Context, _ *toolkit.Call, in ListLiveKe
 	if err != nil {
 		return LiveKeyListOutput{}, "", err
 	}
-	out := LiveKeyListOutput{Keys: []LiveKeyView{}, Total: list.Total, NextOffset: nextOffset(in.Offset, len(list.Keys), list.Total)}
+	out := LiveKeyListOutput{Keys: []LiveKeyView{}, Page: page(in.Offset, len(list.Keys), list.Total)}
 	d := templates.LiveKeyList{Type: in.Type, Total: out.Total, NextOffset: out.NextOffset}
 	for _, k := range list.Keys {
 		v := t.stored(k) // read-only: keys not kept yet get no reveal command
