@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -71,11 +70,7 @@ func (t *tools) upload(ctx context.Context, c *toolkit.Call, in UploadInput) (Up
 	if typ == "" {
 		typ = info.Kind
 	}
-	title := strings.TrimSpace(in.Title)
-	if title == "" {
-		name := filepath.Base(strings.TrimSpace(in.FilePath))
-		title = strings.TrimSuffix(name, filepath.Ext(name))
-	}
+	title := toolkit.DefaultName(in.Title, strings.TrimSpace(in.FilePath))
 	chunk := int64(in.ChunkSizeMiB) * aiozapi.MiB
 	qualities, warnings, err := qualityConfigs(typ, in.Qualities)
 	if err != nil {

@@ -1,6 +1,9 @@
 package toolkit
 
 import (
+	"path/filepath"
+	"strings"
+
 	"github.com/mcp-media/mcp-media/internal/argerr"
 	"github.com/mcp-media/mcp-media/internal/fileroot"
 	"github.com/mcp-media/mcp-media/internal/mediafile"
@@ -26,6 +29,16 @@ func (c *Call) ReadMedia(arg, path string) (mediafile.Info, error) {
 		return mediafile.Info{}, argerr.Named(err, arg)
 	}
 	return info, nil
+}
+
+// DefaultName is the name an upload gets: name trimmed or, when that is
+// empty, the file name of path without its extension.
+func DefaultName(name, path string) string {
+	if name = strings.TrimSpace(name); name != "" {
+		return name
+	}
+	base := filepath.Base(path)
+	return strings.TrimSuffix(base, filepath.Ext(base))
 }
 
 // UnreadableFile is the argument error for a file argument that passed

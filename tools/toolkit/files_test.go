@@ -36,3 +36,15 @@ func TestReadMediaNamesTheArgument(t *testing.T) {
 		t.Errorf("UnreadableFile = %q", err)
 	}
 }
+
+func TestDefaultName(t *testing.T) {
+	for _, c := range []struct{ name, path, want string }{
+		{" Talk ", "/v/x.mp4", "Talk"},
+		{"", "/v/keynote.final.mp4", "keynote.final"},
+		{"  ", "/v/noext", "noext"},
+	} {
+		if got := DefaultName(c.name, c.path); got != c.want {
+			t.Errorf("DefaultName(%q, %q) = %q, want %q", c.name, c.path, got, c.want)
+		}
+	}
+}

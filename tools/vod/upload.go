@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/mcp-media/mcp-media/internal/argerr"
@@ -63,10 +62,7 @@ func (t *tools) upload(ctx context.Context, c *toolkit.Call, in UploadInput) (Up
 	if info.Kind != mediafile.Video {
 		return out, "", argerr.New("file_path", fmt.Sprintf("%s is %s audio, not a video", info.Path, info.Format), "give a video file (mp4, mov, mkv, webm…)")
 	}
-	name := strings.TrimSpace(in.VideoName)
-	if name == "" {
-		name = strings.TrimSuffix(filepath.Base(info.Path), filepath.Ext(info.Path))
-	}
+	name := toolkit.DefaultName(in.VideoName, info.Path)
 	client, err := t.get()
 	if err != nil {
 		return out, "", err
