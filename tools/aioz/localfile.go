@@ -65,15 +65,8 @@ func checkImage(c *toolkit.Call, arg, path string) (string, error) {
 	defer f.Close()
 	head := make([]byte, 8)
 	n, _ := f.Read(head)
-	if !pngOrJPEG(head[:n]) {
+	if !toolkit.PNGOrJPEG(head[:n]) {
 		return "", argerr.New(arg, "the file's content is neither PNG nor JPEG", "export the image as PNG or JPEG")
 	}
 	return real, nil
-}
-
-// pngOrJPEG reports whether content starts as a PNG or a JPEG image (the
-// formats AIOZ takes for thumbnails and logos).
-func pngOrJPEG(head []byte) bool {
-	f := fileroot.ImageFormat(head)
-	return f == "png" || f == "jpeg"
 }

@@ -418,7 +418,7 @@ type LogoInput struct {
 
 // checkLogo applies seed 001's logo rule (B13) to the file's content.
 func checkLogo(data []byte, name string) error {
-	if !pngOrJPEG(data) {
+	if !toolkit.PNGOrJPEG(data) {
 		return argerr.New("logo_path", name+" is neither a PNG nor a JPEG image (by its content)", "export the logo as PNG or JPEG")
 	}
 	cfg, _, err := image.DecodeConfig(bytes.NewReader(data))

@@ -134,7 +134,7 @@ func readThumbnail(c *toolkit.Call, arg, path string) ([]byte, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
-	if !pngOrJPEG(data) {
+	if !toolkit.PNGOrJPEG(data) {
 		return nil, "", argerr.New(arg, name+" is neither a PNG nor a JPEG image (by its content)", "export the image as PNG or JPEG")
 	}
 	return data, name, nil

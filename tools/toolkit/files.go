@@ -41,6 +41,14 @@ func DefaultName(name, path string) string {
 	return strings.TrimSuffix(base, filepath.Ext(base))
 }
 
+// PNGOrJPEG reports whether content starts as a PNG or a JPEG image
+// (fileroot.ImageFormat): the formats the providers take for thumbnails,
+// covers and logos.
+func PNGOrJPEG(head []byte) bool {
+	f := fileroot.ImageFormat(head)
+	return f == "png" || f == "jpeg"
+}
+
 // UnreadableFile is the argument error for a file argument that passed
 // ReadPath but then could not be read (it went away, or its permissions
 // changed): err's text, named arg.

@@ -48,3 +48,13 @@ func TestDefaultName(t *testing.T) {
 		}
 	}
 }
+
+func TestPNGOrJPEG(t *testing.T) {
+	for head, want := range map[string]bool{
+		"\x89PNG\r\n\x1a\n...": true, "\xFF\xD8\xFF\xE0": true, "GIF89a": false, "\x89PN": false, "": false,
+	} {
+		if got := PNGOrJPEG([]byte(head)); got != want {
+			t.Errorf("PNGOrJPEG(%q) = %v, want %v", head, got, want)
+		}
+	}
+}
