@@ -467,14 +467,15 @@ func (t *tools) removePlaylistItem(ctx context.Context, c *toolkit.Call, in Remo
 	if err != nil {
 		return PlaylistOutput{}, "", err
 	}
-	p, items, i, err := playlistItem(ctx, client, in.PlaylistID, in.Item)
+	_, items, i, err := playlistItem(ctx, client, in.PlaylistID, in.Item)
 	if err != nil {
 		return PlaylistOutput{}, "", err
 	}
 	if err := client.RemovePlaylistItem(ctx, in.PlaylistID, items[i].ItemID); err != nil {
 		return PlaylistOutput{}, "", err
 	}
-	if p, err = client.GetPlaylist(ctx, in.PlaylistID); err != nil {
+	p, err := client.GetPlaylist(ctx, in.PlaylistID)
+	if err != nil {
 		return PlaylistOutput{}, "", fmt.Errorf("the item was removed but reading the playlist back failed: %w", err)
 	}
 	out := PlaylistOutput{Playlist: playlistView(p), Notes: []string{}}
