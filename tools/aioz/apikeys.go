@@ -183,9 +183,8 @@ func (t *tools) createAPIKey(ctx context.Context, _ *toolkit.Call, in CreateAPIK
 
 // APIKeyListOutput is a page of keys.
 type APIKeyListOutput struct {
-	APIKeys    []APIKeyView `json:"api_keys"`
-	Total      int          `json:"total"`
-	NextOffset int          `json:"next_offset,omitempty"`
+	APIKeys []APIKeyView `json:"api_keys"`
+	Page
 }
 
 // currentPublicKey is the public key this server authenticates with.
@@ -207,7 +206,7 @@ func (t *tools) listAPIKeys(ctx context.Context, _ *toolkit.Call, in AccountList
 		return APIKeyListOutput{}, "", err
 	}
 	cur := t.currentPublicKey()
-	out := APIKeyListOutput{APIKeys: []APIKeyView{}, Total: list.Total, NextOffset: nextOffset(in.Offset, len(list.APIKeys), list.Total)}
+	out := APIKeyListOutput{APIKeys: []APIKeyView{}, Page: page(in.Offset, len(list.APIKeys), list.Total)}
 	d := templates.APIKeyList{Total: out.Total, NextOffset: out.NextOffset}
 	for _, k := range list.APIKeys {
 		v := APIKeyView{ID: k.ID, Name: k.Name, Type: k.Type, Secret: maskTruncated(k.TruncatedSecret), Status: k.Status, ExpiresAt: k.ExpiredAt,

@@ -3,13 +3,10 @@ package aioz
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/mcp-media/mcp-media/internal/argerr"
 	"github.com/mcp-media/mcp-media/internal/clients/aiozapi"
-	"github.com/mcp-media/mcp-media/internal/fileroot"
 	"github.com/mcp-media/mcp-media/templates"
 	"github.com/mcp-media/mcp-media/tools/toolkit"
 )
@@ -137,9 +134,8 @@ type ListLiveKeysInput struct {
 
 // LiveKeyListOutput is a page of stream keys.
 type LiveKeyListOutput struct {
-	Keys       []LiveKeyView `json:"live_stream_keys"`
-	Total      int           `json:"total"`
-	NextOffset int           `json:"next_offset,omitempty"`
+	Keys []LiveKeyView `json:"live_stream_keys"`
+	Page
 }
 
 func (t *tools) listLiveKeys(ctx context.Context, _ *toolkit.Call, in ListLiveKeysInput) (LiveKeyListOutput, string, error) {
@@ -154,7 +150,7 @@ func (t *tools) listLiveKeys(ctx context.Context, _ *toolkit.Call, in ListLiveKe
 	if err != nil {
 		return LiveKeyListOutput{}, "", err
 	}
-	out := LiveKeyListOutput{Keys: []LiveKeyView{}, Total: list.Total, NextOffset: nextOffset(in.Offset, len(list.Keys), list.Total)}
+	out := LiveKeyListOutput{Keys: []LiveKeyView{}, Page: page(in.Offset, len(list.Keys), list.Total)}
 	d := templates.LiveKeyList{Type: in.Type, Total: out.Total, NextOffset: out.NextOffset}
 	for _, k := range list.Keys {
 		v := t.stored(k) // read-only: keys not kept yet get no reveal command
@@ -403,33 +399,6 @@ func (t *tools) deleteStreaming(ctx context.Context, _ *toolkit.Call, in Streami
 	}
 	text, err := templates.AIOZDone.Render(templates.Done{Text: fmt.Sprintf("Deleted broadcast `%s` of stream key `%s`.", in.StreamID, in.LiveStreamKeyID)})
 	return DeletedOutput{ID: in.StreamID, Deleted: true}, text, err
-}
-
-// checkImage is rule R8 behind --files-root: a local .png or .jpg whose
-// content is one; it returns the resolved path.
-func checkImage(c *toolkit.Call, arg, path string) (string, error) {
-	ext := strings.ToLower(filepath.Ext(path))
-	if ext != ".png" && ext != ".jpg" && ext != ".jpeg" {
-		return "", argerr.New(arg, fmt.Sprintf("%q is not a .png or .jpg file", path), "convert the image to PNG or JPEG")
-	}
-	real, err := c.ReadPath(arg, path, fileroot.Image)
-	if err != nil {
-		return "", err
-	}
-	f, err := os.Open(real)
-	if err != nil {
-		return "", argerr.New(arg, "cannot be opened", "give a readable local image")
-	}
-	defer f.Close()
-	head := make([]byte, 8)
-	n, _ := f.Read(head)
-	head = head[:n]
-	isPNG := strings.HasPrefix(string(head), "\x89PNG\r\n\x1a\n")
-	isJPEG := len(head) >= 3 && head[0] == 0xFF && head[1] == 0xD8 && head[2] == 0xFF
-	if !isPNG && !isJPEG {
-		return "", argerr.New(arg, "the file's content is neither PNG nor JPEG", "export the image as PNG or JPEG")
-	}
-	return real, nil
 }
 
 // StreamIDInput names one broadcast.

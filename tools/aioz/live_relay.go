@@ -21,17 +21,21 @@ type MulticastOutput struct {
 	URLs            []string `json:"urls"`
 }
 
-// streamKey reads the key's stream key (the multicast routes take it in
-// their path); it is registered for redaction by the client.
-func (t *tools) streamKey(ctx context.Context, client *aiozapi.Client, id string) (string, error) {
+// streamKey returns the client and the key's stream key (the multicast
+// routes take it in their path); the client registers it for redaction.
+func (t *tools) streamKey(ctx context.Context, id string) (*aiozapi.Client, string, error) {
+	client, err := t.client.Get()
+	if err != nil {
+		return nil, "", err
+	}
 	k, err := client.GetLiveStreamKey(ctx, id)
 	if err != nil {
-		return "", err
+		return nil, "", err
 	}
 	if k.StreamKey == "" {
-		return "", fmt.Errorf("AIOZ returned no stream key for %s", id)
+		return nil, "", fmt.Errorf("AIOZ returned no stream key for %s", id)
 	}
-	return k.StreamKey, nil
+	return client, k.StreamKey, nil
 }
 
 func multicastResult(id string, m aiozapi.Multicast) (MulticastOutput, string, error) {
@@ -44,11 +48,7 @@ func multicastResult(id string, m aiozapi.Multicast) (MulticastOutput, string, e
 }
 
 func (t *tools) getMulticast(ctx context.Context, _ *toolkit.Call, in LiveKeyIDInput) (MulticastOutput, string, error) {
-	client, err := t.client.Get()
-	if err != nil {
-		return MulticastOutput{}, "", err
-	}
-	sk, err := t.streamKey(ctx, client, in.LiveStreamKeyID)
+	client, sk, err := t.streamKey(ctx, in.LiveStreamKeyID)
 	if err != nil {
 		return MulticastOutput{}, "", err
 	}
@@ -71,11 +71,7 @@ func (t *tools) setMulticast(ctx context.Context, _ *toolkit.Call, in SetMultica
 			return MulticastOutput{}, "", argerr.New(fmt.Sprintf("urls.%d", i), "is not an rtmp:// or rtmps:// URL", "give the RTMP ingest URL of the other service")
 		}
 	}
-	client, err := t.client.Get()
-	if err != nil {
-		return MulticastOutput{}, "", err
-	}
-	sk, err := t.streamKey(ctx, client, in.LiveStreamKeyID)
+	client, sk, err := t.streamKey(ctx, in.LiveStreamKeyID)
 	if err != nil {
 		return MulticastOutput{}, "", err
 	}
@@ -87,11 +83,7 @@ func (t *tools) setMulticast(ctx context.Context, _ *toolkit.Call, in SetMultica
 }
 
 func (t *tools) deleteMulticast(ctx context.Context, _ *toolkit.Call, in LiveKeyIDInput) (MulticastOutput, string, error) {
-	client, err := t.client.Get()
-	if err != nil {
-		return MulticastOutput{}, "", err
-	}
-	sk, err := t.streamKey(ctx, client, in.LiveStreamKeyID)
+	client, sk, err := t.streamKey(ctx, in.LiveStreamKeyID)
 	if err != nil {
 		return MulticastOutput{}, "", err
 	}

@@ -46,3 +46,27 @@ func readLocal(c *toolkit.Call, arg, path string, exts []string, k fileroot.Kind
 	}
 	return b, filepath.Base(p), nil
 }
+
+// checkImage is rule R8 behind --files-root: a local .png or .jpg whose
+// content is one; it returns the resolved path.
+func checkImage(c *toolkit.Call, arg, path string) (string, error) {
+	ext := strings.ToLower(filepath.Ext(path))
+	if ext != ".png" && ext != ".jpg" && ext != ".jpeg" {
+		return "", argerr.New(arg, fmt.Sprintf("%q is not a .png or .jpg file", path), "convert the image to PNG or JPEG")
+	}
+	real, err := c.ReadPath(arg, path, fileroot.Image)
+	if err != nil {
+		return "", err
+	}
+	f, err := os.Open(real)
+	if err != nil {
+		return "", argerr.New(arg, "cannot be opened", "give a readable local image")
+	}
+	defer f.Close()
+	head := make([]byte, 8)
+	n, _ := f.Read(head)
+	if !toolkit.PNGOrJPEG(head[:n]) {
+		return "", argerr.New(arg, "the file's content is neither PNG nor JPEG", "export the image as PNG or JPEG")
+	}
+	return real, nil
+}

@@ -4,14 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/mcp-media/mcp-media/internal/argerr"
 	"github.com/mcp-media/mcp-media/internal/clients/aiozapi"
-	"github.com/mcp-media/mcp-media/internal/fileroot"
 	"github.com/mcp-media/mcp-media/internal/httpx"
 	"github.com/mcp-media/mcp-media/templates"
 	"github.com/mcp-media/mcp-media/tools/toolkit"
@@ -399,26 +397,9 @@ type ThumbnailInput struct {
 }
 
 func (t *tools) setThumbnail(ctx context.Context, c *toolkit.Call, in ThumbnailInput) (MediaOutput, string, error) {
-	ext := strings.ToLower(filepath.Ext(in.ImagePath))
-	if ext != ".png" && ext != ".jpg" && ext != ".jpeg" {
-		return MediaOutput{}, "", argerr.New("image_path", fmt.Sprintf("%q is not a .png or .jpg file", in.ImagePath), "convert the image to PNG or JPEG")
-	}
-	path, err := c.ReadPath("image_path", in.ImagePath, fileroot.Image)
+	path, err := checkImage(c, "image_path", in.ImagePath)
 	if err != nil {
 		return MediaOutput{}, "", err
-	}
-	head := make([]byte, 8)
-	f, err := os.Open(path)
-	if err != nil {
-		return MediaOutput{}, "", argerr.New("image_path", "cannot be opened", "give a readable local image")
-	}
-	n, _ := f.Read(head)
-	f.Close()
-	head = head[:n]
-	isPNG := strings.HasPrefix(string(head), "\x89PNG\r\n\x1a\n")
-	isJPEG := len(head) >= 3 && head[0] == 0xFF && head[1] == 0xD8 && head[2] == 0xFF
-	if !isPNG && !isJPEG {
-		return MediaOutput{}, "", argerr.New("image_path", "the file's content is neither PNG nor JPEG", "export the image as PNG or JPEG")
 	}
 	client, err := t.client.Get()
 	if err != nil {

@@ -88,10 +88,9 @@ type MediaStatsInput struct {
 
 // MediaStatsOutput is a page of media with views.
 type MediaStatsOutput struct {
-	Media      []MediaStat `json:"media"`
-	Total      int         `json:"total"`
-	NextOffset int         `json:"next_offset,omitempty"`
-	TimeRange  *TimeRange  `json:"time_range,omitempty"`
+	Media []MediaStat `json:"media"`
+	Page
+	TimeRange *TimeRange `json:"time_range,omitempty"`
 }
 
 // MediaStat is one media with its views.
@@ -126,7 +125,7 @@ func (t *tools) mediaStatistics(ctx context.Context, _ *toolkit.Call, in MediaSt
 	if err != nil {
 		return MediaStatsOutput{}, "", err
 	}
-	out := MediaStatsOutput{Media: []MediaStat{}, Total: list.Total, NextOffset: nextOffset(in.Offset, len(list.Media), list.Total), TimeRange: tr}
+	out := MediaStatsOutput{Media: []MediaStat{}, Page: page(in.Offset, len(list.Media), list.Total), TimeRange: tr}
 	d := templates.MediaStats{Total: out.Total, NextOffset: out.NextOffset}
 	if tr != nil {
 		d.Conversion = tr.Conversion

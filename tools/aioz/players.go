@@ -259,9 +259,8 @@ type ListPlayersInput struct {
 
 // PlayerListOutput is a page of player themes.
 type PlayerListOutput struct {
-	Players    []aiozapi.PlayerTheme `json:"players"`
-	Total      int                   `json:"total"`
-	NextOffset int                   `json:"next_offset,omitempty"`
+	Players []aiozapi.PlayerTheme `json:"players"`
+	Page
 }
 
 func (t *tools) listPlayers(ctx context.Context, c *toolkit.Call, in ListPlayersInput) (PlayerListOutput, string, error) {
@@ -273,11 +272,11 @@ func (t *tools) listPlayers(ctx context.Context, c *toolkit.Call, in ListPlayers
 	if err != nil {
 		return PlayerListOutput{}, "", err
 	}
-	out := PlayerListOutput{Players: list.Players, Total: list.Total}
+	out := PlayerListOutput{Players: list.Players}
 	if out.Players == nil {
 		out.Players = []aiozapi.PlayerTheme{}
 	}
-	out.NextOffset = nextOffset(in.Offset, len(out.Players), out.Total)
+	out.Page = page(in.Offset, len(out.Players), list.Total)
 	d := templates.PlayerList{Search: in.Search, Total: out.Total, NextOffset: out.NextOffset}
 	for _, p := range out.Players {
 		d.Rows = append(d.Rows, templates.PlayerRow{ID: p.ID, Name: p.Name, IsDefault: p.IsDefault, HasLogo: p.Asset.LogoImageLink != ""})
@@ -419,9 +418,7 @@ type LogoInput struct {
 
 // checkLogo applies seed 001's logo rule (B13) to the file's content.
 func checkLogo(data []byte, name string) error {
-	isPNG := bytes.HasPrefix(data, []byte("\x89PNG\r\n\x1a\n"))
-	isJPEG := len(data) >= 3 && data[0] == 0xFF && data[1] == 0xD8 && data[2] == 0xFF
-	if !isPNG && !isJPEG {
+	if !toolkit.PNGOrJPEG(data) {
 		return argerr.New("logo_path", name+" is neither a PNG nor a JPEG image (by its content)", "export the logo as PNG or JPEG")
 	}
 	cfg, _, err := image.DecodeConfig(bytes.NewReader(data))

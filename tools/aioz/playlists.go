@@ -1,7 +1,6 @@
 package aioz
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"slices"
@@ -135,7 +134,7 @@ func readThumbnail(c *toolkit.Call, arg, path string) ([]byte, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
-	if !bytes.HasPrefix(data, []byte("\x89PNG\r\n\x1a\n")) && !(len(data) >= 3 && data[0] == 0xFF && data[1] == 0xD8 && data[2] == 0xFF) {
+	if !toolkit.PNGOrJPEG(data) {
 		return nil, "", argerr.New(arg, name+" is neither a PNG nor a JPEG image (by its content)", "export the image as PNG or JPEG")
 	}
 	return data, name, nil
@@ -197,9 +196,8 @@ type ListPlaylistsInput struct {
 
 // PlaylistListOutput is a page of playlists (without items).
 type PlaylistListOutput struct {
-	Playlists  []PlaylistView `json:"playlists"`
-	Total      int            `json:"total"`
-	NextOffset int            `json:"next_offset,omitempty"`
+	Playlists []PlaylistView `json:"playlists"`
+	Page
 }
 
 func (t *tools) listPlaylists(ctx context.Context, c *toolkit.Call, in ListPlaylistsInput) (PlaylistListOutput, string, error) {
@@ -211,15 +209,13 @@ func (t *tools) listPlaylists(ctx context.Context, c *toolkit.Call, in ListPlayl
 	if err != nil {
 		return PlaylistListOutput{}, "", err
 	}
-	out := PlaylistListOutput{Playlists: []PlaylistView{}, Total: list.Total}
-	d := templates.PlaylistList{Search: in.Search, Total: list.Total}
+	out := PlaylistListOutput{Playlists: []PlaylistView{}, Page: page(in.Offset, len(list.Playlists), list.Total)}
+	d := templates.PlaylistList{Search: in.Search, Total: out.Total, NextOffset: out.NextOffset}
 	for _, p := range list.Playlists {
 		v := playlistView(p)
 		out.Playlists = append(out.Playlists, v)
 		d.Rows = append(d.Rows, templates.PlaylistListRow{ID: v.ID, Name: v.Name, Tags: strings.Join(v.Tags, ", "), Items: v.ItemCount})
 	}
-	out.NextOffset = nextOffset(in.Offset, len(list.Playlists), list.Total)
-	d.NextOffset = out.NextOffset
 	text, err := templates.AIOZPlaylistList.Render(d)
 	return out, text, err
 }
@@ -325,6 +321,22 @@ func findItem(items []ItemView, id string) int {
 	return -1
 }
 
+// playlistItem reads playlist id afresh and finds item (a video id or
+// playlist item id, argument `item`) among its items: the playlist, its
+// items and the item's index.
+func playlistItem(ctx context.Context, client *aiozapi.Client, id, item string) (aiozapi.Playlist, []ItemView, int, error) {
+	p, err := client.GetPlaylist(ctx, id)
+	if err != nil {
+		return aiozapi.Playlist{}, nil, -1, err
+	}
+	items := playlistView(p).Items
+	i := findItem(items, item)
+	if i < 0 {
+		return aiozapi.Playlist{}, nil, -1, argerr.New("item", fmt.Sprintf("%q is not in playlist %s", item, id), "use a video id or item id from aioz_get_playlist")
+	}
+	return p, items, i, nil
+}
+
 // MoveInput are aioz_move_playlist_item's arguments.
 type MoveInput struct {
 	PlaylistID string `json:"playlist_id" jsonschema:"required,minLength=1,maxLength=256"`
@@ -395,14 +407,9 @@ func (t *tools) movePlaylistItem(ctx context.Context, c *toolkit.Call, in MoveIn
 		return MoveOutput{}, "", err
 	}
 	// Rule A6: the neighbours come from a fresh read of the detail.
-	p, err := client.GetPlaylist(ctx, in.PlaylistID)
+	p, before, cur, err := playlistItem(ctx, client, in.PlaylistID, in.Item)
 	if err != nil {
 		return MoveOutput{}, "", err
-	}
-	before := playlistView(p).Items
-	cur := findItem(before, in.Item)
-	if cur < 0 {
-		return MoveOutput{}, "", argerr.New("item", fmt.Sprintf("%q is not in playlist %s", in.Item, in.PlaylistID), "use a video id or item id from aioz_get_playlist")
 	}
 	at, err := target(in.Position, before, cur)
 	if err != nil {
@@ -460,19 +467,15 @@ func (t *tools) removePlaylistItem(ctx context.Context, c *toolkit.Call, in Remo
 	if err != nil {
 		return PlaylistOutput{}, "", err
 	}
-	p, err := client.GetPlaylist(ctx, in.PlaylistID)
+	_, items, i, err := playlistItem(ctx, client, in.PlaylistID, in.Item)
 	if err != nil {
 		return PlaylistOutput{}, "", err
-	}
-	items := playlistView(p).Items
-	i := findItem(items, in.Item)
-	if i < 0 {
-		return PlaylistOutput{}, "", argerr.New("item", fmt.Sprintf("%q is not in playlist %s", in.Item, in.PlaylistID), "use a video id or item id from aioz_get_playlist")
 	}
 	if err := client.RemovePlaylistItem(ctx, in.PlaylistID, items[i].ItemID); err != nil {
 		return PlaylistOutput{}, "", err
 	}
-	if p, err = client.GetPlaylist(ctx, in.PlaylistID); err != nil {
+	p, err := client.GetPlaylist(ctx, in.PlaylistID)
+	if err != nil {
 		return PlaylistOutput{}, "", fmt.Errorf("the item was removed but reading the playlist back failed: %w", err)
 	}
 	out := PlaylistOutput{Playlist: playlistView(p), Notes: []string{}}

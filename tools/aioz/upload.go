@@ -5,14 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
-	"github.com/mcp-media/mcp-media/internal/argerr"
 	"github.com/mcp-media/mcp-media/internal/clients/aiozapi"
-	"github.com/mcp-media/mcp-media/internal/fileroot"
-	"github.com/mcp-media/mcp-media/internal/mediafile"
 	"github.com/mcp-media/mcp-media/templates"
 	"github.com/mcp-media/mcp-media/tools/toolkit"
 )
@@ -66,23 +62,15 @@ func (t *tools) uploadTool() toolkit.Tool {
 
 func (t *tools) upload(ctx context.Context, c *toolkit.Call, in UploadInput) (UploadOutput, string, error) {
 	var out UploadOutput
-	path, err := c.ReadPath("file_path", in.FilePath, fileroot.Media)
+	info, err := c.ReadMedia("file_path", in.FilePath)
 	if err != nil {
 		return out, "", err
-	}
-	info, err := mediafile.Inspect(path)
-	if err != nil {
-		return out, "", argerr.Named(err, "file_path")
 	}
 	typ := in.Type
 	if typ == "" {
 		typ = info.Kind
 	}
-	title := strings.TrimSpace(in.Title)
-	if title == "" {
-		name := filepath.Base(strings.TrimSpace(in.FilePath))
-		title = strings.TrimSuffix(name, filepath.Ext(name))
-	}
+	title := toolkit.DefaultName(in.Title, strings.TrimSpace(in.FilePath))
 	chunk := int64(in.ChunkSizeMiB) * aiozapi.MiB
 	qualities, warnings, err := qualityConfigs(typ, in.Qualities)
 	if err != nil {
@@ -131,7 +119,7 @@ func (t *tools) upload(ctx context.Context, c *toolkit.Call, in UploadInput) (Up
 			return out, "", err
 		}
 		if os.IsNotExist(err) || os.IsPermission(err) {
-			return out, "", argerr.New("file_path", err.Error(), "give a readable local file")
+			return out, "", toolkit.UnreadableFile("file_path", err)
 		}
 		return out, "", err
 	}

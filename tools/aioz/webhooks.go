@@ -212,6 +212,20 @@ func (l AccountListInput) query() aiozapi.ListQuery {
 	return aiozapi.ListQuery{Search: l.Search, SortBy: l.SortBy, OrderBy: l.OrderBy, Offset: l.Offset, Limit: l.Limit}
 }
 
+// Page is the paging part of a list result: the total and, unless this
+// is the last page, the offset of the next one.
+type Page struct {
+	Total      int `json:"total"`
+	NextOffset int `json:"next_offset,omitempty"`
+}
+
+// page is the Page of a list call at offset that returned got of total items.
+func page(offset, got, total int) Page {
+	return Page{Total: total, NextOffset: nextOffset(offset, got, total)}
+}
+
+// nextOffset is the offset of the page after the one at offset that
+// returned got of total items, or 0 on the last page.
 func nextOffset(offset, got, total int) int {
 	if next := offset + got; got > 0 && next < total {
 		return next
@@ -221,9 +235,8 @@ func nextOffset(offset, got, total int) int {
 
 // WebhookListOutput is a page of webhooks.
 type WebhookListOutput struct {
-	Webhooks   []WebhookView `json:"webhooks"`
-	Total      int           `json:"total"`
-	NextOffset int           `json:"next_offset,omitempty"`
+	Webhooks []WebhookView `json:"webhooks"`
+	Page
 }
 
 func (t *tools) listWebhooks(ctx context.Context, _ *toolkit.Call, in AccountListInput) (WebhookListOutput, string, error) {
@@ -235,7 +248,7 @@ func (t *tools) listWebhooks(ctx context.Context, _ *toolkit.Call, in AccountLis
 	if err != nil {
 		return WebhookListOutput{}, "", err
 	}
-	out := WebhookListOutput{Webhooks: []WebhookView{}, Total: list.Total, NextOffset: nextOffset(in.Offset, len(list.Webhooks), list.Total)}
+	out := WebhookListOutput{Webhooks: []WebhookView{}, Page: page(in.Offset, len(list.Webhooks), list.Total)}
 	d := templates.WebhookList{Total: out.Total, NextOffset: out.NextOffset}
 	for _, h := range list.Webhooks {
 		v := t.webhookView(h)

@@ -88,7 +88,7 @@ func (t *tools) update(ctx context.Context, c *toolkit.Call, in UpdateInput) (Up
 }
 
 // checkImage accepts a readable .png or .jpg whose content says so
-// (fileroot.ImageFormat, the project's one image sniff).
+// (toolkit.PNGOrJPEG on fileroot.ImageFormat, the project's one image sniff).
 func checkImage(p string) error {
 	ext := strings.ToLower(filepath.Ext(p))
 	if ext != ".png" && ext != ".jpg" && ext != ".jpeg" {
@@ -101,7 +101,7 @@ func checkImage(p string) error {
 	defer f.Close()
 	head := make([]byte, 8)
 	n, _ := f.Read(head)
-	if format := fileroot.ImageFormat(head[:n]); format != "png" && format != "jpeg" {
+	if !toolkit.PNGOrJPEG(head[:n]) {
 		return argerr.New("cover_path", p+" is not a PNG or JPEG image by its content", "give a real PNG or JPEG file")
 	}
 	return nil

@@ -6,12 +6,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/mcp-media/mcp-media/internal/argerr"
 	"github.com/mcp-media/mcp-media/internal/clients/vodapi"
-	"github.com/mcp-media/mcp-media/internal/fileroot"
 	"github.com/mcp-media/mcp-media/internal/mediafile"
 	"github.com/mcp-media/mcp-media/tools/toolkit"
 )
@@ -57,21 +55,14 @@ func (t *tools) uploadTool() toolkit.Tool {
 
 func (t *tools) upload(ctx context.Context, c *toolkit.Call, in UploadInput) (UploadOutput, string, error) {
 	var out UploadOutput
-	path, err := c.ReadPath("file_path", in.FilePath, fileroot.Media)
+	info, err := c.ReadMedia("file_path", in.FilePath)
 	if err != nil {
 		return out, "", err
-	}
-	info, err := mediafile.Inspect(path)
-	if err != nil {
-		return out, "", argerr.Named(err, "file_path")
 	}
 	if info.Kind != mediafile.Video {
 		return out, "", argerr.New("file_path", fmt.Sprintf("%s is %s audio, not a video", info.Path, info.Format), "give a video file (mp4, mov, mkv, webm…)")
 	}
-	name := strings.TrimSpace(in.VideoName)
-	if name == "" {
-		name = strings.TrimSuffix(filepath.Base(info.Path), filepath.Ext(info.Path))
-	}
+	name := toolkit.DefaultName(in.VideoName, info.Path)
 	client, err := t.get()
 	if err != nil {
 		return out, "", err
@@ -83,7 +74,7 @@ func (t *tools) upload(ctx context.Context, c *toolkit.Call, in UploadInput) (Up
 	})
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) || errors.Is(err, os.ErrPermission) {
-			return out, "", argerr.New("file_path", err.Error(), "give a readable local file")
+			return out, "", toolkit.UnreadableFile("file_path", err)
 		}
 		return out, "", fmt.Errorf("storage upload failed, nothing was created: %w", err)
 	}

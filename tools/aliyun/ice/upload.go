@@ -14,7 +14,6 @@ import (
 
 	"github.com/mcp-media/mcp-media/internal/argerr"
 	"github.com/mcp-media/mcp-media/internal/clients/aliyun/iceapi"
-	"github.com/mcp-media/mcp-media/internal/fileroot"
 	"github.com/mcp-media/mcp-media/internal/mediafile"
 	"github.com/mcp-media/mcp-media/templates"
 	"github.com/mcp-media/mcp-media/tools/toolkit"
@@ -67,17 +66,13 @@ func stateKey(info mediafile.Info, mod time.Time, in UploadInput) string {
 
 func (t *tools) upload(ctx context.Context, c *toolkit.Call, in UploadInput) (UploadOutput, string, error) {
 	var out UploadOutput
-	path, err := c.ReadPath("file_path", in.FilePath, fileroot.Media)
+	info, err := c.ReadMedia("file_path", in.FilePath)
 	if err != nil {
 		return out, "", err
 	}
-	info, err := mediafile.Inspect(path)
-	if err != nil {
-		return out, "", argerr.Named(err, "file_path")
-	}
 	fi, err := os.Stat(info.Path)
 	if err != nil {
-		return out, "", argerr.New("file_path", err.Error(), "give a readable local file")
+		return out, "", toolkit.UnreadableFile("file_path", err)
 	}
 	ext := strings.ToLower(in.FileExtension)
 	if ext == "" {
