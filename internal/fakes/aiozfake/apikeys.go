@@ -37,8 +37,7 @@ func (s *Server) handleCreateAPIKey(w http.ResponseWriter, r *http.Request) {
 		TTL  *string `json:"ttl"`
 		Type *string `json:"type"`
 	}
-	if err := decodeJSON(r, &b); err != nil {
-		writeError(w, err)
+	if !readJSON(w, r, &b) {
 		return
 	}
 	if b.Name == nil || strings.TrimSpace(*b.Name) == "" || len(*b.Name) > 255 {
@@ -110,8 +109,7 @@ func (s *Server) handleRenameAPIKey(w http.ResponseWriter, r *http.Request) {
 	var b struct {
 		Name *string `json:"api_key_name"`
 	}
-	if err := decodeJSON(r, &b); err != nil {
-		writeError(w, err)
+	if !readJSON(w, r, &b) {
 		return
 	}
 	if b.Name == nil || strings.TrimSpace(*b.Name) == "" || len(*b.Name) > 255 {

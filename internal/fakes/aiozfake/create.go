@@ -193,8 +193,7 @@ func (s *Server) handleCreateMedia(w http.ResponseWriter, r *http.Request) {
 			writeErr(w, http.StatusBadRequest, "qualities and metadata need a JSON body")
 			return
 		}
-	} else if err := decodeJSON(r, &req); err != nil {
-		writeError(w, err)
+	} else if !readJSON(w, r, &req) {
 		return
 	}
 	if req.Title == nil || strings.TrimSpace(*req.Title) == "" {

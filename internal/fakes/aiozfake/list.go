@@ -96,8 +96,7 @@ func containsAll[T comparable](have, want []T) bool {
 
 func (s *Server) handleListMedia(w http.ResponseWriter, r *http.Request) {
 	var req listReq
-	if err := decodeJSON(r, &req); err != nil {
-		writeError(w, err)
+	if !readJSON(w, r, &req) {
 		return
 	}
 	if req.Type != "" && req.Type != "video" && req.Type != "audio" {

@@ -71,8 +71,7 @@ func (s *Server) handleCreateLiveKey(w http.ResponseWriter, r *http.Request) {
 		Save bool    `json:"save"`
 		Type string  `json:"type"`
 	}
-	if err := decodeJSON(r, &b); err != nil {
-		writeError(w, err)
+	if !readJSON(w, r, &b) {
 		return
 	}
 	if b.Name == nil || strings.TrimSpace(*b.Name) == "" || len(*b.Name) > 255 {
@@ -163,8 +162,7 @@ func (s *Server) handleUpdateLiveKey(w http.ResponseWriter, r *http.Request) {
 		Save *bool   `json:"save"`
 		Type *bool   `json:"type"`
 	}
-	if err := decodeJSON(r, &b); err != nil {
-		writeError(w, err)
+	if !readJSON(w, r, &b) {
 		return
 	}
 	if b.Name != nil && (strings.TrimSpace(*b.Name) == "" || len(*b.Name) > 255) {
@@ -233,8 +231,7 @@ func streamingQualities(q []map[string]any) ([]string, error) {
 // handleCreateStreaming serves S8 POST /live_streams/{id}/streamings.
 func (s *Server) handleCreateStreaming(w http.ResponseWriter, r *http.Request) {
 	var b streamingBody
-	if err := decodeJSON(r, &b); err != nil {
-		writeError(w, err)
+	if !readJSON(w, r, &b) {
 		return
 	}
 	if b.Title == nil || strings.TrimSpace(*b.Title) == "" || len(*b.Title) > 255 {
@@ -313,8 +310,7 @@ func (s *Server) handleLiveMedia(w http.ResponseWriter, r *http.Request, keyID s
 		Search string `json:"search"`
 		Status string `json:"status"`
 	}
-	if err := decodeJSON(r, &b); err != nil {
-		writeError(w, err)
+	if !readJSON(w, r, &b) {
 		return
 	}
 	limit := 25
@@ -353,8 +349,7 @@ func (s *Server) streamingLocked(keyID, id string) (*streamingJSON, error) {
 // while live ("You can only update while live streaming.").
 func (s *Server) handleUpdateStreaming(w http.ResponseWriter, r *http.Request) {
 	var b streamingBody
-	if err := decodeJSON(r, &b); err != nil {
-		writeError(w, err)
+	if !readJSON(w, r, &b) {
 		return
 	}
 	if b.StreamID == nil || *b.StreamID == "" {

@@ -23,8 +23,7 @@ func (s *Server) handleMulticast(w http.ResponseWriter, r *http.Request, streamK
 		URLs []string `json:"multicast_urls"`
 	}
 	if r.Method == http.MethodPost {
-		if err := decodeJSON(r, &b); err != nil {
-			writeError(w, err)
+		if !readJSON(w, r, &b) {
 			return
 		}
 		if len(b.URLs) == 0 || len(b.URLs) > 5 {

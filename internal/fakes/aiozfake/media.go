@@ -445,8 +445,7 @@ type updateReq struct {
 
 func (s *Server) handleUpdateMedia(w http.ResponseWriter, r *http.Request) {
 	var req updateReq
-	if err := decodeJSON(r, &req); err != nil {
-		writeError(w, err)
+	if !readJSON(w, r, &req) {
 		return
 	}
 	if req.Title != nil && strings.TrimSpace(*req.Title) == "" {

@@ -196,8 +196,7 @@ func (x *extraState) setDefaultLocked(p *player) {
 
 func (s *Server) handleCreatePlayer(w http.ResponseWriter, r *http.Request) {
 	var req playerReq
-	if err := decodeJSON(r, &req); err != nil {
-		writeError(w, err)
+	if !readJSON(w, r, &req) {
 		return
 	}
 	if err := req.validate(true); err != nil {
@@ -279,8 +278,7 @@ func (s *Server) handleGetPlayer(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleUpdatePlayer(w http.ResponseWriter, r *http.Request) {
 	var req playerReq
-	if err := decodeJSON(r, &req); err != nil {
-		writeError(w, err)
+	if !readJSON(w, r, &req) {
 		return
 	}
 	if err := req.validate(false); err != nil {
@@ -424,8 +422,7 @@ type playerMediaReq struct {
 
 func (s *Server) playerMedia(w http.ResponseWriter, r *http.Request, change func(m *media, p *player) error, done string) {
 	var req playerMediaReq
-	if err := decodeJSON(r, &req); err != nil {
-		writeError(w, err)
+	if !readJSON(w, r, &req) {
 		return
 	}
 	id := req.MediaID

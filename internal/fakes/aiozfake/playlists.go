@@ -248,8 +248,7 @@ func (s *Server) handleListPlaylists(w http.ResponseWriter, r *http.Request) {
 		Tags     json.RawMessage `json:"tags"`
 		Metadata json.RawMessage `json:"metadata"`
 	}
-	if err := decodeJSON(r, &req); err != nil {
-		writeError(w, err)
+	if !readJSON(w, r, &req) {
 		return
 	}
 	offset, limit := 0, 25
@@ -439,8 +438,7 @@ func (s *Server) handleAddPlaylistItem(w http.ResponseWriter, r *http.Request) {
 		MediaID string `json:"media_id"`
 		VideoID string `json:"video_id"` // seed 001 (spec Q16)
 	}
-	if err := decodeJSON(r, &req); err != nil {
-		writeError(w, err)
+	if !readJSON(w, r, &req) {
 		return
 	}
 	id := req.MediaID
@@ -477,8 +475,7 @@ func (s *Server) handleMovePlaylistItem(w http.ResponseWriter, r *http.Request) 
 		NextID     string `json:"next_id"`
 		PreviousID string `json:"previous_id"`
 	}
-	if err := decodeJSON(r, &req); err != nil {
-		writeError(w, err)
+	if !readJSON(w, r, &req) {
 		return
 	}
 	if req.CurrentID == "" {

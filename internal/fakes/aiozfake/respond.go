@@ -111,6 +111,16 @@ func decodeJSON(r *http.Request, v any) error {
 	return nil
 }
 
+// readJSON decodes a required JSON body into v like decodeJSON; when that
+// fails it answers the error itself and reports false.
+func readJSON(w http.ResponseWriter, r *http.Request, v any) bool {
+	if err := decodeJSON(r, v); err != nil {
+		writeError(w, err)
+		return false
+	}
+	return true
+}
+
 func jsonErrText(err error) string {
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) {

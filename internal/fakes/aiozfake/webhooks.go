@@ -102,8 +102,7 @@ func (b webhookBody) apply(h *webhookJSON) error {
 // handleCreateWebhook serves W1 POST /webhooks (201).
 func (s *Server) handleCreateWebhook(w http.ResponseWriter, r *http.Request) {
 	var b webhookBody
-	if err := decodeJSON(r, &b); err != nil {
-		writeError(w, err)
+	if !readJSON(w, r, &b) {
 		return
 	}
 	if b.Name == nil || b.URL == nil {
@@ -194,8 +193,7 @@ func (s *Server) handleGetWebhook(w http.ResponseWriter, r *http.Request) {
 // handleUpdateWebhook serves W4 PATCH /webhooks/{id}.
 func (s *Server) handleUpdateWebhook(w http.ResponseWriter, r *http.Request) {
 	var b webhookBody
-	if err := decodeJSON(r, &b); err != nil {
-		writeError(w, err)
+	if !readJSON(w, r, &b) {
 		return
 	}
 	s.mu.Lock()
