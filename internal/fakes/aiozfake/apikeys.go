@@ -104,6 +104,14 @@ func (s *Server) handleListAPIKeys(w http.ResponseWriter, r *http.Request) {
 	writeData(w, http.StatusOK, map[string]any{"api_keys": append([]apiKeyJSON{}, list[lo:hi]...), "total": len(list)})
 }
 
+func (s *Server) apiKeyLocked(id string) (*apiKeyJSON, error) {
+	k, ok := s.acct.apiKeys[id]
+	if !ok {
+		return nil, notFound("API key not found")
+	}
+	return k, nil
+}
+
 // handleRenameAPIKey serves A3 PATCH /api_keys/{id}.
 func (s *Server) handleRenameAPIKey(w http.ResponseWriter, r *http.Request) {
 	var b struct {
@@ -116,26 +124,22 @@ func (s *Server) handleRenameAPIKey(w http.ResponseWriter, r *http.Request) {
 		writeError(w, badRequest("api_key_name is required (1–255 characters)"))
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	k, ok := s.acct.apiKeys[r.PathValue("id")]
+	k, ok := lockFound(s, w, nil, s.apiKeyLocked, r.PathValue("id"))
 	if !ok {
-		writeError(w, notFound("API key not found"))
 		return
 	}
+	defer s.mu.Unlock()
 	k.Name, k.UpdatedAt = strings.TrimSpace(*b.Name), rfc3339(s.now())
 	writeOK(w, "Update api key successfully.")
 }
 
 // handleDeleteAPIKey serves A4 DELETE /api_keys/{id}.
 func (s *Server) handleDeleteAPIKey(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	id := r.PathValue("id")
-	if _, ok := s.acct.apiKeys[id]; !ok {
-		writeError(w, notFound("API key not found"))
+	if _, ok := lockFound(s, w, nil, s.apiKeyLocked, id); !ok {
 		return
 	}
+	defer s.mu.Unlock()
 	delete(s.acct.apiKeys, id)
 	for i, v := range s.acct.keyOrder {
 		if v == id {

@@ -144,13 +144,11 @@ func (s *Server) liveKeyLocked(id string) (*liveKeyJSON, error) {
 
 // handleGetLiveKey serves S3 GET /live_streams/{id}.
 func (s *Server) handleGetLiveKey(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	k, err := s.liveKeyLocked(r.PathValue("id"))
-	if err != nil {
-		writeError(w, err)
+	k, ok := lockFound(s, w, nil, s.liveKeyLocked, r.PathValue("id"))
+	if !ok {
 		return
 	}
+	defer s.mu.Unlock()
 	writeData(w, http.StatusOK, *k)
 }
 
@@ -169,13 +167,11 @@ func (s *Server) handleUpdateLiveKey(w http.ResponseWriter, r *http.Request) {
 		writeError(w, badRequest("name must be 1–255 characters"))
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	k, err := s.liveKeyLocked(r.PathValue("id"))
-	if err != nil {
-		writeError(w, err)
+	k, ok := lockFound(s, w, nil, s.liveKeyLocked, r.PathValue("id"))
+	if !ok {
 		return
 	}
+	defer s.mu.Unlock()
 	if b.Name != nil {
 		k.Name = strings.TrimSpace(*b.Name)
 	}
@@ -189,13 +185,11 @@ func (s *Server) handleUpdateLiveKey(w http.ResponseWriter, r *http.Request) {
 // handleDeleteLiveKey serves S5 DELETE /live_streams/{id}; its streamings
 // and multicast go with it.
 func (s *Server) handleDeleteLiveKey(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	k, err := s.liveKeyLocked(r.PathValue("id"))
-	if err != nil {
-		writeError(w, err)
+	k, ok := lockFound(s, w, nil, s.liveKeyLocked, r.PathValue("id"))
+	if !ok {
 		return
 	}
+	defer s.mu.Unlock()
 	for id, st := range s.acct.streamings {
 		if st.LiveStreamKeyID == k.ID {
 			delete(s.acct.streamings, id)
@@ -246,13 +240,11 @@ func (s *Server) handleCreateStreaming(w http.ResponseWriter, r *http.Request) {
 	if len(q) == 0 {
 		q = []string{"1080p", "720p", "360p"}
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	k, err := s.liveKeyLocked(r.PathValue("id"))
-	if err != nil {
-		writeError(w, err)
+	k, ok := lockFound(s, w, nil, s.liveKeyLocked, r.PathValue("id"))
+	if !ok {
 		return
 	}
+	defer s.mu.Unlock()
 	now := rfc3339(s.now())
 	st := &streamingJSON{ID: s.newIDLocked(), Title: strings.TrimSpace(*b.Title), Type: k.Type, Status: "streaming", LiveStreamKeyID: k.ID,
 		UserID: UserID, Save: b.Save != nil && *b.Save, Qualities: q, CreatedAt: now, UpdatedAt: now, FrameRate: 30, AudioBitrate: 128000}
@@ -291,12 +283,10 @@ func (s *Server) streamingsOfLocked(keyID string) []streamingJSON {
 
 // handleListStreamings serves S7 GET /live_streams/{id}/streamings.
 func (s *Server) handleListStreamings(w http.ResponseWriter, r *http.Request, keyID string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if _, err := s.liveKeyLocked(keyID); err != nil {
-		writeError(w, err)
+	if _, ok := lockFound(s, w, nil, s.liveKeyLocked, keyID); !ok {
 		return
 	}
+	defer s.mu.Unlock()
 	list := s.streamingsOfLocked(keyID)
 	writeData(w, http.StatusOK, map[string]any{"media": append([]streamingJSON{}, list...), "total": len(list)})
 }
@@ -321,12 +311,10 @@ func (s *Server) handleLiveMedia(w http.ResponseWriter, r *http.Request, keyID s
 		writeError(w, badRequest("limit must be 1–100 and offset >= 0"))
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if _, err := s.liveKeyLocked(keyID); err != nil {
-		writeError(w, err)
+	if _, ok := lockFound(s, w, nil, s.liveKeyLocked, keyID); !ok {
 		return
 	}
+	defer s.mu.Unlock()
 	var list []streamingJSON
 	for _, st := range s.streamingsOfLocked(keyID) {
 		if (b.Search == "" || strings.Contains(strings.ToLower(st.Title), strings.ToLower(b.Search))) && (b.Status == "" || st.Status == b.Status) {
@@ -343,6 +331,12 @@ func (s *Server) streamingLocked(keyID, id string) (*streamingJSON, error) {
 		return nil, notFound("Live stream media not found")
 	}
 	return st, nil
+}
+
+// lockStreaming is lockFound for the streaming id of key keyID (any key
+// when keyID is empty).
+func (s *Server) lockStreaming(w http.ResponseWriter, keyID, id string) (*streamingJSON, bool) {
+	return lockFound(s, w, nil, func(id string) (*streamingJSON, error) { return s.streamingLocked(keyID, id) }, id)
 }
 
 // handleUpdateStreaming serves S9 PUT /live_streams/{id}/streamings: only
@@ -365,13 +359,11 @@ func (s *Server) handleUpdateStreaming(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	st, err := s.streamingLocked(r.PathValue("id"), *b.StreamID)
-	if err != nil {
-		writeError(w, err)
+	st, ok := s.lockStreaming(w, r.PathValue("id"), *b.StreamID)
+	if !ok {
 		return
 	}
+	defer s.mu.Unlock()
 	if st.Status != "streaming" {
 		writeError(w, badRequest("You can only update while live streaming."))
 		return
@@ -391,25 +383,21 @@ func (s *Server) handleUpdateStreaming(w http.ResponseWriter, r *http.Request) {
 
 // handleGetStreaming serves S10 GET /live_streams/{id}/streamings/{stream_id}.
 func (s *Server) handleGetStreaming(w http.ResponseWriter, r *http.Request, keyID, id string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	st, err := s.streamingLocked(keyID, id)
-	if err != nil {
-		writeError(w, err)
+	st, ok := s.lockStreaming(w, keyID, id)
+	if !ok {
 		return
 	}
+	defer s.mu.Unlock()
 	writeData(w, http.StatusOK, *st)
 }
 
 // handleDeleteStreaming serves S11 DELETE /live_streams/{id}/streamings/{stream_id}.
 func (s *Server) handleDeleteStreaming(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	st, err := s.streamingLocked(r.PathValue("id"), r.PathValue("stream_id"))
-	if err != nil {
-		writeError(w, err)
+	st, ok := s.lockStreaming(w, r.PathValue("id"), r.PathValue("stream_id"))
+	if !ok {
 		return
 	}
+	defer s.mu.Unlock()
 	delete(s.acct.streamings, st.ID)
 	writeOK(w, "Delete live stream media successfully.")
 }
@@ -425,13 +413,11 @@ func (s *Server) handleLiveThumbnail(w http.ResponseWriter, r *http.Request, id 
 	} else {
 		drain(r)
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	st, err := s.streamingLocked("", id)
-	if err != nil {
-		writeError(w, err)
+	st, ok := s.lockStreaming(w, "", id)
+	if !ok {
 		return
 	}
+	defer s.mu.Unlock()
 	if r.Method == http.MethodDelete {
 		if !st.thumbnail {
 			writeError(w, notFound("Thumbnail not found"))
@@ -448,13 +434,11 @@ func (s *Server) handleLiveThumbnail(w http.ResponseWriter, r *http.Request, id 
 // handleLiveVideo serves S14 GET /live_streams/{id}/video: the recording
 // of a streaming made with save: true.
 func (s *Server) handleLiveVideo(w http.ResponseWriter, _ *http.Request, id string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	st, err := s.streamingLocked("", id)
-	if err != nil {
-		writeError(w, err)
+	st, ok := s.lockStreaming(w, "", id)
+	if !ok {
 		return
 	}
+	defer s.mu.Unlock()
 	if !st.Save {
 		writeError(w, notFound("This live stream is not recorded (it was created with save: false)"))
 		return

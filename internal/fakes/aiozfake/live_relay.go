@@ -91,13 +91,11 @@ func (s *Server) handleLiveStatistic(w http.ResponseWriter, _ *http.Request, id 
 
 // handleLivePlayer serves S18 GET /live_streams/player/{id}/media (public).
 func (s *Server) handleLivePlayer(w http.ResponseWriter, _ *http.Request, id string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	st, err := s.streamingLocked("", id)
-	if err != nil {
-		writeError(w, err)
+	st, ok := s.lockStreaming(w, "", id)
+	if !ok {
 		return
 	}
+	defer s.mu.Unlock()
 	writeData(w, http.StatusOK, *st)
 }
 

@@ -242,18 +242,10 @@ func (s *Server) liveMediaLocked(id string) (*media, error) {
 	return m, nil
 }
 
-// lockLiveMedia locks s.mu and looks up the live media named by the {id}
-// path value. On success the caller holds s.mu and must release it; on
-// failure the lookup error is answered, s.mu is released and ok is false.
+// lockLiveMedia is lockFound for the live media named by the {id} path
+// value.
 func (s *Server) lockLiveMedia(w http.ResponseWriter, r *http.Request) (*media, bool) {
-	s.mu.Lock()
-	m, err := s.liveMediaLocked(r.PathValue("id"))
-	if err != nil {
-		s.mu.Unlock()
-		writeError(w, err)
-		return nil, false
-	}
-	return m, true
+	return lockFound(s, w, nil, s.liveMediaLocked, r.PathValue("id"))
 }
 
 // touchMedia answers a change to the {id} media: with s.mu held, change
@@ -277,14 +269,10 @@ func (s *Server) touchMedia(w http.ResponseWriter, r *http.Request, done string,
 // body is read: it drains the body, writes the lookup error and reports
 // false. It holds s.mu only for the lookup.
 func (s *Server) checkLiveMedia(w http.ResponseWriter, r *http.Request) bool {
-	s.mu.Lock()
-	_, err := s.liveMediaLocked(r.PathValue("id"))
-	s.mu.Unlock()
-	if err != nil {
-		drain(r)
-		writeError(w, err)
+	if _, ok := lockFound(s, w, r, s.liveMediaLocked, r.PathValue("id")); !ok {
 		return false
 	}
+	s.mu.Unlock()
 	return true
 }
 

@@ -254,17 +254,17 @@ func (s *Server) handleListPlayers(w http.ResponseWriter, r *http.Request) {
 	writeData(w, http.StatusOK, map[string]any{"player_themes": out, "total": len(list)})
 }
 
-// lockPlayer locks s.mu and finds the {id} player, answering a 404 itself.
-func (s *Server) lockPlayer(w http.ResponseWriter, r *http.Request) (*player, bool) {
-	s.mu.Lock()
-	p := s.extraLocked().players[r.PathValue("id")]
+func (s *Server) playerLocked(id string) (*player, error) {
+	p := s.extraLocked().players[id]
 	if p == nil {
-		s.mu.Unlock()
-		drain(r)
-		writeErr(w, http.StatusNotFound, "Player theme not found")
-		return nil, false
+		return nil, notFound("Player theme not found")
 	}
-	return p, true
+	return p, nil
+}
+
+// lockPlayer is lockFound for the {id} player; a 404 drains the body.
+func (s *Server) lockPlayer(w http.ResponseWriter, r *http.Request) (*player, bool) {
+	return lockFound(s, w, r, s.playerLocked, r.PathValue("id"))
 }
 
 func (s *Server) handleGetPlayer(w http.ResponseWriter, r *http.Request) {
@@ -376,14 +376,10 @@ func readLogo(r *http.Request) (link string, err error) {
 }
 
 func (s *Server) handleUploadPlayerLogo(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	_, ok := s.extraLocked().players[r.PathValue("id")]
-	s.mu.Unlock()
-	if !ok {
-		drain(r)
-		writeErr(w, http.StatusNotFound, "Player theme not found")
+	if _, ok := s.lockPlayer(w, r); !ok {
 		return
 	}
+	s.mu.Unlock()
 	link, err := readLogo(r)
 	if err != nil {
 		writeError(w, err)
@@ -437,13 +433,11 @@ func (s *Server) playerMedia(w http.ResponseWriter, r *http.Request, change func
 		writeErr(w, http.StatusBadRequest, "media_id and player_theme_id are required")
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p := s.extraLocked().players[req.PlayerThemeID]
-	if p == nil {
-		writeErr(w, http.StatusNotFound, "Player theme not found")
+	p, ok := lockFound(s, w, nil, s.playerLocked, req.PlayerThemeID)
+	if !ok {
 		return
 	}
+	defer s.mu.Unlock()
 	m, err := s.liveMediaLocked(id)
 	if err != nil {
 		writeError(w, err)

@@ -316,17 +316,17 @@ func (s *Server) handleListPlaylists(w http.ResponseWriter, r *http.Request) {
 	writeData(w, http.StatusOK, map[string]any{"playlists": out, "total": len(list)})
 }
 
-// lockPlaylist locks s.mu and finds the {id} playlist, answering a 404.
-func (s *Server) lockPlaylist(w http.ResponseWriter, r *http.Request) (*playlist, bool) {
-	s.mu.Lock()
-	pl := s.extraLocked().playlists[r.PathValue("id")]
+func (s *Server) playlistLocked(id string) (*playlist, error) {
+	pl := s.extraLocked().playlists[id]
 	if pl == nil {
-		s.mu.Unlock()
-		drain(r)
-		writeErr(w, http.StatusNotFound, "Playlist not found")
-		return nil, false
+		return nil, notFound("Playlist not found")
 	}
-	return pl, true
+	return pl, nil
+}
+
+// lockPlaylist is lockFound for the {id} playlist; a 404 drains the body.
+func (s *Server) lockPlaylist(w http.ResponseWriter, r *http.Request) (*playlist, bool) {
+	return lockFound(s, w, r, s.playlistLocked, r.PathValue("id"))
 }
 
 func (s *Server) handleGetPlaylist(w http.ResponseWriter, r *http.Request) {

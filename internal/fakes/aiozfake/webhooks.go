@@ -170,8 +170,8 @@ func (s *Server) handleListWebhooks(w http.ResponseWriter, r *http.Request) {
 	writeData(w, http.StatusOK, map[string]any{"webhooks": append([]webhookJSON{}, list[lo:hi]...), "total": len(list)})
 }
 
-func (s *Server) webhookLocked(r *http.Request) (*webhookJSON, error) {
-	h, ok := s.acct.webhooks[r.PathValue("id")]
+func (s *Server) webhookLocked(id string) (*webhookJSON, error) {
+	h, ok := s.acct.webhooks[id]
 	if !ok {
 		return nil, notFound("Webhook not found")
 	}
@@ -180,13 +180,11 @@ func (s *Server) webhookLocked(r *http.Request) (*webhookJSON, error) {
 
 // handleGetWebhook serves W3 GET /webhooks/{id}.
 func (s *Server) handleGetWebhook(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	h, err := s.webhookLocked(r)
-	if err != nil {
-		writeError(w, err)
+	h, ok := lockFound(s, w, nil, s.webhookLocked, r.PathValue("id"))
+	if !ok {
 		return
 	}
+	defer s.mu.Unlock()
 	writeData(w, http.StatusOK, map[string]any{"webhook": *h})
 }
 
@@ -196,13 +194,11 @@ func (s *Server) handleUpdateWebhook(w http.ResponseWriter, r *http.Request) {
 	if !readJSON(w, r, &b) {
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	h, err := s.webhookLocked(r)
-	if err != nil {
-		writeError(w, err)
+	h, ok := lockFound(s, w, nil, s.webhookLocked, r.PathValue("id"))
+	if !ok {
 		return
 	}
+	defer s.mu.Unlock()
 	c := *h
 	if err := b.apply(&c); err != nil {
 		writeError(w, err)
@@ -215,12 +211,10 @@ func (s *Server) handleUpdateWebhook(w http.ResponseWriter, r *http.Request) {
 
 // handleDeleteWebhook serves W5 DELETE /webhooks/{id}.
 func (s *Server) handleDeleteWebhook(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if _, err := s.webhookLocked(r); err != nil {
-		writeError(w, err)
+	if _, ok := lockFound(s, w, nil, s.webhookLocked, r.PathValue("id")); !ok {
 		return
 	}
+	defer s.mu.Unlock()
 	delete(s.acct.webhooks, r.PathValue("id"))
 	writeOK(w, "Delete webhook successfully.")
 }
@@ -231,7 +225,7 @@ func (s *Server) handleDeleteWebhook(w http.ResponseWriter, r *http.Request) {
 func (s *Server) handleCheckWebhook(w http.ResponseWriter, r *http.Request) {
 	drain(r)
 	s.mu.Lock()
-	h, err := s.webhookLocked(r)
+	h, err := s.webhookLocked(r.PathValue("id"))
 	var target, id string
 	if err == nil {
 		target, id = h.URL, h.ID
