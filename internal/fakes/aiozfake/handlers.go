@@ -1,6 +1,9 @@
 package aiozfake
 
-import "net/http"
+import (
+	"net/http"
+	"time"
+)
 
 // Handler helpers shared by the routes of several families (media,
 // players, playlists, webhooks, API keys, live streams).
@@ -22,4 +25,28 @@ func lockFound[T any](s *Server, w http.ResponseWriter, unread *http.Request, fi
 		return v, false
 	}
 	return v, true
+}
+
+// stamped is an item with an updated_at that a change moves.
+type stamped interface{ stamp(t time.Time) }
+
+func (m *media) stamp(t time.Time)     { m.UpdatedAt = t }
+func (pl *playlist) stamp(t time.Time) { pl.UpdatedAt = t }
+
+// touch answers a change to the item that lock finds for r (lock answers a
+// miss itself and holds s.mu on success): with s.mu held, change edits the
+// item or returns the error to answer; after a change the item's
+// updated_at moves and the answer is the success message done.
+func touch[T stamped](s *Server, w http.ResponseWriter, r *http.Request, lock func(http.ResponseWriter, *http.Request) (T, bool), done string, change func(T) error) {
+	v, ok := lock(w, r)
+	if !ok {
+		return
+	}
+	defer s.mu.Unlock()
+	if err := change(v); err != nil {
+		writeError(w, err)
+		return
+	}
+	v.stamp(s.now())
+	writeOK(w, done)
 }

@@ -248,21 +248,9 @@ func (s *Server) lockLiveMedia(w http.ResponseWriter, r *http.Request) (*media, 
 	return lockFound(s, w, nil, s.liveMediaLocked, r.PathValue("id"))
 }
 
-// touchMedia answers a change to the {id} media: with s.mu held, change
-// edits it or returns the error to answer; after a change the media's
-// updated_at moves and the answer is the success message done.
+// touchMedia is touch for the {id} media.
 func (s *Server) touchMedia(w http.ResponseWriter, r *http.Request, done string, change func(m *media) error) {
-	m, ok := s.lockLiveMedia(w, r)
-	if !ok {
-		return
-	}
-	defer s.mu.Unlock()
-	if err := change(m); err != nil {
-		writeError(w, err)
-		return
-	}
-	m.UpdatedAt = s.now()
-	writeOK(w, done)
+	touch(s, w, r, s.lockLiveMedia, done, change)
 }
 
 // checkLiveMedia answers a request whose {id} names no live media before its

@@ -385,25 +385,21 @@ func (s *Server) handleUpdatePlaylist(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
-	pl, ok := s.lockPlaylist(w, r)
-	if !ok {
-		return
-	}
-	defer s.mu.Unlock()
-	if f.Name != nil {
-		pl.Name = *f.Name
-	}
-	if f.Tags != nil {
-		pl.Tags = f.Tags
-	}
-	if f.Metadata != nil {
-		pl.Metadata = f.Metadata
-	}
-	if f.File != nil {
-		pl.HasThumbnail = true
-	}
-	pl.UpdatedAt = s.now()
-	writeOK(w, "Update playlist successfully.")
+	touch(s, w, r, s.lockPlaylist, "Update playlist successfully.", func(pl *playlist) error {
+		if f.Name != nil {
+			pl.Name = *f.Name
+		}
+		if f.Tags != nil {
+			pl.Tags = f.Tags
+		}
+		if f.Metadata != nil {
+			pl.Metadata = f.Metadata
+		}
+		if f.File != nil {
+			pl.HasThumbnail = true
+		}
+		return nil
+	})
 }
 
 func (s *Server) handleDeletePlaylist(w http.ResponseWriter, r *http.Request) {
@@ -419,18 +415,13 @@ func (s *Server) handleDeletePlaylist(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleDeletePlaylistThumbnail(w http.ResponseWriter, r *http.Request) {
-	pl, ok := s.lockPlaylist(w, r)
-	if !ok {
-		return
-	}
-	defer s.mu.Unlock()
-	if !pl.HasThumbnail {
-		writeErr(w, http.StatusNotFound, "Thumbnail not found")
-		return
-	}
-	pl.HasThumbnail = false
-	pl.UpdatedAt = s.now()
-	writeOK(w, "Delete playlist thumbnail successfully.")
+	touch(s, w, r, s.lockPlaylist, "Delete playlist thumbnail successfully.", func(pl *playlist) error {
+		if !pl.HasThumbnail {
+			return notFound("Thumbnail not found")
+		}
+		pl.HasThumbnail = false
+		return nil
+	})
 }
 
 func (s *Server) handleAddPlaylistItem(w http.ResponseWriter, r *http.Request) {
@@ -449,24 +440,18 @@ func (s *Server) handleAddPlaylistItem(w http.ResponseWriter, r *http.Request) {
 		writeErr(w, http.StatusBadRequest, "media_id is required")
 		return
 	}
-	pl, ok := s.lockPlaylist(w, r)
-	if !ok {
-		return
-	}
-	defer s.mu.Unlock()
-	if _, err := s.liveMediaLocked(id); err != nil {
-		writeError(w, err)
-		return
-	}
-	for _, it := range pl.Items {
-		if it.VideoID == id {
-			writeErr(w, http.StatusBadRequest, "media "+id+" is already in this playlist")
-			return
+	touch(s, w, r, s.lockPlaylist, "Add media to playlist successfully.", func(pl *playlist) error {
+		if _, err := s.liveMediaLocked(id); err != nil {
+			return err
 		}
-	}
-	pl.Items = append(pl.Items, &playlistItem{ID: s.newExtraIDLocked("item"), VideoID: id, CreatedAt: s.now()})
-	pl.UpdatedAt = s.now()
-	writeOK(w, "Add media to playlist successfully.")
+		for _, it := range pl.Items {
+			if it.VideoID == id {
+				return badRequest("media %s is already in this playlist", id)
+			}
+		}
+		pl.Items = append(pl.Items, &playlistItem{ID: s.newExtraIDLocked("item"), VideoID: id, CreatedAt: s.now()})
+		return nil
+	})
 }
 
 func (s *Server) handleMovePlaylistItem(w http.ResponseWriter, r *http.Request) {
@@ -486,66 +471,51 @@ func (s *Server) handleMovePlaylistItem(w http.ResponseWriter, r *http.Request) 
 		writeErr(w, http.StatusBadRequest, "next_id or previous_id is required")
 		return
 	}
-	pl, ok := s.lockPlaylist(w, r)
-	if !ok {
-		return
-	}
-	defer s.mu.Unlock()
-	cur := indexItem(pl.Items, req.CurrentID)
-	if cur < 0 {
-		writeErr(w, http.StatusBadRequest, "current_id is not an item of this playlist")
-		return
-	}
-	if req.NextID == req.CurrentID || req.PreviousID == req.CurrentID {
-		writeErr(w, http.StatusBadRequest, "next_id and previous_id must differ from current_id")
-		return
-	}
-	moved := pl.Items[cur]
-	rest := append(append([]*playlistItem{}, pl.Items[:cur]...), pl.Items[cur+1:]...)
-	next, prev := indexItem(rest, req.NextID), indexItem(rest, req.PreviousID)
-	var at int
-	switch {
-	case req.NextID != "" && next < 0, req.PreviousID != "" && prev < 0:
-		writeErr(w, http.StatusBadRequest, "next_id and previous_id must be items of this playlist")
-		return
-	case req.PreviousID == "":
-		if next != 0 {
-			writeErr(w, http.StatusBadRequest, "next_id without previous_id must be the first item (move to top)")
-			return
+	touch(s, w, r, s.lockPlaylist, "Move media in playlist successfully.", func(pl *playlist) error {
+		cur := indexItem(pl.Items, req.CurrentID)
+		if cur < 0 {
+			return badRequest("current_id is not an item of this playlist")
 		}
-		at = 0
-	case req.NextID == "":
-		if prev != len(rest)-1 {
-			writeErr(w, http.StatusBadRequest, "previous_id without next_id must be the last item (move to bottom)")
-			return
+		if req.NextID == req.CurrentID || req.PreviousID == req.CurrentID {
+			return badRequest("next_id and previous_id must differ from current_id")
 		}
-		at = len(rest)
-	default:
-		if next != prev+1 {
-			writeErr(w, http.StatusBadRequest, "previous_id and next_id are not adjacent items")
-			return
+		moved := pl.Items[cur]
+		rest := append(append([]*playlistItem{}, pl.Items[:cur]...), pl.Items[cur+1:]...)
+		next, prev := indexItem(rest, req.NextID), indexItem(rest, req.PreviousID)
+		var at int
+		switch {
+		case req.NextID != "" && next < 0, req.PreviousID != "" && prev < 0:
+			return badRequest("next_id and previous_id must be items of this playlist")
+		case req.PreviousID == "":
+			if next != 0 {
+				return badRequest("next_id without previous_id must be the first item (move to top)")
+			}
+			at = 0
+		case req.NextID == "":
+			if prev != len(rest)-1 {
+				return badRequest("previous_id without next_id must be the last item (move to bottom)")
+			}
+			at = len(rest)
+		default:
+			if next != prev+1 {
+				return badRequest("previous_id and next_id are not adjacent items")
+			}
+			at = next
 		}
-		at = next
-	}
-	pl.Items = append(append(append([]*playlistItem{}, rest[:at]...), moved), rest[at:]...)
-	pl.UpdatedAt = s.now()
-	writeOK(w, "Move media in playlist successfully.")
+		pl.Items = append(append(append([]*playlistItem{}, rest[:at]...), moved), rest[at:]...)
+		return nil
+	})
 }
 
 func (s *Server) handleRemovePlaylistItem(w http.ResponseWriter, r *http.Request) {
 	drain(r) // an empty body (seed 001) or {option_playlists} (OA)
-	pl, ok := s.lockPlaylist(w, r)
-	if !ok {
-		return
-	}
-	defer s.mu.Unlock()
-	var found bool
-	if pl.Items, found = removeFirst(pl.Items, func(it *playlistItem) bool { return it.ID == r.PathValue("item_id") }); !found {
-		writeErr(w, http.StatusNotFound, "Playlist item not found")
-		return
-	}
-	pl.UpdatedAt = s.now()
-	writeOK(w, "Remove media from playlist successfully.")
+	touch(s, w, r, s.lockPlaylist, "Remove media from playlist successfully.", func(pl *playlist) error {
+		var found bool
+		if pl.Items, found = removeFirst(pl.Items, func(it *playlistItem) bool { return it.ID == r.PathValue("item_id") }); !found {
+			return notFound("Playlist item not found")
+		}
+		return nil
+	})
 }
 
 // handlePlaylistPlayerJSON serves L10 GET /playlists/{id}/player.json:
