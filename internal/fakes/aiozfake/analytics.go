@@ -287,23 +287,6 @@ func decodeMetricsReq(r *http.Request) (metricsReq, metricFilter, error) {
 	return req, f, nil
 }
 
-func pageFromBody(req metricsReq) (int, int, error) {
-	offset, limit := 0, 25
-	if req.Offset != nil {
-		if *req.Offset < 0 {
-			return 0, 0, badRequest("offset must be >= 0")
-		}
-		offset = *req.Offset
-	}
-	if req.Limit != nil {
-		if *req.Limit < 1 || *req.Limit > 100 {
-			return 0, 0, badRequest("limit must be between 1 and 100")
-		}
-		limit = *req.Limit
-	}
-	return offset, limit, nil
-}
-
 func metricsCtx(metric, agg, breakdown, interval string, f metricFilter, from, to int64) metricsContext {
 	return metricsContext{
 		Metric: metric, Aggregation: agg, Breakdown: breakdown, Interval: interval, Filter: f,
@@ -419,7 +402,7 @@ func (s *Server) serveSeries(w http.ResponseWriter, r *http.Request, metric, bd,
 		writeError(w, err)
 		return
 	}
-	offset, limit, err := pageFromBody(req)
+	offset, limit, err := bodyPage(req.Offset, req.Limit)
 	if err != nil {
 		writeError(w, err)
 		return

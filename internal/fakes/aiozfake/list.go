@@ -142,20 +142,10 @@ func (s *Server) handleListMedia(w http.ResponseWriter, r *http.Request) {
 		writeErr(w, http.StatusBadRequest, fmt.Sprintf("order_by %q is not allowed (allowed: asc, desc)", req.OrderBy))
 		return
 	}
-	offset, limit := 0, 25
-	if req.Offset != nil {
-		if *req.Offset < 0 {
-			writeErr(w, http.StatusBadRequest, "offset must be >= 0")
-			return
-		}
-		offset = *req.Offset
-	}
-	if req.Limit != nil {
-		if *req.Limit < 1 || *req.Limit > 100 {
-			writeErr(w, http.StatusBadRequest, "limit must be between 1 and 100")
-			return
-		}
-		limit = *req.Limit
+	offset, limit, err := bodyPage(req.Offset, req.Limit)
+	if err != nil {
+		writeError(w, err)
+		return
 	}
 	wantDeleted := false
 	for _, st := range statuses {

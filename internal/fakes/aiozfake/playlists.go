@@ -251,20 +251,12 @@ func (s *Server) handleListPlaylists(w http.ResponseWriter, r *http.Request) {
 	if !readJSON(w, r, &req) {
 		return
 	}
-	offset, limit := 0, 25
-	if req.Offset != nil {
-		offset = *req.Offset
-	}
-	if req.Limit != nil {
-		limit = *req.Limit
+	offset, limit, err := bodyPage(req.Offset, req.Limit)
+	if err != nil {
+		writeError(w, err)
+		return
 	}
 	switch {
-	case offset < 0:
-		writeErr(w, http.StatusBadRequest, "offset must be >= 0")
-		return
-	case limit < 1 || limit > 100:
-		writeErr(w, http.StatusBadRequest, "limit must be between 1 and 100")
-		return
 	case req.SortBy != "" && req.SortBy != "name" && req.SortBy != "created_at":
 		writeErr(w, http.StatusBadRequest, "sort_by must be name or created_at")
 		return
@@ -274,7 +266,6 @@ func (s *Server) handleListPlaylists(w http.ResponseWriter, r *http.Request) {
 	}
 	var tags []string
 	var md []Metadata
-	var err error
 	if len(req.Tags) > 0 {
 		if tags, err = stringOrList("tags", req.Tags); err != nil {
 			writeError(w, err)

@@ -180,6 +180,25 @@ func pageParams(r *http.Request) (offset, limit int, err error) {
 	return offset, limit, nil
 }
 
+// bodyPage checks offset/limit sent in a JSON body (nil: not sent) like
+// pageParams: offset >= 0 (default 0), limit 1–100 (default 25).
+func bodyPage(offsetP, limitP *int) (offset, limit int, err error) {
+	offset, limit = 0, 25
+	if offsetP != nil {
+		if *offsetP < 0 {
+			return 0, 0, badRequest("offset must be >= 0")
+		}
+		offset = *offsetP
+	}
+	if limitP != nil {
+		if *limitP < 1 || *limitP > 100 {
+			return 0, 0, badRequest("limit must be between 1 and 100")
+		}
+		limit = *limitP
+	}
+	return offset, limit, nil
+}
+
 // page returns the window [offset, offset+limit) of n items.
 func page(n, offset, limit int) (int, int) {
 	if offset > n {
