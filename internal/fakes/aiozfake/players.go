@@ -9,6 +9,7 @@ import (
 	_ "image/jpeg" // logo dimensions
 	_ "image/png"  // logo dimensions
 	"io"
+	"mime/multipart"
 	"net/http"
 	"regexp"
 	"slices"
@@ -328,27 +329,14 @@ func (s *Server) handleDeletePlayer(w http.ResponseWriter, r *http.Request) {
 // service: PNG or JPEG by content, ≤ 100 KB, ≤ 200×100 px) and the link
 // field under either name (spec Q11).
 func readLogo(r *http.Request) (link string, err error) {
-	mr, e := r.MultipartReader()
-	if e != nil {
-		drain(r)
-		return "", badRequest("request must be multipart/form-data with a file field")
-	}
 	var data []byte
 	found := false
-	for {
-		part, e := mr.NextPart()
-		if e == io.EOF {
-			break
-		}
-		if e != nil {
-			drain(r)
-			return "", badRequest("malformed multipart body: %v", e)
-		}
+	err = eachPart(r, "request must be multipart/form-data with a file field", func(part *multipart.Part) error {
 		b, e := io.ReadAll(io.LimitReader(part, maxLogoBytes+1))
 		_, _ = io.Copy(io.Discard, part)
 		if e != nil {
 			drain(r)
-			return "", badRequest("cannot read %s: %v", part.FormName(), e)
+			return badRequest("cannot read %s: %v", part.FormName(), e)
 		}
 		switch part.FormName() {
 		case "file":
@@ -356,8 +344,11 @@ func readLogo(r *http.Request) (link string, err error) {
 		case "link", "logo_link":
 			link = string(b)
 		}
-	}
+		return nil
+	})
 	switch {
+	case err != nil:
+		return "", err
 	case !found:
 		return "", badRequest("file is required")
 	case len(data) > maxLogoBytes:

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"path"
 	"slices"
@@ -160,25 +161,12 @@ func readPlaylistJSON(r *http.Request) (playlistFields, error) {
 }
 
 func readPlaylistForm(r *http.Request) (playlistFields, error) {
-	mr, err := r.MultipartReader()
-	if err != nil {
-		drain(r)
-		return playlistFields{}, badRequest("request must be multipart/form-data")
-	}
 	var f playlistFields
-	for {
-		part, e := mr.NextPart()
-		if e == io.EOF {
-			break
-		}
-		if e != nil {
-			drain(r)
-			return f, badRequest("malformed multipart body: %v", e)
-		}
+	err := eachPart(r, "request must be multipart/form-data", func(part *multipart.Part) error {
 		b, e := io.ReadAll(io.LimitReader(part, 8<<20))
 		if e != nil {
 			drain(r)
-			return f, badRequest("cannot read %s", part.FormName())
+			return badRequest("cannot read %s", part.FormName())
 		}
 		switch v := string(b); part.FormName() {
 		case "name":
@@ -188,12 +176,16 @@ func readPlaylistForm(r *http.Request) (playlistFields, error) {
 		case "metadata":
 			if strings.TrimSpace(v) != "" {
 				if err := json.Unmarshal(b, &f.Metadata); err != nil {
-					return f, badRequest("metadata must be a JSON object of strings, like {\"key\":\"value\"}")
+					return badRequest("metadata must be a JSON object of strings, like {\"key\":\"value\"}")
 				}
 			}
 		case "file":
 			f.File, f.FileName = b, part.FileName()
 		}
+		return nil
+	})
+	if err != nil {
+		return f, err
 	}
 	if f.File != nil {
 		ext := strings.ToLower(path.Ext(f.FileName))
