@@ -103,46 +103,24 @@ func (s *Server) handleLivePlayer(w http.ResponseWriter, _ *http.Request, id str
 // /live_streams/multicast/{stream_key} (both match multicast/video), so the
 // two- and three-segment paths are dispatched here.
 
-func (s *Server) liveGet2(w http.ResponseWriter, r *http.Request) {
+// live2 serves GET, POST and DELETE /live_streams/{a}/{b}.
+func (s *Server) live2(w http.ResponseWriter, r *http.Request) {
 	a, b := r.PathValue("a"), r.PathValue("b")
+	get, post := r.Method == http.MethodGet, r.Method == http.MethodPost
 	switch {
 	case a == "multicast":
 		s.handleMulticast(w, r, b)
-	case a == "statistic":
+	case a == "statistic" && get:
 		s.handleLiveStatistic(w, r, b)
-	case b == "streamings":
+	case b == "streamings" && get:
 		s.handleListStreamings(w, r, a)
-	case b == "video":
-		s.handleLiveVideo(w, r, a)
-	default:
-		drain(r)
-		writeErr(w, http.StatusNotFound, "Route not found")
-	}
-}
-
-func (s *Server) livePost2(w http.ResponseWriter, r *http.Request) {
-	a, b := r.PathValue("a"), r.PathValue("b")
-	switch {
-	case a == "multicast":
-		s.handleMulticast(w, r, b)
-	case b == "streamings":
+	case b == "streamings" && post:
 		s.handleCreateStreaming(w, withID(r, a))
-	case b == "media":
+	case b == "video" && get:
+		s.handleLiveVideo(w, r, a)
+	case b == "media" && post:
 		s.handleLiveMedia(w, r, a)
-	case b == "thumbnail":
-		s.handleLiveThumbnail(w, r, a)
-	default:
-		drain(r)
-		writeErr(w, http.StatusNotFound, "Route not found")
-	}
-}
-
-func (s *Server) liveDelete2(w http.ResponseWriter, r *http.Request) {
-	a, b := r.PathValue("a"), r.PathValue("b")
-	switch {
-	case a == "multicast":
-		s.handleMulticast(w, r, b)
-	case b == "thumbnail":
+	case b == "thumbnail" && !get: // POST uploads, DELETE removes
 		s.handleLiveThumbnail(w, r, a)
 	default:
 		drain(r)
