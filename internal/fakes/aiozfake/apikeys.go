@@ -40,7 +40,7 @@ func (s *Server) handleCreateAPIKey(w http.ResponseWriter, r *http.Request) {
 	if !readJSON(w, r, &b) {
 		return
 	}
-	if b.Name == nil || strings.TrimSpace(*b.Name) == "" || len(*b.Name) > 255 {
+	if badName(b.Name, true) {
 		writeError(w, badRequest("api_key_name is required (1–255 characters)"))
 		return
 	}
@@ -120,7 +120,7 @@ func (s *Server) handleRenameAPIKey(w http.ResponseWriter, r *http.Request) {
 	if !readJSON(w, r, &b) {
 		return
 	}
-	if b.Name == nil || strings.TrimSpace(*b.Name) == "" || len(*b.Name) > 255 {
+	if badName(b.Name, true) {
 		writeError(w, badRequest("api_key_name is required (1–255 characters)"))
 		return
 	}

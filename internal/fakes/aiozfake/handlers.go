@@ -2,6 +2,7 @@ package aiozfake
 
 import (
 	"net/http"
+	"strings"
 	"time"
 )
 
@@ -49,4 +50,14 @@ func touch[T stamped](s *Server, w http.ResponseWriter, r *http.Request, lock fu
 	}
 	v.stamp(s.now())
 	writeOK(w, done)
+}
+
+// badName reports whether a name or title breaks the 1–255 character rule
+// of the API key and live stream routes; a field not sent breaks it only
+// when required.
+func badName(v *string, required bool) bool {
+	if v == nil {
+		return required
+	}
+	return strings.TrimSpace(*v) == "" || len(*v) > 255
 }

@@ -74,7 +74,7 @@ func (s *Server) handleCreateLiveKey(w http.ResponseWriter, r *http.Request) {
 	if !readJSON(w, r, &b) {
 		return
 	}
-	if b.Name == nil || strings.TrimSpace(*b.Name) == "" || len(*b.Name) > 255 {
+	if badName(b.Name, true) {
 		writeError(w, badRequest("name is required (1–255 characters)"))
 		return
 	}
@@ -163,7 +163,7 @@ func (s *Server) handleUpdateLiveKey(w http.ResponseWriter, r *http.Request) {
 	if !readJSON(w, r, &b) {
 		return
 	}
-	if b.Name != nil && (strings.TrimSpace(*b.Name) == "" || len(*b.Name) > 255) {
+	if badName(b.Name, false) {
 		writeError(w, badRequest("name must be 1–255 characters"))
 		return
 	}
@@ -228,7 +228,7 @@ func (s *Server) handleCreateStreaming(w http.ResponseWriter, r *http.Request) {
 	if !readJSON(w, r, &b) {
 		return
 	}
-	if b.Title == nil || strings.TrimSpace(*b.Title) == "" || len(*b.Title) > 255 {
+	if badName(b.Title, true) {
 		writeError(w, badRequest("title is required (1–255 characters)"))
 		return
 	}
@@ -350,7 +350,7 @@ func (s *Server) handleUpdateStreaming(w http.ResponseWriter, r *http.Request) {
 		writeError(w, badRequest("stream_id is required"))
 		return
 	}
-	if b.Title != nil && (strings.TrimSpace(*b.Title) == "" || len(*b.Title) > 255) {
+	if badName(b.Title, false) {
 		writeError(w, badRequest("title must be 1–255 characters"))
 		return
 	}

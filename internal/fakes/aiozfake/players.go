@@ -160,6 +160,20 @@ func (req *playerReq) validate(create bool) error {
 	return nil
 }
 
+// readPlayerReq reads and validates P1's (create) or P4's body, answering
+// any error itself.
+func readPlayerReq(w http.ResponseWriter, r *http.Request, create bool) (playerReq, bool) {
+	var req playerReq
+	if !readJSON(w, r, &req) {
+		return req, false
+	}
+	if err := req.validate(create); err != nil {
+		writeError(w, err)
+		return req, false
+	}
+	return req, true
+}
+
 func quoted(v *string) string {
 	if v == nil {
 		return "null"
@@ -196,12 +210,8 @@ func (x *extraState) setDefaultLocked(p *player) {
 }
 
 func (s *Server) handleCreatePlayer(w http.ResponseWriter, r *http.Request) {
-	var req playerReq
-	if !readJSON(w, r, &req) {
-		return
-	}
-	if err := req.validate(true); err != nil {
-		writeError(w, err)
+	req, ok := readPlayerReq(w, r, true)
+	if !ok {
 		return
 	}
 	s.mu.Lock()
@@ -278,12 +288,8 @@ func (s *Server) handleGetPlayer(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleUpdatePlayer(w http.ResponseWriter, r *http.Request) {
-	var req playerReq
-	if !readJSON(w, r, &req) {
-		return
-	}
-	if err := req.validate(false); err != nil {
-		writeError(w, err)
+	req, ok := readPlayerReq(w, r, false)
+	if !ok {
 		return
 	}
 	p, ok := s.lockPlayer(w, r)
