@@ -259,6 +259,18 @@ func enumErr(name, v string, allowed []string) error {
 	return badRequest("%s %q is not allowed (allowed: %s)", name, v, strings.Join(allowed, ", "))
 }
 
+// enumOr returns v, or def when v is empty, when that is one of allowed,
+// and enumErr's 400 otherwise.
+func enumOr(name, v, def string, allowed []string) (string, error) {
+	if v == "" {
+		v = def
+	}
+	if !contains(allowed, v) {
+		return v, enumErr(name, v, allowed)
+	}
+	return v, nil
+}
+
 // decodeMetricsReq decodes and validates the common body of N1–N3.
 func decodeMetricsReq(r *http.Request) (metricsReq, metricFilter, error) {
 	var req metricsReq

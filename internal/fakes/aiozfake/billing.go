@@ -74,16 +74,14 @@ func camelPage(r *http.Request, sortable bool) (offset, limit int, desc bool, er
 	if q.Has("sortBy") && !sortable {
 		return 0, 0, false, badRequest("sortBy is not supported here")
 	}
-	if sb := q.Get("sortBy"); sb != "" && sb != "created_at" {
-		return 0, 0, false, enumErr("sortBy", sb, []string{"created_at"})
+	if _, err := enumOr("sortBy", q.Get("sortBy"), "created_at", []string{"created_at"}); err != nil {
+		return 0, 0, false, err
 	}
-	switch ob := q.Get("orderBy"); ob {
-	case "", "desc":
-		desc = true
-	case "asc":
-	default:
-		return 0, 0, false, enumErr("orderBy", ob, []string{"asc", "desc"})
+	ob, err := enumOr("orderBy", q.Get("orderBy"), "desc", []string{"asc", "desc"})
+	if err != nil {
+		return 0, 0, false, err
 	}
+	desc = ob == "desc"
 	offset, limit, err = pageParams(r)
 	return offset, limit, desc, err
 }

@@ -200,12 +200,9 @@ func (s *Server) handleCreateMedia(w http.ResponseWriter, r *http.Request) {
 		writeErr(w, http.StatusBadRequest, "title is required")
 		return
 	}
-	typ := req.Type
-	if typ == "" {
-		typ = "video"
-	}
-	if typ != "video" && typ != "audio" {
-		writeErr(w, http.StatusBadRequest, fmt.Sprintf("type %q is not allowed (allowed: video, audio)", req.Type))
+	typ, err := enumOr("type", req.Type, "video", []string{"video", "audio"})
+	if err != nil {
+		writeError(w, err)
 		return
 	}
 	if err := validateTags(req.Tags); err != nil {

@@ -124,22 +124,14 @@ func (s *Server) handleListMedia(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
-	sortBy := req.SortBy
-	switch sortBy {
-	case "":
-		sortBy = "created_at"
-	case "created_at", "name":
-	default:
-		writeErr(w, http.StatusBadRequest, fmt.Sprintf("sort_by %q is not allowed (allowed: created_at, name)", req.SortBy))
+	sortBy, err := enumOr("sort_by", req.SortBy, "created_at", []string{"created_at", "name"})
+	if err != nil {
+		writeError(w, err)
 		return
 	}
-	orderBy := req.OrderBy
-	switch orderBy {
-	case "":
-		orderBy = "asc"
-	case "asc", "desc":
-	default:
-		writeErr(w, http.StatusBadRequest, fmt.Sprintf("order_by %q is not allowed (allowed: asc, desc)", req.OrderBy))
+	orderBy, err := enumOr("order_by", req.OrderBy, "asc", []string{"asc", "desc"})
+	if err != nil {
+		writeError(w, err)
 		return
 	}
 	offset, limit, err := bodyPage(req.Offset, req.Limit)

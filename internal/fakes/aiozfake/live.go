@@ -78,11 +78,9 @@ func (s *Server) handleCreateLiveKey(w http.ResponseWriter, r *http.Request) {
 		writeError(w, badRequest("name is required (1–255 characters)"))
 		return
 	}
-	if b.Type == "" {
-		b.Type = "video"
-	}
-	if b.Type != "video" && b.Type != "audio" {
-		writeError(w, enumErr("type", b.Type, []string{"audio", "video"}))
+	typ, err := enumOr("type", b.Type, "video", []string{"audio", "video"})
+	if err != nil {
+		writeError(w, err)
 		return
 	}
 	s.mu.Lock()
@@ -95,7 +93,7 @@ func (s *Server) handleCreateLiveKey(w http.ResponseWriter, r *http.Request) {
 	sk := randomToken(16)
 	sk = sk[0:8] + "-" + sk[8:12] + "-" + sk[12:16] + "-" + sk[16:20] + "-" + sk[20:32]
 	k := &liveKeyJSON{ID: s.newIDLocked(), Name: strings.TrimSpace(*b.Name), RTMPURL: "rtmp://" + hostOf(r) + "/live",
-		StreamKey: sk, Type: b.Type, UserID: UserID, Save: b.Save, CreatedAt: now, UpdatedAt: now}
+		StreamKey: sk, Type: typ, UserID: UserID, Save: b.Save, CreatedAt: now, UpdatedAt: now}
 	if s.acct.liveKeys == nil {
 		s.acct.liveKeys = map[string]*liveKeyJSON{}
 	}
@@ -111,12 +109,9 @@ func (s *Server) handleListLiveKeys(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
-	typ := r.URL.Query().Get("type")
-	if typ == "" {
-		typ = "video"
-	}
-	if typ != "video" && typ != "audio" {
-		writeError(w, enumErr("type", typ, []string{"audio", "video"}))
+	typ, err := enumOr("type", r.URL.Query().Get("type"), "video", []string{"audio", "video"})
+	if err != nil {
+		writeError(w, err)
 		return
 	}
 	s.mu.Lock()
