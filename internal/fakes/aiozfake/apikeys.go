@@ -100,8 +100,7 @@ func (s *Server) handleListAPIKeys(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	sort.SliceStable(list, func(i, j int) bool { return lq.less(list[i].Name, list[j].Name, list[i].CreatedAt, list[j].CreatedAt) })
-	lo, hi := page(len(list), lq.offset, lq.limit)
-	writeData(w, http.StatusOK, map[string]any{"api_keys": append([]apiKeyJSON{}, list[lo:hi]...), "total": len(list)})
+	writePage(w, "api_keys", list, lq.offset, lq.limit)
 }
 
 func (s *Server) apiKeyLocked(id string) (*apiKeyJSON, error) {

@@ -100,8 +100,7 @@ func (s *Server) handleTopUps(w http.ResponseWriter, r *http.Request) {
 	if desc {
 		list[0], list[1] = list[1], list[0]
 	}
-	lo, hi := page(len(list), offset, limit)
-	writeData(w, http.StatusOK, map[string]any{"top_ups": list[lo:hi], "total": len(list)})
+	writePage(w, "top_ups", list, offset, limit)
 }
 
 // handleBillings serves Y3 GET /payment/billings: one row per month of the
@@ -126,6 +125,5 @@ func (s *Server) handleBillings(w http.ResponseWriter, r *http.Request) {
 	if desc {
 		slices.Reverse(list)
 	}
-	lo, hi := page(len(list), offset, limit)
-	writeData(w, http.StatusOK, map[string]any{"billings": list[lo:hi], "total": len(list)})
+	writePage(w, "billings", list, offset, limit)
 }

@@ -125,8 +125,7 @@ func (s *Server) handleListLiveKeys(w http.ResponseWriter, r *http.Request) {
 	sort.Slice(list, func(i, j int) bool {
 		return lq.less(list[i].Name, list[j].Name, list[i].CreatedAt+list[i].ID, list[j].CreatedAt+list[j].ID)
 	})
-	lo, hi := page(len(list), lq.offset, lq.limit)
-	writeData(w, http.StatusOK, map[string]any{"live_stream_keys": append([]liveKeyJSON{}, list[lo:hi]...), "total": len(list)})
+	writePage(w, "live_stream_keys", list, lq.offset, lq.limit)
 }
 
 func (s *Server) liveKeyLocked(id string) (*liveKeyJSON, error) {
@@ -316,8 +315,7 @@ func (s *Server) handleLiveMedia(w http.ResponseWriter, r *http.Request, keyID s
 			list = append(list, st)
 		}
 	}
-	lo, hi := page(len(list), b.Offset, limit)
-	writeData(w, http.StatusOK, map[string]any{"media": append([]streamingJSON{}, list[lo:hi]...), "total": len(list)})
+	writePage(w, "media", list, b.Offset, limit)
 }
 
 func (s *Server) streamingLocked(keyID, id string) (*streamingJSON, error) {

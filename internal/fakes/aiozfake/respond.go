@@ -211,6 +211,13 @@ func page(n, offset, limit int) (int, int) {
 	return offset, end
 }
 
+// writePage answers the window [offset, offset+limit) of list as
+// {key: window, "total": len(list)}; an empty window is [], never null.
+func writePage[T any](w http.ResponseWriter, key string, list []T, offset, limit int) {
+	lo, hi := page(len(list), offset, limit)
+	writeData(w, http.StatusOK, map[string]any{key: append([]T{}, list[lo:hi]...), "total": len(list)})
+}
+
 // baseURL is the fake's own API base: scheme and host of the request plus
 // "/api".
 func baseURL(r *http.Request) string {

@@ -166,8 +166,7 @@ func (s *Server) handleListWebhooks(w http.ResponseWriter, r *http.Request) {
 	sort.Slice(list, func(i, j int) bool {
 		return lq.less(list[i].Name, list[j].Name, list[i].CreatedAt+list[i].ID, list[j].CreatedAt+list[j].ID)
 	})
-	lo, hi := page(len(list), lq.offset, lq.limit)
-	writeData(w, http.StatusOK, map[string]any{"webhooks": append([]webhookJSON{}, list[lo:hi]...), "total": len(list)})
+	writePage(w, "webhooks", list, lq.offset, lq.limit)
 }
 
 func (s *Server) webhookLocked(id string) (*webhookJSON, error) {
