@@ -359,7 +359,7 @@ func readLogo(r *http.Request) (link string, err error) {
 		return "", badRequest("file is required")
 	case len(data) > maxLogoBytes:
 		return "", badRequest("logo must be at most 100KB")
-	case !bytes.HasPrefix(data, pngMagic) && !bytes.HasPrefix(data, jpegMagic):
+	case !pngOrJPEG(data):
 		return "", badRequest("logo must be a JPEG or PNG image")
 	}
 	cfg, _, e := image.DecodeConfig(bytes.NewReader(data))

@@ -1,7 +1,6 @@
 package aiozfake
 
 import (
-	"bytes"
 	"encoding/json"
 	"io"
 	"mime/multipart"
@@ -192,7 +191,7 @@ func readPlaylistForm(r *http.Request) (playlistFields, error) {
 		if ext != ".jpg" && ext != ".jpeg" && ext != ".png" {
 			return f, badRequest("file must be .jpg, .jpeg or .png, got %q", f.FileName)
 		}
-		if !bytes.HasPrefix(f.File, pngMagic) && !bytes.HasPrefix(f.File, jpegMagic) {
+		if !pngOrJPEG(f.File) {
 			return f, badRequest("file content is not a PNG or JPEG image")
 		}
 	}

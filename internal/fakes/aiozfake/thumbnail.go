@@ -17,6 +17,11 @@ var (
 	jpegMagic = []byte{0xFF, 0xD8, 0xFF}
 )
 
+// pngOrJPEG reports whether b starts like a PNG or a JPEG image.
+func pngOrJPEG(b []byte) bool {
+	return bytes.HasPrefix(b, pngMagic) || bytes.HasPrefix(b, jpegMagic)
+}
+
 // eachPart streams the multipart body of r through fn, one part at a time,
 // and returns fn's first error. A body that is not multipart is the 400
 // notMultipart and a malformed one a 400 too, the body drained in both
@@ -88,7 +93,7 @@ func readThumbnailPart(r *http.Request) error {
 	if ext != ".png" && ext != ".jpg" && ext != ".jpeg" {
 		return badRequest("file must be .png or .jpg, got %q", name)
 	}
-	if !bytes.HasPrefix(prefix, pngMagic) && !bytes.HasPrefix(prefix, jpegMagic) {
+	if !pngOrJPEG(prefix) {
 		return badRequest("file content is not a PNG or JPEG image")
 	}
 	return nil
