@@ -46,20 +46,14 @@ type acctList struct {
 
 func parseAcctList(r *http.Request) (acctList, error) {
 	q := r.URL.Query()
-	l := acctList{search: strings.ToLower(q.Get("search")), sortBy: q.Get("sort_by"), orderBy: q.Get("order_by")}
-	if l.sortBy == "" {
-		l.sortBy = "created_at"
-	}
-	if l.orderBy == "" {
-		l.orderBy = "asc"
-	}
-	if l.sortBy != "created_at" && l.sortBy != "name" {
-		return l, enumErr("sort_by", l.sortBy, []string{"created_at", "name"})
-	}
-	if l.orderBy != "asc" && l.orderBy != "desc" {
-		return l, enumErr("order_by", l.orderBy, []string{"asc", "desc"})
-	}
+	l := acctList{search: strings.ToLower(q.Get("search"))}
 	var err error
+	if l.sortBy, err = enumOr("sort_by", q.Get("sort_by"), "created_at", []string{"created_at", "name"}); err != nil {
+		return l, err
+	}
+	if l.orderBy, err = enumOr("order_by", q.Get("order_by"), "asc", []string{"asc", "desc"}); err != nil {
+		return l, err
+	}
 	l.offset, l.limit, err = pageParams(r)
 	return l, err
 }

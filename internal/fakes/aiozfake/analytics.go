@@ -259,6 +259,18 @@ func enumErr(name, v string, allowed []string) error {
 	return badRequest("%s %q is not allowed (allowed: %s)", name, v, strings.Join(allowed, ", "))
 }
 
+// enumOr returns v, or def when v is empty, when that is one of allowed,
+// and enumErr's 400 otherwise.
+func enumOr(name, v, def string, allowed []string) (string, error) {
+	if v == "" {
+		v = def
+	}
+	if !contains(allowed, v) {
+		return v, enumErr(name, v, allowed)
+	}
+	return v, nil
+}
+
 // decodeMetricsReq decodes and validates the common body of N1–N3.
 func decodeMetricsReq(r *http.Request) (metricsReq, metricFilter, error) {
 	var req metricsReq
@@ -285,23 +297,6 @@ func decodeMetricsReq(r *http.Request) (metricsReq, metricFilter, error) {
 		return req, f, enumErr("filter_by.media_type", f.MediaType, []string{"video", "audio"})
 	}
 	return req, f, nil
-}
-
-func pageFromBody(req metricsReq) (int, int, error) {
-	offset, limit := 0, 25
-	if req.Offset != nil {
-		if *req.Offset < 0 {
-			return 0, 0, badRequest("offset must be >= 0")
-		}
-		offset = *req.Offset
-	}
-	if req.Limit != nil {
-		if *req.Limit < 1 || *req.Limit > 100 {
-			return 0, 0, badRequest("limit must be between 1 and 100")
-		}
-		limit = *req.Limit
-	}
-	return offset, limit, nil
 }
 
 func metricsCtx(metric, agg, breakdown, interval string, f metricFilter, from, to int64) metricsContext {
@@ -419,7 +414,7 @@ func (s *Server) serveSeries(w http.ResponseWriter, r *http.Request, metric, bd,
 		writeError(w, err)
 		return
 	}
-	offset, limit, err := pageFromBody(req)
+	offset, limit, err := bodyPage(req.Offset, req.Limit)
 	if err != nil {
 		writeError(w, err)
 		return

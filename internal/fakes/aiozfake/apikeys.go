@@ -37,11 +37,10 @@ func (s *Server) handleCreateAPIKey(w http.ResponseWriter, r *http.Request) {
 		TTL  *string `json:"ttl"`
 		Type *string `json:"type"`
 	}
-	if err := decodeJSON(r, &b); err != nil {
-		writeError(w, err)
+	if !readJSON(w, r, &b) {
 		return
 	}
-	if b.Name == nil || strings.TrimSpace(*b.Name) == "" || len(*b.Name) > 255 {
+	if badName(b.Name, true) {
 		writeError(w, badRequest("api_key_name is required (1–255 characters)"))
 		return
 	}
@@ -101,8 +100,15 @@ func (s *Server) handleListAPIKeys(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	sort.SliceStable(list, func(i, j int) bool { return lq.less(list[i].Name, list[j].Name, list[i].CreatedAt, list[j].CreatedAt) })
-	lo, hi := page(len(list), lq.offset, lq.limit)
-	writeData(w, http.StatusOK, map[string]any{"api_keys": append([]apiKeyJSON{}, list[lo:hi]...), "total": len(list)})
+	writePage(w, "api_keys", list, lq.offset, lq.limit)
+}
+
+func (s *Server) apiKeyLocked(id string) (*apiKeyJSON, error) {
+	k, ok := s.acct.apiKeys[id]
+	if !ok {
+		return nil, notFound("API key not found")
+	}
+	return k, nil
 }
 
 // handleRenameAPIKey serves A3 PATCH /api_keys/{id}.
@@ -110,34 +116,29 @@ func (s *Server) handleRenameAPIKey(w http.ResponseWriter, r *http.Request) {
 	var b struct {
 		Name *string `json:"api_key_name"`
 	}
-	if err := decodeJSON(r, &b); err != nil {
-		writeError(w, err)
+	if !readJSON(w, r, &b) {
 		return
 	}
-	if b.Name == nil || strings.TrimSpace(*b.Name) == "" || len(*b.Name) > 255 {
+	if badName(b.Name, true) {
 		writeError(w, badRequest("api_key_name is required (1–255 characters)"))
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	k, ok := s.acct.apiKeys[r.PathValue("id")]
+	k, ok := lockFound(s, w, nil, s.apiKeyLocked, r.PathValue("id"))
 	if !ok {
-		writeError(w, notFound("API key not found"))
 		return
 	}
+	defer s.mu.Unlock()
 	k.Name, k.UpdatedAt = strings.TrimSpace(*b.Name), rfc3339(s.now())
 	writeOK(w, "Update api key successfully.")
 }
 
 // handleDeleteAPIKey serves A4 DELETE /api_keys/{id}.
 func (s *Server) handleDeleteAPIKey(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	id := r.PathValue("id")
-	if _, ok := s.acct.apiKeys[id]; !ok {
-		writeError(w, notFound("API key not found"))
+	if _, ok := lockFound(s, w, nil, s.apiKeyLocked, id); !ok {
 		return
 	}
+	defer s.mu.Unlock()
 	delete(s.acct.apiKeys, id)
 	for i, v := range s.acct.keyOrder {
 		if v == id {

@@ -74,16 +74,14 @@ func camelPage(r *http.Request, sortable bool) (offset, limit int, desc bool, er
 	if q.Has("sortBy") && !sortable {
 		return 0, 0, false, badRequest("sortBy is not supported here")
 	}
-	if sb := q.Get("sortBy"); sb != "" && sb != "created_at" {
-		return 0, 0, false, enumErr("sortBy", sb, []string{"created_at"})
+	if _, err := enumOr("sortBy", q.Get("sortBy"), "created_at", []string{"created_at"}); err != nil {
+		return 0, 0, false, err
 	}
-	switch ob := q.Get("orderBy"); ob {
-	case "", "desc":
-		desc = true
-	case "asc":
-	default:
-		return 0, 0, false, enumErr("orderBy", ob, []string{"asc", "desc"})
+	ob, err := enumOr("orderBy", q.Get("orderBy"), "desc", []string{"asc", "desc"})
+	if err != nil {
+		return 0, 0, false, err
 	}
+	desc = ob == "desc"
 	offset, limit, err = pageParams(r)
 	return offset, limit, desc, err
 }
@@ -102,8 +100,7 @@ func (s *Server) handleTopUps(w http.ResponseWriter, r *http.Request) {
 	if desc {
 		list[0], list[1] = list[1], list[0]
 	}
-	lo, hi := page(len(list), offset, limit)
-	writeData(w, http.StatusOK, map[string]any{"top_ups": list[lo:hi], "total": len(list)})
+	writePage(w, "top_ups", list, offset, limit)
 }
 
 // handleBillings serves Y3 GET /payment/billings: one row per month of the
@@ -128,6 +125,5 @@ func (s *Server) handleBillings(w http.ResponseWriter, r *http.Request) {
 	if desc {
 		slices.Reverse(list)
 	}
-	lo, hi := page(len(list), offset, limit)
-	writeData(w, http.StatusOK, map[string]any{"billings": list[lo:hi], "total": len(list)})
+	writePage(w, "billings", list, offset, limit)
 }

@@ -188,9 +188,7 @@ func serveMediaPage[T any](s *Server, w http.ResponseWriter, r *http.Request, ke
 		return
 	}
 	defer s.mu.Unlock()
-	list := all(m, baseURL(r))
-	lo, hi := page(len(list), offset, limit)
-	writeData(w, http.StatusOK, map[string]any{key: list[lo:hi], "total": len(list)})
+	writePage(w, key, all(m, baseURL(r)), offset, limit)
 }
 
 func (s *Server) handleCreateChapter(w http.ResponseWriter, r *http.Request) {

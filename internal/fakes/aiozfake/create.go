@@ -193,20 +193,16 @@ func (s *Server) handleCreateMedia(w http.ResponseWriter, r *http.Request) {
 			writeErr(w, http.StatusBadRequest, "qualities and metadata need a JSON body")
 			return
 		}
-	} else if err := decodeJSON(r, &req); err != nil {
-		writeError(w, err)
+	} else if !readJSON(w, r, &req) {
 		return
 	}
 	if req.Title == nil || strings.TrimSpace(*req.Title) == "" {
 		writeErr(w, http.StatusBadRequest, "title is required")
 		return
 	}
-	typ := req.Type
-	if typ == "" {
-		typ = "video"
-	}
-	if typ != "video" && typ != "audio" {
-		writeErr(w, http.StatusBadRequest, fmt.Sprintf("type %q is not allowed (allowed: video, audio)", req.Type))
+	typ, err := enumOr("type", req.Type, "video", []string{"video", "audio"})
+	if err != nil {
+		writeError(w, err)
 		return
 	}
 	if err := validateTags(req.Tags); err != nil {

@@ -96,8 +96,7 @@ func containsAll[T comparable](have, want []T) bool {
 
 func (s *Server) handleListMedia(w http.ResponseWriter, r *http.Request) {
 	var req listReq
-	if err := decodeJSON(r, &req); err != nil {
-		writeError(w, err)
+	if !readJSON(w, r, &req) {
 		return
 	}
 	if req.Type != "" && req.Type != "video" && req.Type != "audio" {
@@ -125,38 +124,20 @@ func (s *Server) handleListMedia(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
-	sortBy := req.SortBy
-	switch sortBy {
-	case "":
-		sortBy = "created_at"
-	case "created_at", "name":
-	default:
-		writeErr(w, http.StatusBadRequest, fmt.Sprintf("sort_by %q is not allowed (allowed: created_at, name)", req.SortBy))
+	sortBy, err := enumOr("sort_by", req.SortBy, "created_at", []string{"created_at", "name"})
+	if err != nil {
+		writeError(w, err)
 		return
 	}
-	orderBy := req.OrderBy
-	switch orderBy {
-	case "":
-		orderBy = "asc"
-	case "asc", "desc":
-	default:
-		writeErr(w, http.StatusBadRequest, fmt.Sprintf("order_by %q is not allowed (allowed: asc, desc)", req.OrderBy))
+	orderBy, err := enumOr("order_by", req.OrderBy, "asc", []string{"asc", "desc"})
+	if err != nil {
+		writeError(w, err)
 		return
 	}
-	offset, limit := 0, 25
-	if req.Offset != nil {
-		if *req.Offset < 0 {
-			writeErr(w, http.StatusBadRequest, "offset must be >= 0")
-			return
-		}
-		offset = *req.Offset
-	}
-	if req.Limit != nil {
-		if *req.Limit < 1 || *req.Limit > 100 {
-			writeErr(w, http.StatusBadRequest, "limit must be between 1 and 100")
-			return
-		}
-		limit = *req.Limit
+	offset, limit, err := bodyPage(req.Offset, req.Limit)
+	if err != nil {
+		writeError(w, err)
+		return
 	}
 	wantDeleted := false
 	for _, st := range statuses {

@@ -71,19 +71,16 @@ func (s *Server) handleCreateLiveKey(w http.ResponseWriter, r *http.Request) {
 		Save bool    `json:"save"`
 		Type string  `json:"type"`
 	}
-	if err := decodeJSON(r, &b); err != nil {
-		writeError(w, err)
+	if !readJSON(w, r, &b) {
 		return
 	}
-	if b.Name == nil || strings.TrimSpace(*b.Name) == "" || len(*b.Name) > 255 {
+	if badName(b.Name, true) {
 		writeError(w, badRequest("name is required (1–255 characters)"))
 		return
 	}
-	if b.Type == "" {
-		b.Type = "video"
-	}
-	if b.Type != "video" && b.Type != "audio" {
-		writeError(w, enumErr("type", b.Type, []string{"audio", "video"}))
+	typ, err := enumOr("type", b.Type, "video", []string{"audio", "video"})
+	if err != nil {
+		writeError(w, err)
 		return
 	}
 	s.mu.Lock()
@@ -96,7 +93,7 @@ func (s *Server) handleCreateLiveKey(w http.ResponseWriter, r *http.Request) {
 	sk := randomToken(16)
 	sk = sk[0:8] + "-" + sk[8:12] + "-" + sk[12:16] + "-" + sk[16:20] + "-" + sk[20:32]
 	k := &liveKeyJSON{ID: s.newIDLocked(), Name: strings.TrimSpace(*b.Name), RTMPURL: "rtmp://" + hostOf(r) + "/live",
-		StreamKey: sk, Type: b.Type, UserID: UserID, Save: b.Save, CreatedAt: now, UpdatedAt: now}
+		StreamKey: sk, Type: typ, UserID: UserID, Save: b.Save, CreatedAt: now, UpdatedAt: now}
 	if s.acct.liveKeys == nil {
 		s.acct.liveKeys = map[string]*liveKeyJSON{}
 	}
@@ -112,12 +109,9 @@ func (s *Server) handleListLiveKeys(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
-	typ := r.URL.Query().Get("type")
-	if typ == "" {
-		typ = "video"
-	}
-	if typ != "video" && typ != "audio" {
-		writeError(w, enumErr("type", typ, []string{"audio", "video"}))
+	typ, err := enumOr("type", r.URL.Query().Get("type"), "video", []string{"audio", "video"})
+	if err != nil {
+		writeError(w, err)
 		return
 	}
 	s.mu.Lock()
@@ -131,8 +125,7 @@ func (s *Server) handleListLiveKeys(w http.ResponseWriter, r *http.Request) {
 	sort.Slice(list, func(i, j int) bool {
 		return lq.less(list[i].Name, list[j].Name, list[i].CreatedAt+list[i].ID, list[j].CreatedAt+list[j].ID)
 	})
-	lo, hi := page(len(list), lq.offset, lq.limit)
-	writeData(w, http.StatusOK, map[string]any{"live_stream_keys": append([]liveKeyJSON{}, list[lo:hi]...), "total": len(list)})
+	writePage(w, "live_stream_keys", list, lq.offset, lq.limit)
 }
 
 func (s *Server) liveKeyLocked(id string) (*liveKeyJSON, error) {
@@ -145,13 +138,11 @@ func (s *Server) liveKeyLocked(id string) (*liveKeyJSON, error) {
 
 // handleGetLiveKey serves S3 GET /live_streams/{id}.
 func (s *Server) handleGetLiveKey(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	k, err := s.liveKeyLocked(r.PathValue("id"))
-	if err != nil {
-		writeError(w, err)
+	k, ok := lockFound(s, w, nil, s.liveKeyLocked, r.PathValue("id"))
+	if !ok {
 		return
 	}
+	defer s.mu.Unlock()
 	writeData(w, http.StatusOK, *k)
 }
 
@@ -163,21 +154,18 @@ func (s *Server) handleUpdateLiveKey(w http.ResponseWriter, r *http.Request) {
 		Save *bool   `json:"save"`
 		Type *bool   `json:"type"`
 	}
-	if err := decodeJSON(r, &b); err != nil {
-		writeError(w, err)
+	if !readJSON(w, r, &b) {
 		return
 	}
-	if b.Name != nil && (strings.TrimSpace(*b.Name) == "" || len(*b.Name) > 255) {
+	if badName(b.Name, false) {
 		writeError(w, badRequest("name must be 1–255 characters"))
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	k, err := s.liveKeyLocked(r.PathValue("id"))
-	if err != nil {
-		writeError(w, err)
+	k, ok := lockFound(s, w, nil, s.liveKeyLocked, r.PathValue("id"))
+	if !ok {
 		return
 	}
+	defer s.mu.Unlock()
 	if b.Name != nil {
 		k.Name = strings.TrimSpace(*b.Name)
 	}
@@ -191,13 +179,11 @@ func (s *Server) handleUpdateLiveKey(w http.ResponseWriter, r *http.Request) {
 // handleDeleteLiveKey serves S5 DELETE /live_streams/{id}; its streamings
 // and multicast go with it.
 func (s *Server) handleDeleteLiveKey(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	k, err := s.liveKeyLocked(r.PathValue("id"))
-	if err != nil {
-		writeError(w, err)
+	k, ok := lockFound(s, w, nil, s.liveKeyLocked, r.PathValue("id"))
+	if !ok {
 		return
 	}
+	defer s.mu.Unlock()
 	for id, st := range s.acct.streamings {
 		if st.LiveStreamKeyID == k.ID {
 			delete(s.acct.streamings, id)
@@ -233,11 +219,10 @@ func streamingQualities(q []map[string]any) ([]string, error) {
 // handleCreateStreaming serves S8 POST /live_streams/{id}/streamings.
 func (s *Server) handleCreateStreaming(w http.ResponseWriter, r *http.Request) {
 	var b streamingBody
-	if err := decodeJSON(r, &b); err != nil {
-		writeError(w, err)
+	if !readJSON(w, r, &b) {
 		return
 	}
-	if b.Title == nil || strings.TrimSpace(*b.Title) == "" || len(*b.Title) > 255 {
+	if badName(b.Title, true) {
 		writeError(w, badRequest("title is required (1–255 characters)"))
 		return
 	}
@@ -249,13 +234,11 @@ func (s *Server) handleCreateStreaming(w http.ResponseWriter, r *http.Request) {
 	if len(q) == 0 {
 		q = []string{"1080p", "720p", "360p"}
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	k, err := s.liveKeyLocked(r.PathValue("id"))
-	if err != nil {
-		writeError(w, err)
+	k, ok := lockFound(s, w, nil, s.liveKeyLocked, r.PathValue("id"))
+	if !ok {
 		return
 	}
+	defer s.mu.Unlock()
 	now := rfc3339(s.now())
 	st := &streamingJSON{ID: s.newIDLocked(), Title: strings.TrimSpace(*b.Title), Type: k.Type, Status: "streaming", LiveStreamKeyID: k.ID,
 		UserID: UserID, Save: b.Save != nil && *b.Save, Qualities: q, CreatedAt: now, UpdatedAt: now, FrameRate: 30, AudioBitrate: 128000}
@@ -294,12 +277,10 @@ func (s *Server) streamingsOfLocked(keyID string) []streamingJSON {
 
 // handleListStreamings serves S7 GET /live_streams/{id}/streamings.
 func (s *Server) handleListStreamings(w http.ResponseWriter, r *http.Request, keyID string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if _, err := s.liveKeyLocked(keyID); err != nil {
-		writeError(w, err)
+	if _, ok := lockFound(s, w, nil, s.liveKeyLocked, keyID); !ok {
 		return
 	}
+	defer s.mu.Unlock()
 	list := s.streamingsOfLocked(keyID)
 	writeData(w, http.StatusOK, map[string]any{"media": append([]streamingJSON{}, list...), "total": len(list)})
 }
@@ -313,8 +294,7 @@ func (s *Server) handleLiveMedia(w http.ResponseWriter, r *http.Request, keyID s
 		Search string `json:"search"`
 		Status string `json:"status"`
 	}
-	if err := decodeJSON(r, &b); err != nil {
-		writeError(w, err)
+	if !readJSON(w, r, &b) {
 		return
 	}
 	limit := 25
@@ -325,20 +305,17 @@ func (s *Server) handleLiveMedia(w http.ResponseWriter, r *http.Request, keyID s
 		writeError(w, badRequest("limit must be 1–100 and offset >= 0"))
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if _, err := s.liveKeyLocked(keyID); err != nil {
-		writeError(w, err)
+	if _, ok := lockFound(s, w, nil, s.liveKeyLocked, keyID); !ok {
 		return
 	}
+	defer s.mu.Unlock()
 	var list []streamingJSON
 	for _, st := range s.streamingsOfLocked(keyID) {
 		if (b.Search == "" || strings.Contains(strings.ToLower(st.Title), strings.ToLower(b.Search))) && (b.Status == "" || st.Status == b.Status) {
 			list = append(list, st)
 		}
 	}
-	lo, hi := page(len(list), b.Offset, limit)
-	writeData(w, http.StatusOK, map[string]any{"media": append([]streamingJSON{}, list[lo:hi]...), "total": len(list)})
+	writePage(w, "media", list, b.Offset, limit)
 }
 
 func (s *Server) streamingLocked(keyID, id string) (*streamingJSON, error) {
@@ -349,19 +326,24 @@ func (s *Server) streamingLocked(keyID, id string) (*streamingJSON, error) {
 	return st, nil
 }
 
+// lockStreaming is lockFound for the streaming id of key keyID (any key
+// when keyID is empty).
+func (s *Server) lockStreaming(w http.ResponseWriter, keyID, id string) (*streamingJSON, bool) {
+	return lockFound(s, w, nil, func(id string) (*streamingJSON, error) { return s.streamingLocked(keyID, id) }, id)
+}
+
 // handleUpdateStreaming serves S9 PUT /live_streams/{id}/streamings: only
 // while live ("You can only update while live streaming.").
 func (s *Server) handleUpdateStreaming(w http.ResponseWriter, r *http.Request) {
 	var b streamingBody
-	if err := decodeJSON(r, &b); err != nil {
-		writeError(w, err)
+	if !readJSON(w, r, &b) {
 		return
 	}
 	if b.StreamID == nil || *b.StreamID == "" {
 		writeError(w, badRequest("stream_id is required"))
 		return
 	}
-	if b.Title != nil && (strings.TrimSpace(*b.Title) == "" || len(*b.Title) > 255) {
+	if badName(b.Title, false) {
 		writeError(w, badRequest("title must be 1–255 characters"))
 		return
 	}
@@ -370,13 +352,11 @@ func (s *Server) handleUpdateStreaming(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	st, err := s.streamingLocked(r.PathValue("id"), *b.StreamID)
-	if err != nil {
-		writeError(w, err)
+	st, ok := s.lockStreaming(w, r.PathValue("id"), *b.StreamID)
+	if !ok {
 		return
 	}
+	defer s.mu.Unlock()
 	if st.Status != "streaming" {
 		writeError(w, badRequest("You can only update while live streaming."))
 		return
@@ -396,25 +376,21 @@ func (s *Server) handleUpdateStreaming(w http.ResponseWriter, r *http.Request) {
 
 // handleGetStreaming serves S10 GET /live_streams/{id}/streamings/{stream_id}.
 func (s *Server) handleGetStreaming(w http.ResponseWriter, r *http.Request, keyID, id string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	st, err := s.streamingLocked(keyID, id)
-	if err != nil {
-		writeError(w, err)
+	st, ok := s.lockStreaming(w, keyID, id)
+	if !ok {
 		return
 	}
+	defer s.mu.Unlock()
 	writeData(w, http.StatusOK, *st)
 }
 
 // handleDeleteStreaming serves S11 DELETE /live_streams/{id}/streamings/{stream_id}.
 func (s *Server) handleDeleteStreaming(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	st, err := s.streamingLocked(r.PathValue("id"), r.PathValue("stream_id"))
-	if err != nil {
-		writeError(w, err)
+	st, ok := s.lockStreaming(w, r.PathValue("id"), r.PathValue("stream_id"))
+	if !ok {
 		return
 	}
+	defer s.mu.Unlock()
 	delete(s.acct.streamings, st.ID)
 	writeOK(w, "Delete live stream media successfully.")
 }
@@ -430,13 +406,11 @@ func (s *Server) handleLiveThumbnail(w http.ResponseWriter, r *http.Request, id 
 	} else {
 		drain(r)
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	st, err := s.streamingLocked("", id)
-	if err != nil {
-		writeError(w, err)
+	st, ok := s.lockStreaming(w, "", id)
+	if !ok {
 		return
 	}
+	defer s.mu.Unlock()
 	if r.Method == http.MethodDelete {
 		if !st.thumbnail {
 			writeError(w, notFound("Thumbnail not found"))
@@ -453,13 +427,11 @@ func (s *Server) handleLiveThumbnail(w http.ResponseWriter, r *http.Request, id 
 // handleLiveVideo serves S14 GET /live_streams/{id}/video: the recording
 // of a streaming made with save: true.
 func (s *Server) handleLiveVideo(w http.ResponseWriter, _ *http.Request, id string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	st, err := s.streamingLocked("", id)
-	if err != nil {
-		writeError(w, err)
+	st, ok := s.lockStreaming(w, "", id)
+	if !ok {
 		return
 	}
+	defer s.mu.Unlock()
 	if !st.Save {
 		writeError(w, notFound("This live stream is not recorded (it was created with save: false)"))
 		return

@@ -23,8 +23,7 @@ func (s *Server) handleMulticast(w http.ResponseWriter, r *http.Request, streamK
 		URLs []string `json:"multicast_urls"`
 	}
 	if r.Method == http.MethodPost {
-		if err := decodeJSON(r, &b); err != nil {
-			writeError(w, err)
+		if !readJSON(w, r, &b) {
 			return
 		}
 		if len(b.URLs) == 0 || len(b.URLs) > 5 {
@@ -92,13 +91,11 @@ func (s *Server) handleLiveStatistic(w http.ResponseWriter, _ *http.Request, id 
 
 // handleLivePlayer serves S18 GET /live_streams/player/{id}/media (public).
 func (s *Server) handleLivePlayer(w http.ResponseWriter, _ *http.Request, id string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	st, err := s.streamingLocked("", id)
-	if err != nil {
-		writeError(w, err)
+	st, ok := s.lockStreaming(w, "", id)
+	if !ok {
 		return
 	}
+	defer s.mu.Unlock()
 	writeData(w, http.StatusOK, *st)
 }
 
@@ -106,46 +103,24 @@ func (s *Server) handleLivePlayer(w http.ResponseWriter, _ *http.Request, id str
 // /live_streams/multicast/{stream_key} (both match multicast/video), so the
 // two- and three-segment paths are dispatched here.
 
-func (s *Server) liveGet2(w http.ResponseWriter, r *http.Request) {
+// live2 serves GET, POST and DELETE /live_streams/{a}/{b}.
+func (s *Server) live2(w http.ResponseWriter, r *http.Request) {
 	a, b := r.PathValue("a"), r.PathValue("b")
+	get, post := r.Method == http.MethodGet, r.Method == http.MethodPost
 	switch {
 	case a == "multicast":
 		s.handleMulticast(w, r, b)
-	case a == "statistic":
+	case a == "statistic" && get:
 		s.handleLiveStatistic(w, r, b)
-	case b == "streamings":
+	case b == "streamings" && get:
 		s.handleListStreamings(w, r, a)
-	case b == "video":
-		s.handleLiveVideo(w, r, a)
-	default:
-		drain(r)
-		writeErr(w, http.StatusNotFound, "Route not found")
-	}
-}
-
-func (s *Server) livePost2(w http.ResponseWriter, r *http.Request) {
-	a, b := r.PathValue("a"), r.PathValue("b")
-	switch {
-	case a == "multicast":
-		s.handleMulticast(w, r, b)
-	case b == "streamings":
+	case b == "streamings" && post:
 		s.handleCreateStreaming(w, withID(r, a))
-	case b == "media":
+	case b == "video" && get:
+		s.handleLiveVideo(w, r, a)
+	case b == "media" && post:
 		s.handleLiveMedia(w, r, a)
-	case b == "thumbnail":
-		s.handleLiveThumbnail(w, r, a)
-	default:
-		drain(r)
-		writeErr(w, http.StatusNotFound, "Route not found")
-	}
-}
-
-func (s *Server) liveDelete2(w http.ResponseWriter, r *http.Request) {
-	a, b := r.PathValue("a"), r.PathValue("b")
-	switch {
-	case a == "multicast":
-		s.handleMulticast(w, r, b)
-	case b == "thumbnail":
+	case b == "thumbnail" && !get: // POST uploads, DELETE removes
 		s.handleLiveThumbnail(w, r, a)
 	default:
 		drain(r)

@@ -242,49 +242,25 @@ func (s *Server) liveMediaLocked(id string) (*media, error) {
 	return m, nil
 }
 
-// lockLiveMedia locks s.mu and looks up the live media named by the {id}
-// path value. On success the caller holds s.mu and must release it; on
-// failure the lookup error is answered, s.mu is released and ok is false.
+// lockLiveMedia is lockFound for the live media named by the {id} path
+// value.
 func (s *Server) lockLiveMedia(w http.ResponseWriter, r *http.Request) (*media, bool) {
-	s.mu.Lock()
-	m, err := s.liveMediaLocked(r.PathValue("id"))
-	if err != nil {
-		s.mu.Unlock()
-		writeError(w, err)
-		return nil, false
-	}
-	return m, true
+	return lockFound(s, w, nil, s.liveMediaLocked, r.PathValue("id"))
 }
 
-// touchMedia answers a change to the {id} media: with s.mu held, change
-// edits it or returns the error to answer; after a change the media's
-// updated_at moves and the answer is the success message done.
+// touchMedia is touch for the {id} media.
 func (s *Server) touchMedia(w http.ResponseWriter, r *http.Request, done string, change func(m *media) error) {
-	m, ok := s.lockLiveMedia(w, r)
-	if !ok {
-		return
-	}
-	defer s.mu.Unlock()
-	if err := change(m); err != nil {
-		writeError(w, err)
-		return
-	}
-	m.UpdatedAt = s.now()
-	writeOK(w, done)
+	touch(s, w, r, s.lockLiveMedia, done, change)
 }
 
 // checkLiveMedia answers a request whose {id} names no live media before its
 // body is read: it drains the body, writes the lookup error and reports
 // false. It holds s.mu only for the lookup.
 func (s *Server) checkLiveMedia(w http.ResponseWriter, r *http.Request) bool {
-	s.mu.Lock()
-	_, err := s.liveMediaLocked(r.PathValue("id"))
-	s.mu.Unlock()
-	if err != nil {
-		drain(r)
-		writeError(w, err)
+	if _, ok := lockFound(s, w, r, s.liveMediaLocked, r.PathValue("id")); !ok {
 		return false
 	}
+	s.mu.Unlock()
 	return true
 }
 
@@ -445,8 +421,7 @@ type updateReq struct {
 
 func (s *Server) handleUpdateMedia(w http.ResponseWriter, r *http.Request) {
 	var req updateReq
-	if err := decodeJSON(r, &req); err != nil {
-		writeError(w, err)
+	if !readJSON(w, r, &req) {
 		return
 	}
 	if req.Title != nil && strings.TrimSpace(*req.Title) == "" {

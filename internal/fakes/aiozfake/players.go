@@ -9,6 +9,7 @@ import (
 	_ "image/jpeg" // logo dimensions
 	_ "image/png"  // logo dimensions
 	"io"
+	"mime/multipart"
 	"net/http"
 	"regexp"
 	"slices"
@@ -159,6 +160,20 @@ func (req *playerReq) validate(create bool) error {
 	return nil
 }
 
+// readPlayerReq reads and validates P1's (create) or P4's body, answering
+// any error itself.
+func readPlayerReq(w http.ResponseWriter, r *http.Request, create bool) (playerReq, bool) {
+	var req playerReq
+	if !readJSON(w, r, &req) {
+		return req, false
+	}
+	if err := req.validate(create); err != nil {
+		writeError(w, err)
+		return req, false
+	}
+	return req, true
+}
+
 func quoted(v *string) string {
 	if v == nil {
 		return "null"
@@ -195,13 +210,8 @@ func (x *extraState) setDefaultLocked(p *player) {
 }
 
 func (s *Server) handleCreatePlayer(w http.ResponseWriter, r *http.Request) {
-	var req playerReq
-	if err := decodeJSON(r, &req); err != nil {
-		writeError(w, err)
-		return
-	}
-	if err := req.validate(true); err != nil {
-		writeError(w, err)
+	req, ok := readPlayerReq(w, r, true)
+	if !ok {
 		return
 	}
 	s.mu.Lock()
@@ -255,17 +265,17 @@ func (s *Server) handleListPlayers(w http.ResponseWriter, r *http.Request) {
 	writeData(w, http.StatusOK, map[string]any{"player_themes": out, "total": len(list)})
 }
 
-// lockPlayer locks s.mu and finds the {id} player, answering a 404 itself.
-func (s *Server) lockPlayer(w http.ResponseWriter, r *http.Request) (*player, bool) {
-	s.mu.Lock()
-	p := s.extraLocked().players[r.PathValue("id")]
+func (s *Server) playerLocked(id string) (*player, error) {
+	p := s.extraLocked().players[id]
 	if p == nil {
-		s.mu.Unlock()
-		drain(r)
-		writeErr(w, http.StatusNotFound, "Player theme not found")
-		return nil, false
+		return nil, notFound("Player theme not found")
 	}
-	return p, true
+	return p, nil
+}
+
+// lockPlayer is lockFound for the {id} player; a 404 drains the body.
+func (s *Server) lockPlayer(w http.ResponseWriter, r *http.Request) (*player, bool) {
+	return lockFound(s, w, r, s.playerLocked, r.PathValue("id"))
 }
 
 func (s *Server) handleGetPlayer(w http.ResponseWriter, r *http.Request) {
@@ -278,13 +288,8 @@ func (s *Server) handleGetPlayer(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleUpdatePlayer(w http.ResponseWriter, r *http.Request) {
-	var req playerReq
-	if err := decodeJSON(r, &req); err != nil {
-		writeError(w, err)
-		return
-	}
-	if err := req.validate(false); err != nil {
-		writeError(w, err)
+	req, ok := readPlayerReq(w, r, false)
+	if !ok {
 		return
 	}
 	p, ok := s.lockPlayer(w, r)
@@ -330,27 +335,14 @@ func (s *Server) handleDeletePlayer(w http.ResponseWriter, r *http.Request) {
 // service: PNG or JPEG by content, ≤ 100 KB, ≤ 200×100 px) and the link
 // field under either name (spec Q11).
 func readLogo(r *http.Request) (link string, err error) {
-	mr, e := r.MultipartReader()
-	if e != nil {
-		drain(r)
-		return "", badRequest("request must be multipart/form-data with a file field")
-	}
 	var data []byte
 	found := false
-	for {
-		part, e := mr.NextPart()
-		if e == io.EOF {
-			break
-		}
-		if e != nil {
-			drain(r)
-			return "", badRequest("malformed multipart body: %v", e)
-		}
+	err = eachPart(r, "request must be multipart/form-data with a file field", func(part *multipart.Part) error {
 		b, e := io.ReadAll(io.LimitReader(part, maxLogoBytes+1))
 		_, _ = io.Copy(io.Discard, part)
 		if e != nil {
 			drain(r)
-			return "", badRequest("cannot read %s: %v", part.FormName(), e)
+			return badRequest("cannot read %s: %v", part.FormName(), e)
 		}
 		switch part.FormName() {
 		case "file":
@@ -358,13 +350,16 @@ func readLogo(r *http.Request) (link string, err error) {
 		case "link", "logo_link":
 			link = string(b)
 		}
-	}
+		return nil
+	})
 	switch {
+	case err != nil:
+		return "", err
 	case !found:
 		return "", badRequest("file is required")
 	case len(data) > maxLogoBytes:
 		return "", badRequest("logo must be at most 100KB")
-	case !bytes.HasPrefix(data, pngMagic) && !bytes.HasPrefix(data, jpegMagic):
+	case !pngOrJPEG(data):
 		return "", badRequest("logo must be a JPEG or PNG image")
 	}
 	cfg, _, e := image.DecodeConfig(bytes.NewReader(data))
@@ -378,14 +373,10 @@ func readLogo(r *http.Request) (link string, err error) {
 }
 
 func (s *Server) handleUploadPlayerLogo(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	_, ok := s.extraLocked().players[r.PathValue("id")]
-	s.mu.Unlock()
-	if !ok {
-		drain(r)
-		writeErr(w, http.StatusNotFound, "Player theme not found")
+	if _, ok := s.lockPlayer(w, r); !ok {
 		return
 	}
+	s.mu.Unlock()
 	link, err := readLogo(r)
 	if err != nil {
 		writeError(w, err)
@@ -424,8 +415,7 @@ type playerMediaReq struct {
 
 func (s *Server) playerMedia(w http.ResponseWriter, r *http.Request, change func(m *media, p *player) error, done string) {
 	var req playerMediaReq
-	if err := decodeJSON(r, &req); err != nil {
-		writeError(w, err)
+	if !readJSON(w, r, &req) {
 		return
 	}
 	id := req.MediaID
@@ -440,13 +430,11 @@ func (s *Server) playerMedia(w http.ResponseWriter, r *http.Request, change func
 		writeErr(w, http.StatusBadRequest, "media_id and player_theme_id are required")
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p := s.extraLocked().players[req.PlayerThemeID]
-	if p == nil {
-		writeErr(w, http.StatusNotFound, "Player theme not found")
+	p, ok := lockFound(s, w, nil, s.playerLocked, req.PlayerThemeID)
+	if !ok {
 		return
 	}
+	defer s.mu.Unlock()
 	m, err := s.liveMediaLocked(id)
 	if err != nil {
 		writeError(w, err)

@@ -1,9 +1,9 @@
 package aiozfake
 
 import (
-	"bytes"
 	"encoding/json"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"path"
 	"slices"
@@ -160,25 +160,12 @@ func readPlaylistJSON(r *http.Request) (playlistFields, error) {
 }
 
 func readPlaylistForm(r *http.Request) (playlistFields, error) {
-	mr, err := r.MultipartReader()
-	if err != nil {
-		drain(r)
-		return playlistFields{}, badRequest("request must be multipart/form-data")
-	}
 	var f playlistFields
-	for {
-		part, e := mr.NextPart()
-		if e == io.EOF {
-			break
-		}
-		if e != nil {
-			drain(r)
-			return f, badRequest("malformed multipart body: %v", e)
-		}
+	err := eachPart(r, "request must be multipart/form-data", func(part *multipart.Part) error {
 		b, e := io.ReadAll(io.LimitReader(part, 8<<20))
 		if e != nil {
 			drain(r)
-			return f, badRequest("cannot read %s", part.FormName())
+			return badRequest("cannot read %s", part.FormName())
 		}
 		switch v := string(b); part.FormName() {
 		case "name":
@@ -188,19 +175,23 @@ func readPlaylistForm(r *http.Request) (playlistFields, error) {
 		case "metadata":
 			if strings.TrimSpace(v) != "" {
 				if err := json.Unmarshal(b, &f.Metadata); err != nil {
-					return f, badRequest("metadata must be a JSON object of strings, like {\"key\":\"value\"}")
+					return badRequest("metadata must be a JSON object of strings, like {\"key\":\"value\"}")
 				}
 			}
 		case "file":
 			f.File, f.FileName = b, part.FileName()
 		}
+		return nil
+	})
+	if err != nil {
+		return f, err
 	}
 	if f.File != nil {
 		ext := strings.ToLower(path.Ext(f.FileName))
 		if ext != ".jpg" && ext != ".jpeg" && ext != ".png" {
 			return f, badRequest("file must be .jpg, .jpeg or .png, got %q", f.FileName)
 		}
-		if !bytes.HasPrefix(f.File, pngMagic) && !bytes.HasPrefix(f.File, jpegMagic) {
+		if !pngOrJPEG(f.File) {
 			return f, badRequest("file content is not a PNG or JPEG image")
 		}
 	}
@@ -248,24 +239,15 @@ func (s *Server) handleListPlaylists(w http.ResponseWriter, r *http.Request) {
 		Tags     json.RawMessage `json:"tags"`
 		Metadata json.RawMessage `json:"metadata"`
 	}
-	if err := decodeJSON(r, &req); err != nil {
+	if !readJSON(w, r, &req) {
+		return
+	}
+	offset, limit, err := bodyPage(req.Offset, req.Limit)
+	if err != nil {
 		writeError(w, err)
 		return
 	}
-	offset, limit := 0, 25
-	if req.Offset != nil {
-		offset = *req.Offset
-	}
-	if req.Limit != nil {
-		limit = *req.Limit
-	}
 	switch {
-	case offset < 0:
-		writeErr(w, http.StatusBadRequest, "offset must be >= 0")
-		return
-	case limit < 1 || limit > 100:
-		writeErr(w, http.StatusBadRequest, "limit must be between 1 and 100")
-		return
 	case req.SortBy != "" && req.SortBy != "name" && req.SortBy != "created_at":
 		writeErr(w, http.StatusBadRequest, "sort_by must be name or created_at")
 		return
@@ -275,7 +257,6 @@ func (s *Server) handleListPlaylists(w http.ResponseWriter, r *http.Request) {
 	}
 	var tags []string
 	var md []Metadata
-	var err error
 	if len(req.Tags) > 0 {
 		if tags, err = stringOrList("tags", req.Tags); err != nil {
 			writeError(w, err)
@@ -317,17 +298,17 @@ func (s *Server) handleListPlaylists(w http.ResponseWriter, r *http.Request) {
 	writeData(w, http.StatusOK, map[string]any{"playlists": out, "total": len(list)})
 }
 
-// lockPlaylist locks s.mu and finds the {id} playlist, answering a 404.
-func (s *Server) lockPlaylist(w http.ResponseWriter, r *http.Request) (*playlist, bool) {
-	s.mu.Lock()
-	pl := s.extraLocked().playlists[r.PathValue("id")]
+func (s *Server) playlistLocked(id string) (*playlist, error) {
+	pl := s.extraLocked().playlists[id]
 	if pl == nil {
-		s.mu.Unlock()
-		drain(r)
-		writeErr(w, http.StatusNotFound, "Playlist not found")
-		return nil, false
+		return nil, notFound("Playlist not found")
 	}
-	return pl, true
+	return pl, nil
+}
+
+// lockPlaylist is lockFound for the {id} playlist; a 404 drains the body.
+func (s *Server) lockPlaylist(w http.ResponseWriter, r *http.Request) (*playlist, bool) {
+	return lockFound(s, w, r, s.playlistLocked, r.PathValue("id"))
 }
 
 func (s *Server) handleGetPlaylist(w http.ResponseWriter, r *http.Request) {
@@ -386,25 +367,21 @@ func (s *Server) handleUpdatePlaylist(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
-	pl, ok := s.lockPlaylist(w, r)
-	if !ok {
-		return
-	}
-	defer s.mu.Unlock()
-	if f.Name != nil {
-		pl.Name = *f.Name
-	}
-	if f.Tags != nil {
-		pl.Tags = f.Tags
-	}
-	if f.Metadata != nil {
-		pl.Metadata = f.Metadata
-	}
-	if f.File != nil {
-		pl.HasThumbnail = true
-	}
-	pl.UpdatedAt = s.now()
-	writeOK(w, "Update playlist successfully.")
+	touch(s, w, r, s.lockPlaylist, "Update playlist successfully.", func(pl *playlist) error {
+		if f.Name != nil {
+			pl.Name = *f.Name
+		}
+		if f.Tags != nil {
+			pl.Tags = f.Tags
+		}
+		if f.Metadata != nil {
+			pl.Metadata = f.Metadata
+		}
+		if f.File != nil {
+			pl.HasThumbnail = true
+		}
+		return nil
+	})
 }
 
 func (s *Server) handleDeletePlaylist(w http.ResponseWriter, r *http.Request) {
@@ -420,18 +397,13 @@ func (s *Server) handleDeletePlaylist(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleDeletePlaylistThumbnail(w http.ResponseWriter, r *http.Request) {
-	pl, ok := s.lockPlaylist(w, r)
-	if !ok {
-		return
-	}
-	defer s.mu.Unlock()
-	if !pl.HasThumbnail {
-		writeErr(w, http.StatusNotFound, "Thumbnail not found")
-		return
-	}
-	pl.HasThumbnail = false
-	pl.UpdatedAt = s.now()
-	writeOK(w, "Delete playlist thumbnail successfully.")
+	touch(s, w, r, s.lockPlaylist, "Delete playlist thumbnail successfully.", func(pl *playlist) error {
+		if !pl.HasThumbnail {
+			return notFound("Thumbnail not found")
+		}
+		pl.HasThumbnail = false
+		return nil
+	})
 }
 
 func (s *Server) handleAddPlaylistItem(w http.ResponseWriter, r *http.Request) {
@@ -439,8 +411,7 @@ func (s *Server) handleAddPlaylistItem(w http.ResponseWriter, r *http.Request) {
 		MediaID string `json:"media_id"`
 		VideoID string `json:"video_id"` // seed 001 (spec Q16)
 	}
-	if err := decodeJSON(r, &req); err != nil {
-		writeError(w, err)
+	if !readJSON(w, r, &req) {
 		return
 	}
 	id := req.MediaID
@@ -451,24 +422,18 @@ func (s *Server) handleAddPlaylistItem(w http.ResponseWriter, r *http.Request) {
 		writeErr(w, http.StatusBadRequest, "media_id is required")
 		return
 	}
-	pl, ok := s.lockPlaylist(w, r)
-	if !ok {
-		return
-	}
-	defer s.mu.Unlock()
-	if _, err := s.liveMediaLocked(id); err != nil {
-		writeError(w, err)
-		return
-	}
-	for _, it := range pl.Items {
-		if it.VideoID == id {
-			writeErr(w, http.StatusBadRequest, "media "+id+" is already in this playlist")
-			return
+	touch(s, w, r, s.lockPlaylist, "Add media to playlist successfully.", func(pl *playlist) error {
+		if _, err := s.liveMediaLocked(id); err != nil {
+			return err
 		}
-	}
-	pl.Items = append(pl.Items, &playlistItem{ID: s.newExtraIDLocked("item"), VideoID: id, CreatedAt: s.now()})
-	pl.UpdatedAt = s.now()
-	writeOK(w, "Add media to playlist successfully.")
+		for _, it := range pl.Items {
+			if it.VideoID == id {
+				return badRequest("media %s is already in this playlist", id)
+			}
+		}
+		pl.Items = append(pl.Items, &playlistItem{ID: s.newExtraIDLocked("item"), VideoID: id, CreatedAt: s.now()})
+		return nil
+	})
 }
 
 func (s *Server) handleMovePlaylistItem(w http.ResponseWriter, r *http.Request) {
@@ -477,8 +442,7 @@ func (s *Server) handleMovePlaylistItem(w http.ResponseWriter, r *http.Request) 
 		NextID     string `json:"next_id"`
 		PreviousID string `json:"previous_id"`
 	}
-	if err := decodeJSON(r, &req); err != nil {
-		writeError(w, err)
+	if !readJSON(w, r, &req) {
 		return
 	}
 	if req.CurrentID == "" {
@@ -489,66 +453,51 @@ func (s *Server) handleMovePlaylistItem(w http.ResponseWriter, r *http.Request) 
 		writeErr(w, http.StatusBadRequest, "next_id or previous_id is required")
 		return
 	}
-	pl, ok := s.lockPlaylist(w, r)
-	if !ok {
-		return
-	}
-	defer s.mu.Unlock()
-	cur := indexItem(pl.Items, req.CurrentID)
-	if cur < 0 {
-		writeErr(w, http.StatusBadRequest, "current_id is not an item of this playlist")
-		return
-	}
-	if req.NextID == req.CurrentID || req.PreviousID == req.CurrentID {
-		writeErr(w, http.StatusBadRequest, "next_id and previous_id must differ from current_id")
-		return
-	}
-	moved := pl.Items[cur]
-	rest := append(append([]*playlistItem{}, pl.Items[:cur]...), pl.Items[cur+1:]...)
-	next, prev := indexItem(rest, req.NextID), indexItem(rest, req.PreviousID)
-	var at int
-	switch {
-	case req.NextID != "" && next < 0, req.PreviousID != "" && prev < 0:
-		writeErr(w, http.StatusBadRequest, "next_id and previous_id must be items of this playlist")
-		return
-	case req.PreviousID == "":
-		if next != 0 {
-			writeErr(w, http.StatusBadRequest, "next_id without previous_id must be the first item (move to top)")
-			return
+	touch(s, w, r, s.lockPlaylist, "Move media in playlist successfully.", func(pl *playlist) error {
+		cur := indexItem(pl.Items, req.CurrentID)
+		if cur < 0 {
+			return badRequest("current_id is not an item of this playlist")
 		}
-		at = 0
-	case req.NextID == "":
-		if prev != len(rest)-1 {
-			writeErr(w, http.StatusBadRequest, "previous_id without next_id must be the last item (move to bottom)")
-			return
+		if req.NextID == req.CurrentID || req.PreviousID == req.CurrentID {
+			return badRequest("next_id and previous_id must differ from current_id")
 		}
-		at = len(rest)
-	default:
-		if next != prev+1 {
-			writeErr(w, http.StatusBadRequest, "previous_id and next_id are not adjacent items")
-			return
+		moved := pl.Items[cur]
+		rest := append(append([]*playlistItem{}, pl.Items[:cur]...), pl.Items[cur+1:]...)
+		next, prev := indexItem(rest, req.NextID), indexItem(rest, req.PreviousID)
+		var at int
+		switch {
+		case req.NextID != "" && next < 0, req.PreviousID != "" && prev < 0:
+			return badRequest("next_id and previous_id must be items of this playlist")
+		case req.PreviousID == "":
+			if next != 0 {
+				return badRequest("next_id without previous_id must be the first item (move to top)")
+			}
+			at = 0
+		case req.NextID == "":
+			if prev != len(rest)-1 {
+				return badRequest("previous_id without next_id must be the last item (move to bottom)")
+			}
+			at = len(rest)
+		default:
+			if next != prev+1 {
+				return badRequest("previous_id and next_id are not adjacent items")
+			}
+			at = next
 		}
-		at = next
-	}
-	pl.Items = append(append(append([]*playlistItem{}, rest[:at]...), moved), rest[at:]...)
-	pl.UpdatedAt = s.now()
-	writeOK(w, "Move media in playlist successfully.")
+		pl.Items = append(append(append([]*playlistItem{}, rest[:at]...), moved), rest[at:]...)
+		return nil
+	})
 }
 
 func (s *Server) handleRemovePlaylistItem(w http.ResponseWriter, r *http.Request) {
 	drain(r) // an empty body (seed 001) or {option_playlists} (OA)
-	pl, ok := s.lockPlaylist(w, r)
-	if !ok {
-		return
-	}
-	defer s.mu.Unlock()
-	var found bool
-	if pl.Items, found = removeFirst(pl.Items, func(it *playlistItem) bool { return it.ID == r.PathValue("item_id") }); !found {
-		writeErr(w, http.StatusNotFound, "Playlist item not found")
-		return
-	}
-	pl.UpdatedAt = s.now()
-	writeOK(w, "Remove media from playlist successfully.")
+	touch(s, w, r, s.lockPlaylist, "Remove media from playlist successfully.", func(pl *playlist) error {
+		var found bool
+		if pl.Items, found = removeFirst(pl.Items, func(it *playlistItem) bool { return it.ID == r.PathValue("item_id") }); !found {
+			return notFound("Playlist item not found")
+		}
+		return nil
+	})
 }
 
 // handlePlaylistPlayerJSON serves L10 GET /playlists/{id}/player.json:

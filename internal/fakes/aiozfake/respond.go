@@ -111,6 +111,16 @@ func decodeJSON(r *http.Request, v any) error {
 	return nil
 }
 
+// readJSON decodes a required JSON body into v like decodeJSON; when that
+// fails it answers the error itself and reports false.
+func readJSON(w http.ResponseWriter, r *http.Request, v any) bool {
+	if err := decodeJSON(r, v); err != nil {
+		writeError(w, err)
+		return false
+	}
+	return true
+}
+
 func jsonErrText(err error) string {
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) {
@@ -170,6 +180,25 @@ func pageParams(r *http.Request) (offset, limit int, err error) {
 	return offset, limit, nil
 }
 
+// bodyPage checks offset/limit sent in a JSON body (nil: not sent) like
+// pageParams: offset >= 0 (default 0), limit 1–100 (default 25).
+func bodyPage(offsetP, limitP *int) (offset, limit int, err error) {
+	offset, limit = 0, 25
+	if offsetP != nil {
+		if *offsetP < 0 {
+			return 0, 0, badRequest("offset must be >= 0")
+		}
+		offset = *offsetP
+	}
+	if limitP != nil {
+		if *limitP < 1 || *limitP > 100 {
+			return 0, 0, badRequest("limit must be between 1 and 100")
+		}
+		limit = *limitP
+	}
+	return offset, limit, nil
+}
+
 // page returns the window [offset, offset+limit) of n items.
 func page(n, offset, limit int) (int, int) {
 	if offset > n {
@@ -180,6 +209,13 @@ func page(n, offset, limit int) (int, int) {
 		end = n
 	}
 	return offset, end
+}
+
+// writePage answers the window [offset, offset+limit) of list as
+// {key: window, "total": len(list)}; an empty window is [], never null.
+func writePage[T any](w http.ResponseWriter, key string, list []T, offset, limit int) {
+	lo, hi := page(len(list), offset, limit)
+	writeData(w, http.StatusOK, map[string]any{key: append([]T{}, list[lo:hi]...), "total": len(list)})
 }
 
 // baseURL is the fake's own API base: scheme and host of the request plus

@@ -330,9 +330,9 @@ func (s *Server) routes() {
 	m.HandleFunc("DELETE /api/live_streams/{id}", s.auth(s.handleDeleteLiveKey))
 	m.HandleFunc("PUT /api/live_streams/{id}/streamings", s.auth(s.handleUpdateStreaming))
 	m.HandleFunc("DELETE /api/live_streams/{id}/streamings/{stream_id}", s.auth(s.handleDeleteStreaming))
-	m.HandleFunc("GET /api/live_streams/{a}/{b}", s.auth(s.liveGet2))
-	m.HandleFunc("POST /api/live_streams/{a}/{b}", s.auth(s.livePost2))
-	m.HandleFunc("DELETE /api/live_streams/{a}/{b}", s.auth(s.liveDelete2))
+	for _, method := range []string{"GET", "POST", "DELETE"} {
+		m.HandleFunc(method+" /api/live_streams/{a}/{b}", s.auth(s.live2))
+	}
 	m.HandleFunc("GET /api/live_streams/{a}/{b}/{c}", s.liveGet3) // player/{id}/media is public
 	// Players.
 	m.HandleFunc("POST /api/players", s.auth(s.handleCreatePlayer))

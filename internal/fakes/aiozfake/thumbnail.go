@@ -3,6 +3,7 @@ package aiozfake
 import (
 	"bytes"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"path"
 	"strings"
@@ -16,24 +17,41 @@ var (
 	jpegMagic = []byte{0xFF, 0xD8, 0xFF}
 )
 
+// pngOrJPEG reports whether b starts like a PNG or a JPEG image.
+func pngOrJPEG(b []byte) bool {
+	return bytes.HasPrefix(b, pngMagic) || bytes.HasPrefix(b, jpegMagic)
+}
+
+// eachPart streams the multipart body of r through fn, one part at a time,
+// and returns fn's first error. A body that is not multipart is the 400
+// notMultipart and a malformed one a 400 too, the body drained in both
+// cases.
+func eachPart(r *http.Request, notMultipart string, fn func(part *multipart.Part) error) error {
+	mr, err := r.MultipartReader()
+	if err != nil {
+		drain(r)
+		return badRequest("%s", notMultipart)
+	}
+	for {
+		part, err := mr.NextPart()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			drain(r)
+			return badRequest("malformed multipart body: %v", err)
+		}
+		if err := fn(part); err != nil {
+			return err
+		}
+	}
+}
+
 // readFilePart streams a multipart body and returns the file name and the
 // first head bytes of the "file" field, discarding the rest.
 func readFilePart(r *http.Request, head int) (name string, prefix []byte, err error) {
-	mr, e := r.MultipartReader()
-	if e != nil {
-		drain(r)
-		return "", nil, badRequest("request must be multipart/form-data with a file field")
-	}
 	found := false
-	for {
-		part, e := mr.NextPart()
-		if e == io.EOF {
-			break
-		}
-		if e != nil {
-			drain(r)
-			return "", nil, badRequest("malformed multipart body: %v", e)
-		}
+	err = eachPart(r, "request must be multipart/form-data with a file field", func(part *multipart.Part) error {
 		if part.FormName() == "file" && !found {
 			found = true
 			name = part.FileName()
@@ -41,17 +59,21 @@ func readFilePart(r *http.Request, head int) (name string, prefix []byte, err er
 			n, e := io.ReadFull(part, buf)
 			if e != nil && e != io.ErrUnexpectedEOF && e != io.EOF {
 				drain(r)
-				return "", nil, badRequest("cannot read file: %v", e)
+				return badRequest("cannot read file: %v", e)
 			}
 			prefix = buf[:n]
 			if _, e := io.Copy(io.Discard, part); e != nil {
 				drain(r)
-				return "", nil, badRequest("cannot read file: %v", e)
+				return badRequest("cannot read file: %v", e)
 			}
 		} else {
 			_, _ = io.Copy(io.Discard, part)
 		}
 		_ = part.Close()
+		return nil
+	})
+	if err != nil {
+		return "", nil, err
 	}
 	if !found {
 		return "", nil, badRequest("file is required")
@@ -71,7 +93,7 @@ func readThumbnailPart(r *http.Request) error {
 	if ext != ".png" && ext != ".jpg" && ext != ".jpeg" {
 		return badRequest("file must be .png or .jpg, got %q", name)
 	}
-	if !bytes.HasPrefix(prefix, pngMagic) && !bytes.HasPrefix(prefix, jpegMagic) {
+	if !pngOrJPEG(prefix) {
 		return badRequest("file content is not a PNG or JPEG image")
 	}
 	return nil

@@ -102,8 +102,7 @@ func (b webhookBody) apply(h *webhookJSON) error {
 // handleCreateWebhook serves W1 POST /webhooks (201).
 func (s *Server) handleCreateWebhook(w http.ResponseWriter, r *http.Request) {
 	var b webhookBody
-	if err := decodeJSON(r, &b); err != nil {
-		writeError(w, err)
+	if !readJSON(w, r, &b) {
 		return
 	}
 	if b.Name == nil || b.URL == nil {
@@ -167,12 +166,11 @@ func (s *Server) handleListWebhooks(w http.ResponseWriter, r *http.Request) {
 	sort.Slice(list, func(i, j int) bool {
 		return lq.less(list[i].Name, list[j].Name, list[i].CreatedAt+list[i].ID, list[j].CreatedAt+list[j].ID)
 	})
-	lo, hi := page(len(list), lq.offset, lq.limit)
-	writeData(w, http.StatusOK, map[string]any{"webhooks": append([]webhookJSON{}, list[lo:hi]...), "total": len(list)})
+	writePage(w, "webhooks", list, lq.offset, lq.limit)
 }
 
-func (s *Server) webhookLocked(r *http.Request) (*webhookJSON, error) {
-	h, ok := s.acct.webhooks[r.PathValue("id")]
+func (s *Server) webhookLocked(id string) (*webhookJSON, error) {
+	h, ok := s.acct.webhooks[id]
 	if !ok {
 		return nil, notFound("Webhook not found")
 	}
@@ -181,30 +179,25 @@ func (s *Server) webhookLocked(r *http.Request) (*webhookJSON, error) {
 
 // handleGetWebhook serves W3 GET /webhooks/{id}.
 func (s *Server) handleGetWebhook(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	h, err := s.webhookLocked(r)
-	if err != nil {
-		writeError(w, err)
+	h, ok := lockFound(s, w, nil, s.webhookLocked, r.PathValue("id"))
+	if !ok {
 		return
 	}
+	defer s.mu.Unlock()
 	writeData(w, http.StatusOK, map[string]any{"webhook": *h})
 }
 
 // handleUpdateWebhook serves W4 PATCH /webhooks/{id}.
 func (s *Server) handleUpdateWebhook(w http.ResponseWriter, r *http.Request) {
 	var b webhookBody
-	if err := decodeJSON(r, &b); err != nil {
-		writeError(w, err)
+	if !readJSON(w, r, &b) {
 		return
 	}
-	s.mu.Lock()
+	h, ok := lockFound(s, w, nil, s.webhookLocked, r.PathValue("id"))
+	if !ok {
+		return
+	}
 	defer s.mu.Unlock()
-	h, err := s.webhookLocked(r)
-	if err != nil {
-		writeError(w, err)
-		return
-	}
 	c := *h
 	if err := b.apply(&c); err != nil {
 		writeError(w, err)
@@ -217,12 +210,10 @@ func (s *Server) handleUpdateWebhook(w http.ResponseWriter, r *http.Request) {
 
 // handleDeleteWebhook serves W5 DELETE /webhooks/{id}.
 func (s *Server) handleDeleteWebhook(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if _, err := s.webhookLocked(r); err != nil {
-		writeError(w, err)
+	if _, ok := lockFound(s, w, nil, s.webhookLocked, r.PathValue("id")); !ok {
 		return
 	}
+	defer s.mu.Unlock()
 	delete(s.acct.webhooks, r.PathValue("id"))
 	writeOK(w, "Delete webhook successfully.")
 }
@@ -233,7 +224,7 @@ func (s *Server) handleDeleteWebhook(w http.ResponseWriter, r *http.Request) {
 func (s *Server) handleCheckWebhook(w http.ResponseWriter, r *http.Request) {
 	drain(r)
 	s.mu.Lock()
-	h, err := s.webhookLocked(r)
+	h, err := s.webhookLocked(r.PathValue("id"))
 	var target, id string
 	if err == nil {
 		target, id = h.URL, h.ID
