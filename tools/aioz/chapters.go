@@ -139,8 +139,6 @@ func (t *tools) listChapters(ctx context.Context, c *toolkit.Call, in ListChapte
 		return ChapterListOutput{}, "", err
 	}
 	out := ChapterListOutput{MediaID: in.MediaID, Chapters: list.Chapters, Total: list.Total}
-	if out.Chapters == nil {
-	}
 	d := templates.Chapters{MediaID: out.MediaID}
 	for _, ch := range out.Chapters {
 		d.Chapters = append(d.Chapters, templates.ChapterRow{Language: ch.Language, URL: ch.URL})
