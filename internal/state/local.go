@@ -1,6 +1,7 @@
 package state
 
 import (
+	"bytes"
 	"context"
 	"sort"
 	"strings"
@@ -98,6 +99,19 @@ func (l *Local) Claim(_ context.Context, key string, val []byte, ttl time.Durati
 	v := value{data: append([]byte(nil), val...), exp: l.expiry(ttl)}
 	l.values[key] = v
 	return true, l.saveValue(key, v)
+}
+
+// Release implements Store.
+func (l *Local) Release(_ context.Context, key string, val []byte) (bool, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	v, ok := l.values[key]
+	if !ok || expired(v.exp, l.now()) || !bytes.Equal(v.data, val) {
+		return false, nil
+	}
+	delete(l.values, key)
+	l.removeValue(key)
+	return true, nil
 }
 
 // Delete implements Store.

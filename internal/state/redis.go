@@ -221,6 +221,19 @@ func (r *Redis) dispatch(msgs <-chan *redis.Message) {
 	}
 }
 
+// releaseScript: KEYS[1] deleted when it holds ARGV[1].
+var releaseScript = redis.NewScript(`
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('DEL', KEYS[1])
+end
+return 0`)
+
+// Release implements Store.
+func (r *Redis) Release(ctx context.Context, k string, val []byte) (bool, error) {
+	n, err := releaseScript.Run(ctx, r.c, []string{key(k)}, val).Int64()
+	return n == 1, wrap(err)
+}
+
 // joinScript: KEYS[1] the set (a sorted set scored by expiry); ARGV
 // member, expiry (unix ms), ttl (ms, 0 for none). The key itself expires
 // with its longest-lived member, so a set nobody reads again goes too.

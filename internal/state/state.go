@@ -49,6 +49,10 @@ type Store interface {
 	Claim(ctx context.Context, key string, val []byte, ttl time.Duration) (bool, error)
 	// Delete removes keys (missing ones are not an error).
 	Delete(ctx context.Context, keys ...string) error
+	// Release removes key only while it holds val — a claim made as a
+	// lock, released by its holder and never by one whose claim expired
+	// and was taken over — and reports whether it did.
+	Release(ctx context.Context, key string, val []byte) (bool, error)
 	// Incr adds one to a counter and returns it; the counter ends ttl
 	// after its first increment (fixed-window rate limits).
 	Incr(ctx context.Context, key string, ttl time.Duration) (int64, error)

@@ -105,6 +105,26 @@ func TestStoreContract(t *testing.T) {
 			if err := s.Ping(ctx); err != nil {
 				t.Fatal(err)
 			}
+
+			// Release frees a lock only for its holder; a claim that expired
+			// and was taken over is not the old holder's to release.
+			_, _ = s.Claim(ctx, p+"lock", []byte("holder-1"), 50*time.Millisecond)
+			if ok, err := s.Release(ctx, p+"lock", []byte("holder-2")); ok || err != nil {
+				t.Fatalf("Release by another holder = %v, %v; want false", ok, err)
+			}
+			time.Sleep(120 * time.Millisecond)
+			if ok, _ := s.Claim(ctx, p+"lock", []byte("holder-2"), time.Minute); !ok {
+				t.Fatal("an expired lock was not taken over")
+			}
+			if ok, _ := s.Release(ctx, p+"lock", []byte("holder-1")); ok {
+				t.Fatal("the holder whose claim expired released its successor's lock")
+			}
+			if ok, err := s.Release(ctx, p+"lock", []byte("holder-2")); !ok || err != nil {
+				t.Fatalf("Release by the holder = %v, %v; want true", ok, err)
+			}
+			if ok, _ := s.Claim(ctx, p+"lock", []byte("holder-3"), time.Minute); !ok {
+				t.Fatal("a released lock could not be claimed")
+			}
 		})
 	}
 }

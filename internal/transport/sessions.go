@@ -81,12 +81,13 @@ const lockFor = 3 * time.Second
 
 // locked runs f holding the session's record lock (a claim in the store),
 // so a read-modify-write of the record by one replica is not undone by
-// another's. A lock not won within lockFor (its holder died) is taken
-// over when it expires.
+// another's. A lock whose holder died is taken over when it expires, and
+// a holder that overran it releases only its own.
 func (h *Streamable) locked(ctx context.Context, id string, f func() error) error {
 	key := sessionKey(id) + "/lock"
+	mine := []byte(h.replica + "-" + randomHex(8)) // this holding of the lock
 	for {
-		won, err := h.opts.Store.Claim(ctx, key, []byte(h.replica), lockFor)
+		won, err := h.opts.Store.Claim(ctx, key, mine, lockFor)
 		if err != nil {
 			return err
 		}
@@ -99,7 +100,7 @@ func (h *Streamable) locked(ctx context.Context, id string, f func() error) erro
 		case <-time.After(5 * time.Millisecond):
 		}
 	}
-	defer func() { _ = h.opts.Store.Delete(context.WithoutCancel(ctx), key) }()
+	defer func() { _, _ = h.opts.Store.Release(context.WithoutCancel(ctx), key, mine) }()
 	return f()
 }
 
