@@ -25,6 +25,9 @@ type Balancer struct {
 	// Cut, when it returns true, answers the request 502 without passing
 	// it on: what a client sees of a replica that died with its request.
 	Cut func(*http.Request) bool
+	// Header is added to every request passed on (a proxy that
+	// authenticates its clients and forwards a bearer token).
+	Header http.Header
 
 	srv *httptest.Server
 	tr  *http.Transport
@@ -97,6 +100,9 @@ func (b *Balancer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		i := (start + k) % n
 		out, _ := http.NewRequestWithContext(r.Context(), r.Method, "http://"+b.backends[i]+r.URL.RequestURI(), bytes.NewReader(body))
 		out.Header = r.Header.Clone()
+		for k, v := range b.Header {
+			out.Header[k] = v
+		}
 		out.Header.Set("X-Forwarded-For", r.RemoteAddr)
 		resp, err := b.tr.RoundTrip(out)
 		if err != nil {
