@@ -28,7 +28,7 @@ func TestClusterConformance(t *testing.T) {
 	c := sandboxCluster(t, 3)
 	c.route(-1, -1)
 	// The suite sends no bearer token: the balancer adds the replicas' one.
-	c.lb.Header = http.Header{"Authorization": {"Bearer " + c.token}}
+	c.lb.SetHeader(http.Header{"Authorization": {"Bearer " + c.token}})
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, node, suite, "server", "--url", c.lb.URL+"/mcp", "--suite", "all",

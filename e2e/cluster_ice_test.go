@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"context"
-	"fmt"
 	"testing"
 	"time"
 )
@@ -25,24 +24,7 @@ func TestClusterICEUploadResumesOnAnotherReplica(t *testing.T) {
 	cc := c.connect(ctx, nil)
 	args := map[string]any{"file_path": video, "part_size_mib": 8}
 	cc.pin.Store(0)
-	first := make(chan error, 1)
-	go func() {
-		res, err := callTool(ctx, cc.cs, "aliyun_ice_upload_stream", args)
-		switch {
-		case err == nil && !res.IsError:
-			err = fmt.Errorf("the upload on the killed replica succeeded: %s", resultText(res))
-		case !clearFailure(err, res):
-			err = fmt.Errorf("unclear failure: %v %s", err, func() string {
-				if res != nil {
-					return resultText(res)
-				}
-				return ""
-			}())
-		default:
-			err = nil
-		}
-		first <- err
-	}()
+	first := doomedCall(ctx, cc, "aliyun_ice_upload_stream", args)
 	select {
 	case <-f.held:
 	case err := <-first:
@@ -59,23 +41,7 @@ func TestClusterICEUploadResumesOnAnotherReplica(t *testing.T) {
 		t.Fatalf("%d parts on OSS after the kill, want 2", n)
 	}
 	firstRun := len(f.oss.Log())
-	select {
-	case err := <-first:
-		if err != nil {
-			t.Error(err)
-		}
-	case <-time.After(60 * time.Second):
-		t.Fatal("the call on the killed replica was never answered")
-	}
-	cc.pin.Store(1)
-	res := mustCall(t, ctx, cc.cs, "aliyun_ice_upload_stream", args)
-	var out struct {
-		Resumed bool `json:"resumed"`
-	}
-	structured(t, res, &out)
-	if !out.Resumed {
-		t.Errorf("the upload through replica 1 did not resume: %s", resultText(res))
-	}
+	resumeElsewhere(t, ctx, cc, first, "aliyun_ice_upload_stream", args)
 	f.checkResumed(t, firstRun)
 	auditRedis(t, c.redis, map[string]string{"the bearer token": c.token, "the Alibaba Cloud secret": f.sk})
 }

@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"os/exec"
 	"slices"
@@ -172,7 +173,7 @@ func (c *cluster) dial(ctx context.Context, opts *mcp.ClientOptions, token strin
 // the header says, callbacks to replica callbacksTo, GET streams to
 // replica streamsTo (either -1: round robin), everything else round robin.
 func (c *cluster) route(callbacksTo, streamsTo int) {
-	c.lb.Route = func(r *http.Request) int {
+	c.lb.SetRoute(func(r *http.Request) int {
 		if v := r.Header.Get(pinHeader); len(v) == 1 && v[0] >= '0' && int(v[0]-'0') < len(c.reps) {
 			return int(v[0] - '0')
 		}
@@ -183,5 +184,52 @@ func (c *cluster) route(callbacksTo, streamsTo int) {
 			return streamsTo
 		}
 		return -1
+	})
+}
+
+// doomedCall runs a tool call through the client's pinned replica, which
+// the test is about to kill: the channel gets nil when the call failed
+// saying why (clearFailure), else what is wrong with its outcome.
+func doomedCall(ctx context.Context, cc *clusterClient, tool string, args map[string]any) <-chan error {
+	done := make(chan error, 1)
+	go func() {
+		res, err := callTool(ctx, cc.cs, tool, args)
+		switch {
+		case err == nil && !res.IsError:
+			err = fmt.Errorf("%s on the killed replica succeeded: %s", tool, resultText(res))
+		case !clearFailure(err, res):
+			text := ""
+			if res != nil {
+				text = resultText(res)
+			}
+			err = fmt.Errorf("%s on the killed replica failed without saying why: %v %s", tool, err, text)
+		default:
+			err = nil
+		}
+		done <- err
+	}()
+	return done
+}
+
+// resumeElsewhere waits for the doomed call's answer, then makes the call
+// again through replica 1 and checks that it reports a resumed upload.
+func resumeElsewhere(t *testing.T, ctx context.Context, cc *clusterClient, first <-chan error, tool string, args map[string]any) {
+	t.Helper()
+	select {
+	case err := <-first:
+		if err != nil {
+			t.Error(err)
+		}
+	case <-time.After(60 * time.Second):
+		t.Fatal("the call on the killed replica was never answered")
+	}
+	cc.pin.Store(1)
+	res := mustCall(t, ctx, cc.cs, tool, args)
+	var out struct {
+		Resumed bool `json:"resumed"`
+	}
+	structured(t, res, &out)
+	if !out.Resumed {
+		t.Errorf("%s through replica 1 did not resume: %s", tool, resultText(res))
 	}
 }

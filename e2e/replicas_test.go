@@ -169,13 +169,13 @@ func TestClusterLostCallbackIsQueried(t *testing.T) {
 	c := sandboxCluster(t, 3)
 	c.route(0, 1)
 	var cut atomic.Int32
-	c.lb.Cut = func(r *http.Request) bool {
+	c.lb.SetCut(func(r *http.Request) bool {
 		if strings.HasPrefix(r.URL.Path, "/callbacks/") {
 			cut.Add(1)
 			return true
 		}
 		return false
-	}
+	})
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	cc := c.connect(ctx, nil)
@@ -394,20 +394,7 @@ func TestClusterUploadResumesOnAnotherReplica(t *testing.T) {
 	cc := c.connect(ctx, nil)
 	args := map[string]any{"file_path": video, "title": "cluster resume", "chunk_size_mib": 50}
 	cc.pin.Store(0)
-	first := make(chan error, 1)
-	go func() {
-		res, err := callTool(ctx, cc.cs, "aioz_upload_media", args)
-		if err == nil && !res.IsError {
-			err = fmt.Errorf("the upload on the killed replica succeeded: %s", resultText(res))
-		} else if err == nil && !clearFailure(nil, res) {
-			err = fmt.Errorf("unclear failure: %s", resultText(res))
-		} else if err != nil && !clearFailure(err, nil) {
-			err = fmt.Errorf("unclear failure: %v", err)
-		} else {
-			err = nil
-		}
-		first <- err
-	}()
+	first := doomedCall(ctx, cc, "aioz_upload_media", args)
 	select {
 	case <-started:
 	case err := <-first:
@@ -418,23 +405,7 @@ func TestClusterUploadResumesOnAnotherReplica(t *testing.T) {
 	c.kill(0)
 	unblock()
 	firstRun := len(fake.Requests())
-	select {
-	case err := <-first:
-		if err != nil {
-			t.Error(err)
-		}
-	case <-time.After(60 * time.Second):
-		t.Fatal("the call on the killed replica was never answered")
-	}
-	cc.pin.Store(1)
-	res := mustCall(t, ctx, cc.cs, "aioz_upload_media", args)
-	var out struct {
-		Resumed bool `json:"resumed"`
-	}
-	structured(t, res, &out)
-	if !out.Resumed {
-		t.Errorf("the upload through replica 1 did not resume: %s", resultText(res))
-	}
+	resumeElsewhere(t, ctx, cc, first, "aioz_upload_media", args)
 	checkResumed(t, fake.Requests(), firstRun, chunk)
 	secrets := c.secretsOf(le)
 	secrets["the AIOZ public key"], secrets["the AIOZ secret key"] = pub, sec

@@ -16,18 +16,10 @@ import (
 // multi-replica tests and benchmark: round robin by default, a replica that
 // refuses the connection (it is down) skipped for the next — the request
 // never reached it, so trying another is safe — and event streams copied
-// unbuffered. Route may pin a request to a replica.
+// unbuffered. SetRoute may pin a request to a replica. Its settings may be
+// changed while it serves.
 type Balancer struct {
 	URL string
-	// Route picks the replica for a request; -1 (or a nil Route) is round
-	// robin. Set it before the first request.
-	Route func(*http.Request) int
-	// Cut, when it returns true, answers the request 502 without passing
-	// it on: what a client sees of a replica that died with its request.
-	Cut func(*http.Request) bool
-	// Header is added to every request passed on (a proxy that
-	// authenticates its clients and forwards a bearer token).
-	Header http.Header
 
 	srv *httptest.Server
 	tr  *http.Transport
@@ -36,6 +28,27 @@ type Balancer struct {
 	backends []string // host:port
 	next     int
 	hits     []Hit
+	route    func(*http.Request) int
+	cut      func(*http.Request) bool
+	header   http.Header
+}
+
+// SetRoute sets what picks the replica for a request; -1 (or a nil route)
+// is round robin.
+func (b *Balancer) SetRoute(f func(*http.Request) int) { b.mu.Lock(); b.route = f; b.mu.Unlock() }
+
+// SetCut sets which requests are answered 502 without being passed on:
+// what a client sees of a replica that died with its request.
+func (b *Balancer) SetCut(f func(*http.Request) bool) { b.mu.Lock(); b.cut = f; b.mu.Unlock() }
+
+// SetHeader sets headers added to every request passed on (a proxy that
+// authenticates its clients and forwards a bearer token).
+func (b *Balancer) SetHeader(h http.Header) { b.mu.Lock(); b.header = h; b.mu.Unlock() }
+
+func (b *Balancer) settings() (func(*http.Request) int, func(*http.Request) bool, http.Header) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.route, b.cut, b.header
 }
 
 // Hit is one request the balancer passed on.
@@ -66,9 +79,9 @@ func (b *Balancer) Hits() []Hit {
 	return append([]Hit(nil), b.hits...)
 }
 
-func (b *Balancer) pick(r *http.Request) int {
-	if b.Route != nil {
-		if i := b.Route(r); i >= 0 {
+func (b *Balancer) pick(r *http.Request, route func(*http.Request) int) int {
+	if route != nil {
+		if i := route(r); i >= 0 {
 			return i
 		}
 	}
@@ -90,17 +103,18 @@ func (b *Balancer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "balancer: reading the body: "+err.Error(), http.StatusBadGateway)
 		return
 	}
-	if b.Cut != nil && b.Cut(r) {
+	route, cut, header := b.settings()
+	if cut != nil && cut(r) {
 		http.Error(w, "balancer: the replica died with the request", http.StatusBadGateway)
 		return
 	}
-	start := b.pick(r)
+	start := b.pick(r, route)
 	n := len(b.backends)
 	for k := 0; k < n; k++ {
 		i := (start + k) % n
 		out, _ := http.NewRequestWithContext(r.Context(), r.Method, "http://"+b.backends[i]+r.URL.RequestURI(), bytes.NewReader(body))
 		out.Header = r.Header.Clone()
-		for k, v := range b.Header {
+		for k, v := range header {
 			out.Header[k] = v
 		}
 		out.Header.Set("X-Forwarded-For", r.RemoteAddr)
