@@ -366,3 +366,43 @@ func TestSharedSessionElicitationAnsweredElsewhere(t *testing.T) {
 		t.Errorf("the tool got %q, want x:accept (the answer given through the other replica)", got)
 	}
 }
+
+// A newer GET stream through one replica ends the session's older one on
+// the other, so each notification goes on one stream only.
+func TestSharedSessionNewerGETTakesOver(t *testing.T) {
+	f := newFixture()
+	a, b := replicas(t, f, HTTPOptions{})
+	initialize(t, a, "2025-11-25")
+	b.session = a.session
+	open := func(c *httpClient) *http.Response {
+		t.Helper()
+		req := c.request("GET", "", map[string]string{"Accept": "text/event-stream"})
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil || resp.StatusCode != 200 {
+			t.Fatalf("GET: %v %v", resp, err)
+		}
+		return resp
+	}
+	older := open(a)
+	ended := make(chan struct{})
+	go func() { _, _ = io.Copy(io.Discard, older.Body); close(ended) }()
+	time.Sleep(300 * time.Millisecond) // a's stream is attached
+	start := time.Now()
+	newer := open(b)
+	defer newer.Body.Close()
+	select {
+	case <-ended:
+		t.Logf("the older stream ended %v after the newer one opened", time.Since(start).Round(time.Millisecond))
+	case <-time.After(5 * time.Second):
+		t.Fatal("the older GET stream, on the other replica, was not ended")
+	}
+	a.h.mu.Lock()
+	held := a.h.sessions[a.session]
+	a.h.mu.Unlock()
+	held.mu.Lock()
+	on := held.getOn
+	held.mu.Unlock()
+	if on {
+		t.Error("replica a still counts its GET stream as attached")
+	}
+}

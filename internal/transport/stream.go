@@ -87,10 +87,13 @@ func parseEventID(v string) (string, int64, bool) {
 type pumpOptions struct {
 	heartbeat time.Duration
 	stop, end <-chan struct{} // nil never closes
-	// poll, when set, runs about once a second while the log is quiet; it
-	// may end the log (an orphaned POST stream, see sessions.go) or return
-	// true to stop the pump (a newer GET stream took over).
-	poll func() bool
+	// poll, when set, runs about every pollEvery (default a second) while
+	// the log is quiet, and on each recheck; it may end the log (an
+	// orphaned POST stream, see sessions.go) or return true to stop the
+	// pump (a newer GET stream took over).
+	poll      func() bool
+	pollEvery time.Duration
+	recheck   <-chan struct{}
 	// direct, when set, holds entries the store failed to take; they are
 	// written after the log's (without ids: they cannot be resumed).
 	direct *fallback
@@ -109,7 +112,11 @@ func (s streams) pump(w http.ResponseWriter, r *http.Request, stream, log string
 		defer t.Stop()
 		tick = t.C
 	}
-	poll := time.NewTicker(time.Second)
+	every := o.pollEvery
+	if every <= 0 {
+		every = time.Second
+	}
+	poll := time.NewTicker(every)
 	defer poll.Stop()
 	for {
 		evs, _, err := s.store.Range(r.Context(), log, seq, 256)
@@ -175,6 +182,10 @@ func (s streams) pump(w http.ResponseWriter, r *http.Request, stream, log string
 		case <-o.direct.woken():
 		case <-wake:
 		case <-poll.C:
+			if o.poll != nil && o.poll() {
+				return false
+			}
+		case <-o.recheck:
 			if o.poll != nil && o.poll() {
 				return false
 			}

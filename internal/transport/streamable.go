@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/mark3labs/mcp-go/mcp"
+
+	"github.com/mcp-media/mcp-media/internal/state"
 )
 
 // Streamable is the streamable HTTP transport (one endpoint: POST, GET,
@@ -372,13 +374,20 @@ func (h *Streamable) serveStandalone(w http.ResponseWriter, r *http.Request, s *
 		s.mu.Unlock()
 	}()
 	log := logName(sid, "g")
-	var poll func() bool
+	o := pumpOptions{stop: stop}
 	if h.opts.Store.Shared() {
+		// The newest GET's id is in the store; a new one announces itself on
+		// a small log, whose wake-up makes older streams on every replica
+		// look at once (and, in case a wake-up is lost, every takeoverEvery).
 		mine := randomHex(8)
+		wake, unwatch := h.opts.Store.Watch(takeoverLog(sid))
+		defer unwatch()
 		ctx, cancel := h.ctx()
 		_ = h.opts.Store.Set(ctx, metaKey(sid, "g"), []byte(mine), h.opts.SessionTTL)
+		_, _ = h.opts.Store.Append(ctx, takeoverLog(sid), []byte(mine), state.LogOptions{Max: 1, TTL: h.opts.SessionTTL})
 		cancel()
-		poll = func() bool {
+		o.recheck, o.pollEvery = wake, takeoverEvery
+		o.poll = func() bool {
 			ctx, cancel := h.ctx()
 			defer cancel()
 			b, err := h.opts.Store.Get(ctx, metaKey(sid, "g"))
@@ -391,5 +400,11 @@ func (h *Streamable) serveStandalone(w http.ResponseWriter, r *http.Request, s *
 			_ = h.logs.append(log, entryPriming, nil, standaloneKept)
 		}
 	}
-	h.serveStream(w, r, s, "g", log, seq, pumpOptions{stop: stop, poll: poll})
+	h.serveStream(w, r, s, "g", log, seq, o)
 }
+
+// takeoverLog announces each new GET stream of a session; takeoverEvery is
+// how often an open one checks without a wake-up.
+func takeoverLog(sid string) string { return "ssemeta/" + sid + "/g-new" }
+
+const takeoverEvery = 15 * time.Second
