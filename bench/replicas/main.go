@@ -5,7 +5,7 @@
 // tool call costs (round trips counted by each replica, commands by Redis). Replicas are real `mcp-media serve --transport http`
 // processes on the sandbox's fakes (started in this process).
 //
-//	go run ./bench/replicas -sessions 50 -calls 20
+//	go run ./bench/replicas -sessions 50 -calls 20 [-idle 100 -idle-compare /path/to/older/mcp-media]
 package main
 
 import (
@@ -37,6 +37,9 @@ import (
 func main() {
 	sessions := flag.Int("sessions", 50, "concurrent MCP sessions")
 	calls := flag.Int("calls", 20, "tool calls per session (media_providers and aioz_list_media, alternating)")
+	idleStreams := flag.Int("idle", 100, "then: sessions that hold a GET stream open and do nothing, over 3 replicas on Redis (0: skip)")
+	idleFor := flag.Duration("idle-for", 30*time.Second, "how long the idle streams are measured")
+	idleCompare := flag.String("idle-compare", "", "another mcp-media binary (e.g. an older build) to measure idle the same way, in the same run")
 	flag.Parse()
 
 	dir, err := os.MkdirTemp("", "mcp-media-bench-replicas-")
@@ -73,6 +76,82 @@ func main() {
 		}
 		fmt.Printf("| %s | %.0f | %s | %s | %d | %s | %s |\n", setup.name, r.rate, ms(r.p50), ms(r.p99), r.errors, trips, cmds)
 	}
+	if *idleStreams > 0 {
+		fmt.Printf("\nIdle: %d sessions over 3 replicas on Redis, each holding its GET stream open, measured for %s (heartbeats and inbox polls included)\n\n", *idleStreams, *idleFor)
+		fmt.Println("| binary | Redis round trips/s | per stream per minute | Redis commands/s |")
+		fmt.Println("|---|---|---|---|")
+		bins := []string{bin}
+		if *idleCompare != "" {
+			bins = append(bins, *idleCompare)
+		}
+		for _, b := range bins {
+			trips, cmds := idle(b, env, dir, redisURL, *idleStreams, *idleFor, rc)
+			name := "this tree"
+			if b != bin {
+				name = b
+			}
+			fmt.Printf("| %s | %.1f | %.1f | %.1f |\n", name, trips, 60*trips/float64(*idleStreams), cmds)
+		}
+	}
+}
+
+// idle opens streams sessions through a balancer over 3 replicas, each
+// holding its standalone GET stream, and measures what the replicas ask of
+// Redis per second while nothing happens.
+func idle(bin string, env []string, dir, stateURL string, streams int, d time.Duration, rc *redis.Client) (trips, cmds float64) {
+	token := newToken()
+	addrs, stop := replicas(bin, env, dir, 3, stateURL, token)
+	defer stop()
+	lb := testkit.NewBalancer(addrs)
+	defer lb.Close()
+	auth := "Bearer " + token
+	var bodies []io.Closer
+	defer func() {
+		for _, b := range bodies {
+			b.Close()
+		}
+	}()
+	for i := 0; i < streams; i++ {
+		req, _ := http.NewRequest(http.MethodPost, lb.URL+"/mcp", strings.NewReader(
+			`{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"bench-idle","version":"1"}}}`))
+		req.Header.Set("Authorization", auth)
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Accept", "application/json, text/event-stream")
+		resp, err := http.DefaultClient.Do(req)
+		check(err)
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		sid := resp.Header.Get("Mcp-Session-Id")
+		for _, m := range []string{`{"jsonrpc":"2.0","method":"notifications/initialized"}`} {
+			req, _ := http.NewRequest(http.MethodPost, lb.URL+"/mcp", strings.NewReader(m))
+			req.Header.Set("Authorization", auth)
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Accept", "application/json, text/event-stream")
+			req.Header.Set("Mcp-Session-Id", sid)
+			req.Header.Set("Mcp-Protocol-Version", "2025-11-25")
+			resp, err := http.DefaultClient.Do(req)
+			check(err)
+			resp.Body.Close()
+		}
+		get, _ := http.NewRequest(http.MethodGet, lb.URL+"/mcp", nil)
+		get.Header.Set("Authorization", auth)
+		get.Header.Set("Accept", "text/event-stream")
+		get.Header.Set("Mcp-Session-Id", sid)
+		get.Header.Set("Mcp-Protocol-Version", "2025-11-25")
+		resp, err = http.DefaultClient.Do(get)
+		check(err)
+		if resp.StatusCode != http.StatusOK {
+			check(fmt.Errorf("GET stream: %s", resp.Status))
+		}
+		bodies = append(bodies, resp.Body)
+	}
+	time.Sleep(2 * time.Second) // the streams' first reads are done
+	c0, t0 := commands(rc), roundTrips(addrs, token)
+	time.Sleep(d)
+	c1, t1 := commands(rc), roundTrips(addrs, token)
+	// The metrics scrapes themselves are HTTP, not Redis; INFO adds one
+	// command each.
+	return float64(t1-t0) / d.Seconds(), float64(c1-c0-1) / d.Seconds()
 }
 
 type result struct {
@@ -83,28 +162,37 @@ type result struct {
 	trips         int64 // round trips the replicas made (mcp_media_state_round_trips_total)
 }
 
-func run(bin string, env []string, dir string, n int, stateURL string, sessions, calls int, rc *redis.Client) result {
-	token := "bench-token-" + strconv.FormatInt(time.Now().UnixNano(), 36)
+// replicas starts n `serve --transport http` replicas on stateURL and
+// returns their addresses and what stops them.
+func replicas(bin string, env []string, dir string, n int, stateURL, token string) ([]string, func()) {
 	var addrs []string
 	var procs []*exec.Cmd
 	for i := 0; i < n; i++ {
 		addr := freeAddr()
 		cmd := exec.Command(bin, "serve", "--transport", "http", "--addr", addr, "--state", stateURL)
 		cmd.Env = append(append([]string{}, env...), "MCP_MEDIA_HTTP_TOKEN="+token,
-			"MCP_MEDIA_STATE_DIR="+filepath.Join(dir, fmt.Sprintf("state-%d-%d", n, i)))
+			"MCP_MEDIA_STATE_DIR="+filepath.Join(dir, fmt.Sprintf("state-%d-%d-%d", n, i, time.Now().UnixNano())))
 		check(cmd.Start())
 		procs = append(procs, cmd)
 		addrs = append(addrs, addr)
 	}
-	defer func() {
+	for _, a := range addrs {
+		waitListening(a)
+	}
+	return addrs, func() {
 		for _, p := range procs {
 			_ = p.Process.Kill()
 			_ = p.Wait()
 		}
-	}()
-	for _, a := range addrs {
-		waitListening(a)
 	}
+}
+
+func newToken() string { return "bench-token-" + strconv.FormatInt(time.Now().UnixNano(), 36) }
+
+func run(bin string, env []string, dir string, n int, stateURL string, sessions, calls int, rc *redis.Client) result {
+	token := newToken()
+	addrs, stop := replicas(bin, env, dir, n, stateURL, token)
+	defer stop()
 	lb := testkit.NewBalancer(addrs)
 	defer lb.Close()
 
