@@ -20,7 +20,7 @@ import (
 func cmdSandbox(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("sandbox", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	out := fs.String("out", "mcp-media-sandbox.json", "file to write the fakes' endpoints and fake keys to (mode 0600); pass it to each replica's `serve --sandbox-file`")
+	out := fs.String("out", "mcp-media-sandbox.json", "`FILE` to write the fakes' endpoints and fake keys to (mode 0600); pass it to each replica's serve --sandbox-file")
 	publicURL := fs.String("public-url", "", "the replicas' --public-url: the VOD fake then calls back their standing address, derived from MCP_MEDIA_CALLBACK_KEY (set the same value here)")
 	step := fs.Duration("step", time.Second, "the fakes' pace for long work (transcoding, long ASR)")
 	fs.Usage = func() {

@@ -36,10 +36,10 @@ func cmdServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	transportKind := fs.String("transport", "stdio", "stdio (desktop assistants), sse or http (streamable HTTP, for hosted agents)")
 	addr := fs.String("addr", "127.0.0.1:8765", "listen address for sse/http; any non-loopback address needs MCP_MEDIA_HTTP_TOKEN or --oauth-issuer")
 	var toolsets, origins listFlag
-	fs.Var(&toolsets, "toolsets", "comma-separated toolsets, or all (default: the default toolsets of configured providers; see `mcp-media tools`)")
+	fs.Var(&toolsets, "toolsets", "a comma-separated `LIST` of toolsets, or all (default: the default toolsets of configured providers; mcp-media tools lists them)")
 	readOnly := fs.Bool("read-only", false, "expose only tools that change nothing")
 	sandboxed := fs.Bool("sandbox", false, "use the built-in fake providers (no account needed; nothing reaches a real cloud)")
-	sandboxFile := fs.String("sandbox-file", "", "use the fake providers `mcp-media sandbox --out FILE` runs, instead of starting them in this process: for replicas sharing --state, which then share one sandbox")
+	sandboxFile := fs.String("sandbox-file", "", "use the fake providers that mcp-media sandbox --out `FILE` runs, instead of starting them in this process: for replicas sharing --state, which then share one sandbox")
 	callbackAddr := fs.String("callback-addr", "", "listen address of the callback receiver (POST /callbacks/<token>); default: the --addr listener for sse/http, none for stdio")
 	publicURL := fs.String("public-url", "", "base URL providers use to reach the callback receiver (e.g. https://hooks.example.com); without it, results that only come by callback cannot arrive and tools poll instead")
 	queryAfter := fs.Duration("callback-query-after", inbox.DefaultRecoverAfter, "with --public-url: ask the provider for a task whose callback is this late (long ASR, audio censor, translation), so a callback lost to a receiver that was down still arrives in media_events; then again every as long; 0 never asks")
