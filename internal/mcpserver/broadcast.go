@@ -4,20 +4,22 @@ import (
 	"sync"
 
 	"github.com/mark3labs/mcp-go/server"
+
+	"github.com/mcp-media/mcp-media/internal/transport"
 )
 
 // broadcasters holds the streamable transport serving each server: its
 // Broadcast reaches every session in the state store, whichever replica
 // holds it. Servers without one (stdio, SSE) notify their own sessions.
-var broadcasters sync.Map // *server.MCPServer → interface{ Broadcast(string, map[string]any) }
+var broadcasters sync.Map // *server.MCPServer → *transport.Streamable
 
-// broadcast sends a notification to every session of s.
-func broadcast(s *server.MCPServer, method string, params map[string]any) {
+// broadcast sends notifications to every session of s.
+func broadcast(s *server.MCPServer, notes ...transport.Note) {
 	if b, ok := broadcasters.Load(s); ok {
-		b.(interface {
-			Broadcast(string, map[string]any)
-		}).Broadcast(method, params)
+		b.(*transport.Streamable).Broadcast(notes...)
 		return
 	}
-	s.SendNotificationToAllClients(method, params)
+	for _, n := range notes {
+		s.SendNotificationToAllClients(n.Method, n.Params)
+	}
 }

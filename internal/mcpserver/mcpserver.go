@@ -14,6 +14,7 @@ import (
 
 	"github.com/mcp-media/mcp-media/internal/inbox"
 	"github.com/mcp-media/mcp-media/internal/metrics"
+	"github.com/mcp-media/mcp-media/internal/transport"
 	"github.com/mcp-media/mcp-media/prompts"
 	"github.com/mcp-media/mcp-media/resources"
 	"github.com/mcp-media/mcp-media/tools"
@@ -117,9 +118,10 @@ func Build(opts Options) (*server.MCPServer, []toolkit.Tool, error) {
 			if !ev.ArrivedHere() { // the replica that received it announces it, to every replica's sessions
 				return
 			}
-			broadcast(s, "notifications/resources/updated", map[string]any{"uri": resources.EventsURI})
 			msg := fmt.Sprintf("callback received: %s %s task %s (seq %d); read it with media_events", ev.Provider, ev.Kind, ev.TaskID, ev.Seq)
-			broadcast(s, "notifications/message", map[string]any{"level": "info", "logger": "mcp-media/inbox", "data": opts.Env.Redact.String(msg)})
+			broadcast(s,
+				transport.Note{Method: "notifications/resources/updated", Params: map[string]any{"uri": resources.EventsURI}},
+				transport.Note{Method: "notifications/message", Params: map[string]any{"level": "info", "logger": "mcp-media/inbox", "data": opts.Env.Redact.String(msg)}})
 		})
 	}
 	prompts.Register(s)

@@ -452,11 +452,17 @@ func (h *Streamable) endOrphan(ctx context.Context, sid, st, log string, m strea
 	h.opts.Log.Warn("answered the requests of a stopped replica", "session", sid, "stream", st, "replica", m.Replica)
 }
 
-// Broadcast sends a notification to every live session in the store, on
+// Note is one notification for Broadcast.
+type Note struct {
+	Method string
+	Params map[string]any
+}
+
+// Broadcast sends notifications to every live session in the store, on
 // whichever replica holds its stream: each session's record decides
-// (subscriptions, log level). The process that received the event calls it
-// once; every replica's clients get it.
-func (h *Streamable) Broadcast(method string, params map[string]any) {
+// (subscriptions, log level), read once for all the notes. The process
+// that received the event calls it once; every replica's clients get it.
+func (h *Streamable) Broadcast(notes ...Note) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	ids, err := h.opts.Store.Members(ctx, sessionSet)
@@ -464,9 +470,13 @@ func (h *Streamable) Broadcast(method string, params map[string]any) {
 		h.opts.Log.Warn("broadcast: listing sessions failed", "err", err)
 		return
 	}
-	n := mcp.JSONRPCNotification{JSONRPC: mcp.JSONRPC_VERSION, Notification: mcp.Notification{Method: method}}
-	n.Params.AdditionalFields = params
-	msg := encode(n)
+	ns := make([]mcp.JSONRPCNotification, len(notes))
+	msgs := make([]json.RawMessage, len(notes))
+	for i, note := range notes {
+		ns[i] = mcp.JSONRPCNotification{JSONRPC: mcp.JSONRPC_VERSION, Notification: mcp.Notification{Method: note.Method}}
+		ns[i].Params.AdditionalFields = note.Params
+		msgs[i] = encode(ns[i])
+	}
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, 16)
 	for _, id := range ids {
@@ -474,8 +484,10 @@ func (h *Streamable) Broadcast(method string, params map[string]any) {
 		held := h.sessions[id]
 		h.mu.Unlock()
 		if held != nil {
-			if held.conn.sess.wants(n) {
-				held.routeBroadcast(msg)
+			for i, n := range ns {
+				if held.conn.sess.wants(n) {
+					held.routeBroadcast(msgs[i])
+				}
 			}
 			continue
 		}
@@ -489,8 +501,10 @@ func (h *Streamable) Broadcast(method string, params map[string]any) {
 			}
 			tmp := newSession(id)
 			tmp.apply(rec)
-			if tmp.wants(n) {
-				_ = h.logs.push(logName(id, "g"), msg, standaloneKept)
+			for i, n := range ns {
+				if tmp.wants(n) {
+					_ = h.logs.push(logName(id, "g"), msgs[i], standaloneKept)
+				}
 			}
 		}(id)
 	}

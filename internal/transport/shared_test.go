@@ -406,3 +406,39 @@ func TestSharedSessionNewerGETTakesOver(t *testing.T) {
 		t.Error("replica a still counts its GET stream as attached")
 	}
 }
+
+// A broadcast from a replica that does not hold the session reaches the
+// session's GET stream on the one that does, every note in order, each
+// only where the session wants it (subscriptions), with one record read.
+func TestSharedBroadcastFromAnotherReplica(t *testing.T) {
+	f := newFixture()
+	a, b := replicas(t, f, HTTPOptions{})
+	initialize(t, a, "2025-11-25")
+	a.send(t, `{"jsonrpc":"2.0","id":"sub","method":"resources/subscribe","params":{"uri":"test://a"}}`)
+	waitID(t, a, "sub", nil)
+	req := a.request("GET", "", map[string]string{"Accept": "text/event-stream"})
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("GET: %v %v", resp, err)
+	}
+	a.consume(resp)
+	time.Sleep(200 * time.Millisecond) // the stream is attached
+	b.h.Broadcast(
+		Note{Method: "notifications/resources/updated", Params: map[string]any{"uri": "test://other"}},
+		Note{Method: "notifications/resources/updated", Params: map[string]any{"uri": "test://a"}},
+		Note{Method: "notifications/message", Params: map[string]any{"level": "info", "data": "hello"}})
+	var got []string
+	for len(got) < 2 {
+		m := a.recv(t)
+		method, _ := m["method"].(string)
+		if method == "" {
+			continue
+		}
+		p, _ := m["params"].(map[string]any)
+		got = append(got, fmt.Sprint(method, " ", p["uri"], p["data"]))
+	}
+	want := []string{"notifications/resources/updated test://a<nil>", "notifications/message <nil>hello"}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("the GET stream got %q, want %q", got, want)
+	}
+}
