@@ -233,6 +233,17 @@ func (b *Inbox) SetSummarizer(kind string, s Summarizer) {
 	b.summary[kind] = s
 }
 
+// summarize runs kind's Summarizer on payload ("", "" without one).
+func (b *Inbox) summarize(kind string, payload []byte) (taskID, summary string) {
+	b.mu.Lock()
+	sum := b.summary[kind]
+	b.mu.Unlock()
+	if sum == nil {
+		return "", ""
+	}
+	return sum(payload)
+}
+
 // ErrNoPublicURL is returned by NewCallback when no --public-url is set.
 var ErrNoPublicURL = errors.New("no callback address: start the server with --public-url (an address the provider can reach, forwarded to --callback-addr) to receive results by callback; polling is used instead where the API allows it")
 
@@ -373,7 +384,7 @@ func (b *Inbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if rt.OneShot {
-		switch used, inflight, err := b.usedState(c, h); {
+		switch used, inflight, err := b.markState(c, usedKey(h)); {
 		case err != nil:
 			unavailable()
 			return
@@ -397,7 +408,6 @@ func (b *Inbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	b.mu.Lock()
-	sum := b.summary[rt.Kind]
 	acc := b.accept[rt.Kind]
 	b.mu.Unlock()
 
@@ -416,7 +426,7 @@ func (b *Inbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "callback body must be a JSON object", http.StatusBadRequest)
 		return
 	}
-	var marks []string // claimed two-phase by deliver (recover.go)
+	var marks []mark // claimed two-phase by deliver (recover.go)
 	if acc != nil {
 		key, err := acc(body)
 		if err != nil {
@@ -424,17 +434,13 @@ func (b *Inbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if key != "" {
-			marks = append(marks, seenKey(rt.Kind, key))
+			marks = append(marks, mark{key: seenKey(rt.Kind, key), dedupe: true})
 		}
 	}
-	summary := ""
-	if sum != nil {
-		named, s := sum(body)
-		if named != "" && rt.TaskID != "" && named != rt.TaskID {
-			http.Error(w, "callback names another task", http.StatusBadRequest)
-			return
-		}
-		summary = s
+	named, summary := b.summarize(rt.Kind, body)
+	if named != "" && rt.TaskID != "" && named != rt.TaskID {
+		http.Error(w, "callback names another task", http.StatusBadRequest)
+		return
 	}
 	cur, ok, err := b.loadRoute(c, h)
 	if err != nil {
@@ -447,7 +453,7 @@ func (b *Inbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	ev := Event{Provider: cur.Provider, Kind: cur.Kind, TaskID: cur.TaskID, Payload: body, Summary: summary, route: h}
 	if cur.OneShot {
-		marks = append(marks, usedKey(h))
+		marks = append(marks, mark{key: usedKey(h)})
 	}
 	switch _, err := b.deliver(c, marks, ev); {
 	case errors.Is(err, errDuplicate):
@@ -473,13 +479,7 @@ func (b *Inbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // Add stores an event found by polling (the caller knows the task) and
 // notifies subscribers. Payloads over MaxEventBytes are not stored.
 func (b *Inbox) Add(provider, kind, taskID string, payload []byte) Event {
-	b.mu.Lock()
-	sum := b.summary[kind]
-	b.mu.Unlock()
-	summary := ""
-	if sum != nil {
-		_, summary = sum(payload)
-	}
+	_, summary := b.summarize(kind, payload)
 	ev := Event{Provider: provider, Kind: kind, TaskID: taskID, Summary: summary, here: true}
 	if len(payload) > MaxEventBytes {
 		return ev

@@ -3,7 +3,6 @@ package inbox
 import (
 	"context"
 	"errors"
-	"strings"
 	"time"
 
 	"github.com/mcp-media/mcp-media/internal/state"
@@ -103,10 +102,10 @@ func (b *Inbox) await(c context.Context, h string, r route) {
 	}
 }
 
-// usedState reads a one-shot route's mark: delivered, or a delivery under
-// way in some process.
-func (b *Inbox) usedState(c context.Context, h string) (used, inflight bool, err error) {
-	v, err := b.store.Get(c, usedKey(h))
+// markState reads a delivery mark (see deliver): final (delivered), or a
+// delivery under way in some process.
+func (b *Inbox) markState(c context.Context, key string) (final, pending bool, err error) {
+	v, err := b.store.Get(c, key)
 	switch {
 	case errors.Is(err, state.ErrNotFound):
 		return false, false, nil
@@ -123,36 +122,42 @@ var (
 	errDuplicate = errors.New("inbox: this event was already stored")
 )
 
-// deliver stores ev once its marks — a one-shot route's used mark
-// (usedKey), an Acceptor's dedupe key (seenKey) — are claimed, two-phase
-// (see above): a mark already final is errDelivered (used) or errDuplicate
-// (seen), one pending elsewhere errInflight. Store failures are errStore;
-// on any failure the marks claimed here are released.
-func (b *Inbox) deliver(c context.Context, marks []string, ev Event) (Event, error) {
+// mark is a key a delivery claims: a one-shot route's used mark
+// (usedKey), or an Acceptor's dedupe key (seenKey, dedupe set).
+type mark struct {
+	key    string
+	dedupe bool
+}
+
+// deliver stores ev once its marks are claimed, two-phase (see above): a
+// mark already final is errDelivered, or errDuplicate for a dedupe key;
+// one pending elsewhere errInflight. Store failures are errStore; on any
+// failure the marks claimed here are released.
+func (b *Inbox) deliver(c context.Context, marks []mark, ev Event) (Event, error) {
 	var claimed []string
 	release := func() {
 		if len(claimed) > 0 {
 			_ = b.store.Delete(c, claimed...)
 		}
 	}
-	for _, k := range marks {
-		first, err := b.store.Claim(c, k, []byte(pendingMark), pendingHold)
+	for _, m := range marks {
+		first, err := b.store.Claim(c, m.key, []byte(pendingMark), pendingHold)
 		if err != nil {
 			release()
 			return ev, errStore
 		}
 		if first {
-			claimed = append(claimed, k)
+			claimed = append(claimed, m.key)
 			continue
 		}
 		release()
-		v, err := b.store.Get(c, k)
+		final, _, err := b.markState(c, m.key)
 		switch {
-		case errors.Is(err, state.ErrNotFound), err == nil && string(v) == pendingMark:
-			return ev, errInflight
 		case err != nil:
 			return ev, errStore
-		case strings.HasPrefix(k, seenPrefix):
+		case !final: // pending, or gone since the claim failed
+			return ev, errInflight
+		case m.dedupe:
 			return ev, errDuplicate
 		}
 		return ev, errDelivered
@@ -197,9 +202,10 @@ func (b *Inbox) recoverOnce(base context.Context) {
 	c, cancel := context.WithTimeout(base, recoverRound)
 	defer cancel()
 	hs, err := b.store.Members(c, awaitedSet)
-	if err != nil {
+	if err != nil || len(hs) == 0 {
 		return
 	}
+	b.refresh() // once: hasResult reads the view
 	now := b.opts.Now()
 	for _, h := range hs {
 		select {
@@ -219,7 +225,11 @@ func (b *Inbox) recoverOnce(base context.Context) {
 		if p == nil || rt.TaskID == "" || now.Sub(rt.Created) < b.opts.RecoverAfter {
 			continue
 		}
-		used, inflight, err := b.usedState(c, h)
+		// One process per route and interval goes further.
+		if first, err := b.store.Claim(c, recoverKey(h), []byte(b.id), b.opts.RecoverAfter); err != nil || !first {
+			continue
+		}
+		used, inflight, err := b.markState(c, usedKey(h))
 		if err != nil {
 			return
 		}
@@ -228,9 +238,6 @@ func (b *Inbox) recoverOnce(base context.Context) {
 			continue
 		}
 		if inflight {
-			continue
-		}
-		if first, err := b.store.Claim(c, recoverKey(h), []byte(b.id), b.opts.RecoverAfter); err != nil || !first {
 			continue
 		}
 		pc, pcancel := context.WithTimeout(c, pollTimeout)
@@ -248,24 +255,24 @@ func (b *Inbox) recoverOnce(base context.Context) {
 			b.observed(rt.Kind, QueryPending)
 			continue
 		}
-		summary := ""
-		b.mu.Lock()
-		sum := b.summary[rt.Kind]
-		b.mu.Unlock()
-		if sum != nil {
-			_, summary = sum(payload)
-		}
+		_, summary := b.summarize(rt.Kind, payload)
 		ev := Event{Provider: rt.Provider, Kind: rt.Kind, TaskID: rt.TaskID, Payload: payload,
 			Summary: queriedNote + summary, route: h}
-		if _, err := b.deliver(c, []string{usedKey(h)}, ev); err == nil {
+		if _, err := b.deliver(c, []mark{{key: usedKey(h)}}, ev); err == nil {
 			b.observed(rt.Kind, QueryResult)
 		}
 	}
 }
 
-// hasResult reports whether the view already holds an event of the
-// route's kind and task: one a tool added after polling itself.
+// hasResult reports whether the view holds an event of the route's kind
+// and task: one a tool added after polling itself.
 func (b *Inbox) hasResult(rt route) bool {
-	ev, ok := b.Latest(rt.TaskID)
-	return ok && ev.Kind == rt.Kind
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for i := len(b.events) - 1; i >= 0; i-- {
+		if e := b.events[i]; e.TaskID == rt.TaskID && e.Kind == rt.Kind {
+			return true
+		}
+	}
+	return false
 }

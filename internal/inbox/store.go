@@ -41,9 +41,7 @@ func rateKey(h string, now time.Time) string {
 	return "inbox/rate/" + h + "/" + strconv.FormatInt(now.Unix()/60, 10)
 }
 
-const seenPrefix = "inbox/seen/"
-
-func seenKey(kind, key string) string        { return seenPrefix + kind + "/" + hashOf(key) }
+func seenKey(kind, key string) string        { return "inbox/seen/" + kind + "/" + hashOf(key) }
 func stableKey(provider, kind string) string { return "inbox/stable/" + provider + "/" + kind }
 
 // errStore marks a store that did not answer (503, not 400).
