@@ -179,13 +179,7 @@ func newEnv(o envOptions, stderr io.Writer) (*toolkit.Env, *sandbox.Sandbox, fun
 	}
 	env.Inbox = ib
 	if sb != nil && sb.VOD != nil && ib.Enabled() {
-		// The sandbox's VOD service calls this server back, as if the user
-		// had registered vod_get_callback_url's addresses (spec §6 step 0).
-		for group, kind := range map[string]string{"video": vodapi.EventVideoReady, "transcoding": vodapi.EventVideoPlaySetReady} {
-			if u, err := ib.StableCallback("vod", kind); err == nil {
-				sb.VOD.RegisterCallback(group, u)
-			}
-		}
+		_ = registerVODCallbacks(sb, ib)
 	}
 	var recv *http.Server
 	if ln != nil {
@@ -225,4 +219,18 @@ func isIdentifier(p providers.Provider, field string) bool {
 		}
 	}
 	return false
+}
+
+// registerVODCallbacks makes the sandbox's VOD service call ib's standing
+// addresses back, as if the user had registered vod_get_callback_url's
+// addresses for both event groups (spec §6 step 0).
+func registerVODCallbacks(sb *sandbox.Sandbox, ib *inbox.Inbox) error {
+	for group, kind := range map[string]string{"video": vodapi.EventVideoReady, "transcoding": vodapi.EventVideoPlaySetReady} {
+		u, err := ib.StableCallback("vod", kind)
+		if err != nil {
+			return err
+		}
+		sb.VOD.RegisterCallback(group, u)
+	}
+	return nil
 }

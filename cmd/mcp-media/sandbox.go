@@ -8,7 +8,6 @@ import (
 	"os"
 	"time"
 
-	"github.com/mcp-media/mcp-media/internal/clients/vodapi"
 	"github.com/mcp-media/mcp-media/internal/inbox"
 	"github.com/mcp-media/mcp-media/internal/sandbox"
 )
@@ -52,15 +51,11 @@ func cmdSandbox(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		if err != nil {
 			return err
 		}
-		for group, kind := range map[string]string{"video": vodapi.EventVideoReady, "transcoding": vodapi.EventVideoPlaySetReady} {
-			u, err := ib.StableCallback("vod", kind)
-			if err != nil {
-				ib.Close()
-				return err
-			}
-			sb.VOD.RegisterCallback(group, u)
-		}
+		err = registerVODCallbacks(sb, ib)
 		ib.Close()
+		if err != nil {
+			return err
+		}
 	}
 	if err := sb.WriteFile(*out); err != nil {
 		return err

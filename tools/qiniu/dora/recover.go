@@ -16,12 +16,8 @@ import (
 // summaries, waiters and media_events read it as they read a callback.
 func (t *tools) pollers() map[string]inbox.Poller {
 	return map[string]inbox.Poller{
-		doraapi.KindASRLong: func(ctx context.Context, id string) ([]byte, bool, error) {
-			client, err := t.client.Get()
-			if err != nil {
-				return nil, false, err
-			}
-			task, err := client.LongASRTask(ctx, id)
+		doraapi.KindASRLong: t.poller(func(ctx context.Context, c *doraapi.Client, id string) ([]byte, bool, error) {
+			task, err := c.LongASRTask(ctx, id)
 			var de *doraapi.Error
 			if errors.As(err, &de) && de.Code == 4208 { // no such task id
 				return nil, false, inbox.ErrGone
@@ -31,29 +27,32 @@ func (t *tools) pollers() map[string]inbox.Poller {
 			}
 			b, err := json.Marshal(lasrPayload(task))
 			return b, err == nil, err
-		},
-		doraapi.KindCensorAudio: func(ctx context.Context, id string) ([]byte, bool, error) {
-			client, err := t.client.Get()
-			if err != nil {
-				return nil, false, err
-			}
-			r, err := client.AudioCensorResult(ctx, id)
+		}),
+		doraapi.KindCensorAudio: t.poller(func(ctx context.Context, c *doraapi.Client, id string) ([]byte, bool, error) {
+			r, err := c.AudioCensorResult(ctx, id)
 			if err != nil || !r.Done {
 				return nil, false, err
 			}
 			return audioPayload(r), true, nil
-		},
-		doraapi.KindTranslate: func(ctx context.Context, id string) ([]byte, bool, error) {
-			client, err := t.client.Get()
-			if err != nil {
-				return nil, false, err
-			}
-			tr, err := client.Translation(ctx, id)
+		}),
+		doraapi.KindTranslate: t.poller(func(ctx context.Context, c *doraapi.Client, id string) ([]byte, bool, error) {
+			tr, err := c.Translation(ctx, id)
 			if err != nil || !tr.Done {
 				return nil, false, err
 			}
 			return translationPayload(tr), true, nil
-		},
+		}),
+	}
+}
+
+// poller is query with the Dora client of the keys configured now.
+func (t *tools) poller(query func(context.Context, *doraapi.Client, string) ([]byte, bool, error)) inbox.Poller {
+	return func(ctx context.Context, id string) ([]byte, bool, error) {
+		c, err := t.client.Get()
+		if err != nil {
+			return nil, false, err
+		}
+		return query(ctx, c, id)
 	}
 }
 
