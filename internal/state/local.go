@@ -101,6 +101,19 @@ func (l *Local) Claim(_ context.Context, key string, val []byte, ttl time.Durati
 	return true, l.saveValue(key, v)
 }
 
+// Extend implements Store.
+func (l *Local) Extend(_ context.Context, key string, ttl time.Duration) (bool, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	v, ok := l.values[key]
+	if !ok || expired(v.exp, l.now()) {
+		return false, nil
+	}
+	v.exp = l.expiry(ttl)
+	l.values[key] = v
+	return true, l.saveValue(key, v)
+}
+
 // Release implements Store.
 func (l *Local) Release(_ context.Context, key string, val []byte) (bool, error) {
 	l.mu.Lock()

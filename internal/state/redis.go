@@ -221,6 +221,12 @@ func (r *Redis) dispatch(msgs <-chan *redis.Message) {
 	}
 }
 
+// Extend implements Store.
+func (r *Redis) Extend(ctx context.Context, k string, ttl time.Duration) (bool, error) {
+	ok, err := r.c.PExpire(ctx, key(k), ttl).Result()
+	return ok, wrap(err)
+}
+
 // releaseScript: KEYS[1] deleted when it holds ARGV[1].
 var releaseScript = redis.NewScript(`
 if redis.call('GET', KEYS[1]) == ARGV[1] then

@@ -49,6 +49,9 @@ type Store interface {
 	Claim(ctx context.Context, key string, val []byte, ttl time.Duration) (bool, error)
 	// Delete removes keys (missing ones are not an error).
 	Delete(ctx context.Context, keys ...string) error
+	// Extend renews a value's TTL without touching the value, and reports
+	// whether there was one.
+	Extend(ctx context.Context, key string, ttl time.Duration) (bool, error)
 	// Release removes key only while it holds val — a claim made as a
 	// lock, released by its holder and never by one whose claim expired
 	// and was taken over — and reports whether it did.

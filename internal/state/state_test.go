@@ -106,6 +106,18 @@ func TestStoreContract(t *testing.T) {
 				t.Fatal(err)
 			}
 
+			_ = s.Set(ctx, p+"ext", []byte("kept"), 50*time.Millisecond)
+			if ok, err := s.Extend(ctx, p+"ext", time.Minute); !ok || err != nil {
+				t.Fatalf("Extend of a value = %v, %v", ok, err)
+			}
+			if ok, _ := s.Extend(ctx, p+"absent", time.Minute); ok {
+				t.Fatal("Extend of no value reported one")
+			}
+			time.Sleep(120 * time.Millisecond)
+			if b, err := s.Get(ctx, p+"ext"); err != nil || string(b) != "kept" {
+				t.Fatalf("an extended value after its first TTL: %q, %v", b, err)
+			}
+
 			// Release frees a lock only for its holder; a claim that expired
 			// and was taken over is not the old holder's to release.
 			_, _ = s.Claim(ctx, p+"lock", []byte("holder-1"), 50*time.Millisecond)

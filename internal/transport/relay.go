@@ -54,10 +54,7 @@ func (r *relay) forward(env envelope, raw json.RawMessage) {
 // sent is not missed.
 func (r *relay) await(ctx context.Context, key string) <-chan reply {
 	ch := make(chan reply, 1)
-	_, after, err := r.store.Range(ctx, r.log, 1<<62, 1)
-	if err != nil {
-		return ch
-	}
+	after := logTail(ctx, r.store, r.log)
 	go func() {
 		wake, stop := r.store.Watch(r.log)
 		defer stop()

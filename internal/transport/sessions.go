@@ -148,22 +148,14 @@ func (h *Streamable) loadRaw(ctx context.Context, id string) (record, []byte, er
 	return rec, b, nil
 }
 
-// extend renews a session record's TTL as it is in the store — never from
-// this process's copy, which may be older than a change another replica
-// saved — holding the record's lock, so a change made meanwhile is kept.
+// extend renews a session record's TTL, leaving the record as it is in
+// the store (another replica may have changed it since this one read it).
 func (h *Streamable) extend(s *httpSession) {
 	ctx, cancel := h.ctx()
 	defer cancel()
 	id := s.conn.sess.id
-	err := h.locked(ctx, id, func() error {
-		_, raw, err := h.loadRaw(ctx, id)
-		if err != nil {
-			return err // gone: not brought back
-		}
-		return h.opts.Store.Set(ctx, sessionKey(id), raw, h.opts.SessionTTL)
-	})
-	if err != nil {
-		return
+	if ok, err := h.opts.Store.Extend(ctx, sessionKey(id), h.opts.SessionTTL); !ok || err != nil {
+		return // gone: not brought back
 	}
 	_ = h.opts.Store.Join(ctx, sessionSet, id, h.opts.SessionTTL)
 	s.mu.Lock()

@@ -63,8 +63,11 @@ func (s streams) append(log string, kind byte, data []byte, keep int) error {
 }
 
 // tail is the seq of a log's last event.
-func (s streams) tail(ctx context.Context, log string) int64 {
-	_, last, _ := s.store.Range(ctx, log, math.MaxInt64-1, 1)
+func (s streams) tail(ctx context.Context, log string) int64 { return logTail(ctx, s.store, log) }
+
+// logTail is the seq of a log's last entry (0 for none or a store error).
+func logTail(ctx context.Context, st state.Store, log string) int64 {
+	_, last, _ := st.Range(ctx, log, math.MaxInt64-1, 1)
 	return last
 }
 

@@ -376,22 +376,23 @@ func (h *Streamable) serveStandalone(w http.ResponseWriter, r *http.Request, s *
 	log := logName(sid, "g")
 	o := pumpOptions{stop: stop}
 	if h.opts.Store.Shared() {
-		// The newest GET's id is in the store; a new one announces itself on
-		// a small log, whose wake-up makes older streams on every replica
-		// look at once (and, in case a wake-up is lost, every takeoverEvery).
+		// Each GET appends its id to a one-entry log: the entry is the
+		// newest GET, and the append's wake-up makes older streams on every
+		// replica look at once (and, in case a wake-up is lost, every
+		// takeoverEvery).
 		mine := randomHex(8)
-		wake, unwatch := h.opts.Store.Watch(takeoverLog(sid))
+		tlog := takeoverLog(sid)
+		wake, unwatch := h.opts.Store.Watch(tlog)
 		defer unwatch()
 		ctx, cancel := h.ctx()
-		_ = h.opts.Store.Set(ctx, metaKey(sid, "g"), []byte(mine), h.opts.SessionTTL)
-		_, _ = h.opts.Store.Append(ctx, takeoverLog(sid), []byte(mine), state.LogOptions{Max: 1, TTL: h.opts.SessionTTL})
+		_, _ = h.opts.Store.Append(ctx, tlog, []byte(mine), state.LogOptions{Max: 1, TTL: h.opts.SessionTTL})
 		cancel()
 		o.recheck, o.pollEvery = wake, takeoverEvery
 		o.poll = func() bool {
 			ctx, cancel := h.ctx()
 			defer cancel()
-			b, err := h.opts.Store.Get(ctx, metaKey(sid, "g"))
-			return err == nil && string(b) != mine // a newer GET elsewhere
+			evs, _, err := h.opts.Store.Range(ctx, tlog, 0, 0)
+			return err == nil && len(evs) > 0 && string(evs[len(evs)-1].Data) != mine // a newer GET elsewhere
 		}
 	}
 	if seq < 0 {
@@ -405,6 +406,6 @@ func (h *Streamable) serveStandalone(w http.ResponseWriter, r *http.Request, s *
 
 // takeoverLog announces each new GET stream of a session; takeoverEvery is
 // how often an open one checks without a wake-up.
-func takeoverLog(sid string) string { return "ssemeta/" + sid + "/g-new" }
+func takeoverLog(sid string) string { return metaKey(sid, "gets") }
 
 const takeoverEvery = 15 * time.Second
