@@ -105,6 +105,21 @@ func idle(bin string, env []string, dir, stateURL string, streams int, d time.Du
 	lb := testkit.NewBalancer(addrs)
 	defer lb.Close()
 	auth := "Bearer " + token
+	send := func(method, body, sid string) *http.Response {
+		req, _ := http.NewRequest(method, lb.URL+"/mcp", strings.NewReader(body))
+		req.Header.Set("Authorization", auth)
+		req.Header.Set("Accept", "application/json, text/event-stream")
+		if method == http.MethodPost {
+			req.Header.Set("Content-Type", "application/json")
+		}
+		if sid != "" {
+			req.Header.Set("Mcp-Session-Id", sid)
+			req.Header.Set("Mcp-Protocol-Version", "2025-11-25")
+		}
+		resp, err := http.DefaultClient.Do(req)
+		check(err)
+		return resp
+	}
 	var bodies []io.Closer
 	defer func() {
 		for _, b := range bodies {
@@ -112,38 +127,16 @@ func idle(bin string, env []string, dir, stateURL string, streams int, d time.Du
 		}
 	}()
 	for i := 0; i < streams; i++ {
-		req, _ := http.NewRequest(http.MethodPost, lb.URL+"/mcp", strings.NewReader(
-			`{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"bench-idle","version":"1"}}}`))
-		req.Header.Set("Authorization", auth)
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Accept", "application/json, text/event-stream")
-		resp, err := http.DefaultClient.Do(req)
-		check(err)
+		resp := send(http.MethodPost, `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"bench-idle","version":"1"}}}`, "")
 		_, _ = io.Copy(io.Discard, resp.Body)
 		resp.Body.Close()
 		sid := resp.Header.Get("Mcp-Session-Id")
-		for _, m := range []string{`{"jsonrpc":"2.0","method":"notifications/initialized"}`} {
-			req, _ := http.NewRequest(http.MethodPost, lb.URL+"/mcp", strings.NewReader(m))
-			req.Header.Set("Authorization", auth)
-			req.Header.Set("Content-Type", "application/json")
-			req.Header.Set("Accept", "application/json, text/event-stream")
-			req.Header.Set("Mcp-Session-Id", sid)
-			req.Header.Set("Mcp-Protocol-Version", "2025-11-25")
-			resp, err := http.DefaultClient.Do(req)
-			check(err)
-			resp.Body.Close()
+		send(http.MethodPost, `{"jsonrpc":"2.0","method":"notifications/initialized"}`, sid).Body.Close()
+		get := send(http.MethodGet, "", sid)
+		if get.StatusCode != http.StatusOK {
+			check(fmt.Errorf("GET stream: %s", get.Status))
 		}
-		get, _ := http.NewRequest(http.MethodGet, lb.URL+"/mcp", nil)
-		get.Header.Set("Authorization", auth)
-		get.Header.Set("Accept", "text/event-stream")
-		get.Header.Set("Mcp-Session-Id", sid)
-		get.Header.Set("Mcp-Protocol-Version", "2025-11-25")
-		resp, err = http.DefaultClient.Do(get)
-		check(err)
-		if resp.StatusCode != http.StatusOK {
-			check(fmt.Errorf("GET stream: %s", resp.Status))
-		}
-		bodies = append(bodies, resp.Body)
+		bodies = append(bodies, get.Body)
 	}
 	time.Sleep(2 * time.Second) // the streams' first reads are done
 	c0, t0 := commands(rc), roundTrips(addrs, token)

@@ -11,8 +11,8 @@ import (
 
 // durablePrefixes name what Local keeps in files when it has a directory
 // (values, logs and sets): what a single user's server kept on disk before
-// there was a Store (the callback inbox and upload-resume records). Sessions and SSE logs live in
-// memory: they end with the process anyway.
+// there was a Store (the callback inbox and upload-resume records).
+// Sessions and SSE logs live in memory: they end with the process anyway.
 var durablePrefixes = []string{"inbox/", "upload/"}
 
 func durable(name string) bool {
