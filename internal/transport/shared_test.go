@@ -18,6 +18,14 @@ import (
 	"github.com/mcp-media/mcp-media/internal/testkit"
 )
 
+// heldBy is the session c uses as the transport behind c holds it (nil
+// when it holds none).
+func heldBy(c *httpClient) *httpSession {
+	c.h.mu.Lock()
+	defer c.h.mu.Unlock()
+	return c.h.sessions[c.session]
+}
+
 // replicas are two Streamable transports on one Redis: two processes of a
 // hosted deployment, in one test. b shares a's session id.
 func replicas(t *testing.T, f *fixture, opts HTTPOptions) (a, b *httpClient) {
@@ -64,9 +72,7 @@ func TestSharedSessionAcrossReplicas(t *testing.T) {
 	waitID(t, a, "lvl", nil)
 	b.send(t, `{"jsonrpc":"2.0","id":"p2","method":"ping"}`) // reloads the record
 	waitID(t, b, "p2", nil)
-	b.h.mu.Lock()
-	held := b.h.sessions[b.session]
-	b.h.mu.Unlock()
+	held := heldBy(b)
 	if held == nil {
 		t.Fatal("b does not hold the session it served")
 	}
@@ -287,9 +293,7 @@ func TestSharedSessionConcurrentChanges(t *testing.T) {
 	// Each replica's session follows the store's copy on its next request.
 	b.send(t, `{"jsonrpc":"2.0","id":"p","method":"ping"}`)
 	waitID(t, b, "p", nil)
-	b.h.mu.Lock()
-	held := b.h.sessions[b.session]
-	b.h.mu.Unlock()
+	held := heldBy(b)
 	if n := len(held.conn.sess.SubscribedResources()); n != 2*each {
 		t.Errorf("b's session has %d subscriptions, want %d", n, 2*each)
 	}
@@ -396,9 +400,7 @@ func TestSharedSessionNewerGETTakesOver(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("the older GET stream, on the other replica, was not ended")
 	}
-	a.h.mu.Lock()
-	held := a.h.sessions[a.session]
-	a.h.mu.Unlock()
+	held := heldBy(a)
 	held.mu.Lock()
 	on := held.getOn
 	held.mu.Unlock()
