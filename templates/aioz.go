@@ -216,3 +216,42 @@ type Account struct {
 	Balance, Debt   string
 	Wallet          string // wallet address; "" leaves the row out
 }
+
+// AIOZ progress lines.
+var (
+	AIOZMediaProgress    = T[MediaStatus]("aioz/progress_media")
+	AIOZReportProgress   = T[ReportStep]("aioz/progress_report")
+	AIOZSubtitleProgress = T[SubtitleStep]("aioz/progress_subtitle")
+)
+
+// MediaStatus fills aioz/progress_media: a media's status while a tool waits.
+type MediaStatus struct {
+	ID, Status string
+}
+
+// ReportStep fills aioz/progress_report: the breakdown being read.
+type ReportStep struct {
+	Breakdown string
+}
+
+// SubtitleStep fills aioz/progress_subtitle: one step of generating a
+// subtitle from speech.
+type SubtitleStep struct {
+	Step      SubtitleStage
+	MediaID   string
+	File      string // "mp4", "source"
+	Language  string
+	Sentences int
+	Cues      int
+}
+
+// SubtitleStage names a step of aioz_generate_subtitles.
+type SubtitleStage string
+
+// The steps of aioz_generate_subtitles, in order.
+const (
+	SubtitleReading    SubtitleStage = "read"
+	SubtitleSubmitting SubtitleStage = "submit"
+	SubtitleConverting SubtitleStage = "cues"
+	SubtitleAdding     SubtitleStage = "add"
+)

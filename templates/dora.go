@@ -71,3 +71,13 @@ type SegmentRow struct {
 	Risk     string
 	Text     string
 }
+
+// DoraRealtimeProgress is the progress line of one realtime ASR result.
+var DoraRealtimeProgress = T[RealtimeLine]("qiniu/dora/progress_realtime")
+
+// RealtimeLine fills qiniu/dora/progress_realtime: one realtime ASR result.
+type RealtimeLine struct {
+	Final bool
+	End   string // "00:00:03.2"
+	Text  string
+}

@@ -66,3 +66,15 @@ type ToolsetRow struct {
 	Tools       int
 	On          bool
 }
+
+// TaskProgress is the progress line of a tool waiting for a remote task.
+var TaskProgress = T[TaskStatus]("media/progress_task")
+
+// TaskStatus fills media/progress_task: a remote task's status while a tool
+// waits for it ("transcription t1: running (2/4)").
+type TaskStatus struct {
+	Subject     string // "transcription", "audio moderation"
+	TaskID      string
+	Status      string
+	Step, Steps int // Steps 0: no step count
+}

@@ -60,6 +60,15 @@ var samples = []sample{
 	with(AuthPageOpened, KeysPage{Provider: "AIOZ Stream", ProviderID: "aioz", Tool: "aioz_list_media", Minutes: 10}),
 	with(AIOZReport, Report{WatchTimeSum: "1", ViewCount: "2", Blocks: []ReportBlock{{Label: "country", Rows: []MetricRow{{"VN", "2", "100%"}}, Total: "2", Count: 3}}, Conversion: "c"}),
 
+	with(TaskProgress, TaskStatus{Subject: "transcription", TaskID: "t1", Status: "running", Step: 2, Steps: 4}),
+	with(DoraRealtimeProgress, RealtimeLine{Final: true, End: "00:00:03.2", Text: "一二三。"}),
+	with(VODWaitProgress, VODWait{Label: "transcoding", VideoID: "v1", Status: "transcoding", Renditions: "1 of 3 renditions ready"}),
+	with(VODExportProgress, VODExport{Kind: "cdn", Path: "/tmp/t.csv"}),
+	with(VODUploadProgress, VODUpload{File: "clip.mp4", Started: true, Done: "1.0 MiB", Total: "2.0 MiB", Percent: 50}),
+	with(AIOZMediaProgress, MediaStatus{ID: "m1", Status: "transcoding"}),
+	with(AIOZReportProgress, ReportStep{Breakdown: "country"}),
+	with(AIOZSubtitleProgress, SubtitleStep{Step: SubtitleConverting, Sentences: 3, Cues: 2}),
+
 	with(MediaProviders, Providers{Providers: []ProviderRow{{Provider: "aioz", Name: "AIOZ Stream", Configured: true, Source: "keyring"},
 		{Provider: "qiniu", Name: "Qiniu", Note: "run mcp-media auth set qiniu"}}}),
 	with(MediaToolsets, Toolsets{Enabled: []string{"aioz_media"}, Disabled: []string{"qiniu_core"}, Exposed: 9,

@@ -64,6 +64,18 @@ func (t T[D]) Name() string { return string(t) }
 // Render executes the template with d.
 func (t T[D]) Render(d D) (string, error) { return render(string(t), d) }
 
+// Line renders a one-line template, such as a progress message (the
+// message of one notifications/progress): trimmed, or the error's text in
+// the rare case rendering fails (the samples test renders every template),
+// since a progress step is no reason to fail a call.
+func (t T[D]) Line(d D) string {
+	s, err := t.Render(d)
+	if err != nil {
+		return err.Error()
+	}
+	return strings.TrimSpace(s)
+}
+
 // render executes the template called name ("aioz/upload_complete").
 func render(name string, data any) (string, error) {
 	once.Do(load)

@@ -70,3 +70,32 @@ var (
 	VODTable     = T[VODTableData]("vod/table")
 	VODEvent     = T[VODEventData]("vod/event")
 )
+
+// VOD progress lines.
+var (
+	VODWaitProgress   = T[VODWait]("vod/progress_wait")
+	VODExportProgress = T[VODExport]("vod/progress_export")
+	VODUploadProgress = T[VODUpload]("vod/progress_upload")
+)
+
+// VODWait fills vod/progress_wait: a video's state while a tool waits.
+type VODWait struct {
+	Label      string // what is waited for
+	VideoID    string
+	Status     string
+	Renditions string // "1 of 3 renditions ready"
+}
+
+// VODExport fills vod/progress_export.
+type VODExport struct {
+	Kind, Path string
+}
+
+// VODUpload fills vod/progress_upload: before the first byte (Started false)
+// and after each part.
+type VODUpload struct {
+	File        string // base name
+	Started     bool
+	Done, Total string // human sizes
+	Percent     int
+}

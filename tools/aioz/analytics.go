@@ -278,7 +278,7 @@ func (t *tools) report(ctx context.Context, c *toolkit.Call, in ReportInput) (Re
 	bq := q
 	bq.Limit, bq.SortBy, bq.OrderBy = 100, "metric_value", "desc"
 	for i, rb := range reportBreakdowns {
-		c.Progress(float64(i), float64(len(reportBreakdowns)), "breakdown by "+rb.breakdown)
+		c.Progress(float64(i), float64(len(reportBreakdowns)), templates.AIOZReportProgress.Line(templates.ReportStep{Breakdown: rb.breakdown}))
 		res, err := client.Breakdown(ctx, "view", rb.breakdown, bq)
 		if err != nil {
 			return ReportOutput{}, "", fmt.Errorf("%s breakdown: %w", rb.label, err)

@@ -463,7 +463,7 @@ func (t *tools) waitForMedia(ctx context.Context, c *toolkit.Call, in WaitInput)
 			return WaitOutput{Media: view(m), Event: "encoding_failed", Webhooks: hooks.count}, t.event(templates.AIOZEncodingFailed, m, eventTime(m, t.now())), nil
 		}
 		if m.Status != lastStatus || ready != lastReady {
-			msg := fmt.Sprintf("media %s is `%s`", m.ID, m.Status)
+			msg := templates.AIOZMediaProgress.Line(templates.MediaStatus{ID: m.ID, Status: m.Status})
 			switch {
 			case m.Status == "transcoding" && ready > 0 && ready != lastReady:
 				msg = t.event(templates.AIOZPartialFinished, m, t.now())

@@ -366,7 +366,7 @@ func (t *tools) generateSubtitles(ctx context.Context, c *toolkit.Call, in Gener
 	if err != nil {
 		return GenerateOutput{}, "", err
 	}
-	c.Progress(1, steps, "reading media "+in.MediaID)
+	c.Progress(1, steps, templates.AIOZSubtitleProgress.Line(templates.SubtitleStep{Step: templates.SubtitleReading, MediaID: in.MediaID}))
 	m, err := client.GetMedia(ctx, in.MediaID)
 	if err != nil {
 		return GenerateOutput{}, "", err
@@ -382,7 +382,7 @@ func (t *tools) generateSubtitles(ctx context.Context, c *toolkit.Call, in Gener
 		return GenerateOutput{}, "", argerr.New("source", fmt.Sprintf("media %s has no %s file URL", in.MediaID, which), "use source \"auto\" or the other file")
 	}
 	shownURL := redact.URL(src)
-	c.Progress(2, steps, fmt.Sprintf("sending the %s file to Qiniu long speech recognition", which))
+	c.Progress(2, steps, templates.AIOZSubtitleProgress.Line(templates.SubtitleStep{Step: templates.SubtitleSubmitting, MediaID: in.MediaID, File: which}))
 	sub, err := dora.SubmitLongASR(ctx, doraapi.LongASRRequest{AudioURL: src, AudioName: which})
 	if err != nil {
 		return GenerateOutput{}, "", fmt.Errorf("the %s file of media %s was not accepted by Qiniu for transcription: %w", which, in.MediaID, err)
@@ -399,8 +399,9 @@ func (t *tools) generateSubtitles(ctx context.Context, c *toolkit.Call, in Gener
 	if _, err := webvtt.Parse(vtt); err != nil {
 		return GenerateOutput{}, "", fmt.Errorf("the transcript of task %s did not make a valid WebVTT file, so no subtitle was added: %w", sub.TaskID, err)
 	}
-	c.Progress(5, steps, fmt.Sprintf("%d sentences → %d WebVTT cues", len(task.Result.Sentences), len(cues)))
-	c.Progress(6, steps, "adding the "+in.Language+" subtitle to media "+in.MediaID)
+	c.Progress(5, steps, templates.AIOZSubtitleProgress.Line(templates.SubtitleStep{Step: templates.SubtitleConverting, MediaID: in.MediaID,
+		Sentences: len(task.Result.Sentences), Cues: len(cues)}))
+	c.Progress(6, steps, templates.AIOZSubtitleProgress.Line(templates.SubtitleStep{Step: templates.SubtitleAdding, MediaID: in.MediaID, Language: in.Language}))
 	s, family, err := t.putSubtitle(ctx, client, in.MediaID, in.Language, vtt)
 	if err != nil {
 		return GenerateOutput{}, "", fmt.Errorf("the transcript is ready (Qiniu task %s, read it with qiniu_get_transcription) but adding it as a subtitle failed: %w", sub.TaskID, err)
@@ -435,7 +436,7 @@ func (t *tools) waitASR(ctx context.Context, c *toolkit.Call, dora *doraapi.Clie
 		}
 		if task.Status != last {
 			last = task.Status
-			c.Progress(3+min(float64(task.Status)/2, 1.5), 6, fmt.Sprintf("Qiniu transcription %s: %s", id, task.StatusText))
+			c.Progress(3+min(float64(task.Status)/2, 1.5), 6, templates.TaskProgress.Line(templates.TaskStatus{Subject: "Qiniu transcription", TaskID: id, Status: task.StatusText}))
 		}
 		if t.now().After(deadline) {
 			return task, fmt.Errorf("the Qiniu task %s is still %s after %s; no subtitle was added yet. Read it later with qiniu_get_transcription and add its WebVTT with aioz_add_subtitle, or call again with a longer timeout_seconds", id, task.StatusText, timeout)

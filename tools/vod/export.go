@@ -86,7 +86,7 @@ func (t *tools) export(ctx context.Context, c *toolkit.Call, in ExportInput) (Ex
 		return out, "", argerr.New("output_path", err.Error(), "give a path in a writable directory")
 	}
 	w := bufio.NewWriterSize(f, 64<<10)
-	c.Progress(0, 0, "Exporting "+in.Kind+" traffic to "+path)
+	c.Progress(0, 0, templates.VODExportProgress.Line(templates.VODExport{Kind: in.Kind, Path: path}))
 	st, err := client.ExportCSV(ctx, q, w)
 	if err == nil {
 		err = w.Flush()

@@ -11,6 +11,7 @@ import (
 	"github.com/mcp-media/mcp-media/internal/argerr"
 	"github.com/mcp-media/mcp-media/internal/clients/vodapi"
 	"github.com/mcp-media/mcp-media/internal/mediafile"
+	"github.com/mcp-media/mcp-media/templates"
 	"github.com/mcp-media/mcp-media/tools/toolkit"
 )
 
@@ -68,9 +69,11 @@ func (t *tools) upload(ctx context.Context, c *toolkit.Call, in UploadInput) (Up
 		return out, "", err
 	}
 	out.File = FileView{Path: info.Path, SizeBytes: info.Size, Format: info.Format}
-	c.Progress(0, float64(info.Size), fmt.Sprintf("Uploading %s (%s) to the storage service", filepath.Base(info.Path), Human(info.Size)))
+	base := filepath.Base(info.Path)
+	c.Progress(0, float64(info.Size), templates.VODUploadProgress.Line(templates.VODUpload{File: base, Total: Human(info.Size)}))
 	sid, err := client.UploadFile(ctx, info.Path, func(sent, total int64) {
-		c.Progress(float64(sent), float64(total), fmt.Sprintf("Uploading %s: %s of %s (%d%%)", filepath.Base(info.Path), Human(sent), Human(total), percent(sent, total)))
+		c.Progress(float64(sent), float64(total), templates.VODUploadProgress.Line(templates.VODUpload{File: base, Started: true,
+			Done: Human(sent), Total: Human(total), Percent: int(percent(sent, total))}))
 	})
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) || errors.Is(err, os.ErrPermission) {

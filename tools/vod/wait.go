@@ -7,6 +7,7 @@ import (
 
 	"github.com/mcp-media/mcp-media/internal/clients/vodapi"
 	"github.com/mcp-media/mcp-media/internal/inbox"
+	"github.com/mcp-media/mcp-media/templates"
 	"github.com/mcp-media/mcp-media/tools/toolkit"
 )
 
@@ -73,8 +74,8 @@ func (t *tools) wait(ctx context.Context, c *toolkit.Call, client *vodapi.Client
 			out.Done, out.By = true, by
 			return true, nil
 		}
-		c.Progress(out.Waited.Seconds(), w.timeout.Seconds(), fmt.Sprintf("%s: video %s is %s (%s)", w.label, w.videoID,
-			vodapi.VideoStatusName(v.Status), renditionSummary(v)))
+		c.Progress(out.Waited.Seconds(), w.timeout.Seconds(), templates.VODWaitProgress.Line(templates.VODWait{Label: w.label, VideoID: w.videoID,
+			Status: vodapi.VideoStatusName(v.Status), Renditions: renditionSummary(v)}))
 		return false, nil
 	}
 	if ok, err := check(ByPolling); ok || err != nil {

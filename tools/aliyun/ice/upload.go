@@ -206,9 +206,5 @@ func progressLine(name string, p iceapi.Progress, elapsed time.Duration) string 
 	if s := elapsed.Seconds(); s > 0 {
 		d.Rate = fmt.Sprintf("%.1f MiB/s", float64(p.Done)/iceapi.MiB/s)
 	}
-	s, err := templates.ICEUploadProgress.Render(d)
-	if err != nil {
-		return err.Error()
-	}
-	return strings.TrimSpace(s)
+	return templates.ICEUploadProgress.Line(d)
 }

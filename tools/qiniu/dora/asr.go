@@ -270,7 +270,7 @@ func (t *tools) waitLong(ctx context.Context, c *toolkit.Call, client *doraapi.C
 		}
 		if task.Status != last {
 			last = task.Status
-			c.Progress(float64(task.Status+1), 4, fmt.Sprintf("transcription %s: %s (%d/4)", id, task.StatusText, task.Status+1))
+			c.Progress(float64(task.Status+1), 4, templates.TaskProgress.Line(templates.TaskStatus{Subject: "transcription", TaskID: id, Status: task.StatusText, Step: task.Status + 1, Steps: 4}))
 		}
 		if time.Now().After(deadline) {
 			break
@@ -470,9 +470,5 @@ func (t *tools) transcribeRealtime(ctx context.Context, c *toolkit.Call, in Real
 
 // progressLine is one progress message: "partial 00:00:03.2: text".
 func progressLine(r doraapi.RealtimeResult) string {
-	kind := "partial"
-	if r.Final {
-		kind = "final"
-	}
-	return kind + " " + stamp(r.End) + ": " + r.Text
+	return templates.DoraRealtimeProgress.Line(templates.RealtimeLine{Final: r.Final, End: stamp(r.End), Text: r.Text})
 }

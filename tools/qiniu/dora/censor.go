@@ -181,7 +181,7 @@ func (t *tools) censorAudio(ctx context.Context, c *toolkit.Call, in AudioInput)
 			return audioResult(r, shown(in.URL), d, false)
 		}
 		polls++
-		c.Progress(float64(polls), 0, "audio moderation "+id+": in progress")
+		c.Progress(float64(polls), 0, templates.TaskProgress.Line(templates.TaskStatus{Subject: "audio moderation", TaskID: id, Status: "in progress"}))
 		if time.Now().After(deadline) {
 			break
 		}
