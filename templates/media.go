@@ -78,3 +78,23 @@ type TaskStatus struct {
 	Status      string
 	Step, Steps int // Steps 0: no step count
 }
+
+// Log lines: the data of a notifications/message the server sends on its
+// own (not a tool's result), rendered with Line.
+var (
+	MediaCallbackLog   = T[CallbackNote]("media/log_callback")
+	MediaToolsAddedLog = T[ToolsAdded]("media/log_tools_added")
+)
+
+// CallbackNote fills media/log_callback: that a callback arrived, never
+// what it says (callback text is third-party data, read with media_events).
+type CallbackNote struct {
+	Provider, Kind, TaskID string
+	Seq                    int64
+}
+
+// ToolsAdded fills media/log_tools_added: tools that appeared because a
+// provider was configured while the server ran.
+type ToolsAdded struct {
+	Tools []string
+}

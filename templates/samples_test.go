@@ -60,6 +60,8 @@ var samples = []sample{
 	with(AuthPageOpened, KeysPage{Provider: "AIOZ Stream", ProviderID: "aioz", Tool: "aioz_list_media", Minutes: 10}),
 	with(AIOZReport, Report{WatchTimeSum: "1", ViewCount: "2", Blocks: []ReportBlock{{Label: "country", Rows: []MetricRow{{"VN", "2", "100%"}}, Total: "2", Count: 3}}, Conversion: "c"}),
 
+	with(MediaCallbackLog, CallbackNote{Provider: "qiniu", Kind: "asr_long", TaskID: "t1", Seq: 3}),
+	with(MediaToolsAddedLog, ToolsAdded{Tools: []string{"vod_list_videos", "vod_get_video"}}),
 	with(TaskProgress, TaskStatus{Subject: "transcription", TaskID: "t1", Status: "running", Step: 2, Steps: 4}),
 	with(DoraRealtimeProgress, RealtimeLine{Final: true, End: "00:00:03.2", Text: "一二三。"}),
 	with(VODWaitProgress, VODWait{Label: "transcoding", VideoID: "v1", Status: "transcoding", Renditions: "1 of 3 renditions ready"}),

@@ -12,6 +12,7 @@ import (
 
 	"github.com/mcp-media/mcp-media/internal/argerr"
 	"github.com/mcp-media/mcp-media/internal/oauth"
+	"github.com/mcp-media/mcp-media/templates"
 	"github.com/mcp-media/mcp-media/tools/media"
 	"github.com/mcp-media/mcp-media/tools/toolkit"
 )
@@ -310,7 +311,7 @@ func (e *exposure) refreshBase() {
 	}
 	sort.Strings(names)
 	e.s.SendNotificationToAllClients(mcp.MethodNotificationToolsListChanged, nil)
-	msg := fmt.Sprintf("%d tools added for newly configured providers: %s", len(names), strings.Join(names, ", "))
+	msg := templates.MediaToolsAddedLog.Line(templates.ToolsAdded{Tools: names})
 	e.s.SendNotificationToAllClients("notifications/message", map[string]any{"level": "info", "logger": "mcp-media/tools", "data": msg})
 }
 

@@ -17,6 +17,7 @@ import (
 	"github.com/mcp-media/mcp-media/internal/transport"
 	"github.com/mcp-media/mcp-media/prompts"
 	"github.com/mcp-media/mcp-media/resources"
+	"github.com/mcp-media/mcp-media/templates"
 	"github.com/mcp-media/mcp-media/tools"
 	"github.com/mcp-media/mcp-media/tools/media"
 	"github.com/mcp-media/mcp-media/tools/toolkit"
@@ -118,7 +119,7 @@ func Build(opts Options) (*server.MCPServer, []toolkit.Tool, error) {
 			if !ev.ArrivedHere() { // the replica that received it announces it, to every replica's sessions
 				return
 			}
-			msg := fmt.Sprintf("callback received: %s %s task %s (seq %d); read it with media_events", ev.Provider, ev.Kind, ev.TaskID, ev.Seq)
+			msg := templates.MediaCallbackLog.Line(templates.CallbackNote{Provider: ev.Provider, Kind: ev.Kind, TaskID: ev.TaskID, Seq: ev.Seq})
 			broadcast(s,
 				transport.Note{Method: "notifications/resources/updated", Params: map[string]any{"uri": resources.EventsURI}},
 				transport.Note{Method: "notifications/message", Params: map[string]any{"level": "info", "logger": "mcp-media/inbox", "data": opts.Env.Redact.String(msg)}})

@@ -2,9 +2,9 @@ package templates
 
 import "testing"
 
-// TestProgressLines pins each progress line to the text agents and clients
-// have been shown, one line, no trailing newline.
-func TestProgressLines(t *testing.T) {
+// TestLines pins each one-line template (progress messages, log lines) to
+// the text agents and clients have been shown, with no trailing newline.
+func TestLines(t *testing.T) {
 	cases := []struct {
 		got, want string
 	}{
@@ -22,6 +22,9 @@ func TestProgressLines(t *testing.T) {
 		{AIOZSubtitleProgress.Line(SubtitleStep{Step: SubtitleSubmitting, File: "mp4"}), "sending the mp4 file to Qiniu long speech recognition"},
 		{AIOZSubtitleProgress.Line(SubtitleStep{Step: SubtitleConverting, Sentences: 4, Cues: 3}), "4 sentences → 3 WebVTT cues"},
 		{AIOZSubtitleProgress.Line(SubtitleStep{Step: SubtitleAdding, Language: "en", MediaID: "m1"}), "adding the en subtitle to media m1"},
+		{MediaCallbackLog.Line(CallbackNote{Provider: "vod", Kind: "video_ready", TaskID: "v1", Seq: 7}), "callback received: vod video_ready task v1 (seq 7); read it with media_events"},
+		{MediaToolsAddedLog.Line(ToolsAdded{Tools: []string{"a", "b"}}), "2 tools added for newly configured providers: a, b"},
+		{MediaToolsAddedLog.Line(ToolsAdded{Tools: []string{"a"}}), "1 tool added for newly configured providers: a"},
 	}
 	for _, c := range cases {
 		if c.got != c.want {
