@@ -338,7 +338,16 @@ func TestToolCallMetrics(t *testing.T) {
 			t.Fatalf("%s: %v %s", cl.tool, err, got)
 		}
 	}
-	out := do(t, m.Handler(), "GET", "/metrics", nil).Body.String()
+	// The HTTP middleware counts a request when its handler returns, which
+	// can be just after the client has read the response: scrape until the
+	// last request is counted.
+	var out string
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		out = do(t, m.Handler(), "GET", "/metrics", nil).Body.String()
+		if strings.Contains(out, `mcp_media_http_requests_total{route="mcp",status="200"} 4`) || time.Now().After(deadline) {
+			break
+		}
+	}
 	for _, want := range []string{
 		`mcp_media_tool_calls_total{outcome="ok",tool="media_providers"} 1`,
 		`mcp_media_tool_calls_total{outcome="tool_error",tool="media_providers"} 1`,
