@@ -100,10 +100,8 @@ func TestRecoveryOfLostCallbacks(t *testing.T) {
 					}()
 					u, _ := a.NewCallback("qiniu", "asr_long", OneShot)
 					a.Bind(u, "t1")
-					time.Sleep(300 * time.Millisecond) // late, not done: queried, nothing listed
-					if n := p.calls.Load(); n == 0 {
-						t.Fatal("the provider was never asked about the late callback")
-					}
+					// Late, not done: queried, nothing listed.
+					eventually(t, "a query about the late callback", func() bool { return p.calls.Load() > 0 })
 					if evs := eventsOf(b, "t1"); len(evs) != 0 {
 						t.Fatalf("an unfinished task was listed: %+v", evs)
 					}
