@@ -372,7 +372,7 @@ func TestClusterChurn(t *testing.T) {
 			time.Sleep(250 * time.Millisecond)
 		}
 	}
-	t.Logf("%d of %d results came by callback, %d were queried because their callback was lost", len(tasks)-queried, len(tasks), queried)
+	t.Logf("%d of %d results came by callback; queried because their callback was lost: %d", len(tasks)-queried, len(tasks), queried)
 	auditRedis(t, c.redis, c.secretsOf(c.le))
 }
 
