@@ -66,9 +66,11 @@ func cmdAuth(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		fromStdin := fs.Bool("stdin", false, "read the fields as a JSON object from standard input")
 		web := fs.Bool("web", false, "enter the keys in a one-time page on 127.0.0.1, opened in the browser")
 		noBrowser := fs.Bool("no-browser", false, "with --web: print the page's URL instead of opening a browser")
+		fs.Usage = subUsage(fs, stderr, "auth set PROVIDER [--stdin | --web [--no-browser]]",
+			"Stores PROVIDER's keys ("+strings.Join(providers.IDs(), ", ")+") in the OS keyring: asked for on the terminal\n(no echo), read as JSON from standard input, or entered in a one-time local page.")
 		id, rest := splitID(args[1:])
 		if err := fs.Parse(rest); err != nil {
-			return &exitError{code: 2}
+			return parseError(err)
 		}
 		if id == "" && fs.NArg() > 0 {
 			id = fs.Arg(0)
@@ -103,8 +105,10 @@ func cmdAuth(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		fs := flag.NewFlagSet("auth status", flag.ContinueOnError)
 		fs.SetOutput(stderr)
 		asJSON := fs.Bool("json", false, "print JSON")
+		fs.Usage = subUsage(fs, stderr, "auth status [--json]",
+			"Says for each provider whether its keys are configured, and from where (keyring or\nenvironment); never a value.")
 		if err := fs.Parse(args[1:]); err != nil {
-			return &exitError{code: 2}
+			return parseError(err)
 		}
 		st := store.StatusAll()
 		if *asJSON {

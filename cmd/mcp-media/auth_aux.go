@@ -24,9 +24,11 @@ func cmdAuthReveal(store *credentials.Store, args []string, stdout, stderr io.Wr
 	fs := flag.NewFlagSet("auth reveal", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	force := fs.Bool("force", false, "print even when standard output is not a terminal")
+	fs.Usage = subUsage(fs, stderr, "auth reveal ACCOUNT [--force]",
+		"Shows on this terminal a secret the server stored, e.g. aioz/api_key/<id> or\naioz/stream_key/<id>; refused when standard output is not a terminal, unless --force.")
 	account, rest := splitID(args)
 	if err := fs.Parse(rest); err != nil {
-		return &exitError{code: 2}
+		return parseError(err)
 	}
 	if account == "" && fs.NArg() > 0 {
 		account = fs.Arg(0)

@@ -61,10 +61,11 @@ var clients = map[string]clientSpec{
 	"claude-code": {name: "Claude Code"},
 }
 
-const configUsage = `Usage: mcp-media config claude-desktop|claude-code|cursor|vscode [--write] [--workspace]
-                         [--sandbox] [--toolsets a,b|all] [--read-only] [--name media]
+// configSynopsis and configAbout are config's --help.
+const configSynopsis = `config claude-desktop|claude-code|cursor|vscode [--write] [--workspace]
+                         [--sandbox] [--toolsets a,b|all] [--read-only] [--name media]`
 
-Prints the configuration that makes the client start this binary (by its
+const configAbout = `Prints the configuration that makes the client start this binary (by its
 absolute path) as an MCP server over stdio. --write merges it into the
 client's config file, keeping the other servers: the file is backed up
 first and the change is shown as a diff.
@@ -75,10 +76,7 @@ first and the change is shown as a diff.
   cursor          ~/.cursor/mcp.json ("mcpServers"); --workspace: .cursor/mcp.json
   vscode          the user mcp.json ("servers"); --workspace: .vscode/mcp.json
   claude-code     prints the "claude mcp add" command; Claude Code writes its
-                  own ~/.claude.json, so --write is refused: run the command
-
-Flags:
-`
+                  own ~/.claude.json, so --write is refused: run the command`
 
 func cmdConfig(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("config", flag.ContinueOnError)
@@ -90,16 +88,13 @@ func cmdConfig(args []string, stdout, stderr io.Writer) error {
 	name := fs.String("name", "media", "the server's name in the client")
 	var toolsets listFlag
 	fs.Var(&toolsets, "toolsets", "toolsets to expose from the start (for clients that ignore tools/list_changed), or all")
-	fs.Usage = func() { fmt.Fprint(stderr, configUsage); fs.PrintDefaults() }
+	fs.Usage = subUsage(fs, stderr, configSynopsis, configAbout)
 	var client string
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		client, args = args[0], args[1:]
 	}
 	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return &exitError{code: 2}
+		return parseError(err)
 	}
 	spec, ok := clients[client]
 	if !ok || fs.NArg() > 0 {

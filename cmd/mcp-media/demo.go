@@ -32,12 +32,10 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	sizeMiB := fs.Int("size-mib", 120, "size of the generated demo video (50 MiB chunks)")
-	fs.Usage = func() {
-		fmt.Fprint(stderr, "Usage: mcp-media demo [--size-mib N]\n\nStarts the server on the built-in sandbox (fake providers, no account) and walks an MCP\nclient through the main flows, printing what the agent sees.\n\nFlags:\n")
-		fs.PrintDefaults()
-	}
+	fs.Usage = subUsage(fs, stderr, "demo [--size-mib N]",
+		"Starts the server on the built-in sandbox (fake providers, no account) and walks an MCP\nclient through the main flows, printing what the agent sees.")
 	if err := fs.Parse(args); err != nil {
-		return &exitError{code: 2}
+		return parseError(err)
 	}
 	stdout = &syncWriter{w: stdout}
 	env, sb, cleanup, err := newEnv(envOptions{sandbox: true}, stderr)

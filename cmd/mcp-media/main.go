@@ -6,6 +6,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -101,3 +102,22 @@ type exitError struct {
 }
 
 func (e *exitError) Error() string { return e.msg }
+
+// subUsage is a flag set's --help: the synopsis, what the command does, its
+// flags.
+func subUsage(fs *flag.FlagSet, w io.Writer, synopsis, about string) func() {
+	return func() {
+		fmt.Fprintf(w, "Usage: mcp-media %s\n\n%s\n\nFlags:\n", synopsis, about)
+		fs.PrintDefaults()
+	}
+}
+
+// parseError is what a command returns when its flags do not parse: nothing
+// (exit 0) after --help, whose usage the flag set has printed; exit 2 after
+// a bad flag, which the flag set has named.
+func parseError(err error) error {
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	return &exitError{code: 2}
+}

@@ -22,12 +22,10 @@ func cmdSandbox(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	out := fs.String("out", "mcp-media-sandbox.json", "`FILE` to write the fakes' endpoints and fake keys to (mode 0600); pass it to each replica's serve --sandbox-file")
 	publicURL := fs.String("public-url", "", "the replicas' --public-url: the VOD fake then calls back their standing address, derived from MCP_MEDIA_CALLBACK_KEY (set the same value here)")
 	step := fs.Duration("step", time.Second, "the fakes' pace for long work (transcoding, long ASR)")
-	fs.Usage = func() {
-		fmt.Fprint(stderr, "Usage: mcp-media sandbox [--out FILE] [--public-url URL]\n\nRuns the built-in fake providers on 127.0.0.1 until interrupted, and writes where they are\n(with their fake keys) to FILE, so several `mcp-media serve --sandbox-file FILE` replicas on\nthis machine share one sandbox. Nothing reaches a real account.\n\nFlags:\n")
-		fs.PrintDefaults()
-	}
+	fs.Usage = subUsage(fs, stderr, "sandbox [--out FILE] [--public-url URL]",
+		"Runs the built-in fake providers on 127.0.0.1 until interrupted, and writes where they are\n(with their fake keys) to FILE, so several `mcp-media serve --sandbox-file FILE` replicas on\nthis machine share one sandbox. Nothing reaches a real account.")
 	if err := fs.Parse(args); err != nil {
-		return &exitError{code: 2}
+		return parseError(err)
 	}
 	if fs.NArg() > 0 {
 		return &exitError{code: 2, msg: fmt.Sprintf("mcp-media sandbox takes no arguments (got %q); see --help", fs.Args())}

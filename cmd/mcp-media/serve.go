@@ -58,12 +58,10 @@ func cmdServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	metricsAddr := fs.String("metrics-addr", "", "also serve Prometheus /metrics on this host:port without authentication (sse/http; /metrics on --addr needs the bearer token); e.g. 127.0.0.1:9464. It shows tool names and counts, never keys or arguments")
 	drainDelay := fs.Duration("drain-delay", 0, "on SIGTERM/SIGINT (sse/http): keep accepting this long after /readyz turned to 503 draining, for load balancers that poll it (e.g. 5s), before the drain starts")
 	shutdownTimeout := fs.Duration("shutdown-timeout", mcpserver.DefaultShutdownTimeout, "on SIGTERM/SIGINT (sse/http): how long in-flight requests get to finish before their connections close; /readyz answers 503 draining meanwhile")
-	fs.Usage = func() {
-		fmt.Fprint(stderr, "Usage: mcp-media serve [flags]\n\nServes the MCP tools. stdio is for Claude Desktop/Code and IDEs; sse and http listen on --addr\n(streamable HTTP at /mcp, SSE at /sse + /message).\n\nFlags:\n")
-		fs.PrintDefaults()
-	}
+	fs.Usage = subUsage(fs, stderr, "serve [flags]",
+		"Serves the MCP tools. stdio is for Claude Desktop/Code and IDEs; sse and http listen on --addr\n(streamable HTTP at /mcp, SSE at /sse + /message).")
 	if err := fs.Parse(args); err != nil {
-		return &exitError{code: 2}
+		return parseError(err)
 	}
 	if *sandboxFile != "" {
 		if *sandboxed {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"image"
@@ -32,26 +31,15 @@ func cmdTools(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	sandboxed := fs.Bool("sandbox", false, "as with serve --sandbox (every provider configured)")
 	markdown := fs.Bool("markdown", false, "print the README's toolset tables (every toolset, whatever is configured)")
 	writeReadme := fs.String("write-readme", "", "with --markdown: rewrite the tables in this README between "+tools.ReadmeBegin+" and "+tools.ReadmeEnd)
-	fs.Usage = func() {
-		fmt.Fprint(stderr, `Usage: mcp-media tools [--toolsets a,b|all] [--read-only] [--json] [--sandbox]
-       mcp-media tools --markdown [--write-readme README.md]
-
-Lists what tools/list would expose: the default toolsets of the configured
+	fs.Usage = subUsage(fs, stderr, `tools [--toolsets a,b|all] [--read-only] [--json] [--sandbox]
+       mcp-media tools --markdown [--write-readme README.md]`, `Lists what tools/list would expose: the default toolsets of the configured
 providers, or the toolsets named. --json prints the tools/list payload with
 schemas. --markdown prints the README's "Default toolsets" line and one table
 per toolset (every toolset, independent of configured providers);
 --write-readme FILE puts them into FILE between the tools:begin/end markers
-(`+tools.RegenerateCommand+` runs that for README.md).
-
-Flags:
-`)
-		fs.PrintDefaults()
-	}
+(`+tools.RegenerateCommand+` runs that for README.md).`)
 	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return &exitError{code: 2}
+		return parseError(err)
 	}
 	if *writeReadme != "" && !*markdown {
 		return &exitError{code: 2, msg: "--write-readme needs --markdown"}
@@ -142,13 +130,11 @@ func cmdCall(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	imageDir := fs.String("image-dir", "", "write the result's images into this directory (chart-1.png, …)")
 	var toolsets listFlag
 	fs.Var(&toolsets, "toolsets", "toolsets to load (default: all)")
-	fs.Usage = func() {
-		fmt.Fprint(stderr, "Usage: mcp-media call TOOL --args '{\"media_id\":\"…\"}' [--json] [--sandbox]\n\nRuns one tool through the same server code an agent uses and prints the text it gets\n(progress on stderr). Exit status 1 when the tool returns an error.\n\nFlags:\n")
-		fs.PrintDefaults()
-	}
+	fs.Usage = subUsage(fs, stderr, "call TOOL --args '{\"media_id\":\"…\"}' [--json] [--sandbox]",
+		"Runs one tool through the same server code an agent uses and prints the text it gets\n(progress on stderr). Exit status 1 when the tool returns an error.")
 	name, rest := splitID(args)
 	if err := fs.Parse(rest); err != nil {
-		return &exitError{code: 2}
+		return parseError(err)
 	}
 	if name == "" && fs.NArg() > 0 {
 		name = fs.Arg(0)
