@@ -37,6 +37,9 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := fs.Parse(args); err != nil {
 		return parseError(err)
 	}
+	if err := noArgs(fs); err != nil {
+		return err
+	}
 	stdout = &syncWriter{w: stdout}
 	env, sb, cleanup, err := newEnv(envOptions{sandbox: true}, stderr)
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 )
 
@@ -110,6 +111,15 @@ func subUsage(fs *flag.FlagSet, w io.Writer, synopsis, about string) func() {
 		fmt.Fprintf(w, "Usage: mcp-media %s\n\n%s\n\nFlags:\n", synopsis, about)
 		fs.PrintDefaults()
 	}
+}
+
+// noArgs refuses words after a command that takes only flags ("serve http"
+// would otherwise serve stdio), naming them and the flags form.
+func noArgs(fs *flag.FlagSet) error {
+	if fs.NArg() == 0 {
+		return nil
+	}
+	return &exitError{code: 2, msg: fmt.Sprintf("mcp-media %s takes flags only, not %q; see mcp-media %s --help", fs.Name(), strings.Join(fs.Args(), " "), fs.Name())}
 }
 
 // parseError is what a command returns when its flags do not parse: nothing

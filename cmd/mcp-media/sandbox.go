@@ -27,8 +27,8 @@ func cmdSandbox(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err := fs.Parse(args); err != nil {
 		return parseError(err)
 	}
-	if fs.NArg() > 0 {
-		return &exitError{code: 2, msg: fmt.Sprintf("mcp-media sandbox takes no arguments (got %q); see --help", fs.Args())}
+	if err := noArgs(fs); err != nil {
+		return err
 	}
 	var stable []byte
 	if *publicURL != "" {

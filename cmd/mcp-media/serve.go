@@ -63,6 +63,9 @@ func cmdServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	if err := fs.Parse(args); err != nil {
 		return parseError(err)
 	}
+	if err := noArgs(fs); err != nil {
+		return err
+	}
 	if *sandboxFile != "" {
 		if *sandboxed {
 			return &exitError{code: 2, msg: "--sandbox and --sandbox-file: pick one (--sandbox starts fakes in this process, --sandbox-file uses those `mcp-media sandbox` runs)"}

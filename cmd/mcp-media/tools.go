@@ -41,6 +41,9 @@ per toolset (every toolset, independent of configured providers);
 	if err := fs.Parse(args); err != nil {
 		return parseError(err)
 	}
+	if err := noArgs(fs); err != nil {
+		return err
+	}
 	if *writeReadme != "" && !*markdown {
 		return &exitError{code: 2, msg: "--write-readme needs --markdown"}
 	}
