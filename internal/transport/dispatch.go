@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sync"
 	"sync/atomic"
@@ -166,7 +167,7 @@ type Conn struct {
 	e    *Engine
 	sess *Session
 	ctx  context.Context // the session's lifetime: requests outlive connections
-	stop context.CancelFunc
+	stop context.CancelCauseFunc
 
 	mu       sync.Mutex
 	inflight map[string]*call
@@ -182,15 +183,23 @@ type Conn struct {
 
 // newConn starts a session's engine and registers it with mcp-go.
 func (e *Engine) newConn(id string) *Conn {
-	ctx, stop := context.WithCancel(context.Background())
+	ctx, stop := context.WithCancelCause(context.Background())
 	c := &Conn{e: e, sess: newSession(id), ctx: ctx, stop: stop, inflight: map[string]*call{}, pending: map[string]chan reply{}}
 	_ = e.srv.RegisterSession(ctx, c.sess)
 	return c
 }
 
+// ErrStopping is why a server that shuts down cuts the calls still running
+// past its deadline: their context's cause, which the error answering each
+// of them says (here for handler errors; toolkit for tool errors).
+var ErrStopping = errors.New("the server stopped while this call ran: its outcome is unknown; check the resource's state before retrying a change")
+
 // close cancels every request of the session and unregisters it.
-func (c *Conn) close() {
-	c.stop()
+func (c *Conn) close() { c.closeFor(nil) }
+
+// closeFor is close with the cause the requests' contexts carry.
+func (c *Conn) closeFor(cause error) {
+	c.stop(cause)
 	c.e.srv.UnregisterSession(context.Background(), c.sess.id)
 }
 
@@ -238,17 +247,20 @@ func (c *Conn) HandleWith(vals context.Context, raw json.RawMessage, out func(js
 }
 
 // withValues is a context's deadline and cancellation with the values of
-// another (the HTTP request's) looked up first.
+// another (the HTTP request's). The session's context is asked first: it
+// holds no values of its own, only its cancellation, which is how a child
+// context finds its parent's cause (context.Cause); asking the request's
+// first would hand that lookup the HTTP request's cancellation instead.
 type withValues struct {
 	context.Context
 	vals context.Context
 }
 
 func (w withValues) Value(k any) any {
-	if v := w.vals.Value(k); v != nil {
+	if v := w.Context.Value(k); v != nil {
 		return v
 	}
-	return w.Context.Value(k)
+	return w.vals.Value(k)
 }
 
 func (c *Conn) run(vals context.Context, env envelope, raw json.RawMessage, out func(json.RawMessage)) {
@@ -321,6 +333,10 @@ func (c *Conn) run(vals context.Context, env envelope, raw json.RawMessage, out 
 		case resp := <-done:
 			// The handler has returned: whatever it sent is queued already.
 			drain()
+			if e, ok := resp.(mcp.JSONRPCError); ok && errors.Is(context.Cause(ctx), ErrStopping) {
+				e.Error.Message = ErrStopping.Error() + " (" + e.Error.Message + ")"
+				resp = e
+			}
 			if resp != nil {
 				send(encode(resp))
 			}

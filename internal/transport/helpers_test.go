@@ -24,10 +24,11 @@ type fixture struct {
 	started chan string   // a "block" call started (its tag)
 	release chan struct{} // closing it ends "wait" calls
 	after   chan string   // a "block" call saw its cancellation
+	causes  chan error    // the cause of a cancelled "wait" call's context
 }
 
 func newFixture() *fixture {
-	f := &fixture{started: make(chan string, 16), release: make(chan struct{}), after: make(chan string, 16)}
+	f := &fixture{started: make(chan string, 16), release: make(chan struct{}), after: make(chan string, 16), causes: make(chan error, 16)}
 	s := server.NewMCPServer("fixture", "1", server.WithToolCapabilities(true),
 		server.WithResourceCapabilities(true, false), server.WithPromptCapabilities(false), server.WithLogging())
 	s.AddTool(mcp.NewTool("progress", mcp.WithNumber("n")), func(ctx context.Context, req mcp.CallToolRequest) (*mcp.CallToolResult, error) {
@@ -62,6 +63,10 @@ func newFixture() *fixture {
 		case <-f.release:
 			return mcp.NewToolResultText("waited"), nil
 		case <-ctx.Done():
+			select {
+			case f.causes <- context.Cause(ctx):
+			default:
+			}
 			return nil, ctx.Err()
 		}
 	})

@@ -152,6 +152,32 @@ func TestSharedOrphanedRequestAnswered(t *testing.T) {
 	close(fx.release)
 }
 
+// A replica shut down cleanly (Close) cuts the calls it runs: each answers
+// with an error saying so on its stream, which the client reads through the
+// other replica by resuming, and the session goes on there. The handler's
+// context carries the cause, which toolkit puts in a tool's error result.
+func TestSharedCloseAnswersCutCalls(t *testing.T) {
+	fx := newFixture()
+	a, b := replicas(t, fx, HTTPOptions{})
+	initialize(t, a, "2025-11-25")
+	b.session = a.session
+	id := startWait(t, a, fx, "cut")
+	a.h.Close()
+	if cause := <-fx.causes; !errors.Is(cause, ErrStopping) {
+		t.Errorf("the cut handler's context says %v, want ErrStopping", cause)
+	}
+	b.openGet(t, id)
+	m := waitID(t, b, "cut", nil)
+	e, _ := m["error"].(map[string]any)
+	if msg, _ := e["message"].(string); !strings.HasPrefix(msg, ErrStopping.Error()) {
+		t.Fatalf("the cut call answered %v, want the error saying the server stopped", m)
+	}
+	b.send(t, `{"jsonrpc":"2.0","id":"after","method":"tools/list"}`)
+	if m := waitID(t, b, "after", nil); m["result"] == nil {
+		t.Fatalf("the session did not go on through the other replica: %v", m)
+	}
+}
+
 // A session answers only to the caller who created it.
 func TestSessionOwner(t *testing.T) {
 	f := newFixture()

@@ -64,7 +64,7 @@ func (h *Streamable) Close() {
 	h.sessions = map[string]*httpSession{}
 	h.mu.Unlock()
 	for _, s := range all {
-		s.conn.close()
+		s.conn.closeFor(ErrStopping)
 	}
 	// The cancelled requests answer (an error each) on their streams, so a
 	// client that resumes through another replica is told: give them a moment.

@@ -112,6 +112,11 @@ func (c *Call) errorResult(err error) *mcp.CallToolResult {
 	if errors.As(err, &nc) {
 		msg = nc.Error()
 	}
+	// A call cut for a reason (the server stopping: transport.ErrStopping)
+	// says the reason, not only the "context canceled" it led to.
+	if cause := context.Cause(c.ctx); cause != nil && !errors.Is(cause, context.Canceled) && !errors.Is(cause, context.DeadlineExceeded) {
+		msg = cause.Error() + " (" + msg + ")"
+	}
 	if c.env.Log != nil {
 		c.env.Log.Info("tool error", "error", msg)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -114,6 +115,34 @@ func TestResultsErrorsAndPanicsAreScrubbed(t *testing.T) {
 		if strings.Contains(p, "very-secret-value") {
 			t.Errorf("progress leaked: %s", p)
 		}
+	}
+}
+
+// A call whose context is cancelled with a cause (the server stopping) says
+// the cause; a plain cancellation keeps the handler's own words.
+func TestCutCallSaysWhy(t *testing.T) {
+	stopping := errors.New("the server stopped while this call ran")
+	tool := sampleTool(func(ctx context.Context, c *Call, in sampleIn) (sampleOut, string, error) {
+		<-ctx.Done()
+		return sampleOut{}, "", fmt.Errorf("stopped waiting: %w", ctx.Err())
+	})
+	for _, c := range []struct {
+		name  string
+		cause error
+		want  string
+	}{
+		{"server stopping", stopping, "the server stopped while this call ran (stopped waiting: context canceled)"},
+		{"plain cancel", nil, "stopped waiting: context canceled"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			ctx, cancel := context.WithCancelCause(context.Background())
+			cancel(c.cause)
+			env := testEnv()
+			res := tool.Run(ctx, env.NewCall(ctx, nil), json.RawMessage(`{"name":"x"}`))
+			if got := ResultText(res); !res.IsError || got != c.want {
+				t.Errorf("result %q (isError %v), want %q", got, res.IsError, c.want)
+			}
+		})
 	}
 }
 
