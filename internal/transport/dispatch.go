@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -333,7 +334,7 @@ func (c *Conn) run(vals context.Context, env envelope, raw json.RawMessage, out 
 		case resp := <-done:
 			// The handler has returned: whatever it sent is queued already.
 			drain()
-			if e, ok := resp.(mcp.JSONRPCError); ok && errors.Is(context.Cause(ctx), ErrStopping) {
+			if e, ok := resp.(mcp.JSONRPCError); ok && errors.Is(context.Cause(ctx), ErrStopping) && !strings.Contains(e.Error.Message, ErrStopping.Error()) {
 				e.Error.Message = ErrStopping.Error() + " (" + e.Error.Message + ")"
 				resp = e
 			}
