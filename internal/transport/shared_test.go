@@ -46,6 +46,16 @@ func replicas(t *testing.T, f *fixture, opts HTTPOptions) (a, b *httpClient) {
 	return a, b
 }
 
+// sharedSession is replicas with one session, initialized through a and
+// used through b as well.
+func sharedSession(t *testing.T, f *fixture) (a, b *httpClient) {
+	t.Helper()
+	a, b = replicas(t, f, HTTPOptions{})
+	initialize(t, a, "2025-11-25")
+	b.session = a.session
+	return a, b
+}
+
 func status(t *testing.T, c *httpClient, method, body string, hdr map[string]string) int {
 	t.Helper()
 	resp, err := http.DefaultClient.Do(c.request(method, body, hdr))
@@ -60,9 +70,7 @@ func status(t *testing.T, c *httpClient, method, body string, hdr map[string]str
 // made through either hold on both, and a DELETE on one ends it on both.
 func TestSharedSessionAcrossReplicas(t *testing.T) {
 	f := newFixture()
-	a, b := replicas(t, f, HTTPOptions{})
-	initialize(t, a, "2025-11-25")
-	b.session = a.session
+	a, b := sharedSession(t, f)
 	b.send(t, `{"jsonrpc":"2.0","id":"p","method":"ping"}`)
 	if m := waitID(t, b, "p", nil); m["error"] != nil {
 		t.Fatalf("ping on the other replica: %v", m)
@@ -91,9 +99,7 @@ func TestSharedSessionAcrossReplicas(t *testing.T) {
 // the other replica.
 func TestSharedResumeOnOtherReplica(t *testing.T) {
 	f := newFixture()
-	a, b := replicas(t, f, HTTPOptions{})
-	initialize(t, a, "2025-11-25")
-	b.session = a.session
+	a, b := sharedSession(t, f)
 	id := startWait(t, a, f, "long")
 	close(f.release)
 	b.openGet(t, id)
@@ -133,9 +139,7 @@ func startWait(t *testing.T, c *httpClient, fx *fixture, rid string) string {
 // of never.
 func TestSharedOrphanedRequestAnswered(t *testing.T) {
 	fx := newFixture()
-	a, b := replicas(t, fx, HTTPOptions{})
-	initialize(t, a, "2025-11-25")
-	b.session = a.session
+	a, b := sharedSession(t, fx)
 	id := startWait(t, a, fx, "orphan")
 	// a "dies": its loop (heartbeat) stops and its heartbeat key is gone.
 	close(a.h.quit)
@@ -158,9 +162,7 @@ func TestSharedOrphanedRequestAnswered(t *testing.T) {
 // context carries the cause, which toolkit puts in a tool's error result.
 func TestSharedCloseAnswersCutCalls(t *testing.T) {
 	fx := newFixture()
-	a, b := replicas(t, fx, HTTPOptions{})
-	initialize(t, a, "2025-11-25")
-	b.session = a.session
+	a, b := sharedSession(t, fx)
 	id := startWait(t, a, fx, "cut")
 	a.h.Close()
 	if cause := <-fx.causes; !errors.Is(cause, ErrStopping) {
@@ -283,9 +285,7 @@ func TestFinishedStreamExpiresSooner(t *testing.T) {
 // from a replica's own copy over the other's change.
 func TestSharedSessionConcurrentChanges(t *testing.T) {
 	f := newFixture()
-	a, b := replicas(t, f, HTTPOptions{})
-	initialize(t, a, "2025-11-25")
-	b.session = a.session
+	a, b := sharedSession(t, f)
 	const each = 10
 	var wg sync.WaitGroup
 	for _, c := range []*httpClient{a, b} {
@@ -377,9 +377,7 @@ func TestStoreFailureMidCallStillAnswers(t *testing.T) {
 func TestSharedSessionElicitationAnsweredElsewhere(t *testing.T) {
 	f := newFixture()
 	addAsk(f)
-	a, b := replicas(t, f, HTTPOptions{})
-	initialize(t, a, "2025-11-25")
-	b.session = a.session
+	a, b := sharedSession(t, f)
 	a.send(t, `{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"ask","arguments":{"tag":"x"}}}`)
 	var req map[string]any
 	for req == nil {
@@ -401,9 +399,7 @@ func TestSharedSessionElicitationAnsweredElsewhere(t *testing.T) {
 // the other, so each notification goes on one stream only.
 func TestSharedSessionNewerGETTakesOver(t *testing.T) {
 	f := newFixture()
-	a, b := replicas(t, f, HTTPOptions{})
-	initialize(t, a, "2025-11-25")
-	b.session = a.session
+	a, b := sharedSession(t, f)
 	open := func(c *httpClient) *http.Response {
 		t.Helper()
 		req := c.request("GET", "", map[string]string{"Accept": "text/event-stream"})
