@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -122,5 +123,41 @@ func TestServeRefusesTokenWithOAuth(t *testing.T) {
 	code, _, errOut := runCLI(t, "", "serve", "--transport", "http", "--oauth-issuer", "https://auth.example.com", "--oauth-audience", "a")
 	if code != 2 || !strings.Contains(errOut, "MCP_MEDIA_HTTP_TOKEN and --oauth-issuer are both set") {
 		t.Errorf("exit %d: %s", code, errOut)
+	}
+}
+
+// A Redis URL in the environment may hold its password: neither --help
+// (which prints flag defaults), nor an error, nor sandbox's suggested
+// command prints it.
+func TestStateURLFromEnvironmentIsNotPrinted(t *testing.T) {
+	const password = "hunter2-redis-password"
+	t.Setenv("MCP_MEDIA_STATE_URL", "redis://:"+password+"@127.0.0.1:1/0")
+	t.Setenv("MCP_MEDIA_HTTP_TOKEN", "")
+	for _, c := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"serve", "--help"}, 0, "default $MCP_MEDIA_STATE_URL"},
+		{[]string{"serve", "--transport", "http", "--addr", "127.0.0.1:0", "--sandbox-file", filepath.Join(t.TempDir(), "none.json")}, 1, ""},
+	} {
+		code, out, errOut := runCLI(t, "", c.args...)
+		if code != c.code || !strings.Contains(out+errOut, c.want) {
+			t.Errorf("%v: exit %d, want %d; output %q, want %q", c.args, code, c.code, out+errOut, c.want)
+		}
+		if strings.Contains(out+errOut, password) {
+			t.Errorf("%v printed the Redis password:\n%s%s", c.args, out, errOut)
+		}
+	}
+	// sandbox prints its hint, then returns at once on a done context.
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var out, errb bytes.Buffer
+	file := filepath.Join(t.TempDir(), "sandbox.json")
+	if code := run(ctx, []string{"sandbox", "--out", file}, strings.NewReader(""), &out, &errb); code != 0 {
+		t.Fatalf("sandbox: exit %d: %s", code, errb.String())
+	}
+	if !strings.Contains(out.String(), "--sandbox-file "+file+" --addr") || strings.Contains(out.String()+errb.String(), password) {
+		t.Errorf("sandbox's hint should leave the state URL to the environment:\n%s", out.String())
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/mcp-media/mcp-media/internal/inbox"
@@ -55,14 +56,32 @@ func cmdSandbox(ctx context.Context, args []string, stdout, stderr io.Writer) er
 			return err
 		}
 	}
-	if err := sb.WriteFile(*out); err != nil {
+	file, err := filepath.Abs(*out) // the replicas may start elsewhere
+	if err != nil {
+		return fmt.Errorf("--out %s: %w", *out, err)
+	}
+	if err := sb.WriteFile(file); err != nil {
 		return err
 	}
-	defer os.Remove(*out)
+	defer os.Remove(file)
 	fmt.Fprintf(stdout, "mcp-media sandbox: fake providers running on 127.0.0.1 (fake keys; nothing reaches a real account).\n"+
-		"Wrote %s. Start each replica on this machine with\n"+
-		"  mcp-media serve --transport http --sandbox-file %s --state redis://127.0.0.1:6379/0 --addr 127.0.0.1:PORT\n"+
-		"Ctrl-C stops the fakes and removes the file.\n", *out, *out)
+		"Wrote %s. Start each replica on this machine with\n  %s\n"+
+		"Ctrl-C stops the fakes and removes the file.\n", file, replicaCommand(file, *publicURL))
 	<-ctx.Done()
 	return nil
+}
+
+// replicaCommand is the serve command sandbox suggests for each replica. A
+// MCP_MEDIA_STATE_URL in the environment is serve's default, and may hold
+// Redis's password, so it is left to the environment rather than printed.
+func replicaCommand(file, publicURL string) string {
+	state := " --state redis://127.0.0.1:6379/0"
+	if os.Getenv("MCP_MEDIA_STATE_URL") != "" {
+		state = "" // serve reads it from the environment
+	}
+	cmd := "mcp-media serve --transport http --sandbox-file " + file + state + " --addr 127.0.0.1:PORT"
+	if publicURL != "" {
+		cmd += " --public-url " + publicURL + " (with the same MCP_MEDIA_CALLBACK_KEY)"
+	}
+	return cmd
 }

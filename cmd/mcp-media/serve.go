@@ -47,14 +47,16 @@ func cmdServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	var filesRoots listFlag
 	fs.Var(&filesRoots, "files-root", "folder whose files tools may read and write (repeatable); required for path arguments on sse/http, and confines them on stdio when given")
 	allowPrivate := fs.Bool("allow-private-urls", false, "let URLs the server fetches for an agent (realtime transcription input) reach loopback and private addresses; cloud metadata addresses stay refused (on with --sandbox)")
-	stateURL := fs.String("state", os.Getenv("MCP_MEDIA_STATE_URL"), "where sessions, callbacks and upload-resume state live: local (this process and its state dir), or redis://host:6379/0 shared by replicas behind a load balancer (default $MCP_MEDIA_STATE_URL; see docs/HOSTING.md)")
+	// The environment's defaults are read after parsing: a flag's default
+	// is printed by --help, and a Redis URL may carry its password.
+	stateURL := fs.String("state", "", "where sessions, callbacks and upload-resume state live: local (this process and its state dir), or redis://host:6379/0 shared by replicas behind a load balancer (default $MCP_MEDIA_STATE_URL; see docs/HOSTING.md)")
 	oauthIssuer := fs.String("oauth-issuer", "", "sse/http: accept OAuth 2.1 access tokens (JWTs) from this authorization server instead of MCP_MEDIA_HTTP_TOKEN, e.g. https://auth.example.com/realms/media; its jwks_uri comes from /.well-known/oauth-authorization-server (or openid-configuration) at start-up (see docs/HOSTING.md)")
 	oauthAudience := fs.String("oauth-audience", "", "with --oauth-issuer (required): the aud value tokens must carry for this server, as configured at the authorization server (e.g. https://mcp.example.com/mcp)")
 	oauthResource := fs.String("oauth-resource", "", "with --oauth-issuer: the public URL of this server's /mcp endpoint announced in the protected resource metadata (default: --oauth-audience when it is a URL, else the URL each request arrived at)")
 	oauthRead := fs.String("oauth-read-scope", oauth.DefaultReadScope, "with --oauth-issuer: the scope that allows the read-only tools")
 	oauthWrite := fs.String("oauth-write-scope", oauth.DefaultWriteScope, "with --oauth-issuer: the scope that allows every tool (implies the read scope)")
 	fs.Var(&origins, "allow-origin", "extra Origin allowed on sse/http besides loopback ones (repeatable)")
-	logFormat := fs.String("log-format", os.Getenv("MCP_MEDIA_LOG_FORMAT"), "log lines on stderr: text, or json (one object per line); default $MCP_MEDIA_LOG_FORMAT, else text")
+	logFormat := fs.String("log-format", "", "log lines on stderr: text, or json (one object per line); default $MCP_MEDIA_LOG_FORMAT, else text")
 	metricsAddr := fs.String("metrics-addr", "", "also serve Prometheus /metrics on this host:port without authentication (sse/http; /metrics on --addr needs the bearer token); e.g. 127.0.0.1:9464. It shows tool names and counts, never keys or arguments")
 	drainDelay := fs.Duration("drain-delay", 0, "on SIGTERM/SIGINT (sse/http): keep accepting this long after /readyz turned to 503 draining, for load balancers that poll it (e.g. 5s), before the drain starts")
 	shutdownTimeout := fs.Duration("shutdown-timeout", mcpserver.DefaultShutdownTimeout, "on SIGTERM/SIGINT (sse/http): how long in-flight requests get to finish before their connections close; /readyz answers 503 draining meanwhile")
@@ -65,6 +67,12 @@ func cmdServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	}
 	if err := noArgs(fs); err != nil {
 		return err
+	}
+	if *stateURL == "" {
+		*stateURL = os.Getenv("MCP_MEDIA_STATE_URL")
+	}
+	if *logFormat == "" {
+		*logFormat = os.Getenv("MCP_MEDIA_LOG_FORMAT")
 	}
 	if *sandboxFile != "" {
 		if *sandboxed {
