@@ -47,8 +47,9 @@ func cmdServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	var filesRoots listFlag
 	fs.Var(&filesRoots, "files-root", "folder whose files tools may read and write (repeatable); required for path arguments on sse/http, and confines them on stdio when given")
 	allowPrivate := fs.Bool("allow-private-urls", false, "let URLs the server fetches for an agent (realtime transcription input) reach loopback and private addresses; cloud metadata addresses stay refused (on with --sandbox)")
-	// The environment's defaults are read after parsing: a flag's default
-	// is printed by --help, and a Redis URL may carry its password.
+	// The environment's defaults are read after parsing (MCP_MEDIA_LOG_FORMAT
+	// by logHandler): --help prints a flag's default, and a Redis URL may
+	// carry its password.
 	stateURL := fs.String("state", "", "where sessions, callbacks and upload-resume state live: local (this process and its state dir), or redis://host:6379/0 shared by replicas behind a load balancer (default $MCP_MEDIA_STATE_URL; see docs/HOSTING.md)")
 	oauthIssuer := fs.String("oauth-issuer", "", "sse/http: accept OAuth 2.1 access tokens (JWTs) from this authorization server instead of MCP_MEDIA_HTTP_TOKEN, e.g. https://auth.example.com/realms/media; its jwks_uri comes from /.well-known/oauth-authorization-server (or openid-configuration) at start-up (see docs/HOSTING.md)")
 	oauthAudience := fs.String("oauth-audience", "", "with --oauth-issuer (required): the aud value tokens must carry for this server, as configured at the authorization server (e.g. https://mcp.example.com/mcp)")
@@ -70,9 +71,6 @@ func cmdServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	}
 	if *stateURL == "" {
 		*stateURL = os.Getenv("MCP_MEDIA_STATE_URL")
-	}
-	if *logFormat == "" {
-		*logFormat = os.Getenv("MCP_MEDIA_LOG_FORMAT")
 	}
 	if *sandboxFile != "" {
 		if *sandboxed {
