@@ -220,7 +220,7 @@ func clearFailure(err error, res *mcp.CallToolResult) bool {
 	} else if res != nil {
 		msg = resultText(res)
 	}
-	for _, s := range []string{"replica running this request stopped", "every replica is down", "Service Unavailable", "Bad Gateway"} {
+	for _, s := range []string{"replica running this request stopped", "the server stopped while this call ran", "every replica is down", "Service Unavailable", "Bad Gateway"} {
 		if strings.Contains(msg, s) {
 			return true
 		}

@@ -126,13 +126,13 @@ func (o *ops) wrap(next http.Handler) http.Handler {
 		id := reqid.Or(r.Header.Get(reqid.Header))
 		w.Header().Set(reqid.Header, id)
 		ctx := reqid.With(r.Context(), id)
-		// A standalone event stream carries no result of its own: on
-		// drain it closes and the client reconnects to another replica.
-		// Streams resumed with Last-Event-ID may carry a result in flight,
-		// and the SSE transport's stream carries every result: they stay
-		// until the shutdown deadline.
+		// A standalone event stream, opened or resumed, carries no result
+		// of its own: on drain it closes and the client reconnects to
+		// another replica. POST streams resumed with Last-Event-ID may
+		// carry a result in flight, and the SSE transport's stream carries
+		// every result: they stay until the shutdown deadline.
 		counter := &o.active
-		if r.Method == http.MethodGet && r.URL.Path == PathStreamable && r.Header.Get("Last-Event-ID") == "" {
+		if r.URL.Path == PathStreamable && transport.StandaloneStream(r) {
 			var cancel context.CancelFunc
 			ctx, cancel = context.WithCancel(ctx)
 			stop := context.AfterFunc(o.drainCtx, cancel)

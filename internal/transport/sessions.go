@@ -300,7 +300,7 @@ func (h *Streamable) drop(id string) {
 func (h *Streamable) forget(id string) {
 	ctx, cancel := h.ctx()
 	defer cancel()
-	_ = h.opts.Store.Delete(ctx, sessionKey(id), logName(id, "g"))
+	_ = h.opts.Store.Delete(ctx, sessionKey(id), logName(id, standaloneID))
 	_ = h.opts.Store.Leave(ctx, sessionSet, id)
 }
 
@@ -495,7 +495,7 @@ func (h *Streamable) Broadcast(notes ...Note) {
 			tmp.apply(rec)
 			for i, n := range ns {
 				if tmp.wants(n) {
-					_ = h.logs.push(logName(id, "g"), msgs[i], standaloneKept)
+					_ = h.logs.push(logName(id, standaloneID), msgs[i], standaloneKept)
 				}
 			}
 		}(id)

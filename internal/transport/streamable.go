@@ -117,7 +117,7 @@ func (h *Streamable) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // POST stream in flight here, where the client will see it.
 func (s *httpSession) routeBroadcast(msg json.RawMessage) {
 	h := s.h
-	target := logName(s.conn.sess.id, "g")
+	target := logName(s.conn.sess.id, standaloneID)
 	keep := standaloneKept
 	s.mu.Lock()
 	if !s.getOn {
@@ -327,6 +327,26 @@ func (h *Streamable) initialize(w http.ResponseWriter, r *http.Request, body []b
 	writeJSON(w, http.StatusOK, resp)
 }
 
+// StandaloneStream reports whether r, a GET of the streamable endpoint,
+// opens or resumes a session's standalone stream: it carries notifications
+// and server requests but no response of its own, so a draining server may
+// end it and the client reconnects to another replica. A GET resuming a
+// POST's stream may carry a response in flight.
+func StandaloneStream(r *http.Request) bool {
+	if r.Method != http.MethodGet {
+		return false
+	}
+	last := r.Header.Get("Last-Event-ID")
+	if last == "" {
+		return true
+	}
+	st, _, ok := parseEventID(last)
+	return !ok || st == standaloneID // getStream opens the standalone stream for an id it cannot parse
+}
+
+// standaloneID is the stream id of the standalone stream's events ("g:7").
+const standaloneID = "g"
+
 // getStream opens the standalone stream, or resumes one with Last-Event-ID.
 func (h *Streamable) getStream(w http.ResponseWriter, r *http.Request) {
 	if !accepts(r, "text/event-stream") {
@@ -340,13 +360,13 @@ func (h *Streamable) getStream(w http.ResponseWriter, r *http.Request) {
 	clearReadDeadline(w)
 	sid := s.conn.sess.id
 	if last := r.Header.Get("Last-Event-ID"); last != "" {
-		if st, seq, ok := parseEventID(last); ok && st != "g" && len(st) < 32 {
+		if st, seq, ok := parseEventID(last); ok && st != standaloneID && len(st) < 32 {
 			log := logName(sid, st)
 			if h.logs.tail(r.Context(), log) > 0 {
 				h.serveStream(w, r, s, st, log, seq, pumpOptions{poll: h.orphanCheck(sid, st, log)})
 				return
 			}
-		} else if ok && st == "g" {
+		} else if ok && st == standaloneID {
 			h.serveStandalone(w, r, s, seq)
 			return
 		}
@@ -373,7 +393,7 @@ func (h *Streamable) serveStandalone(w http.ResponseWriter, r *http.Request, s *
 		}
 		s.mu.Unlock()
 	}()
-	log := logName(sid, "g")
+	log := logName(sid, standaloneID)
 	o := pumpOptions{stop: stop}
 	if h.opts.Store.Shared() {
 		// Each GET appends its id to a one-entry log: the entry is the
@@ -401,7 +421,7 @@ func (h *Streamable) serveStandalone(w http.ResponseWriter, r *http.Request, s *
 			_ = h.logs.append(log, entryPriming, nil, standaloneKept)
 		}
 	}
-	h.serveStream(w, r, s, "g", log, seq, o)
+	h.serveStream(w, r, s, standaloneID, log, seq, o)
 }
 
 // takeoverLog announces each new GET stream of a session; takeoverEvery is
