@@ -2,6 +2,7 @@ package transport
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 )
@@ -90,6 +91,30 @@ func TestHTTPHeaderRules(t *testing.T) {
 	for _, tc := range cases {
 		if got := do(tc.method, tc.body, tc.hdr); got != tc.want {
 			t.Errorf("%s: %d, want %d", tc.name, got, tc.want)
+		}
+	}
+}
+
+// StandaloneStream tells the GETs a drain may end (they carry no response)
+// from the ones resuming a POST's stream.
+func TestStandaloneStream(t *testing.T) {
+	for _, c := range []struct {
+		method, last string
+		want         bool
+	}{
+		{"GET", "", true},
+		{"GET", "g:7", true},
+		{"GET", "not-an-event-id", true}, // served as a fresh standalone stream
+		{"GET", "p3f2a:4", false},
+		{"POST", "", false},
+		{"DELETE", "", false},
+	} {
+		r := httptest.NewRequest(c.method, "/mcp", nil)
+		if c.last != "" {
+			r.Header.Set("Last-Event-ID", c.last)
+		}
+		if got := StandaloneStream(r); got != c.want {
+			t.Errorf("%s with Last-Event-ID %q: %v, want %v", c.method, c.last, got, c.want)
 		}
 	}
 }
