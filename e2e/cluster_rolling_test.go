@@ -3,13 +3,17 @@ package e2e
 import (
 	"context"
 	"fmt"
-	"strings"
+	"regexp"
 	"sync"
 	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
+
+var drainedRe = regexp.MustCompile(`drained (\d+) requests`)
 
 // stop SIGTERMs replica i, as a service manager does in a rolling
 // deployment, and waits for it to drain and exit.
@@ -30,8 +34,9 @@ func (c *cluster) stop(i int) {
 
 // A rolling deployment: each replica in turn is stopped with SIGTERM and
 // started again while 30 sessions call tools through the balancer. Every
-// session lives through it, no call fails without saying why, and the
-// calls running as a replica stops finish there (its log says it drained).
+// session lives through it, no call fails without saying why, and a long
+// call running on the replica as it stops (a waited-for transcription)
+// finishes there with its result: the replica drains before it exits.
 func TestClusterRollingRestart(t *testing.T) {
 	c := sandboxCluster(t, 3)
 	c.route(-1, -1)
@@ -57,13 +62,13 @@ func TestClusterRollingRestart(t *testing.T) {
 					return
 				default:
 				}
-				// One call in ten reaches the AIOZ fake: under its 600
-				// requests a minute, so no call waits out a 429.
+				// About 15 calls a second reach the AIOZ fake, under its 600
+				// requests a minute for the run: no call waits out a 429.
 				name, args := "media_providers", map[string]any(nil)
-				if (i+j)%10 == 0 {
+				if (i+j)%20 == 0 {
 					name, args = "aioz_list_media", map[string]any{"limit": 5}
 				}
-				time.Sleep(50 * time.Millisecond)
+				time.Sleep(100 * time.Millisecond)
 				res, err := callTool(ctx, cc.cs, name, args)
 				switch {
 				case err == nil && !res.IsError:
@@ -90,12 +95,44 @@ func TestClusterRollingRestart(t *testing.T) {
 			}
 		}(i, cc)
 	}
+	running := make(chan struct{}, 64)
+	long := c.connect(ctx, &mcp.ClientOptions{ProgressNotificationHandler: func(context.Context, *mcp.ProgressNotificationClientRequest) {
+		select {
+		case running <- struct{}{}:
+		default:
+		}
+	}})
+	mustCall(t, ctx, long.cs, "media_toolsets", map[string]any{"enable": []string{"qiniu_asr"}})
 	for i := range c.reps {
 		time.Sleep(500 * time.Millisecond)
-		c.stop(i)
-		if !strings.Contains(c.reps[i].stderr.String(), "drained") {
-			t.Errorf("replica %d did not say it drained:\n%s", i, c.reps[i].stderr.String())
+		long.pin.Store(int32(i))
+		finished := make(chan error, 1)
+		go func() {
+			params := &mcp.CallToolParams{Name: "qiniu_transcribe_long", Arguments: map[string]any{"url": fmt.Sprintf("https://example.com/rolling-%d.mp3", i), "wait": true}}
+			params.SetProgressToken(fmt.Sprintf("rolling-%d", i))
+			res, err := long.cs.CallTool(ctx, params)
+			if err == nil && res.IsError {
+				err = fmt.Errorf("tool error: %s", resultText(res))
+			}
+			finished <- err
+		}()
+		for len(running) > 0 { // progress of an earlier call
+			<-running
 		}
+		select {
+		case <-running: // its first progress: it runs on replica i
+		case <-time.After(30 * time.Second):
+			t.Fatalf("the long call on replica %d reported no progress", i)
+		}
+		c.stop(i)
+		if err := <-finished; err != nil {
+			t.Errorf("the transcription running on replica %d as it stopped: %v", i, err)
+		}
+		// It drained the transcription (and whatever else was running).
+		if m := drainedRe.FindStringSubmatch(c.reps[i].stderr.String()); m == nil || m[1] == "0" {
+			t.Errorf("replica %d did not say it drained its running calls:\n%s", i, c.reps[i].stderr.String())
+		}
+		long.pin.Store(-1)
 		c.start(i)
 	}
 	time.Sleep(500 * time.Millisecond)
