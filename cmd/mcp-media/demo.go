@@ -34,10 +34,7 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	sizeMiB := fs.Int("size-mib", 120, "size of the generated demo video (50 MiB chunks)")
 	fs.Usage = subUsage(fs, stderr, "demo [--size-mib N]",
 		"Starts the server on the built-in sandbox (fake providers, no account) and walks an MCP\nclient through the main flows, printing what the agent sees.")
-	if err := fs.Parse(args); err != nil {
-		return parseError(err)
-	}
-	if err := noArgs(fs); err != nil {
+	if done, err := parseFlagsOnly(fs, args); done {
 		return err
 	}
 	stdout = &syncWriter{w: stdout}

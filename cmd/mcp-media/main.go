@@ -113,13 +113,17 @@ func subUsage(fs *flag.FlagSet, w io.Writer, synopsis, about string) func() {
 	}
 }
 
-// noArgs refuses words after a command that takes only flags ("serve http"
-// would otherwise serve stdio), naming them and the flags form.
-func noArgs(fs *flag.FlagSet) error {
-	if fs.NArg() == 0 {
-		return nil
+// parseFlagsOnly parses the flags of a command that takes no other words
+// ("serve http" would otherwise serve stdio). done says the command ends
+// here, with err: nil after --help, exit 2 after a bad flag or a stray word.
+func parseFlagsOnly(fs *flag.FlagSet, args []string) (done bool, err error) {
+	if err := fs.Parse(args); err != nil {
+		return true, parseError(err)
 	}
-	return &exitError{code: 2, msg: fmt.Sprintf("mcp-media %s takes flags only, not %q; see mcp-media %s --help", fs.Name(), strings.Join(fs.Args(), " "), fs.Name())}
+	if fs.NArg() > 0 {
+		return true, &exitError{code: 2, msg: fmt.Sprintf("mcp-media %s takes flags only, not %q; see mcp-media %s --help", fs.Name(), strings.Join(fs.Args(), " "), fs.Name())}
+	}
+	return false, nil
 }
 
 // parseError is what a command returns when its flags do not parse: nothing

@@ -25,10 +25,7 @@ func cmdSandbox(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	step := fs.Duration("step", time.Second, "the fakes' pace for long work (transcoding, long ASR)")
 	fs.Usage = subUsage(fs, stderr, "sandbox [--out FILE] [--public-url URL]",
 		"Runs the built-in fake providers on 127.0.0.1 until interrupted, and writes where they are\n(with their fake keys) to FILE, so several `mcp-media serve --sandbox-file FILE` replicas on\nthis machine share one sandbox. Nothing reaches a real account.")
-	if err := fs.Parse(args); err != nil {
-		return parseError(err)
-	}
-	if err := noArgs(fs); err != nil {
+	if done, err := parseFlagsOnly(fs, args); done {
 		return err
 	}
 	var stable []byte

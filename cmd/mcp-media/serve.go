@@ -63,10 +63,7 @@ func cmdServe(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	shutdownTimeout := fs.Duration("shutdown-timeout", mcpserver.DefaultShutdownTimeout, "on SIGTERM/SIGINT (sse/http): how long in-flight requests get to finish before their connections close; /readyz answers 503 draining meanwhile")
 	fs.Usage = subUsage(fs, stderr, "serve [flags]",
 		"Serves the MCP tools. stdio is for Claude Desktop/Code and IDEs; sse and http listen on --addr\n(streamable HTTP at /mcp, SSE at /sse + /message).")
-	if err := fs.Parse(args); err != nil {
-		return parseError(err)
-	}
-	if err := noArgs(fs); err != nil {
+	if done, err := parseFlagsOnly(fs, args); done {
 		return err
 	}
 	if *stateURL == "" {

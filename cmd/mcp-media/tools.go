@@ -38,10 +38,7 @@ schemas. --markdown prints the README's "Default toolsets" line and one table
 per toolset (every toolset, independent of configured providers);
 --write-readme FILE puts them into FILE between the tools:begin/end markers
 (`+tools.RegenerateCommand+` runs that for README.md).`)
-	if err := fs.Parse(args); err != nil {
-		return parseError(err)
-	}
-	if err := noArgs(fs); err != nil {
+	if done, err := parseFlagsOnly(fs, args); done {
 		return err
 	}
 	if *writeReadme != "" && !*markdown {
