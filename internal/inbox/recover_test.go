@@ -51,16 +51,24 @@ func recovering(t *testing.T, open func(*testing.T) state.Store, p *provider) (a
 	t.Helper()
 	st := open(t)
 	mk := func() *Inbox {
-		ib, err := New(Options{PublicURL: hooks, Store: st, RecoverAfter: 100 * time.Millisecond})
-		if err != nil {
-			t.Fatal(err)
-		}
+		ib := polled(t, Options{PublicURL: hooks, Store: st, RecoverAfter: 100 * time.Millisecond}, p)
 		ib.SetSummarizer("asr_long", func(json.RawMessage) (string, string) { return "", "transcription done" })
-		ib.SetPoller("asr_long", p.poll)
-		t.Cleanup(ib.Close)
 		return ib
 	}
 	return mk(), mk()
+}
+
+// polled is an inbox with opts whose asr_long tasks p answers, closed
+// when the test ends.
+func polled(t *testing.T, opts Options, p *provider) *Inbox {
+	t.Helper()
+	ib, err := New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(ib.Close)
+	ib.SetPoller("asr_long", p.poll)
+	return ib
 }
 
 func postTo(ib *Inbox, url, body string) int {
@@ -205,12 +213,7 @@ func TestRecoveryOfLostCallbacks(t *testing.T) {
 // Without a poller, or with recovery off, nothing is asked.
 func TestRecoveryOff(t *testing.T) {
 	p := &provider{done: map[string]bool{"t1": true}}
-	ib, err := New(Options{PublicURL: hooks, RecoverAfter: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ib.Close()
-	ib.SetPoller("asr_long", p.poll)
+	ib := polled(t, Options{PublicURL: hooks, RecoverAfter: -1}, p)
 	u, _ := ib.NewCallback("qiniu", "asr_long", OneShot)
 	ib.Bind(u, "t1")
 	time.Sleep(200 * time.Millisecond)
@@ -224,12 +227,7 @@ func TestRecoveryOff(t *testing.T) {
 func TestRecoveryGivesUp(t *testing.T) {
 	clk := &clock{t: time.Now()}
 	p := &provider{done: map[string]bool{}}
-	ib, err := New(Options{PublicURL: hooks, RecoverAfter: 20 * time.Millisecond, Now: clk.now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ib.Close()
-	ib.SetPoller("asr_long", p.poll)
+	ib := polled(t, Options{PublicURL: hooks, RecoverAfter: 20 * time.Millisecond, Now: clk.now}, p)
 	u, _ := ib.NewCallback("qiniu", "asr_long", OneShot)
 	ib.Bind(u, "t1")
 	clk.add(time.Second)
@@ -253,20 +251,11 @@ func TestRecoveryGivesUp(t *testing.T) {
 // callback was lost while it was down: the awaited tasks are on disk.
 func TestRecoveryAfterRestart(t *testing.T) {
 	dir := t.TempDir()
-	a, err := New(Options{PublicURL: hooks, Store: state.NewLocal(dir), RecoverAfter: time.Hour})
-	if err != nil {
-		t.Fatal(err)
-	}
-	a.SetPoller("asr_long", (&provider{done: map[string]bool{}}).poll)
+	a := polled(t, Options{PublicURL: hooks, Store: state.NewLocal(dir), RecoverAfter: time.Hour}, &provider{done: map[string]bool{}})
 	u, _ := a.NewCallback("qiniu", "asr_long", OneShot)
 	a.Bind(u, "t1")
 	a.Close()
 	p := &provider{done: map[string]bool{"t1": true}}
-	b, err := New(Options{PublicURL: hooks, Store: state.NewLocal(dir), RecoverAfter: 20 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
-	b.SetPoller("asr_long", p.poll)
+	b := polled(t, Options{PublicURL: hooks, Store: state.NewLocal(dir), RecoverAfter: 20 * time.Millisecond}, p)
 	eventually(t, "the result after the restart", func() bool { return len(eventsOf(b, "t1")) == 1 })
 }
