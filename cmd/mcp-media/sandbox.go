@@ -78,7 +78,7 @@ func replicaCommand(file, publicURL string) string {
 	}
 	cmd := "mcp-media serve --transport http --sandbox-file " + file + state + " --addr 127.0.0.1:PORT"
 	if publicURL != "" {
-		cmd += " --public-url " + publicURL + " (with the same MCP_MEDIA_CALLBACK_KEY)"
+		cmd += " --public-url " + publicURL + "\n  and the same MCP_MEDIA_CALLBACK_KEY in their environment"
 	}
 	return cmd
 }
